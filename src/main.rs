@@ -1,0 +1,216 @@
+//! The drsim binary: parses arguments, runs a command, prints errors.
+
+mod cli;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use cli::{Cli, Command, GraphFormat, OutputFormat, SimArgs};
+use drsim::scenario::{self, Loaded, ScenarioError};
+use drsim::{graph, report, sim};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            if let Some(e) = err.downcast_ref::<ScenarioError>() {
+                eprintln!("{e}");
+            } else {
+                eprintln!("error: {err}");
+                for cause in err.chain().skip(1) {
+                    eprintln!("  caused by: {cause}");
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load(file: &Path) -> Result<Loaded> {
+    Ok(scenario::load_path(file)?)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check { file } => {
+            let loaded = load(&file)?;
+            let g = graph::DependencyGraph::build(&loaded.scenario);
+            let text = report::summary::render(
+                &loaded.scenario,
+                &g,
+                &file.display().to_string(),
+                &loaded.warnings,
+            );
+            emit(&text, None)?;
+        }
+        Command::Graph {
+            file,
+            format,
+            output,
+        } => {
+            let loaded = load(&file)?;
+            let text = match format {
+                GraphFormat::Dot => graph::to_dot(&loaded.scenario),
+                GraphFormat::Mermaid => graph::to_mermaid(&loaded.scenario),
+            };
+            emit(&text, output.as_deref())?;
+        }
+        Command::Drill { file, threat, sim } => {
+            let loaded = load(&file)?;
+            let s = &loaded.scenario;
+            let Some(threat) = threat else {
+                bail!("{}", threat_list(s, "drill needs --threat ID"));
+            };
+            if s.threat_index(&threat).is_none() {
+                let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
+                let hint = scenario::suggest(&threat, known.iter().copied())
+                    .map(|x| format!("; did you mean `{x}`?"))
+                    .unwrap_or_default();
+                bail!(
+                    "{}",
+                    threat_list(s, &format!("unknown threat `{threat}`{hint}"))
+                );
+            }
+            let config = config(&sim);
+            let bar = progress(&sim);
+            let results = sim::drill(s, &threat, &config, &bar)?;
+            bar.finish();
+            emit(&render(&results, sim.format), sim.output.as_deref())?;
+        }
+        Command::Run { file, horizon, sim } => {
+            let loaded = load(&file)?;
+            let horizon = match horizon {
+                Some(h) => {
+                    let hours = scenario::parse_duration(&h)
+                        .map_err(|e| anyhow::anyhow!("--horizon: {e}"))?;
+                    if hours <= 0.0 {
+                        bail!("--horizon must be longer than zero, e.g. --horizon 1y");
+                    }
+                    Some(hours)
+                }
+                None => None,
+            };
+            let config = config(&sim);
+            let bar = progress(&sim);
+            let results = sim::run(&loaded.scenario, horizon, &config, &bar)?;
+            bar.finish();
+            emit(&render(&results, sim.format), sim.output.as_deref())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn threat_list(s: &scenario::Scenario, headline: &str) -> String {
+    if s.threats.is_empty() {
+        return format!("{headline}; this scenario defines no threats (add some under `threats:`)");
+    }
+    let mut out = format!("{headline}\nthreats in {}:", s.name);
+    for t in &s.threats {
+        out.push_str(&format!(
+            "\n  {:24} {}",
+            t.id,
+            t.name.as_deref().unwrap_or("")
+        ));
+    }
+    out.push_str(&format!(
+        "\nexample: --threat {}",
+        s.threats.first().map_or("ID", |t| t.id.as_str())
+    ));
+    out
+}
+
+fn config(args: &SimArgs) -> sim::Config {
+    sim::Config {
+        trials: args.trials,
+        seed: args.seed,
+        threads: args.threads.unwrap_or(0),
+    }
+}
+
+fn render(results: &sim::Results, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Text => report::text::render(results),
+        OutputFormat::Json => report::json::render(results),
+        OutputFormat::Csv => report::csv::render(results),
+    }
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal.
+struct Bar(ProgressBar);
+
+impl sim::Progress for Bar {
+    fn update(&self, done: u64, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(done);
+    }
+}
+
+impl Bar {
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn progress(args: &SimArgs) -> Bar {
+    if args.quiet || !std::io::stderr().is_terminal() {
+        return Bar(ProgressBar::hidden());
+    }
+    let bar = ProgressBar::new(args.trials);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} trials  {per_sec}  eta {eta}")
+            .expect("the template is valid"),
+    );
+    Bar(bar)
+}
+
+/// Writes to stdout, or atomically to a file (temporary file, then rename).
+fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .with_context(|| format!("{} is not a file name", path.display()))?;
+            let mut tmp = PathBuf::from(dir);
+            tmp.push(format!(
+                ".{}.tmp-{}",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
+            std::fs::write(&tmp, text)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path).with_context(|| {
+                let _ = std::fs::remove_file(&tmp);
+                format!("cannot write {}", path.display())
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! Numbers for people: money with a currency sign, hours with units,
+//! probabilities as percentages.
+
+pub use crate::scenario::fmt_hours as hours;
+
+/// The sign for common currency codes, else the code and a space.
+pub fn currency_prefix(code: &str) -> String {
+    match code {
+        "GBP" => "£".into(),
+        "USD" => "$".into(),
+        "EUR" => "€".into(),
+        "JPY" => "¥".into(),
+        "INR" => "₹".into(),
+        other => format!("{other} "),
+    }
+}
+
+/// `£1.3M`, `£12k`, `£950`.
+pub fn money(amount: f64, currency: &str) -> String {
+    let sign = if amount < 0.0 { "-" } else { "" };
+    let a = amount.abs();
+    let body = if a >= 1e9 {
+        format!("{:.1}bn", a / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", a / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", a / 1e3)
+    } else if a >= 1e3 {
+        format!("{:.1}k", a / 1e3)
+    } else {
+        format!("{:.0}", a)
+    };
+    format!("{sign}{}{body}", currency_prefix(currency))
+}
+
+/// `38%`, `99.95%`, `<0.1%`.
+pub fn percent(p: f64) -> String {
+    if p == 0.0 {
+        "0%".into()
+    } else if p == 1.0 {
+        "100%".into()
+    } else if p < 0.001 {
+        "<0.1%".into()
+    } else if p > 0.999 {
+        // Availability-like numbers need more digits to mean anything.
+        let s = format!("{:.3}%", p * 100.0);
+        if s == "100.000%" {
+            ">99.999%".into()
+        } else {
+            s
+        }
+    } else if p > 0.99 {
+        format!("{:.2}%", p * 100.0)
+    } else {
+        format!("{:.0}%", p * 100.0)
+    }
+}
+
+/// Half the width of a 95% interval, as percentage points: `±1%`.
+pub fn plus_minus_percent(ci: [f64; 2]) -> String {
+    let half = (ci[1] - ci[0]) / 2.0 * 100.0;
+    if half < 0.05 {
+        "±<0.1%".into()
+    } else if half < 1.0 {
+        format!("±{half:.1}%")
+    } else {
+        format!("±{half:.0}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_short_and_signed() {
+        assert_eq!(money(1_300_000.0, "GBP"), "£1.3M");
+        assert_eq!(money(12_345.0, "GBP"), "£12k");
+        assert_eq!(money(950.0, "USD"), "$950");
+        assert_eq!(money(-2500.0, "CHF"), "-CHF 2.5k");
+    }
+
+    #[test]
+    fn percentages_keep_meaningful_digits() {
+        assert_eq!(percent(0.38), "38%");
+        assert_eq!(percent(0.9995), "99.950%");
+        assert_eq!(percent(0.0004), "<0.1%");
+        assert_eq!(plus_minus_percent([0.37, 0.39]), "±1%");
+    }
+}

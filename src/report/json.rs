@@ -1,0 +1,70 @@
+//! The JSON document of spec section 10, with stable keys.
+
+use crate::sim::{Mode, Results};
+use crate::stats::{Proportion, Summary};
+use serde_json::{json, Map, Value};
+
+fn summary(s: &Summary) -> Value {
+    json!({"mean": s.mean, "ci95": s.ci95, "p50": s.p50, "p90": s.p90, "p99": s.p99, "max": s.max})
+}
+
+fn proportion(p: &Proportion) -> Value {
+    json!({"p": p.p, "ci95": p.ci95})
+}
+
+/// The results as a JSON value.
+pub fn document(r: &Results) -> Value {
+    let mut services = Map::new();
+    for s in &r.services {
+        let mut o = Map::new();
+        o.insert("affected".into(), proportion(&s.affected));
+        if let Some(x) = &s.recovery_h {
+            o.insert("recovery_h".into(), summary(x));
+        }
+        o.insert("downtime_h".into(), summary(&s.downtime_h));
+        o.insert("data_loss_h".into(), summary(&s.data_loss_h));
+        for (key, p) in [
+            ("rto_met", &s.rto_met),
+            ("rpo_met", &s.rpo_met),
+            ("mtpd_met", &s.mtpd_met),
+        ] {
+            if let Some(p) = p {
+                o.insert(key.into(), proportion(p));
+            }
+        }
+        o.insert("total_data_loss".into(), proportion(&s.total_data_loss));
+        for (key, x) in [
+            ("availability", &s.availability),
+            ("outages", &s.outages),
+            ("rto_breaches", &s.rto_breaches),
+        ] {
+            if let Some(x) = x {
+                o.insert(key.into(), summary(x));
+            }
+        }
+        o.insert("loss".into(), summary(&s.loss));
+        services.insert(s.id.clone(), Value::Object(o));
+    }
+    json!({
+        "tool": "drsim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "mode": match r.mode { Mode::Drill { .. } => "drill", Mode::Run { .. } => "run" },
+        "scenario": r.scenario,
+        "currency": r.currency,
+        "trials": r.trials,
+        "seed": r.seed,
+        "threat": r.threat,
+        "horizon_h": r.horizon_h(),
+        "services": services,
+        "loss": summary(&r.loss),
+        "loss_exceedance": r.loss_exceedance,
+    })
+}
+
+/// The results as pretty JSON text with a final newline.
+pub fn render(r: &Results) -> String {
+    let mut text =
+        serde_json::to_string_pretty(&document(r)).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}

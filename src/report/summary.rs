@@ -1,0 +1,131 @@
+//! The one-screen summary printed by `drsim check`.
+
+use super::format::{hours, money};
+use crate::graph::DependencyGraph;
+use crate::scenario::{Diagnostic, Effect, Kind, Scenario};
+use std::fmt::Write;
+
+/// Summary of a valid scenario, with its warnings.
+pub fn render(s: &Scenario, g: &DependencyGraph, file: &str, warnings: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "{} — valid ({file})", s.name);
+    if let Some(d) = &s.description {
+        let _ = writeln!(w, "{}", d.trim());
+    }
+    let kinds: Vec<String> = Kind::ALL
+        .iter()
+        .filter_map(|k| {
+            let n = s.components.iter().filter(|c| c.kind == *k).count();
+            (n > 0).then(|| format!("{n} {}", k.as_str()))
+        })
+        .collect();
+    let _ = writeln!(
+        w,
+        "\nComponents: {} ({})\nSites: {}   Teams: {}   Threats: {}   Longest dependency chain: {}   Horizon: {}",
+        s.components.len(),
+        kinds.join(", "),
+        s.sites.len(),
+        s.teams.len(),
+        s.threats.len(),
+        g.depth(),
+        hours(s.horizon)
+    );
+
+    let _ = writeln!(w, "\nServices (targets and impact):");
+    let width = s.services().map(|(_, c)| c.id.len()).max().unwrap_or(0);
+    for (_, c) in s.services() {
+        let mut parts = Vec::new();
+        for (name, t) in [("RTO", c.rto), ("RPO", c.rpo), ("MTPD", c.mtpd)] {
+            if let Some(t) = t {
+                parts.push(format!("{name} {}", hours(t)));
+            }
+        }
+        if c.impact.per_hour > 0.0 {
+            parts.push(format!("{}/h down", money(c.impact.per_hour, &s.currency)));
+        }
+        if c.impact.per_hour_data_lost > 0.0 {
+            parts.push(format!(
+                "{}/h of data lost",
+                money(c.impact.per_hour_data_lost, &s.currency)
+            ));
+        }
+        if c.impact.per_incident > 0.0 {
+            parts.push(format!(
+                "{}/incident",
+                money(c.impact.per_incident, &s.currency)
+            ));
+        }
+        let name = if c.name.is_some() { c.label() } else { "" };
+        let _ = writeln!(w, "  {:width$}  {}  {}", c.id, name, parts.join(", "));
+    }
+
+    if !s.threats.is_empty() {
+        let _ = writeln!(w, "\nThreats (yearly frequency):");
+        let width = s.threats.iter().map(|t| t.id.len()).max().unwrap_or(0);
+        for t in &s.threats {
+            let freq = match t.per_year() {
+                Some(py) => format!("{py:.3}/yr (every {})", hours(8760.0 / py)),
+                None => "drill only".into(),
+            };
+            let effect = match t.effect {
+                Effect::Disrupt => "disrupts",
+                Effect::Damage => "damages",
+                Effect::Destroy => "destroys",
+            };
+            let chance = if t.chance < 1.0 {
+                format!(" each with chance {:.0}%", t.chance * 100.0)
+            } else {
+                String::new()
+            };
+            let backups = if t.reaches_backups {
+                ", reaches online backups"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                w,
+                "  {:width$}  {freq:24}  {effect} {} component{}{chance}{backups}",
+                t.id,
+                t.targets.len(),
+                if t.targets.len() == 1 { "" } else { "s" }
+            );
+        }
+    }
+
+    if !s.teams.is_empty() {
+        let teams: Vec<String> = s
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let looks_after = s.components.iter().filter(|c| c.team == Some(i)).count();
+                format!("{} ×{} ({looks_after} components)", t.id, t.size)
+            })
+            .collect();
+        let _ = writeln!(w, "\nTeams: {}", teams.join(", "));
+    }
+
+    let unused: Vec<&str> = g
+        .unused()
+        .into_iter()
+        .map(|c| s.components[c].id.as_str())
+        .collect();
+    if !unused.is_empty() {
+        let _ = writeln!(
+            w,
+            "\nNot needed by any service ({}): {}",
+            unused.len(),
+            unused.join(", ")
+        );
+    }
+    if !warnings.is_empty() {
+        let _ = writeln!(w, "\nWarnings:");
+        for d in warnings {
+            let mut line = String::new();
+            let _ = d.render(&mut line, file, "warning");
+            let _ = writeln!(w, "  {}", line.replace('\n', "\n  "));
+        }
+    }
+    out
+}

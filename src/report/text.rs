@@ -1,0 +1,256 @@
+//! The terminal report: one compact table per run and a sentence in plain
+//! words about the service that fares worst.
+
+use super::format::{hours, money, percent, plus_minus_percent};
+use crate::sim::{Mode, Results, ServiceResult};
+
+/// A plain text table; the first column is left-aligned, the rest right.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let cols = header.len();
+    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(cols) {
+            width[i] = width[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| -> String {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = width[i] - cell.chars().count();
+            if i == 0 {
+                out.push_str(cell);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                out.push_str("  ");
+                out.push_str(&" ".repeat(pad));
+                out.push_str(cell);
+            }
+        }
+        out.trim_end().to_string()
+    };
+    let mut out = line(header.to_vec());
+    out.push('\n');
+    let total: usize = width.iter().sum::<usize>() + 2 * (cols - 1);
+    out.push_str(&"─".repeat(total));
+    out.push('\n');
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+        out.push('\n');
+    }
+    out
+}
+
+fn target(t: Option<f64>) -> String {
+    t.map(hours).unwrap_or_else(|| "–".into())
+}
+
+fn met(p: &Option<crate::stats::Proportion>) -> String {
+    match p {
+        Some(p) => format!("{} {}", percent(p.p), plus_minus_percent(p.ci95)),
+        None => "–".into(),
+    }
+}
+
+fn label(s: &ServiceResult) -> String {
+    if s.name == s.id {
+        s.id.clone()
+    } else {
+        format!("{} ({})", s.name, s.id)
+    }
+}
+
+/// The whole terminal report.
+pub fn render(r: &Results) -> String {
+    match r.mode {
+        Mode::Drill { .. } => drill(r),
+        Mode::Run { horizon } => run(r, horizon),
+    }
+}
+
+fn drill(r: &Results) -> String {
+    let threat = r.threat.as_deref().unwrap_or("?");
+    let mut out = format!(
+        "Drill: {threat} strikes {} — {} trials, seed {}\n\n",
+        r.scenario, r.trials, r.seed
+    );
+    let rows: Vec<Vec<String>> = r
+        .services
+        .iter()
+        .map(|s| {
+            let rec = s.recovery_h.expect("drills have recovery times");
+            vec![
+                label(s),
+                percent(s.affected.p),
+                format!(
+                    "{} / {} / {}",
+                    hours(rec.p50),
+                    hours(rec.p90),
+                    hours(rec.p99)
+                ),
+                target(s.rto_h),
+                met(&s.rto_met),
+                format!(
+                    "{} / {}",
+                    hours(s.data_loss_h.p50),
+                    hours(s.data_loss_h.p90)
+                ),
+                target(s.rpo_h),
+                met(&s.rpo_met),
+                money(s.loss.mean, &r.currency),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "Service",
+            "Hit",
+            "Recovery p50 / p90 / p99",
+            "RTO",
+            "P(RTO met)",
+            "Data loss p50 / p90",
+            "RPO",
+            "P(RPO met)",
+            "Loss (mean)",
+        ],
+        &rows,
+    ));
+    out.push('\n');
+    if let Some(sentence) = worst_drill_sentence(r) {
+        out.push_str(&sentence);
+        out.push('\n');
+    }
+    let totals: Vec<&ServiceResult> = r
+        .services
+        .iter()
+        .filter(|s| s.total_data_loss.p > 0.0)
+        .collect();
+    for s in totals {
+        out.push_str(&format!(
+            "{} loses all its data (no backup survives) in {} of trials.\n",
+            s.name,
+            percent(s.total_data_loss.p)
+        ));
+    }
+    out.push_str(&loss_line(r, "Total loss of the incident"));
+    out
+}
+
+/// One sentence about the service least likely to meet its RTO (or, without
+/// RTOs, the slowest to recover).
+pub fn worst_drill_sentence(r: &Results) -> Option<String> {
+    let affected: Vec<&ServiceResult> = r.services.iter().filter(|s| s.affected.p > 0.0).collect();
+    if affected.is_empty() {
+        return Some(format!(
+            "No service was affected by {} in any trial.",
+            r.threat.as_deref().unwrap_or("the threat")
+        ));
+    }
+    let with_rto = affected
+        .iter()
+        .filter(|s| s.rto_met.is_some())
+        .min_by(|a, b| {
+            let pa = a.rto_met.map_or(1.0, |p| p.p);
+            let pb = b.rto_met.map_or(1.0, |p| p.p);
+            pa.total_cmp(&pb)
+        });
+    let s = match with_rto {
+        Some(s) => *s,
+        None => affected.iter().copied().max_by(|a, b| {
+            let ra = a.recovery_h.map_or(0.0, |x| x.mean);
+            let rb = b.recovery_h.map_or(0.0, |x| x.mean);
+            ra.total_cmp(&rb)
+        })?,
+    };
+    let rec = s.recovery_h?;
+    let spread = format!(
+        "half the time it takes more than {}, and 1 time in 10 more than {}",
+        hours(rec.p50),
+        hours(rec.p90)
+    );
+    Some(match (s.rto_met, s.rto_h) {
+        (Some(p), Some(rto)) => format!(
+            "Worst: {} is back within its {} target in {} ({}) of trials; {}.",
+            s.name,
+            hours(rto),
+            percent(p.p),
+            plus_minus_percent(p.ci95),
+            spread
+        ),
+        _ => format!("Slowest: {} (no RTO set); {}.", s.name, spread),
+    })
+}
+
+fn loss_line(r: &Results, what: &str) -> String {
+    format!(
+        "{what}: mean {} (95% CI {} – {}), p90 {}, p99 {}.\n",
+        money(r.loss.mean, &r.currency),
+        money(r.loss.ci95[0], &r.currency),
+        money(r.loss.ci95[1], &r.currency),
+        money(r.loss.p90, &r.currency),
+        money(r.loss.p99, &r.currency)
+    )
+}
+
+fn run(r: &Results, horizon: f64) -> String {
+    let mut out = format!(
+        "Risk over {}: {} — {} trials, seed {}\n\n",
+        hours(horizon),
+        r.scenario,
+        r.trials,
+        r.seed
+    );
+    let rows: Vec<Vec<String>> = r
+        .services
+        .iter()
+        .map(|s| {
+            let a = s.availability.expect("runs have availability");
+            let o = s.outages.expect("runs have outages");
+            vec![
+                label(s),
+                percent(a.mean),
+                format!(
+                    "{} (p90 {})",
+                    hours(s.downtime_h.mean),
+                    hours(s.downtime_h.p90)
+                ),
+                format!("{:.2}", o.mean),
+                met(&s.rto_met),
+                hours(s.data_loss_h.mean),
+                format!(
+                    "{} ±{}",
+                    money(s.loss.mean, &r.currency),
+                    money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, &r.currency)
+                ),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "Service",
+            "Availability",
+            "Downtime (mean)",
+            "Outages",
+            "P(no RTO breach)",
+            "Data loss",
+            "Loss (mean ±95%)",
+        ],
+        &rows,
+    ));
+    out.push('\n');
+    if let Some(worst) = r
+        .services
+        .iter()
+        .max_by(|a, b| a.loss.mean.total_cmp(&b.loss.mean))
+        .filter(|s| s.loss.mean > 0.0)
+    {
+        out.push_str(&format!(
+            "Largest expected loss: {} at {} per {} (1 year in 10 above {}).\n",
+            worst.name,
+            money(worst.loss.mean, &r.currency),
+            hours(horizon),
+            money(worst.loss.p90, &r.currency)
+        ));
+    }
+    out.push_str(&loss_line(r, "Total loss over the horizon"));
+    out
+}

@@ -1,0 +1,141 @@
+//! Errors about scenario files, written for the person who has to fix them.
+
+use std::fmt;
+use thiserror::Error;
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Key path such as `components[3].depends_on[1]`; empty for the whole file.
+    pub path: String,
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// 1-based line and column, where known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Diagnostic {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            message: message.into(),
+            help: None,
+            line: None,
+            column: None,
+        }
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// Writes `error: path: message`, then `--> file:line:col` and a help line.
+    pub fn render(&self, f: &mut impl fmt::Write, file: &str, severity: &str) -> fmt::Result {
+        write!(f, "{severity}: ")?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.message)?;
+        write!(f, "\n  --> {file}")?;
+        match (self.line, self.column) {
+            (Some(line), Some(col)) => write!(f, ":{line}:{col} (line {line}, column {col})")?,
+            (Some(line), None) => write!(f, ":{line} (line {line})")?,
+            _ => {}
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, Error)]
+pub enum ScenarioError {
+    #[error("{file}: cannot read the scenario file: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{file}: not a text file (invalid UTF-8 at byte {offset}); a scenario is a YAML text file"
+    )]
+    NotText { file: String, offset: usize },
+    #[error("{}", render_all(file, diagnostics))]
+    Invalid {
+        file: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+fn render_all(file: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        d.render(&mut out, file, "error")
+            .expect("writing to a String cannot fail");
+    }
+    if diagnostics.len() > 1 {
+        out.push_str(&format!("\n{} errors in {file}", diagnostics.len()));
+    }
+    out
+}
+
+impl ScenarioError {
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            ScenarioError::Invalid { diagnostics, .. } => diagnostics,
+            _ => &[],
+        }
+    }
+}
+
+/// The closest candidate to a misspelt id, if one is close enough.
+pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wrong.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(wrong, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_id() {
+        assert_eq!(suggest("dbb", ["db", "app", "web"]), Some("db"));
+        assert_eq!(suggest("zzzzzz", ["db", "app"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,164 @@
+//! Scenario files: YAML in, a validated immutable [`Scenario`] out.
+//!
+//! Loading runs in two stages (spec sections 1–8): serde reads the file into
+//! raw types that mirror it (unknown keys are errors, durations need units),
+//! then [`validate`] resolves every reference, checks ranges and refuses
+//! dependency cycles, reporting every problem at once.
+//!
+//! ```
+//! let yaml = "name: Demo\ncomponents:\n  - {id: db, kind: database, repair: 2h}\n  - {id: shop, kind: service, depends_on: [db], rto: 4h}\n";
+//! let loaded = drsim::scenario::load_str(yaml, "demo.yaml").unwrap();
+//! assert_eq!(loaded.scenario.components.len(), 2);
+//! assert_eq!(loaded.scenario.components[1].rto, Some(4.0));
+//! ```
+
+mod error;
+mod model;
+mod raw;
+mod units;
+mod validate;
+
+pub use error::{edit_distance, suggest, Diagnostic, ScenarioError};
+pub use model::*;
+pub use units::{fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours};
+pub use validate::find_cycle;
+
+use std::path::Path;
+
+/// Largest scenario file drsim reads (a real estate is far below this).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A validated scenario and the warnings found while validating it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses and validates scenario text. `file` names it in error messages.
+pub fn load_str(src: &str, file: &str) -> Result<Loaded, ScenarioError> {
+    let raw: raw::RawScenario =
+        serde_yaml_ng::from_str(src).map_err(|e| ScenarioError::Invalid {
+            file: file.to_string(),
+            diagnostics: vec![syntax_diagnostic(&e)],
+        })?;
+    match validate::validate(raw, src) {
+        Ok((scenario, warnings)) => Ok(Loaded { scenario, warnings }),
+        Err(diagnostics) => Err(ScenarioError::Invalid {
+            file: file.to_string(),
+            diagnostics,
+        }),
+    }
+}
+
+/// Parses and validates scenario bytes (which must be UTF-8 text).
+pub fn load_bytes(bytes: &[u8], file: &str) -> Result<Loaded, ScenarioError> {
+    let src = std::str::from_utf8(bytes).map_err(|e| ScenarioError::NotText {
+        file: file.to_string(),
+        offset: e.valid_up_to(),
+    })?;
+    load_str(src, file)
+}
+
+/// Reads, parses and validates a scenario file.
+pub fn load_path(path: &Path) -> Result<Loaded, ScenarioError> {
+    let file = path.display().to_string();
+    let io = |source| ScenarioError::Io {
+        file: file.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(io(std::io::Error::other("it is a directory, not a file")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(io(std::io::Error::other(format!(
+            "the file is {} MB; drsim reads scenario files up to {} MB",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    load_bytes(&bytes, &file)
+}
+
+/// Turns a YAML/serde error into a diagnostic with line, column and key path.
+fn syntax_diagnostic(e: &serde_yaml_ng::Error) -> Diagnostic {
+    let text = e.to_string();
+    let (line, column) = match e.location() {
+        Some(l) => (Some(l.line()), Some(l.column())),
+        None => (None, None),
+    };
+    // serde_yaml_ng writes "path: message at line L column C"; split it up.
+    let text = match text.rfind(" at line ") {
+        Some(at) if line.is_some() => text[..at].to_string(),
+        _ => text,
+    };
+    let (path, message) = match text.split_once(": ") {
+        Some((p, m)) if looks_like_path(p) => (p.to_string(), m.to_string()),
+        _ => (String::new(), text.clone()),
+    };
+    let help = syntax_help(&message);
+    let mut d = Diagnostic::new(path, message).at(line, column);
+    if let Some(h) = help {
+        d = d.help(h);
+    }
+    d
+}
+
+fn looks_like_path(p: &str) -> bool {
+    !p.is_empty()
+        && !p.contains(' ')
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
+}
+
+fn syntax_help(message: &str) -> Option<String> {
+    if message.starts_with("unknown field") {
+        let wrong = message.split('`').nth(1)?;
+        let expected: Vec<&str> = message
+            .split("expected ")
+            .nth(1)?
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        return Some(match suggest(wrong, expected.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? (unknown keys are errors so a typo cannot change a result)"
+            ),
+            None => format!("allowed keys here: {}", expected.join(", ")),
+        });
+    }
+    if message.starts_with("unknown variant") {
+        let wrong = message.split('`').nth(1)?;
+        if wrong.contains(" -") || wrong.contains(['{', '[']) {
+            return Some("this value runs on into the next item: is a closing `}` or `]` missing on this line?".into());
+        }
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+        if let Some(s) = suggest(wrong, expected.iter().copied()) {
+            return Some(format!("did you mean `{s}`?"));
+        }
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        return Some(
+            "the file expands YAML aliases too far (an alias bomb?); write the content out plainly"
+                .into(),
+        );
+    }
+    if message.starts_with("missing field") {
+        return Some("add the missing key".into());
+    }
+    if message.contains("did not find expected")
+        || message.contains("while parsing")
+        || message.contains("while scanning")
+    {
+        return Some(
+            "check brackets, braces, quotes and indentation on this line and the one before".into(),
+        );
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,309 @@
+//! The scenario file as written: serde types that mirror the YAML one to one.
+//! Unknown keys are refused here; cross-references are checked in `validate`.
+
+use super::units::{Dist, Hours};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub horizon: Option<Hours>,
+    #[serde(default)]
+    pub sites: Vec<RawSite>,
+    #[serde(default)]
+    pub teams: Vec<RawTeam>,
+    pub components: Vec<RawComponent>,
+    #[serde(default)]
+    pub threats: Vec<RawThreat>,
+    #[serde(default)]
+    pub risk_tolerance: Vec<RawTolerance>,
+    /// Investment options (spec section 11); kept as YAML until `compare` applies them.
+    #[serde(default)]
+    pub options: Vec<serde_yaml_ng::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub size: u32,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Service,
+    Application,
+    Database,
+    Server,
+    Storage,
+    Network,
+    Power,
+    Site,
+    Supplier,
+    People,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 11] = [
+        Kind::Service,
+        Kind::Application,
+        Kind::Database,
+        Kind::Server,
+        Kind::Storage,
+        Kind::Network,
+        Kind::Power,
+        Kind::Site,
+        Kind::Supplier,
+        Kind::People,
+        Kind::Other,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Service => "service",
+            Kind::Application => "application",
+            Kind::Database => "database",
+            Kind::Server => "server",
+            Kind::Storage => "storage",
+            Kind::Network => "network",
+            Kind::Power => "power",
+            Kind::Site => "site",
+            Kind::Supplier => "supplier",
+            Kind::People => "people",
+            Kind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComponent {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub kind: Kind,
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub depends_on: Vec<RawRequirement>,
+    #[serde(default)]
+    pub failures: Vec<RawFailure>,
+    #[serde(default)]
+    pub repair: Option<Dist>,
+    #[serde(default)]
+    pub rebuild: Option<Dist>,
+    #[serde(default)]
+    pub detect: Option<Dist>,
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub priority: Option<i64>,
+    #[serde(default)]
+    pub data: Option<RawData>,
+    #[serde(default)]
+    pub rto: Option<Hours>,
+    #[serde(default)]
+    pub rpo: Option<Hours>,
+    #[serde(default)]
+    pub mtpd: Option<Hours>,
+    #[serde(default)]
+    pub impact: Option<RawImpact>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawImpact {
+    #[serde(default)]
+    pub per_hour: f64,
+    #[serde(default)]
+    pub per_hour_data_lost: f64,
+    #[serde(default)]
+    pub per_incident: f64,
+    /// drsim extension: the cost of one total loss of a service's data.
+    #[serde(default)]
+    pub per_total_data_loss: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawData {
+    #[serde(default)]
+    pub backups: Vec<RawBackup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBackup {
+    pub every: Hours,
+    pub restore: Dist,
+    #[serde(default)]
+    pub immutable: bool,
+    #[serde(default)]
+    pub offsite: bool,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    Disrupt,
+    Damage,
+    Destroy,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFailure {
+    #[serde(default)]
+    pub every: Option<Hours>,
+    #[serde(default)]
+    pub after: Option<Dist>,
+    #[serde(default)]
+    pub effect: Option<Effect>,
+    #[serde(default)]
+    pub repair: Option<Dist>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreat {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub every: Option<Hours>,
+    #[serde(default)]
+    pub per_year: Option<f64>,
+    pub hits: RawSelector,
+    #[serde(default)]
+    pub chance: Option<f64>,
+    pub effect: Effect,
+    #[serde(default)]
+    pub duration: Option<Dist>,
+    #[serde(default)]
+    pub rebuild: Option<Dist>,
+    #[serde(default)]
+    pub repair: Option<Dist>,
+    #[serde(default)]
+    pub reaches_backups: bool,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawSelector {
+    #[serde(default)]
+    pub sites: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<Kind>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub components: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTolerance {
+    pub loss: f64,
+    pub p: f64,
+}
+
+/// One entry of `depends_on`.
+#[derive(Debug, Clone)]
+pub enum RawRequirement {
+    Plain(String),
+    AtLeast {
+        k: i64,
+        of: Vec<String>,
+    },
+    Failover {
+        members: Vec<String>,
+        switchover: Option<Dist>,
+        lag: Option<Hours>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    #[serde(default)]
+    at_least: Option<i64>,
+    #[serde(default)]
+    of: Option<Vec<String>>,
+    #[serde(default)]
+    failover: Option<Vec<String>>,
+    #[serde(default)]
+    switchover: Option<Dist>,
+    #[serde(default)]
+    lag: Option<Hours>,
+}
+
+impl<'de> Deserialize<'de> for RawRequirement {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawRequirement;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a component id, {at_least: K, of: [ids]} or {failover: [ids], switchover: 15m}",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRequirement, E> {
+                Ok(RawRequirement::Plain(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRequirement, A::Error> {
+                let g = RawGroup::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                match (g.at_least, g.of, g.failover) {
+                    (Some(k), Some(of), None) => {
+                        if g.switchover.is_some() || g.lag.is_some() {
+                            return Err(de::Error::custom(
+                                "switchover and lag belong to failover groups, not at_least groups",
+                            ));
+                        }
+                        Ok(RawRequirement::AtLeast { k, of })
+                    }
+                    (None, None, Some(members)) => Ok(RawRequirement::Failover {
+                        members,
+                        switchover: g.switchover,
+                        lag: g.lag,
+                    }),
+                    (Some(_), None, _) => Err(de::Error::custom(
+                        "at_least needs `of`: write {at_least: 2, of: [a, b, c]}",
+                    )),
+                    (None, Some(_), _) => Err(de::Error::custom(
+                        "`of` needs `at_least`: write {at_least: 2, of: [a, b, c]}",
+                    )),
+                    (Some(_), Some(_), Some(_)) => Err(de::Error::custom(
+                        "a requirement is either at_least/of or failover, not both",
+                    )),
+                    (None, None, None) => Err(de::Error::custom(
+                        "empty requirement: write an id, {at_least: K, of: [ids]} or {failover: [ids], switchover: 15m}",
+                    )),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,126 @@
+use super::*;
+
+fn errors(yaml: &str) -> Vec<Diagnostic> {
+    match load_str(yaml, "t.yaml") {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.diagnostics().to_vec(),
+    }
+}
+
+fn rendered(yaml: &str) -> String {
+    load_str(yaml, "t.yaml").unwrap_err().to_string()
+}
+
+#[test]
+fn unknown_reference_suggests_the_nearest_id() {
+    let msg = rendered("name: x\ncomponents:\n  - {id: db, kind: database}\n  - {id: app, kind: service, depends_on: [dbb]}\n");
+    assert!(msg.contains("t.yaml:4:"), "{msg}");
+    assert!(msg.contains("components[1].depends_on[0]"), "{msg}");
+    assert!(msg.contains("unknown component `dbb`"), "{msg}");
+    assert!(msg.contains("did you mean `db`?"), "{msg}");
+}
+
+#[test]
+fn cycle_names_the_whole_loop() {
+    let msg = rendered("name: x\ncomponents:\n  - {id: alpha, kind: server, depends_on: [gamma]}\n  - {id: beta, kind: server, depends_on: [alpha]}\n  - {id: gamma, kind: server, depends_on: [beta]}\n  - {id: svc, kind: service, depends_on: [alpha]}\n");
+    assert!(msg.contains("alpha -> gamma -> beta -> alpha"), "{msg}");
+    assert!(msg.contains("t.yaml:3"), "{msg}");
+}
+
+#[test]
+fn bare_number_duration_is_refused_with_a_location() {
+    let d = errors("name: x\ncomponents:\n  - {id: app, kind: service, repair: 45}\n");
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.contains("unit"), "{:?}", d[0]);
+    assert_eq!(d[0].line, Some(3));
+    assert!(d[0].path.contains("components[0]"), "{:?}", d[0]);
+}
+
+#[test]
+fn unknown_key_is_an_error_with_a_suggestion() {
+    let msg = rendered("name: x\ncomponents:\n  - {id: db, kind: database}\n  - {id: app, kind: service, dependson: [db]}\n");
+    assert!(msg.contains("dependson"), "{msg}");
+    assert!(msg.contains("did you mean `depends_on`"), "{msg}");
+    assert!(msg.contains(":4:"), "{msg}");
+}
+
+#[test]
+fn syntax_error_gives_a_line() {
+    let d =
+        errors("name: x\ncomponents:\n  - {id: db, kind: database\n  - {id: app, kind: service}\n");
+    assert!(d[0].line.is_some(), "{:?}", d[0]);
+}
+
+#[test]
+fn impossible_quorum_is_refused() {
+    let msg = rendered("name: x\ncomponents:\n  - {id: n1, kind: server}\n  - {id: n2, kind: server}\n  - id: svc\n    kind: service\n    depends_on:\n      - {at_least: 3, of: [n1, n2]}\n");
+    assert!(msg.contains("at_least 3 of 2"), "{msg}");
+    assert!(
+        msg.contains("components[2].depends_on[0].at_least"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn upside_down_lognormal_is_refused() {
+    let msg = rendered(
+        "name: x\ncomponents:\n  - {id: app, kind: service, repair: {lognormal: [9h, 1h]}}\n",
+    );
+    assert!(msg.contains("lognormal"), "{msg}");
+    assert!(msg.contains("swap"), "{msg}");
+}
+
+#[test]
+fn alias_bomb_is_refused_quickly() {
+    let bomb = "name: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\ncomponents: [*i]\n";
+    let start = std::time::Instant::now();
+    assert!(load_str(bomb, "bomb.yaml").is_err());
+    assert!(start.elapsed().as_secs() < 5);
+}
+
+#[test]
+fn all_errors_are_reported_at_once() {
+    let d = errors("name: x\nteams: [{id: ops, size: 1}]\ncomponents:\n  - {id: a, kind: server, team: opz}\n  - {id: b, kind: service, depends_on: [aa, c]}\nthreats:\n  - {id: t, hits: {components: [a]}, effect: disrupt}\n");
+    let text: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(d.len(), 4, "{text:?}");
+    assert!(d
+        .iter()
+        .any(|d| d.help.as_deref() == Some("did you mean `ops`?")));
+}
+
+#[test]
+fn duplicate_ids_across_sections_are_refused() {
+    let msg = rendered("name: x\nsites: [{id: core}]\ncomponents:\n  - {id: core, kind: server}\n");
+    assert!(msg.contains("duplicate id `core`"), "{msg}");
+}
+
+#[test]
+fn non_utf8_and_random_bytes_never_panic() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(5);
+    for len in [0usize, 1, 17, 4096, 3 * 1024 * 1024] {
+        let bytes: Vec<u8> = (0..len).map(|_| rng.random()).collect();
+        assert!(load_bytes(&bytes, "noise").is_err());
+        let ascii: Vec<u8> = bytes.iter().map(|b| b % 96 + 32).collect();
+        let _ = load_bytes(&ascii, "noise");
+    }
+}
+
+#[test]
+fn a_valid_scenario_resolves_references() {
+    let yaml = "name: Demo\nsites: [{id: dc1}]\nteams: [{id: ops, size: 2}]\ncomponents:\n  - {id: a, kind: server, site: dc1, team: ops, repair: {exp: 2h}, failures: [{every: 1000h}]}\n  - {id: b, kind: server, repair: 1h}\n  - id: svc\n    kind: service\n    depends_on: [{failover: [a, b], switchover: 15m, lag: 5s}]\n    rto: 4h\n    impact: {per_hour: 100}\nthreats:\n  - {id: fire, per_year: 0.01, hits: {sites: [dc1]}, effect: destroy}\n";
+    let s = load_str(yaml, "demo").unwrap().scenario;
+    assert_eq!(s.components[0].site, Some(0));
+    assert_eq!(s.components[0].team, Some(0));
+    match &s.components[2].depends_on[0] {
+        Requirement::Failover { members, lag, .. } => {
+            assert_eq!(members, &vec![0, 1]);
+            assert!((lag - 5.0 / 3600.0).abs() < 1e-12);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.threats[0].targets, vec![0]);
+    assert!((s.threats[0].per_year().unwrap() - 0.01).abs() < 1e-12);
+    assert_eq!(s.horizon, 8760.0);
+    assert_eq!(s.currency, "GBP");
+}

@@ -1,0 +1,334 @@
+//! The scenario lowered to flat arrays for the hot loop: no strings, no
+//! hashing, index ranges instead of nested vectors.
+
+use super::rng::tag;
+use crate::graph::{DependencyGraph, Link};
+use crate::scenario::{Arrival, Dist, Effect, Scenario};
+
+pub const NONE: u32 = u32::MAX;
+
+/// Where a repair or rebuild duration comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WorkSource {
+    /// The component's own `repair` (damage) or `rebuild` (destroy).
+    Component,
+    /// A failure mode's `repair` override.
+    Failure(u32),
+    /// A threat's `repair` (damage) or `rebuild` (destroy) override.
+    Threat(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledComponent {
+    pub team: u32,
+    pub priority: i64,
+    pub detect: Option<Dist>,
+    pub repair: Option<Dist>,
+    /// Rebuild, defaulting to repair.
+    pub rebuild: Option<Dist>,
+    /// Range into [`Model::tiers`].
+    pub tiers: (u32, u32),
+    /// Range into [`Model::failures`].
+    pub failures: (u32, u32),
+    /// Number of plain requirements.
+    pub plain_requirements: u32,
+    pub stateful: bool,
+    /// It or something below it holds data.
+    pub holds_data: bool,
+    pub service: u32,
+    pub detect_tag: u64,
+    pub work_tag: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    AtLeast,
+    Failover,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub kind: GroupKind,
+    pub owner: u32,
+    /// Range into [`Model::group_members`].
+    pub members: (u32, u32),
+    pub k: u32,
+    pub switchover: Dist,
+    pub lag: f64,
+    pub tag: u64,
+}
+
+/// A link from a component up to one that needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct UpEdge {
+    pub dependent: u32,
+    /// [`NONE`] for a plain requirement, else the group index.
+    pub group: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledFailure {
+    pub component: u32,
+    pub every: Option<f64>,
+    pub after: Option<Dist>,
+    pub effect: Effect,
+    pub has_repair: bool,
+    pub repair: Option<Dist>,
+    pub tag: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub every: f64,
+    pub restore: Dist,
+    pub restore_mean: f64,
+    pub immutable: bool,
+    pub offsite: bool,
+    pub tag: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledThreat {
+    /// Events per hour, if it arrives at random.
+    pub rate: Option<f64>,
+    pub targets: Vec<u32>,
+    /// Per target: the tag of the (threat, component) chance stream.
+    pub target_tags: Vec<u64>,
+    /// Per component: does the threat select the component's site?
+    pub site_hit: Vec<bool>,
+    pub chance: f64,
+    pub effect: Effect,
+    pub duration: Option<Dist>,
+    pub rebuild: Option<Dist>,
+    pub repair: Option<Dist>,
+    pub reaches_backups: bool,
+    pub arrival_tag: u64,
+    pub duration_tag: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledService {
+    pub component: u32,
+    pub rto: Option<f64>,
+    pub rpo: Option<f64>,
+    pub mtpd: Option<f64>,
+    pub per_hour: f64,
+    pub per_hour_data_lost: f64,
+    pub per_incident: f64,
+    pub per_total_data_loss: f64,
+}
+
+/// The compiled model. Component indices are the scenario's.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub components: Vec<CompiledComponent>,
+    pub groups: Vec<Group>,
+    pub group_members: Vec<u32>,
+    /// CSR: `up_edges[up_start[c]..up_start[c + 1]]` are the dependents of c.
+    pub up_start: Vec<u32>,
+    pub up_edges: Vec<UpEdge>,
+    pub failures: Vec<CompiledFailure>,
+    pub tiers: Vec<Tier>,
+    pub threats: Vec<CompiledThreat>,
+    pub services: Vec<CompiledService>,
+    pub team_sizes: Vec<u32>,
+    pub horizon: f64,
+}
+
+impl Model {
+    pub fn compile(scenario: &Scenario, graph: &DependencyGraph) -> Model {
+        let n = scenario.components.len();
+        let mut groups = Vec::new();
+        let mut group_members = Vec::new();
+        let mut group_of = vec![Vec::new(); n]; // requirement index -> group index
+        let mut failures = Vec::new();
+        let mut tiers = Vec::new();
+        let mut components = Vec::with_capacity(n);
+        let mut services = Vec::new();
+
+        for (i, c) in scenario.components.iter().enumerate() {
+            let mut plain = 0;
+            for (j, req) in c.depends_on.iter().enumerate() {
+                use crate::scenario::Requirement::*;
+                match req {
+                    Plain(_) => {
+                        plain += 1;
+                        group_of[i].push(NONE);
+                    }
+                    AtLeast { k, of } => {
+                        let start = group_members.len() as u32;
+                        group_members.extend(of.iter().map(|&m| m as u32));
+                        group_of[i].push(groups.len() as u32);
+                        groups.push(Group {
+                            kind: GroupKind::AtLeast,
+                            owner: i as u32,
+                            members: (start, group_members.len() as u32),
+                            k: *k as u32,
+                            switchover: Dist::Fixed(0.0),
+                            lag: 0.0,
+                            tag: tag(&["group", &c.id, &j.to_string()]),
+                        });
+                    }
+                    Failover {
+                        members,
+                        switchover,
+                        lag,
+                    } => {
+                        let start = group_members.len() as u32;
+                        group_members.extend(members.iter().map(|&m| m as u32));
+                        group_of[i].push(groups.len() as u32);
+                        groups.push(Group {
+                            kind: GroupKind::Failover,
+                            owner: i as u32,
+                            members: (start, group_members.len() as u32),
+                            k: 1,
+                            switchover: switchover.clone(),
+                            lag: *lag,
+                            tag: tag(&["group", &c.id, &j.to_string()]),
+                        });
+                    }
+                }
+            }
+            let f_start = failures.len() as u32;
+            for (j, f) in c.failures.iter().enumerate() {
+                let (every, after) = match &f.arrival {
+                    Arrival::Every(h) => (Some(*h), None),
+                    Arrival::After(d) => (None, Some(d.clone())),
+                };
+                failures.push(CompiledFailure {
+                    component: i as u32,
+                    every,
+                    after,
+                    effect: f.effect,
+                    has_repair: f.repair.is_some(),
+                    repair: f.repair.clone(),
+                    tag: tag(&["failure", &c.id, &j.to_string()]),
+                });
+            }
+            let t_start = tiers.len() as u32;
+            for (j, b) in c.backups.iter().enumerate() {
+                tiers.push(Tier {
+                    every: b.every,
+                    restore: b.restore.clone(),
+                    restore_mean: b.restore.mean(),
+                    immutable: b.immutable,
+                    offsite: b.offsite,
+                    tag: tag(&["backup", &c.id, &j.to_string()]),
+                });
+            }
+            let service = if c.is_service() {
+                services.push(CompiledService {
+                    component: i as u32,
+                    rto: c.rto,
+                    rpo: c.rpo,
+                    mtpd: c.mtpd,
+                    per_hour: c.impact.per_hour,
+                    per_hour_data_lost: c.impact.per_hour_data_lost,
+                    per_incident: c.impact.per_incident,
+                    per_total_data_loss: c.impact.per_total_data_loss,
+                });
+                (services.len() - 1) as u32
+            } else {
+                NONE
+            };
+            components.push(CompiledComponent {
+                team: c.team.map_or(NONE, |t| t as u32),
+                priority: c.priority,
+                detect: c.detect.clone(),
+                repair: c.repair.clone(),
+                rebuild: c.rebuild.clone().or_else(|| c.repair.clone()),
+                tiers: (t_start, tiers.len() as u32),
+                failures: (f_start, failures.len() as u32),
+                plain_requirements: plain,
+                stateful: c.stateful,
+                holds_data: c.stateful,
+                service,
+                detect_tag: tag(&["detect", &c.id]),
+                work_tag: tag(&["work", &c.id]),
+            });
+        }
+
+        // Data held below a component, in dependency order.
+        for &c in graph.topological_order() {
+            let below = scenario.components[c]
+                .dependencies()
+                .any(|d| components[d].holds_data);
+            components[c].holds_data |= below;
+        }
+
+        // Upward CSR.
+        let mut up_start = vec![0u32; n + 1];
+        let mut up_edges = Vec::new();
+        for (c, start) in up_start.iter_mut().take(n).enumerate() {
+            *start = up_edges.len() as u32;
+            let mut edges: Vec<UpEdge> = graph
+                .dependents(c)
+                .map(|(d, link)| UpEdge {
+                    dependent: d as u32,
+                    group: match link {
+                        Link::Plain => NONE,
+                        Link::AtLeast { group } | Link::Failover { group } => group_of[d][group],
+                    },
+                })
+                .collect();
+            // petgraph lists edges newest first; keep a stable, readable order.
+            edges.sort_by_key(|e| (e.dependent, e.group));
+            up_edges.extend(edges);
+        }
+        up_start[n] = up_edges.len() as u32;
+
+        let threats = scenario
+            .threats
+            .iter()
+            .map(|t| {
+                let mut site_hit = vec![false; n];
+                for (i, c) in scenario.components.iter().enumerate() {
+                    site_hit[i] = c.site.is_some_and(|s| t.sites.contains(&s));
+                }
+                CompiledThreat {
+                    rate: t.rate,
+                    targets: t.targets.iter().map(|&c| c as u32).collect(),
+                    target_tags: t
+                        .targets
+                        .iter()
+                        .map(|&c| tag(&["chance", &t.id, &scenario.components[c].id]))
+                        .collect(),
+                    site_hit,
+                    chance: t.chance,
+                    effect: t.effect,
+                    duration: t.duration.clone(),
+                    rebuild: t.rebuild.clone(),
+                    repair: t.repair.clone(),
+                    reaches_backups: t.reaches_backups,
+                    arrival_tag: tag(&["arrival", &t.id]),
+                    duration_tag: tag(&["duration", &t.id]),
+                }
+            })
+            .collect();
+
+        Model {
+            components,
+            groups,
+            group_members,
+            up_start,
+            up_edges,
+            failures,
+            tiers,
+            threats,
+            services,
+            team_sizes: scenario.teams.iter().map(|t| t.size).collect(),
+            horizon: scenario.horizon,
+        }
+    }
+
+    #[inline]
+    pub fn dependents(&self, c: u32) -> &[UpEdge] {
+        &self.up_edges[self.up_start[c as usize] as usize..self.up_start[c as usize + 1] as usize]
+    }
+
+    #[inline]
+    pub fn members(&self, g: u32) -> &[u32] {
+        let (a, b) = self.groups[g as usize].members;
+        &self.group_members[a as usize..b as usize]
+    }
+}

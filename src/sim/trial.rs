@@ -1,0 +1,931 @@
+//! One trial: a discrete-event simulation of hits, repairs, switchovers and
+//! data loss over a compiled [`Model`] (spec sections 4–9).
+//!
+//! State lives in flat vectors that are reset, not reallocated, between
+//! trials. Availability is propagated incrementally: when a component
+//! changes, only the components above it are revisited, and a dependent is
+//! revisited only when a counter it depends on crosses its threshold.
+
+use super::model::{GroupKind, Model, WorkSource, NONE};
+use super::rng::{trial_key, uniform};
+use crate::scenario::Effect;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// What a trial simulates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    /// The threat strikes at t = 0; nothing else fails; run until all is recovered.
+    Drill { threat: u32 },
+    /// Random failures and threats over `horizon` hours from all-up.
+    Run { horizon: f64 },
+}
+
+/// What happened to one service in one trial.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ServiceOutcome {
+    /// Outages with a duration above zero (open ones closed at the horizon).
+    pub outages: u32,
+    /// Hours unavailable.
+    pub downtime: f64,
+    /// Time it came back for good (drill recovery time), hours.
+    pub recovered_at: f64,
+    /// The longest single outage, hours.
+    pub longest_outage: f64,
+    /// Outages longer than the RTO.
+    pub rto_breaches: u32,
+    /// Hours of data lost, summed over incidents (total losses excluded).
+    pub data_loss: f64,
+    /// The largest data loss of a single incident, hours (infinite for a total loss).
+    pub worst_incident_loss: f64,
+    /// Incidents in which the data was lost altogether.
+    pub total_losses: u32,
+}
+
+impl ServiceOutcome {
+    pub fn affected(&self) -> bool {
+        self.outages > 0 || self.data_loss > 0.0 || self.total_losses > 0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum EventKind {
+    Failure(u32),
+    Threat(u32),
+    DisruptEnd(u32),
+    Ready(u32, u32),
+    Done(u32, u32),
+    Switch(u32, u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    time: f64,
+    seq: u64,
+    kind: EventKind,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Event {
+    /// Reversed: the earliest event (then the first scheduled) is the greatest.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .time
+            .total_cmp(&self.time)
+            .then(other.seq.cmp(&self.seq))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct QueuedTask {
+    priority: i64,
+    ready: u64, // f64 bits of a non-negative time: ordered like the time
+    seq: u64,
+    component: u32,
+    gen: u32,
+}
+impl PartialOrd for QueuedTask {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for QueuedTask {
+    /// Reversed: lowest priority number, then earliest ready, then first queued.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .priority
+            .cmp(&self.priority)
+            .then(other.ready.cmp(&self.ready))
+            .then(other.seq.cmp(&self.seq))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum WorkKind {
+    Repair(WorkSource),
+    Rebuild { source: WorkSource, tier: u32 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Idle,
+    Detecting,
+    Queued,
+    Running,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Work {
+    phase: Phase,
+    kind: WorkKind,
+    gen: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failover {
+    Holding,
+    /// Switching to the member at this position.
+    Switching(u32),
+    Waiting,
+}
+
+/// Reusable state for running trials of one model on one thread.
+pub struct Trial<'m> {
+    m: &'m Model,
+    key: u64,
+    now: f64,
+    seq: u64,
+    horizon: f64,
+    queue: BinaryHeap<Event>,
+    incident: u32,
+    /// Events processed in the last trial.
+    pub events: u64,
+
+    disrupts: Vec<u32>,
+    work: Vec<Work>,
+    failed_requirements: Vec<u32>,
+    available: Vec<bool>,
+    detect_draws: Vec<u32>,
+    work_draws: Vec<u32>,
+
+    group_up: Vec<u32>,
+    group_holds: Vec<bool>,
+    group_active: Vec<u32>,
+    group_state: Vec<Failover>,
+    group_gen: Vec<u32>,
+    group_draws: Vec<u32>,
+    group_incident: Vec<u32>,
+
+    failure_waiting: Vec<bool>,
+    failure_draws: Vec<u32>,
+    threat_arrivals: Vec<u32>,
+    threat_occurrences: Vec<u32>,
+
+    team_busy: Vec<u32>,
+    team_queue: Vec<BinaryHeap<QueuedTask>>,
+    /// Teams whose queue must be looked at once the current instant is over.
+    team_dirty: Vec<bool>,
+    dirty_teams: Vec<u32>,
+    tier_phase: Vec<f64>,
+
+    loss: Vec<f64>,
+    loss_incident: Vec<u32>,
+    pending_losses: Vec<(u32, f64)>,
+    pending_group_emits: Vec<(u32, bool)>,
+    stack: Vec<u32>,
+    loss_stack: Vec<u32>,
+
+    service_down_since: Vec<f64>,
+    /// Per service, this trial's outcome.
+    pub services: Vec<ServiceOutcome>,
+}
+
+impl<'m> Trial<'m> {
+    pub fn new(m: &'m Model) -> Self {
+        let n = m.components.len();
+        let g = m.groups.len();
+        Trial {
+            m,
+            key: 0,
+            now: 0.0,
+            seq: 0,
+            horizon: f64::INFINITY,
+            queue: BinaryHeap::new(),
+            incident: 0,
+            events: 0,
+            disrupts: vec![0; n],
+            work: vec![
+                Work {
+                    phase: Phase::Idle,
+                    kind: WorkKind::Repair(WorkSource::Component),
+                    gen: 0,
+                };
+                n
+            ],
+            failed_requirements: vec![0; n],
+            available: vec![true; n],
+            detect_draws: vec![0; n],
+            work_draws: vec![0; n],
+            group_up: vec![0; g],
+            group_holds: vec![true; g],
+            group_active: vec![0; g],
+            group_state: vec![Failover::Holding; g],
+            group_gen: vec![0; g],
+            group_draws: vec![0; g],
+            group_incident: vec![0; g],
+            failure_waiting: vec![false; m.failures.len()],
+            failure_draws: vec![0; m.failures.len()],
+            threat_arrivals: vec![0; m.threats.len()],
+            threat_occurrences: vec![0; m.threats.len()],
+            team_busy: vec![0; m.team_sizes.len()],
+            team_queue: vec![BinaryHeap::new(); m.team_sizes.len()],
+            team_dirty: vec![false; m.team_sizes.len()],
+            dirty_teams: Vec::new(),
+            tier_phase: vec![0.0; m.tiers.len()],
+            loss: vec![0.0; n],
+            loss_incident: vec![0; n],
+            pending_losses: Vec::new(),
+            pending_group_emits: Vec::new(),
+            stack: Vec::new(),
+            loss_stack: Vec::new(),
+            service_down_since: vec![0.0; m.services.len()],
+            services: vec![ServiceOutcome::default(); m.services.len()],
+        }
+    }
+
+    fn reset(&mut self, seed: u64, trial: u64) {
+        self.key = trial_key(seed, trial);
+        self.now = 0.0;
+        self.seq = 0;
+        self.queue.clear();
+        self.incident = 0;
+        self.events = 0;
+        self.disrupts.fill(0);
+        for w in &mut self.work {
+            w.phase = Phase::Idle;
+        }
+        self.failed_requirements.fill(0);
+        self.available.fill(true);
+        self.detect_draws.fill(0);
+        self.work_draws.fill(0);
+        for (g, group) in self.m.groups.iter().enumerate() {
+            self.group_up[g] = group.members.1 - group.members.0;
+        }
+        self.group_holds.fill(true);
+        self.group_active.fill(0);
+        self.group_state.fill(Failover::Holding);
+        self.group_draws.fill(0);
+        self.group_incident.fill(0);
+        self.failure_waiting.fill(false);
+        self.failure_draws.fill(0);
+        self.threat_arrivals.fill(0);
+        self.threat_occurrences.fill(0);
+        self.team_busy.fill(0);
+        for q in &mut self.team_queue {
+            q.clear();
+        }
+        self.team_dirty.fill(false);
+        self.dirty_teams.clear();
+        for (i, tier) in self.m.tiers.iter().enumerate() {
+            self.tier_phase[i] = tier.every * uniform(self.key, tier.tag, 0);
+        }
+        self.loss_incident.fill(0);
+        self.services.fill(ServiceOutcome::default());
+    }
+
+    /// Runs trial number `trial`; the outcome is left in [`Trial::services`].
+    pub fn run(&mut self, seed: u64, trial: u64, mode: Mode) {
+        self.reset(seed, trial);
+        match mode {
+            Mode::Drill { threat } => {
+                self.horizon = f64::INFINITY;
+                self.apply_threat(threat);
+            }
+            Mode::Run { horizon } => {
+                self.horizon = horizon;
+                for f in 0..self.m.failures.len() as u32 {
+                    self.arm_failure(f);
+                }
+                for t in 0..self.m.threats.len() as u32 {
+                    self.schedule_arrival(t);
+                }
+            }
+        }
+        while let Some(&event) = self.queue.peek() {
+            if event.time > self.horizon {
+                break;
+            }
+            self.queue.pop();
+            self.now = event.time;
+            self.events += 1;
+            self.handle(event.kind);
+            // Tasks that became ready at the same instant compete by
+            // priority, so teams pick their next task only once the instant
+            // is over.
+            if !self.dirty_teams.is_empty()
+                && self.queue.peek().is_none_or(|next| next.time > self.now)
+            {
+                self.dispatch();
+            }
+        }
+        let end = if self.horizon.is_finite() {
+            self.horizon
+        } else {
+            self.now
+        };
+        self.now = end;
+        for s in 0..self.m.services.len() {
+            let c = self.m.services[s].component as usize;
+            if !self.available[c] {
+                self.service_up(s as u32);
+            }
+        }
+    }
+
+    #[inline]
+    fn draw(&self, tag: u64, counter: &mut u32) -> f64 {
+        let u = uniform(self.key, tag, u64::from(*counter));
+        *counter += 1;
+        u
+    }
+
+    fn schedule(&mut self, time: f64, kind: EventKind) {
+        self.seq += 1;
+        self.queue.push(Event {
+            time,
+            seq: self.seq,
+            kind,
+        });
+    }
+
+    fn arm_failure(&mut self, f: u32) {
+        let fm = &self.m.failures[f as usize];
+        let mut counter = self.failure_draws[f as usize];
+        let u = self.draw(fm.tag, &mut counter);
+        self.failure_draws[f as usize] = counter;
+        let ttf = match (&fm.every, &fm.after) {
+            (Some(mean), _) => -mean * (1.0 - u).ln(),
+            (None, Some(d)) => d.sample(u),
+            (None, None) => return,
+        };
+        let at = self.now + ttf;
+        if at <= self.horizon {
+            self.schedule(at, EventKind::Failure(f));
+        }
+    }
+
+    fn schedule_arrival(&mut self, t: u32) {
+        let th = &self.m.threats[t as usize];
+        let Some(rate) = th.rate else { return };
+        let mut counter = self.threat_arrivals[t as usize];
+        let u = self.draw(th.arrival_tag, &mut counter);
+        self.threat_arrivals[t as usize] = counter;
+        let at = self.now - (1.0 - u).ln() / rate;
+        if at <= self.horizon {
+            self.schedule(at, EventKind::Threat(t));
+        }
+    }
+
+    fn handle(&mut self, kind: EventKind) {
+        match kind {
+            EventKind::Failure(f) => {
+                self.incident += 1;
+                self.failure_waiting[f as usize] = true;
+                let fm = &self.m.failures[f as usize];
+                let (c, effect) = (fm.component, fm.effect);
+                self.hit(c, effect, WorkSource::Failure(f), 0.0, false, false);
+                self.settle_losses();
+            }
+            EventKind::Threat(t) => {
+                self.schedule_arrival(t);
+                self.apply_threat(t);
+            }
+            EventKind::DisruptEnd(c) => {
+                self.disrupts[c as usize] -= 1;
+                self.refresh(c);
+                self.propagate();
+                self.settle_losses();
+            }
+            EventKind::Ready(c, gen) => {
+                if self.work[c as usize].gen == gen
+                    && self.work[c as usize].phase == Phase::Detecting
+                {
+                    self.ready(c);
+                }
+            }
+            EventKind::Done(c, gen) => {
+                if self.work[c as usize].gen == gen && self.work[c as usize].phase == Phase::Running
+                {
+                    self.done(c);
+                    self.settle_losses();
+                }
+            }
+            EventKind::Switch(g, gen) => {
+                if self.group_gen[g as usize] == gen {
+                    if let Failover::Switching(target) = self.group_state[g as usize] {
+                        self.group_active[g as usize] = target;
+                        self.group_state[g as usize] = Failover::Holding;
+                        self.pending_group_emits.push((g, true));
+                        self.set_group_holds(g, true);
+                        self.propagate();
+                        self.settle_losses();
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply_threat(&mut self, t: u32) {
+        self.incident += 1;
+        let m = self.m;
+        let th = &m.threats[t as usize];
+        let occurrence = self.threat_occurrences[t as usize];
+        self.threat_occurrences[t as usize] += 1;
+        let duration = match &th.duration {
+            Some(d) if th.effect == Effect::Disrupt => {
+                d.sample(uniform(self.key, th.duration_tag, u64::from(occurrence)))
+            }
+            _ => 0.0,
+        };
+        for (k, &c) in th.targets.iter().enumerate() {
+            if th.chance < 1.0
+                && uniform(self.key, th.target_tags[k], u64::from(occurrence)) >= th.chance
+            {
+                continue;
+            }
+            self.hit(
+                c,
+                th.effect,
+                WorkSource::Threat(t),
+                duration,
+                th.site_hit[c as usize],
+                th.reaches_backups,
+            );
+        }
+        self.settle_losses();
+    }
+
+    #[inline]
+    fn own_ok(&self, c: u32) -> bool {
+        self.disrupts[c as usize] == 0 && self.work[c as usize].phase == Phase::Idle
+    }
+
+    /// One hit on component `c`.
+    fn hit(
+        &mut self,
+        c: u32,
+        effect: Effect,
+        source: WorkSource,
+        duration: f64,
+        site_hit: bool,
+        reaches_backups: bool,
+    ) {
+        let ci = c as usize;
+        match effect {
+            Effect::Disrupt => {
+                self.disrupts[ci] += 1;
+                self.schedule(self.now + duration, EventKind::DisruptEnd(c));
+            }
+            Effect::Damage => {
+                if self.work[ci].phase == Phase::Idle {
+                    self.start_work(c, WorkKind::Repair(source));
+                }
+            }
+            Effect::Destroy => {
+                let upgrade = match self.work[ci].kind {
+                    _ if self.work[ci].phase == Phase::Idle => true,
+                    WorkKind::Repair(_) => {
+                        self.cancel_work(c);
+                        true
+                    }
+                    WorkKind::Rebuild { .. } => false,
+                };
+                if upgrade {
+                    let tier = self.recovery_point(c, site_hit, reaches_backups);
+                    self.start_work(c, WorkKind::Rebuild { source, tier });
+                }
+            }
+        }
+        self.refresh(c);
+        self.propagate();
+    }
+
+    /// Chooses the backup tier to restore from after a destroy at `now`,
+    /// and records the data lost.
+    fn recovery_point(&mut self, c: u32, site_hit: bool, reaches_backups: bool) -> u32 {
+        let comp = &self.m.components[c as usize];
+        if !comp.stateful {
+            return NONE;
+        }
+        let mut best = NONE;
+        let mut best_age = f64::INFINITY;
+        let mut best_restore = f64::INFINITY;
+        for i in comp.tiers.0..comp.tiers.1 {
+            let tier = &self.m.tiers[i as usize];
+            if (reaches_backups && !tier.immutable) || (site_hit && !tier.offsite) {
+                continue;
+            }
+            let age = (self.now - self.tier_phase[i as usize]).rem_euclid(tier.every);
+            if age < best_age || (age == best_age && tier.restore_mean < best_restore) {
+                best = i;
+                best_age = age;
+                best_restore = tier.restore_mean;
+            }
+        }
+        self.pending_losses.push((c, best_age));
+        best
+    }
+
+    fn start_work(&mut self, c: u32, kind: WorkKind) {
+        let ci = c as usize;
+        let comp = &self.m.components[ci];
+        let detect = match &comp.detect {
+            Some(d) => {
+                let mut counter = self.detect_draws[ci];
+                let v = d.sample(self.draw(comp.detect_tag, &mut counter));
+                self.detect_draws[ci] = counter;
+                v
+            }
+            None => 0.0,
+        };
+        let w = &mut self.work[ci];
+        w.gen = w.gen.wrapping_add(1);
+        w.phase = Phase::Detecting;
+        w.kind = kind;
+        let gen = w.gen;
+        self.schedule(self.now + detect, EventKind::Ready(c, gen));
+    }
+
+    fn cancel_work(&mut self, c: u32) {
+        let ci = c as usize;
+        let was_running = self.work[ci].phase == Phase::Running;
+        self.work[ci].gen = self.work[ci].gen.wrapping_add(1);
+        self.work[ci].phase = Phase::Idle;
+        let team = self.m.components[ci].team;
+        if was_running && team != NONE {
+            self.release_team(team);
+        }
+    }
+
+    fn ready(&mut self, c: u32) {
+        let ci = c as usize;
+        let team = self.m.components[ci].team;
+        if team == NONE {
+            self.start_task(c);
+            return;
+        }
+        self.work[ci].phase = Phase::Queued;
+        self.seq += 1;
+        self.team_queue[team as usize].push(QueuedTask {
+            priority: self.m.components[ci].priority,
+            ready: self.now.to_bits(),
+            seq: self.seq,
+            component: c,
+            gen: self.work[ci].gen,
+        });
+        self.mark_dirty(team);
+    }
+
+    fn mark_dirty(&mut self, team: u32) {
+        if !self.team_dirty[team as usize] {
+            self.team_dirty[team as usize] = true;
+            self.dirty_teams.push(team);
+        }
+    }
+
+    fn release_team(&mut self, team: u32) {
+        self.team_busy[team as usize] -= 1;
+        self.mark_dirty(team);
+    }
+
+    /// Starts queued tasks on every team with free hands, best first.
+    fn dispatch(&mut self) {
+        while let Some(team) = self.dirty_teams.pop() {
+            let t = team as usize;
+            self.team_dirty[t] = false;
+            while self.team_busy[t] < self.m.team_sizes[t] {
+                let Some(task) = self.team_queue[t].pop() else {
+                    break;
+                };
+                let w = self.work[task.component as usize];
+                if w.gen == task.gen && w.phase == Phase::Queued {
+                    self.team_busy[t] += 1;
+                    self.start_task(task.component);
+                }
+            }
+        }
+    }
+
+    fn start_task(&mut self, c: u32) {
+        let ci = c as usize;
+        let m = self.m;
+        let comp = &m.components[ci];
+        self.work[ci].phase = Phase::Running;
+        let mut counter = self.work_draws[ci];
+        let duration = match self.work[ci].kind {
+            WorkKind::Repair(source) => {
+                let dist = match source {
+                    WorkSource::Failure(f) if m.failures[f as usize].has_repair => {
+                        m.failures[f as usize].repair.as_ref()
+                    }
+                    WorkSource::Threat(t) if m.threats[t as usize].repair.is_some() => {
+                        m.threats[t as usize].repair.as_ref()
+                    }
+                    _ => comp.repair.as_ref(),
+                };
+                dist.map_or(0.0, |d| d.sample(self.draw(comp.work_tag, &mut counter)))
+            }
+            WorkKind::Rebuild { source, tier } => {
+                let dist = match source {
+                    WorkSource::Failure(f) if m.failures[f as usize].has_repair => {
+                        m.failures[f as usize].repair.as_ref()
+                    }
+                    WorkSource::Threat(t) if m.threats[t as usize].rebuild.is_some() => {
+                        m.threats[t as usize].rebuild.as_ref()
+                    }
+                    _ => comp.rebuild.as_ref(),
+                };
+                let rebuild =
+                    dist.map_or(0.0, |d| d.sample(self.draw(comp.work_tag, &mut counter)));
+                let restore = if tier == NONE {
+                    0.0
+                } else {
+                    m.tiers[tier as usize]
+                        .restore
+                        .sample(self.draw(comp.work_tag, &mut counter))
+                };
+                rebuild + restore
+            }
+        };
+        self.work_draws[ci] = counter;
+        let gen = self.work[ci].gen;
+        self.schedule(self.now + duration, EventKind::Done(c, gen));
+    }
+
+    fn done(&mut self, c: u32) {
+        let ci = c as usize;
+        self.work[ci].phase = Phase::Idle;
+        let team = self.m.components[ci].team;
+        if team != NONE {
+            self.release_team(team);
+        }
+        let (f0, f1) = self.m.components[ci].failures;
+        for f in f0..f1 {
+            if self.failure_waiting[f as usize] {
+                self.failure_waiting[f as usize] = false;
+                self.arm_failure(f);
+            }
+        }
+        self.refresh(c);
+        self.propagate();
+    }
+
+    /// Re-evaluates `c` after its own state or a requirement changed;
+    /// queues it for propagation if its availability flipped.
+    #[inline]
+    fn refresh(&mut self, c: u32) {
+        let ci = c as usize;
+        let now_available = self.own_ok(c) && self.failed_requirements[ci] == 0;
+        if now_available != self.available[ci] {
+            self.available[ci] = now_available;
+            self.stack.push(c);
+        }
+    }
+
+    fn set_group_holds(&mut self, g: u32, holds: bool) {
+        let gi = g as usize;
+        if self.group_holds[gi] == holds {
+            return;
+        }
+        self.group_holds[gi] = holds;
+        let owner = self.m.groups[gi].owner;
+        if holds {
+            self.failed_requirements[owner as usize] -= 1;
+        } else {
+            self.failed_requirements[owner as usize] += 1;
+        }
+        self.refresh(owner);
+    }
+
+    /// Carries availability changes up the graph.
+    fn propagate(&mut self) {
+        let m = self.m;
+        while let Some(x) = self.stack.pop() {
+            let up = self.available[x as usize];
+            let s = m.components[x as usize].service;
+            if s != NONE {
+                if up {
+                    self.service_up(s);
+                } else {
+                    self.service_down(s);
+                }
+            }
+            for edge in m.dependents(x) {
+                let d = edge.dependent;
+                if edge.group == NONE {
+                    if up {
+                        self.failed_requirements[d as usize] -= 1;
+                    } else {
+                        self.failed_requirements[d as usize] += 1;
+                    }
+                    self.refresh(d);
+                    continue;
+                }
+                let g = edge.group;
+                match m.groups[g as usize].kind {
+                    GroupKind::AtLeast => {
+                        let gi = g as usize;
+                        if up {
+                            self.group_up[gi] += 1;
+                        } else {
+                            self.group_up[gi] -= 1;
+                        }
+                        let holds = self.group_up[gi] >= m.groups[gi].k;
+                        self.set_group_holds(g, holds);
+                    }
+                    GroupKind::Failover => self.failover_member_changed(g, x, up),
+                }
+            }
+        }
+    }
+
+    fn failover_member_changed(&mut self, g: u32, member: u32, up: bool) {
+        let gi = g as usize;
+        let position = self
+            .m
+            .members(g)
+            .iter()
+            .position(|&c| c == member)
+            .expect("the member belongs to its group") as u32;
+        let active = self.group_active[gi];
+        match self.group_state[gi] {
+            Failover::Holding => {
+                if position == active && !up {
+                    self.group_incident[gi] = self.incident;
+                    self.set_group_holds(g, false);
+                    self.choose_switch_target(g);
+                }
+            }
+            Failover::Switching(target) => {
+                if position == active && up {
+                    self.group_gen[gi] = self.group_gen[gi].wrapping_add(1);
+                    self.group_state[gi] = Failover::Holding;
+                    self.pending_group_emits.push((g, false));
+                    self.set_group_holds(g, true);
+                } else if position == target && !up {
+                    self.group_gen[gi] = self.group_gen[gi].wrapping_add(1);
+                    self.choose_switch_target(g);
+                }
+            }
+            Failover::Waiting => {
+                if up {
+                    if position == active {
+                        self.group_state[gi] = Failover::Holding;
+                        self.pending_group_emits.push((g, false));
+                        self.set_group_holds(g, true);
+                    } else {
+                        self.start_switch(g, position);
+                    }
+                }
+            }
+        }
+    }
+
+    fn choose_switch_target(&mut self, g: u32) {
+        let gi = g as usize;
+        let active = self.group_active[gi];
+        let target = self
+            .m
+            .members(g)
+            .iter()
+            .enumerate()
+            .position(|(p, &c)| p as u32 != active && self.available[c as usize]);
+        match target {
+            Some(p) => self.start_switch(g, p as u32),
+            None => self.group_state[gi] = Failover::Waiting,
+        }
+    }
+
+    fn start_switch(&mut self, g: u32, target: u32) {
+        let gi = g as usize;
+        let group = &self.m.groups[gi];
+        let mut counter = self.group_draws[gi];
+        let duration = group.switchover.sample(self.draw(group.tag, &mut counter));
+        self.group_draws[gi] = counter;
+        self.group_gen[gi] = self.group_gen[gi].wrapping_add(1);
+        self.group_state[gi] = Failover::Switching(target);
+        let gen = self.group_gen[gi];
+        self.schedule(self.now + duration, EventKind::Switch(g, gen));
+    }
+
+    fn service_down(&mut self, s: u32) {
+        self.service_down_since[s as usize] = self.now;
+    }
+
+    fn service_up(&mut self, s: u32) {
+        let si = s as usize;
+        let length = self.now - self.service_down_since[si];
+        if length <= 0.0 {
+            return;
+        }
+        let rto = self.m.services[si].rto;
+        let out = &mut self.services[si];
+        out.outages += 1;
+        out.downtime += length;
+        out.recovered_at = self.now;
+        out.longest_outage = out.longest_outage.max(length);
+        if rto.is_some_and(|rto| length > rto) {
+            out.rto_breaches += 1;
+        }
+    }
+
+    /// Pushes this event's data losses up to the services.
+    fn settle_losses(&mut self) {
+        let incident = self.incident;
+        while let Some((c, loss)) = self.pending_losses.pop() {
+            self.offer_loss(c, incident, loss);
+            self.push_losses(incident);
+        }
+        while let Some((g, switched)) = self.pending_group_emits.pop() {
+            let gi = g as usize;
+            let group = &self.m.groups[gi];
+            let incident = self.group_incident[gi];
+            let member = self.m.members(g)[self.group_active[gi] as usize] as usize;
+            let mut loss = if self.loss_incident[member] == incident && incident != 0 {
+                self.loss[member]
+            } else {
+                0.0
+            };
+            if switched {
+                loss += group.lag;
+            }
+            if loss > 0.0 && incident != 0 {
+                self.offer_loss(group.owner, incident, loss);
+                self.push_losses(incident);
+            }
+        }
+    }
+
+    /// Records that `c` lost `loss` hours of data in `incident`.
+    fn offer_loss(&mut self, c: u32, incident: u32, loss: f64) {
+        let ci = c as usize;
+        let previous = if self.loss_incident[ci] == incident {
+            self.loss[ci]
+        } else {
+            0.0
+        };
+        if self.loss_incident[ci] == incident && loss <= previous {
+            return;
+        }
+        self.loss_incident[ci] = incident;
+        self.loss[ci] = loss;
+        self.loss_stack.push(c);
+        let s = self.m.components[ci].service;
+        if s != NONE {
+            let out = &mut self.services[s as usize];
+            if loss.is_infinite() {
+                if previous.is_finite() {
+                    out.total_losses += 1;
+                }
+            } else {
+                out.data_loss += loss - previous;
+            }
+            out.worst_incident_loss = out.worst_incident_loss.max(loss);
+        }
+    }
+
+    fn push_losses(&mut self, incident: u32) {
+        let m = self.m;
+        while let Some(x) = self.loss_stack.pop() {
+            let loss = self.loss[x as usize];
+            for edge in m.dependents(x) {
+                let d = edge.dependent;
+                if edge.group == NONE {
+                    self.offer_loss(d, incident, loss);
+                    continue;
+                }
+                let g = edge.group;
+                let gi = g as usize;
+                match m.groups[gi].kind {
+                    GroupKind::AtLeast => {
+                        // Only when every member that holds data lost some.
+                        let mut smallest = f64::INFINITY;
+                        let mut all = true;
+                        for &member in m.members(g) {
+                            let mi = member as usize;
+                            if !m.components[mi].holds_data {
+                                continue;
+                            }
+                            if self.loss_incident[mi] != incident {
+                                all = false;
+                                break;
+                            }
+                            smallest = smallest.min(self.loss[mi]);
+                        }
+                        if all {
+                            self.offer_loss(d, incident, smallest);
+                        }
+                    }
+                    GroupKind::Failover => {
+                        let active = m.members(g)[self.group_active[gi] as usize];
+                        if self.group_state[gi] == Failover::Holding && active == x {
+                            self.offer_loss(d, incident, loss);
+                        }
+                        // Otherwise the loss reaches the group when it holds
+                        // again (settle_losses), from the member it holds on.
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Integration tests: the CLI end to end and the engine against closed forms.
