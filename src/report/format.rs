@@ -51,6 +51,8 @@ pub fn percent(p: f64) -> String {
         }
     } else if p > 0.99 {
         format!("{:.2}%", p * 100.0)
+    } else if p < 0.1 {
+        format!("{:.1}%", p * 100.0)
     } else {
         format!("{:.0}%", p * 100.0)
     }
@@ -85,6 +87,7 @@ mod tests {
         assert_eq!(percent(0.38), "38%");
         assert_eq!(percent(0.9995), "99.950%");
         assert_eq!(percent(0.0004), "<0.1%");
+        assert_eq!(percent(0.0047), "0.5%");
         assert_eq!(plus_minus_percent([0.37, 0.39]), "±1%");
     }
 }

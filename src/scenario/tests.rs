@@ -124,3 +124,19 @@ fn a_valid_scenario_resolves_references() {
     assert_eq!(s.horizon, 8760.0);
     assert_eq!(s.currency, "GBP");
 }
+
+#[test]
+fn alias_bomb_where_any_value_is_accepted_hits_the_repetition_limit() {
+    // `options` holds free YAML until `compare` applies it, so the
+    // expansion limit of the parser is what stops this one.
+    let mut yaml = String::from("name: bomb\ncomponents: [{id: x, kind: service}]\noptions:\n  - &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+    for i in 1..9 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(",");
+        yaml.push_str(&format!("  - &a{i} [{refs}]\n"));
+    }
+    let start = std::time::Instant::now();
+    let msg = rendered(&yaml);
+    assert!(msg.contains("repetition limit"), "{msg}");
+    assert!(msg.contains("alias bomb"), "{msg}");
+    assert!(start.elapsed().as_secs() < 5);
+}

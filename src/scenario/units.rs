@@ -269,7 +269,7 @@ pub fn fmt_hours(h: f64) -> String {
         format!("{}m", trim(h * 60.0))
     } else if h < 48.0 {
         format!("{}h", trim(h))
-    } else if h < 2.0 * 8760.0 {
+    } else if h < 8760.0 {
         format!("{}d", trim(h / 24.0))
     } else {
         format!("{}y", trim(h / 8760.0))

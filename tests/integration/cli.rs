@@ -1,0 +1,318 @@
+//! The binary end to end: exit codes, messages, formats, files.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::PathBuf;
+
+fn drsim() -> Command {
+    Command::cargo_bin("drsim").expect("the binary is built")
+}
+
+fn scenario(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+fn write_temp(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+const SMALL: &str = "name: Small shop\nteams: [{id: ops, size: 1}]\ncomponents:\n  - {id: db, kind: database, repair: {exp: 2h}, team: ops, failures: [{every: 500h}], data: {backups: [{every: 1h, restore: 30m}]}, rebuild: 1h}\n  - {id: web, kind: server, repair: 1h, failures: [{every: 300h}]}\n  - {id: shop, kind: service, depends_on: [db, web], rto: 2h, rpo: 30m, impact: {per_hour: 1000}}\nthreats:\n  - {id: disk-loss, every: 5y, hits: {components: [db]}, effect: destroy}\n  - {id: crash, hits: {components: [web]}, effect: damage}\n";
+
+#[test]
+fn check_summarises_a_valid_scenario() {
+    drsim()
+        .args(["check"])
+        .arg(scenario("hospital.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid"))
+        .stdout(predicate::str::contains("Services"))
+        .stdout(predicate::str::contains("ransomware"));
+}
+
+#[test]
+fn check_reports_every_error_with_location_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_temp(
+        &dir,
+        "bad.yaml",
+        b"name: x\ncomponents:\n  - {id: db, kind: database}\n  - {id: app, kind: service, depends_on: [dbb], team: nobody}\n",
+    );
+    drsim()
+        .arg("check")
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.yaml:4:"))
+        .stderr(predicate::str::contains("components[1].depends_on[0]"))
+        .stderr(predicate::str::contains("did you mean `db`?"))
+        .stderr(predicate::str::contains("components[1].team"))
+        .stderr(predicate::str::contains("2 errors"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn garbage_files_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut noise = Vec::with_capacity(3 << 20);
+    let mut x: u64 = 0x2545F4914F6CDD1D;
+    for _ in 0..(3 << 20) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.push((x >> 24) as u8);
+    }
+    for (name, content) in [
+        ("noise.bin", noise.as_slice()),
+        ("empty.yaml", b"".as_slice()),
+        ("list.yaml", b"- 1\n- 2\n".as_slice()),
+        ("deep.yaml", "[".repeat(100_000).as_bytes()),
+    ] {
+        let path = write_temp(&dir, name, content);
+        drsim()
+            .arg("check")
+            .arg(&path)
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("panicked").not());
+    }
+    drsim().arg("check").arg(dir.path()).assert().code(1);
+    drsim()
+        .arg("check")
+        .arg(dir.path().join("missing.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn graph_exports_dot_and_mermaid() {
+    drsim()
+        .args(["graph"])
+        .arg(scenario("bank.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("digraph"));
+    drsim()
+        .args(["graph", "--format", "mermaid"])
+        .arg(scenario("bank.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("flowchart BT"));
+}
+
+#[test]
+fn drill_without_or_with_a_wrong_threat_lists_the_threats() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(&dir, "small.yaml", SMALL.as_bytes());
+    drsim()
+        .arg("drill")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("needs --threat"))
+        .stderr(predicate::str::contains("disk-loss"));
+    drsim()
+        .arg("drill")
+        .arg(&path)
+        .args(["--threat", "crsh"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean `crash`?"));
+}
+
+#[test]
+fn drill_prints_a_table_and_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(&dir, "small.yaml", SMALL.as_bytes());
+    drsim()
+        .arg("drill")
+        .arg(&path)
+        .args(["--threat", "crash", "--trials", "500"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Recovery p50 / p90 / p99"))
+        .stdout(predicate::str::contains(
+            "back within its 2h target in 100%",
+        ));
+}
+
+#[test]
+fn json_output_has_the_stable_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(&dir, "small.yaml", SMALL.as_bytes());
+    let out = drsim()
+        .arg("run")
+        .arg(&path)
+        .args(["--trials", "300", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["tool"], "drsim");
+    assert_eq!(doc["mode"], "run");
+    assert_eq!(doc["trials"], 300);
+    assert_eq!(doc["horizon_h"], 8760.0);
+    assert!(doc["threat"].is_null());
+    let shop = &doc["services"]["shop"];
+    for key in [
+        "affected",
+        "downtime_h",
+        "data_loss_h",
+        "rto_met",
+        "rpo_met",
+        "total_data_loss",
+        "availability",
+        "outages",
+        "rto_breaches",
+        "loss",
+    ] {
+        assert!(shop.get(key).is_some(), "missing {key}");
+    }
+    assert!(shop.get("mtpd_met").is_none(), "no MTPD is set");
+    for key in ["mean", "ci95", "p50", "p90", "p99", "max"] {
+        assert!(
+            shop["availability"].get(key).is_some(),
+            "missing availability.{key}"
+        );
+    }
+    assert!(doc["loss_exceedance"].as_array().unwrap().len() > 1);
+}
+
+#[test]
+fn same_seed_same_bytes_for_any_thread_count() {
+    let run = |threads: &str| {
+        drsim()
+            .arg("run")
+            .arg(scenario("retail.yaml"))
+            .args([
+                "--trials",
+                "2000",
+                "--seed",
+                "42",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(&dir, "small.yaml", SMALL.as_bytes());
+    let out = drsim()
+        .arg("drill")
+        .arg(&path)
+        .args([
+            "--threat",
+            "disk-loss",
+            "--trials",
+            "100",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("service,name,affected_p,recovery_h_mean"));
+    assert!(lines[1].starts_with("shop,shop,1,"));
+}
+
+#[test]
+fn output_file_is_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(&dir, "small.yaml", SMALL.as_bytes());
+    let out = dir.path().join("result.json");
+    drsim()
+        .arg("drill")
+        .arg(&path)
+        .args([
+            "--threat", "crash", "--trials", "50", "--format", "json", "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_empty());
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["threat"], "crash");
+    let nowhere = dir.path().join("no-such-dir").join("x.json");
+    drsim()
+        .arg("drill")
+        .arg(&path)
+        .args(["--threat", "crash", "--trials", "50", "-o"])
+        .arg(&nowhere)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot write"));
+    assert!(!nowhere.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn bad_flags_are_user_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(&dir, "small.yaml", SMALL.as_bytes());
+    drsim()
+        .arg("run")
+        .arg(&path)
+        .args(["--horizon", "12"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unit"));
+    drsim()
+        .arg("run")
+        .arg(&path)
+        .args(["--trials", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("at least 2"));
+    drsim()
+        .arg("run")
+        .arg(&path)
+        .args(["--trials", "many"])
+        .assert()
+        .code(1);
+    drsim().arg("frobnicate").assert().code(1);
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    drsim()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("drill"))
+        .stdout(predicate::str::contains("RTO"));
+    drsim()
+        .args(["drill", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    drsim()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}

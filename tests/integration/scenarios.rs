@@ -1,0 +1,97 @@
+//! Every bundled scenario loads, validates without errors, and simulates.
+
+use drsim::scenario::load_path;
+use drsim::sim::{drill, run, Config, NoProgress};
+use std::path::PathBuf;
+
+fn bundled() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn there_are_bundled_scenarios() {
+    let names: Vec<String> = bundled()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for expected in ["bank.yaml", "hospital.yaml", "retail.yaml"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+}
+
+#[test]
+fn every_bundled_scenario_is_valid_and_realistic() {
+    for path in bundled() {
+        let loaded = load_path(&path).unwrap_or_else(|e| panic!("{e}"));
+        let s = &loaded.scenario;
+        assert!(
+            loaded.warnings.is_empty(),
+            "{}: warnings {:?}",
+            path.display(),
+            loaded.warnings
+        );
+        assert!(
+            (25..=80).contains(&s.components.len()),
+            "{}: {} components",
+            path.display(),
+            s.components.len()
+        );
+        assert!(s.teams.len() >= 3, "{}: teams", path.display());
+        assert!(s.threats.len() >= 5, "{}: threats", path.display());
+        let g = drsim::graph::DependencyGraph::build(s);
+        assert!(
+            g.unused().is_empty(),
+            "{}: unused components",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_bundled_threat_can_be_drilled_and_every_scenario_run() {
+    let config = Config {
+        trials: 200,
+        seed: 3,
+        threads: 0,
+    };
+    for path in bundled() {
+        let s = load_path(&path).unwrap().scenario;
+        for t in &s.threats {
+            let r = drill(&s, &t.id, &config, &NoProgress).unwrap();
+            for svc in &r.services {
+                let rec = svc.recovery_h.unwrap();
+                assert!(
+                    rec.mean.is_finite() && rec.mean >= 0.0,
+                    "{} {}",
+                    t.id,
+                    svc.id
+                );
+            }
+        }
+        let r = run(&s, None, &config, &NoProgress).unwrap();
+        for svc in &r.services {
+            let a = svc.availability.unwrap();
+            assert!(
+                a.mean > 0.0 && a.mean <= 1.0,
+                "{} {}",
+                path.display(),
+                svc.id
+            );
+        }
+        assert!(
+            r.loss.mean > 0.0,
+            "{}: a year with no loss at all is not realistic",
+            path.display()
+        );
+    }
+}
