@@ -94,10 +94,18 @@ pub fn wilson(successes: u64, n: u64) -> Proportion {
     let denom = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denom;
     let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
-    Proportion {
-        p,
-        ci95: [(centre - half).max(0.0), (centre + half).min(1.0)],
-    }
+    // At the ends the exact bound is 0 or 1; rounding would leave 1 - 1e-16.
+    let lo = if successes == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if successes == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    Proportion { p, ci95: [lo, hi] }
 }
 
 /// The exceedance curve of sorted losses at `points` levels spread

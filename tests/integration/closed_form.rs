@@ -723,23 +723,43 @@ fn results_do_not_depend_on_the_thread_count() {
 #[test]
 #[ignore]
 fn zz_scratch_seeds() {
-    let s = load(
-        "name: Three-level chain
-components:
-  - {id: storage, kind: storage, repair: {exp: 2h}}
-  - {id: db, kind: database, depends_on: [storage], repair: 1h}
-  - {id: app, kind: application, depends_on: [db], repair: {exp: 3h}}
-  - {id: shop, kind: service, depends_on: [app], rto: 4h}
-threats:
-  - {id: storage-and-app, hits: {components: [storage, app]}, effect: damage}
-  - {id: storage-and-db, hits: {components: [storage, db]}, effect: damage}
-",
-    );
-    for seed in 1..=10 {
-        let r = drill(&s, "storage-and-app", 200_000, seed);
-        let rec = service(&r, "shop").recovery_h.unwrap();
-        let r2 = drill(&s, "storage-and-db", 200_000, seed);
-        let rec2 = service(&r2, "shop").recovery_h.unwrap();
-        eprintln!("seed {seed}: z1 {:.2} z2 {:.2}", (rec.mean - 3.8) / standard_error(&rec), (rec2.mean - (1.0 + 2.0 * (-0.5f64).exp())) / standard_error(&rec2));
+    let links: Vec<String> = (1..=10).map(|i| format!("n{i}")).collect();
+    let mut yaml = String::from("name: Edge links\nhorizon: 1y\ncomponents:\n");
+    for id in &links {
+        yaml.push_str(&format!("  - {{id: {id}, kind: network, tags: [edge]}}\n"));
+    }
+    yaml.push_str(&format!("  - {{id: all-links, kind: service, depends_on: [{}]}}\n", links.join(", ")));
+    yaml.push_str("threats:\n  - {id: flap, per_year: 6, hits: {tags: [edge]}, chance: 0.3, effect: disrupt, duration: 30m}\n");
+    let s = load(&yaml);
+    let w = load("name: W\ncomponents:\n  - {id: server, kind: server, failures: [{after: {weibull: {shape: 2, scale: 1000h}}}], repair: 10h}\n  - {id: app, kind: service, depends_on: [server]}\n");
+    let k = load("name: K\ncomponents:\n  - {id: s1, kind: server, failures: [{every: 500h}], repair: {exp: 20h}}\n  - {id: s2, kind: server, failures: [{every: 500h}], repair: {exp: 20h}}\n  - {id: s3, kind: server, failures: [{every: 500h}], repair: {exp: 20h}}\n  - {id: web, kind: service, depends_on: [{at_least: 2, of: [s1, s2, s3]}]}\n");
+    let horizon = YEAR;
+    let rate = 6.0 / YEAR * (1.0 - 0.7f64.powi(10));
+    let d = 0.5;
+    let eo = (1.0 - (-rate * d).exp()) + rate * (horizon - d) * (-rate * d).exp();
+    let ttf = 500.0 * PI.sqrt();
+    let mu = ttf + 10.0;
+    let var = 1e6 * (1.0 - PI / 4.0);
+    let kappa = (var - mu * mu) / (2.0 * mu * mu);
+    let wh = 50.0 * YEAR;
+    let wa = 1.0 - (10.0 * (wh + 5.0) / mu + 10.0 * kappa) / wh;
+    let wo = (wh + 10.0) / mu + kappa;
+    let (lambda, m) = (1.0 / 500.0, 1.0 / 20.0);
+    let point = |t: f64| m / (lambda + m) + lambda / (lambda + m) * (-(lambda + m) * t).exp();
+    let ka = average_over(YEAR, 20_000, |t| { let p = point(t); 3.0 * p * p - 2.0 * p * p * p });
+    let ko = YEAR * average_over(YEAR, 20_000, |t| { let p = point(t); 6.0 * lambda * p * p * (1.0 - p) });
+    for seed in 1..=8 {
+        let r = run(&s, horizon, 100_000, seed);
+        let o = service(&r, "all-links").outages.unwrap();
+        let r = run(&w, wh, 4000, seed);
+        let a = service(&r, "app").availability.unwrap();
+        let wo2 = service(&r, "app").outages.unwrap();
+        let r = run(&k, YEAR, 40000, seed);
+        let kav = service(&r, "web").availability.unwrap();
+        let kou = service(&r, "web").outages.unwrap();
+        eprintln!("seed {seed}: links z {:.2} | weib avail z {:.2} outages z {:.2} | kofn avail z {:.2} outages z {:.2}",
+            (o.mean - eo) / standard_error(&o),
+            (a.mean - wa) / standard_error(&a), (wo2.mean - wo) / standard_error(&wo2),
+            (kav.mean - ka) / standard_error(&kav), (kou.mean - ko) / standard_error(&kou));
     }
 }

@@ -727,7 +727,8 @@ proptest! {
                 let what = format!("seed {seed}, trial {t}, service s{i}\n--- base\n{yaml}--- with twin\n{twin_yaml}");
                 if i == target {
                     prop_assert!(b.downtime <= a.downtime + EPS, "the twin added downtime: {} > {}: {what}", b.downtime, a.downtime);
-                    prop_assert!(b.outages <= a.outages, "the twin added outages: {what}");
+                    // Not `outages`: the twin can split one outage in two
+                    // (up in the middle of x's repair) while cutting downtime.
                 } else {
                     prop_assert_eq!(a.downtime, b.downtime, "another service changed: {}", what);
                     prop_assert_eq!(a.outages, b.outages, "another service changed: {}", what);
