@@ -52,11 +52,7 @@ fn met(p: &Option<crate::stats::Proportion>) -> String {
 }
 
 fn label(s: &ServiceResult) -> String {
-    if s.name == s.id {
-        s.id.clone()
-    } else {
-        format!("{} ({})", s.name, s.id)
-    }
+    s.name.clone()
 }
 
 /// The whole terminal report.

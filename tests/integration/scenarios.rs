@@ -95,3 +95,52 @@ fn every_bundled_threat_can_be_drilled_and_every_scenario_run() {
         );
     }
 }
+
+#[test]
+fn the_readme_example_scenario_is_valid_and_its_output_is_current() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let yaml = readme
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README has a yaml example");
+    let loaded = drsim::scenario::load_str(yaml, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    drill(
+        &loaded.scenario,
+        "ransomware",
+        &Config {
+            trials: 100,
+            seed: 1,
+            threads: 1,
+        },
+        &NoProgress,
+    )
+    .unwrap();
+
+    // The drill output quoted in the README is what the tool prints today.
+    let hospital =
+        load_path(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/hospital.yaml"))
+            .unwrap()
+            .scenario;
+    let results = drill(
+        &hospital,
+        "ransomware",
+        &Config {
+            trials: 10_000,
+            seed: 1,
+            threads: 0,
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    let printed = drsim::report::text::render(&results);
+    for line in printed.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            readme.contains(line),
+            "README is out of date; missing line:\n{line}"
+        );
+    }
+}
