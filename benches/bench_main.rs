@@ -1,7 +1,16 @@
-//! Criterion benches (filled in by the performance work).
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Criterion benches: `cargo bench`. Groups: load (parse + validate +
+//! compile), run_trial, drill_trial (throughput in simulated events), and
+//! runner (throughput in trials, 1 vs 2 threads).
 
-fn placeholder(_c: &mut Criterion) {}
+use criterion::{criterion_group, criterion_main};
 
-criterion_group!(benches, placeholder);
+mod benchmarks;
+
+criterion_group!(
+    benches,
+    benchmarks::engine::parse_validate_compile,
+    benchmarks::engine::one_run_trial,
+    benchmarks::engine::one_drill_trial,
+    benchmarks::engine::runner
+);
 criterion_main!(benches);

@@ -168,39 +168,39 @@ pub fn summarize(
     model: &Model,
     mode: Mode,
     config: &Config,
-    mut samples: Samples,
+    samples: Samples,
 ) -> Results {
     let n = samples.trials;
     let drill = matches!(mode, Mode::Drill { .. });
     let services = model
         .services
         .iter()
-        .zip(samples.services.iter_mut())
+        .zip(samples.services.iter())
         .map(|(svc, s)| {
             let c = &scenario.components[svc.component as usize];
             ServiceResult {
                 id: c.id.clone(),
                 name: c.label().to_string(),
                 affected: stats::wilson(s.affected, n),
-                recovery_h: drill.then(|| stats::summarize(&mut s.recovery)),
-                downtime_h: stats::summarize(&mut s.downtime),
-                data_loss_h: stats::summarize(&mut s.data_loss),
+                recovery_h: drill.then(|| s.recovery.summary()),
+                downtime_h: s.downtime.summary(),
+                data_loss_h: s.data_loss.summary(),
                 rto_met: svc.rto.map(|_| stats::wilson(s.rto_met, n)),
                 rpo_met: svc.rpo.map(|_| stats::wilson(s.rpo_met, n)),
                 mtpd_met: svc.mtpd.map(|_| stats::wilson(s.mtpd_met, n)),
                 total_data_loss: stats::wilson(s.total_data_loss, n),
-                availability: (!drill).then(|| stats::summarize(&mut s.availability)),
-                outages: (!drill).then(|| stats::summarize(&mut s.outages)),
-                rto_breaches: (!drill).then(|| stats::summarize(&mut s.rto_breaches)),
-                loss: stats::summarize(&mut s.loss),
+                availability: (!drill).then(|| s.availability.summary()),
+                outages: (!drill).then(|| s.outages.summary()),
+                rto_breaches: (!drill).then(|| s.rto_breaches.summary()),
+                loss: s.loss.summary(),
                 rto_h: svc.rto,
                 rpo_h: svc.rpo,
                 mtpd_h: svc.mtpd,
             }
         })
         .collect();
-    let loss = stats::summarize(&mut samples.total_loss);
-    let loss_exceedance = stats::exceedance(&samples.total_loss, 40);
+    let loss = samples.total_loss.summary();
+    let loss_exceedance = samples.total_loss.exceedance(40);
     Results {
         scenario: scenario.name.clone(),
         currency: scenario.currency.clone(),

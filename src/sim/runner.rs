@@ -1,26 +1,30 @@
 //! The parallel runner: fixed-size chunks of trials on rayon, each chunk
-//! producing mergeable samples, merged in chunk order. Chunk boundaries do
-//! not depend on the thread count, so neither do the results.
+//! producing mergeable streaming summaries, merged in chunk order. Chunk
+//! boundaries and the merge order do not depend on the thread count, so
+//! neither do the results; memory does not grow with the number of trials.
 
 use super::model::Model;
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
+use crate::stats::Sketch;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Trials per work unit.
 const CHUNK: u64 = 256;
+/// Work units run in parallel before their summaries are merged, in order.
+const BATCH: u64 = 64;
 
-/// Per-trial values of one service, in trial order.
+/// Streaming summaries of one service's per-trial values.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceSamples {
-    pub recovery: Vec<f64>,
-    pub downtime: Vec<f64>,
-    pub data_loss: Vec<f64>,
-    pub loss: Vec<f64>,
-    pub availability: Vec<f64>,
-    pub outages: Vec<f64>,
-    pub rto_breaches: Vec<f64>,
+    pub recovery: Sketch,
+    pub downtime: Sketch,
+    pub data_loss: Sketch,
+    pub loss: Sketch,
+    pub availability: Sketch,
+    pub outages: Sketch,
+    pub rto_breaches: Sketch,
     pub affected: u64,
     pub rto_met: u64,
     pub rpo_met: u64,
@@ -28,35 +32,23 @@ pub struct ServiceSamples {
     pub total_data_loss: u64,
 }
 
-/// Samples of a set of trials; `merge` appends another set that follows it.
+/// Summaries of a set of trials; `merge` appends another set that follows it.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
     pub trials: u64,
     pub events: u64,
     pub services: Vec<ServiceSamples>,
     /// Total loss over all services, per trial.
-    pub total_loss: Vec<f64>,
+    pub total_loss: Sketch,
 }
 
 impl Samples {
-    fn new(services: usize, capacity: usize) -> Self {
-        let with = || Vec::with_capacity(capacity);
+    fn new(services: usize) -> Self {
         Samples {
             trials: 0,
             events: 0,
-            services: (0..services)
-                .map(|_| ServiceSamples {
-                    recovery: with(),
-                    downtime: with(),
-                    data_loss: with(),
-                    loss: with(),
-                    availability: with(),
-                    outages: with(),
-                    rto_breaches: with(),
-                    ..Default::default()
-                })
-                .collect(),
-            total_loss: with(),
+            services: vec![ServiceSamples::default(); services],
+            total_loss: Sketch::new(),
         }
     }
 
@@ -75,21 +67,21 @@ impl Samples {
                 + f64::from(out.outages) * svc.per_incident
                 + f64::from(out.total_losses) * svc.per_total_data_loss;
             total += loss;
-            s.loss.push(loss);
-            s.downtime.push(out.downtime);
-            s.data_loss.push(out.data_loss);
+            s.loss.add(loss);
+            s.downtime.add(out.downtime);
+            s.data_loss.add(out.data_loss);
             s.affected += u64::from(out.affected());
             s.total_data_loss += u64::from(out.total_losses > 0);
             match mode {
                 Mode::Drill { .. } => {
-                    s.recovery.push(out.recovered_at);
+                    s.recovery.add(out.recovered_at);
                     s.rto_met += u64::from(svc.rto.is_some_and(|t| out.recovered_at <= t));
                     s.mtpd_met += u64::from(svc.mtpd.is_some_and(|t| out.recovered_at <= t));
                 }
                 Mode::Run { horizon } => {
-                    s.availability.push(1.0 - out.downtime / horizon);
-                    s.outages.push(f64::from(out.outages));
-                    s.rto_breaches.push(f64::from(out.rto_breaches));
+                    s.availability.add(1.0 - out.downtime / horizon);
+                    s.outages.add(f64::from(out.outages));
+                    s.rto_breaches.add(f64::from(out.rto_breaches));
                     s.rto_met += u64::from(svc.rto.is_some() && out.rto_breaches == 0);
                     s.mtpd_met += u64::from(svc.mtpd.is_some_and(|t| out.longest_outage <= t));
                 }
@@ -99,27 +91,27 @@ impl Samples {
                     .is_some_and(|t| out.total_losses == 0 && out.worst_incident_loss <= t),
             );
         }
-        self.total_loss.push(total);
+        self.total_loss.add(total);
     }
 
-    fn merge(&mut self, other: Samples) {
+    fn merge(&mut self, other: &Samples) {
         self.trials += other.trials;
         self.events += other.events;
-        for (a, b) in self.services.iter_mut().zip(other.services) {
-            a.recovery.extend(b.recovery);
-            a.downtime.extend(b.downtime);
-            a.data_loss.extend(b.data_loss);
-            a.loss.extend(b.loss);
-            a.availability.extend(b.availability);
-            a.outages.extend(b.outages);
-            a.rto_breaches.extend(b.rto_breaches);
+        for (a, b) in self.services.iter_mut().zip(&other.services) {
+            a.recovery.merge(&b.recovery);
+            a.downtime.merge(&b.downtime);
+            a.data_loss.merge(&b.data_loss);
+            a.loss.merge(&b.loss);
+            a.availability.merge(&b.availability);
+            a.outages.merge(&b.outages);
+            a.rto_breaches.merge(&b.rto_breaches);
             a.affected += b.affected;
             a.rto_met += b.rto_met;
             a.rpo_met += b.rpo_met;
             a.mtpd_met += b.mtpd_met;
             a.total_data_loss += b.total_data_loss;
         }
-        self.total_loss.extend(other.total_loss);
+        self.total_loss.merge(&other.total_loss);
     }
 }
 
@@ -133,28 +125,35 @@ pub fn simulate(
     let trials = config.trials;
     let chunks = trials.div_ceil(CHUNK);
     let done = AtomicU64::new(0);
+    let services = model.services.len();
     let work = || {
-        let parts: Vec<Samples> = (0..chunks)
-            .into_par_iter()
-            .map_init(
-                || Trial::new(model),
-                |trial, chunk| {
-                    let first = chunk * CHUNK;
-                    let last = (first + CHUNK).min(trials);
-                    let mut samples = Samples::new(model.services.len(), (last - first) as usize);
-                    for t in first..last {
-                        trial.run(config.seed, t, mode);
-                        samples.record(model, mode, &trial.services, trial.events);
-                    }
-                    let finished = done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
-                    progress.update(finished, trials);
-                    samples
-                },
-            )
-            .collect();
-        let mut all = Samples::new(model.services.len(), trials as usize);
-        for part in parts {
-            all.merge(part);
+        let mut all = Samples::new(services);
+        let mut batch_start = 0;
+        while batch_start < chunks {
+            let batch_end = (batch_start + BATCH).min(chunks);
+            let parts: Vec<Samples> = (batch_start..batch_end)
+                .into_par_iter()
+                .map_init(
+                    || Trial::new(model),
+                    |trial, chunk| {
+                        let first = chunk * CHUNK;
+                        let last = (first + CHUNK).min(trials);
+                        let mut samples = Samples::new(services);
+                        for t in first..last {
+                            trial.run(config.seed, t, mode);
+                            samples.record(model, mode, &trial.services, trial.events);
+                        }
+                        let finished =
+                            done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
+                        progress.update(finished, trials);
+                        samples
+                    },
+                )
+                .collect();
+            for part in &parts {
+                all.merge(part);
+            }
+            batch_start = batch_end;
         }
         all
     };

@@ -1,6 +1,10 @@
 //! Pure functions over samples: means with normal intervals, proportions
 //! with Wilson intervals, quantiles and loss exceedance.
 
+mod sketch;
+
+pub use sketch::{Sketch, RELATIVE_ERROR};
+
 use serde::Serialize;
 
 /// Two-sided 95% normal quantile.

@@ -319,12 +319,18 @@ threats:
         recovery.max <= 4.0 + 1e-12,
         "never later than db-a's return"
     );
-    assert!((recovery.p99 - 4.0).abs() < 1e-9, "p99 {}", recovery.p99);
+    // Quantiles come from a streaming sketch with a stated relative error.
+    let rel = drsim::stats::RELATIVE_ERROR;
+    assert!(
+        (recovery.p99 - 4.0).abs() <= rel * 4.0 + 1e-12,
+        "p99 {}",
+        recovery.p99
+    );
     // Median: se of a quantile = √(p(1−p)/n) / density = 0.5 / √n / 0.5.
     let median = 0.5 + 2f64.ln();
     let median_se = 1.0 / (trials as f64).sqrt();
     eprintln!("failover median {} expected {median}", recovery.p50);
-    assert!((recovery.p50 - median).abs() <= 4.0 * median_se);
+    assert!((recovery.p50 - median).abs() <= 4.0 * median_se + rel * median);
     assert_prob(
         "failover P(R <= 2h)",
         &orders.rto_met.expect("rto is set"),
