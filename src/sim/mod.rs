@@ -12,6 +12,7 @@
 //! ```
 
 mod model;
+mod queue;
 pub mod rng;
 mod runner;
 mod trial;

@@ -7,6 +7,7 @@
 //! revisited only when a counter it depends on crosses its threshold.
 
 use super::model::{GroupKind, Model, WorkSource, NONE};
+use super::queue::{EventQueue, Packed};
 use super::rng::{trial_key, uniform};
 use crate::scenario::Effect;
 use std::cmp::Ordering;
@@ -48,43 +49,13 @@ impl ServiceOutcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum EventKind {
-    Failure(u32),
-    Threat(u32),
-    DisruptEnd(u32),
-    Ready(u32, u32),
-    Done(u32, u32),
-    Switch(u32, u32),
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Event {
-    time: f64,
-    seq: u64,
-    kind: EventKind,
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Event {
-    /// Reversed: the earliest event (then the first scheduled) is the greatest.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.seq.cmp(&self.seq))
-    }
-}
+/// Event kinds, packed into the queue's entries (see [`Packed`]).
+const FAILURE: u8 = 0;
+const THREAT: u8 = 1;
+const DISRUPT_END: u8 = 2;
+const READY: u8 = 3;
+const DONE: u8 = 4;
+const SWITCH: u8 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct QueuedTask {
@@ -146,7 +117,7 @@ pub struct Trial<'m> {
     now: f64,
     seq: u64,
     horizon: f64,
-    queue: BinaryHeap<Event>,
+    queue: EventQueue,
     incident: u32,
     /// Events processed in the last trial.
     pub events: u64,
@@ -200,7 +171,7 @@ impl<'m> Trial<'m> {
             now: 0.0,
             seq: 0,
             horizon: f64::INFINITY,
-            queue: BinaryHeap::new(),
+            queue: EventQueue::new(),
             incident: 0,
             events: 0,
             disrupts: vec![0; n],
@@ -301,22 +272,25 @@ impl<'m> Trial<'m> {
                 }
             }
         }
-        while let Some(&event) = self.queue.peek() {
-            if event.time > self.horizon {
-                break;
-            }
-            self.queue.pop();
-            self.now = event.time;
-            self.events += 1;
-            self.handle(event.kind);
+        loop {
             // Tasks that became ready at the same instant compete by
             // priority, so teams pick their next task only once the instant
-            // is over.
+            // is over, before time moves on.
             if !self.dirty_teams.is_empty()
-                && self.queue.peek().is_none_or(|next| next.time > self.now)
+                && self.queue.peek_time().is_none_or(|next| next > self.now)
             {
                 self.dispatch();
             }
+            let Some(time) = self.queue.peek_time() else {
+                break;
+            };
+            if time > self.horizon {
+                break;
+            }
+            let (time, event) = self.queue.pop().expect("peeked");
+            self.now = time;
+            self.events += 1;
+            self.handle(event);
         }
         let end = if self.horizon.is_finite() {
             self.horizon
@@ -339,13 +313,9 @@ impl<'m> Trial<'m> {
         u
     }
 
-    fn schedule(&mut self, time: f64, kind: EventKind) {
-        self.seq += 1;
-        self.queue.push(Event {
-            time,
-            seq: self.seq,
-            kind,
-        });
+    #[inline]
+    fn schedule(&mut self, time: f64, kind: u8, gen: u32, index: u32) {
+        self.queue.push(time, Packed::new(kind, gen, index));
     }
 
     fn arm_failure(&mut self, f: u32) {
@@ -360,7 +330,7 @@ impl<'m> Trial<'m> {
         };
         let at = self.now + ttf;
         if at <= self.horizon {
-            self.schedule(at, EventKind::Failure(f));
+            self.schedule(at, FAILURE, 0, f);
         }
     }
 
@@ -372,56 +342,58 @@ impl<'m> Trial<'m> {
         self.threat_arrivals[t as usize] = counter;
         let at = self.now - (1.0 - u).ln() / rate;
         if at <= self.horizon {
-            self.schedule(at, EventKind::Threat(t));
+            self.schedule(at, THREAT, 0, t);
         }
     }
 
-    fn handle(&mut self, kind: EventKind) {
-        match kind {
-            EventKind::Failure(f) => {
+    fn handle(&mut self, event: Packed) {
+        let index = event.index();
+        match event.kind() {
+            FAILURE => {
                 self.incident += 1;
-                self.failure_waiting[f as usize] = true;
-                let fm = &self.m.failures[f as usize];
+                self.failure_waiting[index as usize] = true;
+                let fm = &self.m.failures[index as usize];
                 let (c, effect) = (fm.component, fm.effect);
-                self.hit(c, effect, WorkSource::Failure(f), 0.0, false, false);
+                self.hit(c, effect, WorkSource::Failure(index), 0.0, false, false);
                 self.settle_losses();
             }
-            EventKind::Threat(t) => {
-                self.schedule_arrival(t);
-                self.apply_threat(t);
+            THREAT => {
+                self.schedule_arrival(index);
+                self.apply_threat(index);
             }
-            EventKind::DisruptEnd(c) => {
-                self.disrupts[c as usize] -= 1;
-                self.refresh(c);
+            DISRUPT_END => {
+                self.disrupts[index as usize] -= 1;
+                self.refresh(index);
                 self.propagate();
                 self.settle_losses();
             }
-            EventKind::Ready(c, gen) => {
-                if self.work[c as usize].gen == gen
-                    && self.work[c as usize].phase == Phase::Detecting
-                {
-                    self.ready(c);
+            READY => {
+                let w = self.work[index as usize];
+                if event.same_gen(w.gen) && w.phase == Phase::Detecting {
+                    self.ready(index);
                 }
             }
-            EventKind::Done(c, gen) => {
-                if self.work[c as usize].gen == gen && self.work[c as usize].phase == Phase::Running
-                {
-                    self.done(c);
+            DONE => {
+                let w = self.work[index as usize];
+                if event.same_gen(w.gen) && w.phase == Phase::Running {
+                    self.done(index);
                     self.settle_losses();
                 }
             }
-            EventKind::Switch(g, gen) => {
-                if self.group_gen[g as usize] == gen {
-                    if let Failover::Switching(target) = self.group_state[g as usize] {
-                        self.group_active[g as usize] = target;
-                        self.group_state[g as usize] = Failover::Holding;
-                        self.pending_group_emits.push((g, true));
-                        self.set_group_holds(g, true);
+            SWITCH => {
+                let g = index as usize;
+                if event.same_gen(self.group_gen[g]) {
+                    if let Failover::Switching(target) = self.group_state[g] {
+                        self.group_active[g] = target;
+                        self.group_state[g] = Failover::Holding;
+                        self.pending_group_emits.push((index, true));
+                        self.set_group_holds(index, true);
                         self.propagate();
                         self.settle_losses();
                     }
                 }
             }
+            other => unreachable!("no event kind {other}"),
         }
     }
 
@@ -474,7 +446,7 @@ impl<'m> Trial<'m> {
         match effect {
             Effect::Disrupt => {
                 self.disrupts[ci] += 1;
-                self.schedule(self.now + duration, EventKind::DisruptEnd(c));
+                self.schedule(self.now + duration, DISRUPT_END, 0, c);
             }
             Effect::Damage => {
                 if self.work[ci].phase == Phase::Idle {
@@ -543,7 +515,11 @@ impl<'m> Trial<'m> {
         w.phase = Phase::Detecting;
         w.kind = kind;
         let gen = w.gen;
-        self.schedule(self.now + detect, EventKind::Ready(c, gen));
+        if detect > 0.0 {
+            self.schedule(self.now + detect, READY, gen, c);
+        } else {
+            self.ready(c);
+        }
     }
 
     fn cancel_work(&mut self, c: u32) {
@@ -649,7 +625,7 @@ impl<'m> Trial<'m> {
         };
         self.work_draws[ci] = counter;
         let gen = self.work[ci].gen;
-        self.schedule(self.now + duration, EventKind::Done(c, gen));
+        self.schedule(self.now + duration, DONE, gen, c);
     }
 
     fn done(&mut self, c: u32) {
@@ -805,7 +781,7 @@ impl<'m> Trial<'m> {
         self.group_gen[gi] = self.group_gen[gi].wrapping_add(1);
         self.group_state[gi] = Failover::Switching(target);
         let gen = self.group_gen[gi];
-        self.schedule(self.now + duration, EventKind::Switch(g, gen));
+        self.schedule(self.now + duration, SWITCH, gen, g);
     }
 
     fn service_down(&mut self, s: u32) {
