@@ -222,9 +222,13 @@ impl<'m> Trial<'m> {
         self.incident = 0;
         self.events = 0;
         self.disrupts.fill(0);
+        // Generations are reset too: they are part of the queue's tie-break,
+        // which must not depend on the trials run before on this thread.
         for w in &mut self.work {
             w.phase = Phase::Idle;
+            w.gen = 0;
         }
+        self.group_gen.fill(0);
         self.failed_requirements.fill(0);
         self.available.fill(true);
         self.detect_draws.fill(0);
