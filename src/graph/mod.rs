@@ -3,8 +3,10 @@
 //! so "up" is towards the business services.
 
 mod export;
+mod spof;
 
 pub use export::{to_dot, to_mermaid};
+pub use spof::{available_without, single_points_of_failure};
 
 use crate::scenario::{ComponentId, Scenario};
 use petgraph::graph::{DiGraph, NodeIndex};

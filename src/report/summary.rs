@@ -106,6 +106,28 @@ pub fn render(s: &Scenario, g: &DependencyGraph, file: &str, warnings: &[Diagnos
         let _ = writeln!(w, "\nTeams: {}", teams.join(", "));
     }
 
+    let spof = crate::graph::single_points_of_failure(s, g);
+    let mut lines = Vec::new();
+    for (i, c) in s.services() {
+        let alone: Vec<&str> = spof[i]
+            .iter()
+            .filter(|&&x| x != i)
+            .map(|&x| s.components[x].id.as_str())
+            .collect();
+        if !alone.is_empty() {
+            lines.push(format!("  {}: {}", c.id, alone.join(", ")));
+        }
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(
+            w,
+            "\nSingle points of failure (one loss takes the service down):"
+        );
+        for line in lines {
+            let _ = writeln!(w, "{line}");
+        }
+    }
+
     let unused: Vec<&str> = g
         .unused()
         .into_iter()

@@ -35,9 +35,21 @@ impl Packed {
     }
 }
 
+/// Entries are `time bits << 64 | packed event`: one integer comparison
+/// orders by time, then by event, without branches.
 #[derive(Debug, Default, Clone)]
 pub struct EventQueue {
-    heap: Vec<(u64, u64)>,
+    heap: Vec<u128>,
+}
+
+#[inline]
+fn entry(time: f64, event: Packed) -> u128 {
+    (u128::from(time.to_bits()) << 64) | u128::from(event.0)
+}
+
+#[inline]
+fn split(e: u128) -> (f64, Packed) {
+    (f64::from_bits((e >> 64) as u64), Packed(e as u64))
 }
 
 impl EventQueue {
@@ -53,13 +65,13 @@ impl EventQueue {
     /// Time of the earliest event.
     #[inline]
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(|&(t, _)| f64::from_bits(t))
+        self.heap.first().map(|&e| split(e).0)
     }
 
     #[inline]
     pub fn push(&mut self, time: f64, event: Packed) {
         debug_assert!(time >= 0.0, "event times are non-negative");
-        let entry = (time.to_bits(), event.0);
+        let entry = entry(time, event);
         let mut i = self.heap.len();
         self.heap.push(entry);
         while i > 0 {
@@ -78,7 +90,7 @@ impl EventQueue {
         let last = self.heap.pop()?;
         let n = self.heap.len();
         if n == 0 {
-            return Some((f64::from_bits(last.0), Packed(last.1)));
+            return Some(split(last));
         }
         let top = self.heap[0];
         // Sift the last entry down from the root.
@@ -90,19 +102,21 @@ impl EventQueue {
             }
             let end = (first + 4).min(n);
             let mut best = first;
+            let mut best_entry = self.heap[first];
             for c in first + 1..end {
-                if self.heap[c] < self.heap[best] {
-                    best = c;
-                }
+                let e = self.heap[c];
+                let smaller = e < best_entry;
+                best = if smaller { c } else { best };
+                best_entry = if smaller { e } else { best_entry };
             }
-            if self.heap[best] >= last {
+            if best_entry >= last {
                 break;
             }
-            self.heap[i] = self.heap[best];
+            self.heap[i] = best_entry;
             i = best;
         }
         self.heap[i] = last;
-        Some((f64::from_bits(top.0), Packed(top.1)))
+        Some(split(top))
     }
 }
 

@@ -9,3 +9,4 @@ mod cli;
 mod closed_form;
 mod properties;
 mod scenarios;
+mod spof;

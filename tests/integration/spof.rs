@@ -1,0 +1,78 @@
+//! Single points of failure from the set computation agree with brute
+//! force (lose each component alone, evaluate the structure function).
+
+use drsim::graph::{available_without, single_points_of_failure, DependencyGraph};
+use drsim::scenario::load_str;
+use proptest::prelude::*;
+
+/// A random acyclic scenario: component i depends only on lower indices.
+fn scenario_yaml(spec: &[(u8, Vec<(u8, u8)>)]) -> String {
+    let mut y = String::from("name: random\ncomponents:\n");
+    for (i, (kind, reqs)) in spec.iter().enumerate() {
+        let kind = if i + 1 == spec.len() || *kind == 0 {
+            "service"
+        } else {
+            "server"
+        };
+        y.push_str(&format!(
+            "  - id: c{i}\n    kind: {kind}\n    depends_on:\n"
+        ));
+        if i == 0 {
+            y.push_str("      []\n");
+            continue;
+        }
+        let mut used = std::collections::BTreeSet::new();
+        let mut wrote = false;
+        for (form, seed) in reqs {
+            let pick = |k: u8| (usize::from(seed.wrapping_mul(31).wrapping_add(k * 17))) % i;
+            let members: Vec<usize> = (0..3u8).map(pick).filter(|m| used.insert(*m)).collect();
+            if members.is_empty() {
+                continue;
+            }
+            let list = members
+                .iter()
+                .map(|m| format!("c{m}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            wrote = true;
+            match form % 3 {
+                0 => {
+                    for m in &members {
+                        y.push_str(&format!("      - c{m}\n"));
+                    }
+                }
+                1 => {
+                    let k = 1 + usize::from(*seed) % members.len();
+                    y.push_str(&format!("      - {{at_least: {k}, of: [{list}]}}\n"));
+                }
+                _ if members.len() >= 2 => y.push_str(&format!("      - {{failover: [{list}]}}\n")),
+                _ => y.push_str(&format!("      - c{}\n", members[0])),
+            }
+        }
+        if !wrote {
+            y.push_str("      []\n");
+        }
+    }
+    y
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
+
+    #[test]
+    fn spof_sets_match_brute_force(spec in proptest::collection::vec((0u8..4, proptest::collection::vec((0u8..3, any::<u8>()), 0..3)), 2..14)) {
+        let yaml = scenario_yaml(&spec);
+        let s = load_str(&yaml, "random").unwrap_or_else(|e| panic!("{e}\n{yaml}")).scenario;
+        let g = DependencyGraph::build(&s);
+        let spof = single_points_of_failure(&s, &g);
+        for target in 0..s.components.len() {
+            for c in 0..s.components.len() {
+                prop_assert_eq!(
+                    spof[target].contains(&c),
+                    !available_without(&s, &g, &[c], target),
+                    "component {} for {} in\n{}", c, target, yaml
+                );
+            }
+        }
+    }
+}
