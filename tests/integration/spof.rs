@@ -65,10 +65,10 @@ proptest! {
         let s = load_str(&yaml, "random").unwrap_or_else(|e| panic!("{e}\n{yaml}")).scenario;
         let g = DependencyGraph::build(&s);
         let spof = single_points_of_failure(&s, &g);
-        for target in 0..s.components.len() {
+        for (target, set) in spof.iter().enumerate() {
             for c in 0..s.components.len() {
                 prop_assert_eq!(
-                    spof[target].contains(&c),
+                    set.contains(&c),
                     !available_without(&s, &g, &[c], target),
                     "component {} for {} in\n{}", c, target, yaml
                 );
