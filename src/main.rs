@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, GraphFormat, OutputFormat, SimArgs};
+use cli::{Cli, Command, CompareArgs, GraphFormat, OutputFormat, SimArgs};
 use drsim::scenario::{self, Loaded, ScenarioError};
 use drsim::{graph, report, sim};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -56,6 +56,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let g = graph::DependencyGraph::build(&loaded.scenario);
             let text = report::summary::render(
                 &loaded.scenario,
+                &loaded.options,
                 &g,
                 &file.display().to_string(),
                 &loaded.warnings,
@@ -98,25 +99,79 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run { file, horizon, sim } => {
             let loaded = load(&file)?;
-            let horizon = match horizon {
-                Some(h) => {
-                    let hours = scenario::parse_duration(&h)
-                        .map_err(|e| anyhow::anyhow!("--horizon: {e}"))?;
-                    if hours <= 0.0 {
-                        bail!("--horizon must be longer than zero, e.g. --horizon 1y");
-                    }
-                    Some(hours)
-                }
-                None => None,
-            };
+            let horizon = parse_horizon(horizon.as_deref())?;
             let config = config(&sim);
             let bar = progress(&sim);
             let results = sim::run(&loaded.scenario, horizon, &config, &bar)?;
             bar.finish();
             emit(&render(&results, sim.format), sim.output.as_deref())?;
         }
+        Command::Compare(args) => compare(args)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    let loaded = load(&args.file)?;
+    let s = &loaded.scenario;
+    if loaded.options.is_empty() {
+        bail!(
+            "{} has no investment options to compare; add an `options:` section, e.g.\n\
+             options:\n  - id: bigger-team\n    cost: {{per_year: 60000}}\n    changes:\n      - set: {{id: TEAM_ID, size: 3}}",
+            args.file.display()
+        );
+    }
+    let known: Vec<&str> = loaded.options.iter().map(|o| o.id.as_str()).collect();
+    let mut chosen = Vec::new();
+    for id in &args.options {
+        match loaded.options.iter().find(|o| &o.id == id) {
+            Some(o) => chosen.push(o.clone()),
+            None => {
+                let hint = scenario::suggest(id, known.iter().copied())
+                    .map(|x| format!("; did you mean `{x}`?"))
+                    .unwrap_or_default();
+                bail!("unknown option `{id}`{hint}\noptions: {}", known.join(", "));
+            }
+        }
+    }
+    if chosen.is_empty() {
+        chosen = loaded.options.clone();
+    }
+    let threats: Vec<String> = match args.threats.as_slice() {
+        [] => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "all" => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "none" => Vec::new(),
+        list => list.to_vec(),
+    };
+    for t in &threats {
+        if s.threat_index(t).is_none() {
+            let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
+            let hint = scenario::suggest(t, known.iter().copied())
+                .map(|x| format!("; did you mean `{x}`?"))
+                .unwrap_or_default();
+            bail!("{}", threat_list(s, &format!("unknown threat `{t}`{hint}")));
+        }
+    }
+    let horizon = parse_horizon(args.horizon.as_deref())?;
+    let config = config(&args.sim);
+    let bar = progress(&args.sim);
+    let result = sim::compare(s, &chosen, horizon, &threats, &config, &bar)?;
+    bar.finish();
+    let text = match args.sim.format {
+        OutputFormat::Text => report::compare::text(&result),
+        OutputFormat::Json => report::compare::json(&result),
+        OutputFormat::Csv => report::compare::csv(&result),
+    };
+    emit(&text, args.sim.output.as_deref())
+}
+
+fn parse_horizon(text: Option<&str>) -> Result<Option<f64>> {
+    let Some(h) = text else { return Ok(None) };
+    let hours = scenario::parse_duration(h).map_err(|e| anyhow::anyhow!("--horizon: {e}"))?;
+    if hours <= 0.0 {
+        bail!("--horizon must be longer than zero, e.g. --horizon 1y");
+    }
+    Ok(Some(hours))
 }
 
 fn threat_list(s: &scenario::Scenario, headline: &str) -> String {

@@ -2,11 +2,17 @@
 
 use super::format::{hours, money};
 use crate::graph::DependencyGraph;
-use crate::scenario::{Diagnostic, Effect, Kind, Scenario};
+use crate::scenario::{Diagnostic, Effect, InvestmentOption, Kind, Scenario};
 use std::fmt::Write;
 
-/// Summary of a valid scenario, with its warnings.
-pub fn render(s: &Scenario, g: &DependencyGraph, file: &str, warnings: &[Diagnostic]) -> String {
+/// Summary of a valid scenario, with its options and warnings.
+pub fn render(
+    s: &Scenario,
+    options: &[InvestmentOption],
+    g: &DependencyGraph,
+    file: &str,
+    warnings: &[Diagnostic],
+) -> String {
     let mut out = String::new();
     let w = &mut out;
     let _ = writeln!(w, "{} — valid ({file})", s.name);
@@ -104,6 +110,23 @@ pub fn render(s: &Scenario, g: &DependencyGraph, file: &str, warnings: &[Diagnos
             })
             .collect();
         let _ = writeln!(w, "\nTeams: {}", teams.join(", "));
+    }
+
+    if !options.is_empty() {
+        let _ = writeln!(
+            w,
+            "\nOptions (annual cost = upfront / lifetime + per year):"
+        );
+        let width = options.iter().map(|o| o.id.len()).max().unwrap_or(0);
+        for o in options {
+            let _ = writeln!(
+                w,
+                "  {:width$}  {}/yr  {}",
+                o.id,
+                money(o.annual_cost(), &s.currency),
+                o.name.as_deref().unwrap_or("")
+            );
+        }
     }
 
     let spof = crate::graph::single_points_of_failure(s, g);

@@ -5,7 +5,7 @@ use super::format::{hours, money, percent, plus_minus_percent};
 use crate::sim::{Mode, Results, ServiceResult};
 
 /// A plain text table; the first column is left-aligned, the rest right.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let cols = header.len();
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {

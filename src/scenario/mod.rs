@@ -14,12 +14,14 @@
 
 mod error;
 mod model;
+mod options;
 mod raw;
 mod units;
 mod validate;
 
 pub use error::{edit_distance, suggest, Diagnostic, ScenarioError};
 pub use model::*;
+pub use options::InvestmentOption;
 pub use units::{fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours};
 pub use validate::find_cycle;
 
@@ -28,10 +30,12 @@ use std::path::Path;
 /// Largest scenario file drsim reads (a real estate is far below this).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A validated scenario and the warnings found while validating it.
+/// A validated scenario, its investment options (each a validated variant
+/// of the scenario) and the warnings found while validating it.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub scenario: Scenario,
+    pub options: Vec<InvestmentOption>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -42,13 +46,22 @@ pub fn load_str(src: &str, file: &str) -> Result<Loaded, ScenarioError> {
             file: file.to_string(),
             diagnostics: vec![syntax_diagnostic(&e)],
         })?;
-    match validate::validate(raw, src) {
-        Ok((scenario, warnings)) => Ok(Loaded { scenario, warnings }),
-        Err(diagnostics) => Err(ScenarioError::Invalid {
-            file: file.to_string(),
-            diagnostics,
-        }),
-    }
+    let invalid = |diagnostics| ScenarioError::Invalid {
+        file: file.to_string(),
+        diagnostics,
+    };
+    let has_options = !raw.options.is_empty();
+    let (scenario, warnings) = validate::validate(raw, src).map_err(invalid)?;
+    let options = if has_options {
+        options::load_options(src).map_err(invalid)?
+    } else {
+        Vec::new()
+    };
+    Ok(Loaded {
+        scenario,
+        options,
+        warnings,
+    })
 }
 
 /// Parses and validates scenario bytes (which must be UTF-8 text).

@@ -26,8 +26,6 @@ pub struct Scenario {
     pub components: Vec<Component>,
     pub threats: Vec<Threat>,
     pub risk_tolerance: Vec<TolerancePoint>,
-    /// Investment options (spec section 11), as written; applied by `compare`.
-    pub options: Vec<serde_yaml_ng::Value>,
 }
 
 #[derive(Debug, Clone)]

@@ -25,8 +25,10 @@ pub struct RawScenario {
     pub threats: Vec<RawThreat>,
     #[serde(default)]
     pub risk_tolerance: Vec<RawTolerance>,
-    /// Investment options (spec section 11); kept as YAML until `compare` applies them.
+    /// Investment options (spec section 11): read here so the key is known,
+    /// applied and validated by `options::load_options`.
     #[serde(default)]
+    #[allow(dead_code)]
     pub options: Vec<serde_yaml_ng::Value>,
 }
 

@@ -140,3 +140,42 @@ fn alias_bomb_where_any_value_is_accepted_hits_the_repetition_limit() {
     assert!(msg.contains("alias bomb"), "{msg}");
     assert!(start.elapsed().as_secs() < 5);
 }
+
+const WITH_OPTIONS: &str = "name: Shop\nteams: [{id: dba, size: 1}]\ncomponents:\n  - {id: db, kind: database, team: dba, repair: 2h}\n  - {id: nas, kind: storage}\n  - {id: shop, kind: service, depends_on: [db, nas]}\nthreats:\n  - {id: crash, hits: {components: [db]}, effect: damage}\noptions:\n  - id: standby\n    name: Standby database\n    cost: {upfront: 50000, per_year: 10000}\n    changes:\n      - add: [{id: db-b, kind: database, repair: 2h}]\n      - set: {id: shop, depends_on: [{failover: [db, db-b], switchover: 10m}, nas]}\n      - set: {id: dba, size: 2}\n  - id: no-nas\n    cost: {per_year: 1000}\n    lifetime: 2y\n    changes:\n      - set: {id: shop, depends_on: [db]}\n      - remove: [nas]\n";
+
+#[test]
+fn options_patch_the_base_scenario() {
+    let loaded = load_str(WITH_OPTIONS, "shop.yaml").unwrap();
+    assert_eq!(loaded.scenario.components.len(), 3);
+    assert_eq!(loaded.options.len(), 2);
+    let standby = &loaded.options[0];
+    assert_eq!(standby.label(), "Standby database");
+    assert_eq!(standby.annual_cost(), 50000.0 / 5.0 + 10000.0);
+    let s = &standby.scenario;
+    assert_eq!(s.components.len(), 4);
+    assert_eq!(s.teams[0].size, 2);
+    let shop = &s.components[s.component_index("shop").unwrap()];
+    assert!(matches!(shop.depends_on[0], Requirement::Failover { .. }));
+    let no_nas = &loaded.options[1];
+    assert_eq!(no_nas.annual_cost(), 1000.0);
+    assert!(no_nas.scenario.component_index("nas").is_none());
+}
+
+#[test]
+fn option_errors_name_the_option() {
+    let broken = WITH_OPTIONS.replace("      - set: {id: shop, depends_on: [db]}\n", "");
+    let msg = rendered(&broken);
+    assert!(msg.contains("option `no-nas`"), "{msg}");
+    assert!(msg.contains("unknown component `nas`"), "{msg}");
+    let typo = WITH_OPTIONS.replace("set: {id: dba, size: 2}", "set: {id: dbaa, size: 2}");
+    let msg = rendered(&typo);
+    assert!(
+        msg.contains("option `standby`") && msg.contains("dbaa"),
+        "{msg}"
+    );
+    let two = WITH_OPTIONS.replace(
+        "      - set: {id: dba, size: 2}\n",
+        "      - {set: {id: dba, size: 2}, remove: [nas]}\n",
+    );
+    assert!(rendered(&two).contains("exactly one of"));
+}

@@ -877,7 +877,6 @@ pub fn validate(
             components,
             threats,
             risk_tolerance,
-            options: raw.options,
         },
         v.warnings,
     ))

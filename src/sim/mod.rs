@@ -11,12 +11,14 @@
 //! assert_eq!(results.services[0].recovery_h.unwrap().mean, 2.0);
 //! ```
 
+mod compare;
 mod model;
 mod queue;
 pub mod rng;
 mod runner;
 mod trial;
 
+pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
 pub use runner::{simulate, Samples, ServiceSamples};
 pub use trial::{Mode, ServiceOutcome, Trial};

@@ -3,7 +3,7 @@
 //! boundaries and the merge order do not depend on the thread count, so
 //! neither do the results; memory does not grow with the number of trials.
 
-use super::model::Model;
+use super::model::{CompiledService, Model};
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
 use crate::stats::Sketch;
@@ -14,6 +14,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const CHUNK: u64 = 256;
 /// Work units run in parallel before their summaries are merged, in order.
 const BATCH: u64 = 64;
+
+/// Money lost by one service in one trial (spec section 9).
+#[inline]
+pub fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
+    out.downtime * svc.per_hour
+        + out.data_loss * svc.per_hour_data_lost
+        + f64::from(out.outages) * svc.per_incident
+        + f64::from(out.total_losses) * svc.per_total_data_loss
+}
 
 /// Streaming summaries of one service's per-trial values.
 #[derive(Debug, Clone, Default)]
@@ -62,10 +71,7 @@ impl Samples {
             .zip(outcomes)
             .zip(self.services.iter_mut())
         {
-            let loss = out.downtime * svc.per_hour
-                + out.data_loss * svc.per_hour_data_lost
-                + f64::from(out.outages) * svc.per_incident
-                + f64::from(out.total_losses) * svc.per_total_data_loss;
+            let loss = service_loss(svc, out);
             total += loss;
             s.loss.add(loss);
             s.downtime.add(out.downtime);
@@ -122,36 +128,59 @@ pub fn simulate(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Samples, SimError> {
+    let services = model.services.len();
+    in_parallel(
+        config,
+        progress,
+        || Samples::new(services),
+        || Trial::new(model),
+        |trial, samples, t| {
+            trial.run(config.seed, t, mode);
+            samples.record(model, mode, &trial.services, trial.events);
+        },
+        Samples::merge,
+    )
+}
+
+/// Runs `trial(state, acc, t)` for every trial `t`, in parallel, in chunks
+/// whose boundaries do not depend on the thread count; the per-chunk
+/// accumulators are merged in chunk order, a batch at a time, so memory
+/// stays flat and results are identical for any number of threads.
+pub(crate) fn in_parallel<A, S>(
+    config: &Config,
+    progress: &dyn Progress,
+    empty: impl Fn() -> A + Sync,
+    state: impl Fn() -> S + Sync,
+    trial: impl Fn(&mut S, &mut A, u64) + Sync,
+    merge: impl Fn(&mut A, &A) + Sync,
+) -> Result<A, SimError>
+where
+    A: Send,
+{
     let trials = config.trials;
     let chunks = trials.div_ceil(CHUNK);
     let done = AtomicU64::new(0);
-    let services = model.services.len();
     let work = || {
-        let mut all = Samples::new(services);
+        let mut all = empty();
         let mut batch_start = 0;
         while batch_start < chunks {
             let batch_end = (batch_start + BATCH).min(chunks);
-            let parts: Vec<Samples> = (batch_start..batch_end)
+            let parts: Vec<A> = (batch_start..batch_end)
                 .into_par_iter()
-                .map_init(
-                    || Trial::new(model),
-                    |trial, chunk| {
-                        let first = chunk * CHUNK;
-                        let last = (first + CHUNK).min(trials);
-                        let mut samples = Samples::new(services);
-                        for t in first..last {
-                            trial.run(config.seed, t, mode);
-                            samples.record(model, mode, &trial.services, trial.events);
-                        }
-                        let finished =
-                            done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
-                        progress.update(finished, trials);
-                        samples
-                    },
-                )
+                .map_init(&state, |st, chunk| {
+                    let first = chunk * CHUNK;
+                    let last = (first + CHUNK).min(trials);
+                    let mut acc = empty();
+                    for t in first..last {
+                        trial(st, &mut acc, t);
+                    }
+                    let finished = done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
+                    progress.update(finished, trials);
+                    acc
+                })
                 .collect();
             for part in &parts {
-                all.merge(part);
+                merge(&mut all, part);
             }
             batch_start = batch_end;
         }

@@ -1,8 +1,10 @@
 //! Pure functions over samples: means with normal intervals, proportions
 //! with Wilson intervals, quantiles and loss exceedance.
 
+mod moments;
 mod sketch;
 
+pub use moments::Moments;
 pub use sketch::{Sketch, RELATIVE_ERROR};
 
 use serde::Serialize;

@@ -4,7 +4,7 @@
 //! (the DDSketch construction). Memory grows with the logarithm of the
 //! value range, not with the number of samples.
 
-use super::{ExceedancePoint, Summary, Z95};
+use super::{ExceedancePoint, Moments, Summary};
 
 /// Relative accuracy of quantiles: a reported quantile `q` satisfies
 /// |q - exact| <= 0.5% × exact (the exact value being an observed sample).
@@ -15,9 +15,7 @@ const ZERO: f64 = 1e-9;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sketch {
-    count: u64,
-    mean: f64,
-    m2: f64,
+    moments: Moments,
     min: f64,
     max: f64,
     zeros: u64,
@@ -40,9 +38,7 @@ fn ln_gamma() -> f64 {
 impl Sketch {
     pub fn new() -> Self {
         Sketch {
-            count: 0,
-            mean: 0.0,
-            m2: 0.0,
+            moments: Moments::new(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             zeros: 0,
@@ -52,20 +48,20 @@ impl Sketch {
     }
 
     pub fn count(&self) -> u64 {
-        self.count
+        self.moments.count()
     }
     pub fn mean(&self) -> f64 {
-        self.mean
+        self.moments.mean()
     }
     pub fn max(&self) -> f64 {
-        if self.count == 0 {
+        if self.count() == 0 {
             0.0
         } else {
             self.max
         }
     }
     pub fn min(&self) -> f64 {
-        if self.count == 0 {
+        if self.count() == 0 {
             0.0
         } else {
             self.min
@@ -73,11 +69,7 @@ impl Sketch {
     }
     /// Sample standard deviation.
     pub fn sd(&self) -> f64 {
-        if self.count < 2 {
-            0.0
-        } else {
-            (self.m2 / (self.count - 1) as f64).sqrt()
-        }
+        self.moments.sd()
     }
 
     #[inline]
@@ -97,10 +89,7 @@ impl Sketch {
     pub fn add(&mut self, v: f64) {
         debug_assert!(v.is_finite(), "sketched values are finite");
         let v = v.max(0.0);
-        self.count += 1;
-        let delta = v - self.mean;
-        self.mean += delta / self.count as f64;
-        self.m2 += delta * (v - self.mean);
+        self.moments.add(v);
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         if v <= ZERO {
@@ -124,20 +113,14 @@ impl Sketch {
     /// Appends the samples of `other` (Chan et al.'s parallel update).
     /// Merging in a fixed order gives bit-identical results.
     pub fn merge(&mut self, other: &Sketch) {
-        if other.count == 0 {
+        if other.count() == 0 {
             return;
         }
-        if self.count == 0 {
+        if self.count() == 0 {
             *self = other.clone();
             return;
         }
-        let n1 = self.count as f64;
-        let n2 = other.count as f64;
-        let n = n1 + n2;
-        let delta = other.mean - self.mean;
-        self.mean += delta * n2 / n;
-        self.m2 += other.m2 + delta * delta * n1 * n2 / n;
-        self.count += other.count;
+        self.moments.merge(&other.moments);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
         self.zeros += other.zeros;
@@ -163,7 +146,8 @@ impl Sketch {
     /// The `q` quantile (0 ≤ q ≤ 1): the sample of rank ⌊q·(n−1)⌋, within
     /// the relative error; exact at q = 0 and q = 1.
     pub fn quantile(&self, q: f64) -> f64 {
-        if self.count == 0 {
+        let count = self.count();
+        if count == 0 {
             return 0.0;
         }
         if q <= 0.0 {
@@ -172,7 +156,7 @@ impl Sketch {
         if q >= 1.0 {
             return self.max;
         }
-        let rank = (q * (self.count - 1) as f64).floor() as u64;
+        let rank = (q * (count - 1) as f64).floor() as u64;
         if rank < self.zeros {
             return 0.0_f64.max(self.min);
         }
@@ -189,7 +173,7 @@ impl Sketch {
 
     /// Share of samples strictly above `x` (to the bucket resolution).
     pub fn fraction_above(&self, x: f64) -> f64 {
-        if self.count == 0 {
+        if self.count() == 0 {
             return 0.0;
         }
         if x < 0.0 {
@@ -204,19 +188,14 @@ impl Sketch {
                 above += c;
             }
         }
-        above as f64 / self.count as f64
+        above as f64 / self.count() as f64
     }
 
     /// Mean with its 95% normal interval, quantiles and maximum.
     pub fn summary(&self) -> Summary {
-        let half = if self.count > 1 {
-            Z95 * self.sd() / (self.count as f64).sqrt()
-        } else {
-            0.0
-        };
         Summary {
-            mean: self.mean,
-            ci95: [self.mean - half, self.mean + half],
+            mean: self.mean(),
+            ci95: self.moments.ci95(),
             p50: self.quantile(0.5),
             p90: self.quantile(0.9),
             p99: self.quantile(0.99),
@@ -256,7 +235,7 @@ impl Sketch {
 
     /// Points (value, P(X ≤ value)) of the empirical CDF at bucket resolution.
     pub fn cdf(&self) -> Vec<(f64, f64)> {
-        let n = self.count as f64;
+        let n = self.count() as f64;
         let mut out = Vec::with_capacity(self.buckets.len() + 1);
         let mut seen = self.zeros;
         if self.zeros > 0 {

@@ -7,6 +7,7 @@
 
 mod cli;
 mod closed_form;
+mod compare;
 mod properties;
 mod scenarios;
 mod spof;

@@ -1,0 +1,242 @@
+//! Output of `drsim compare`: a table sorted by net benefit, JSON and CSV.
+
+use super::format::{money, percent};
+use crate::sim::{Change, Comparison, OptionResult};
+use serde_json::{json, Value};
+
+fn sorted(c: &Comparison) -> Vec<&OptionResult> {
+    let mut v: Vec<&OptionResult> = c.options.iter().collect();
+    v.sort_by(|a, b| {
+        b.net_benefit
+            .total_cmp(&a.net_benefit)
+            .then(a.id.cmp(&b.id))
+    });
+    v
+}
+
+fn signed_money(x: f64, cur: &str) -> String {
+    if x > 0.0 {
+        format!("+{}", money(x, cur))
+    } else {
+        money(x, cur)
+    }
+}
+
+fn points(x: f64) -> String {
+    format!("{:+.1} pts", x * 100.0)
+}
+
+/// The terminal report.
+pub fn text(c: &Comparison) -> String {
+    let cur = &c.currency;
+    let mut out = format!(
+        "Options for {} — {} trials, seed {}, common random numbers\n\
+         Base expected annual loss: {} (95% CI {} – {})\n\n",
+        c.scenario,
+        c.trials,
+        c.seed,
+        money(c.base_ale.mean, cur),
+        money(c.base_ale.ci95[0], cur),
+        money(c.base_ale.ci95[1], cur)
+    );
+    if c.options.is_empty() {
+        out.push_str("The scenario has no options; add some under `options:` (see the README).\n");
+        return out;
+    }
+    let header = [
+        "Option",
+        "Annual cost",
+        "Loss change/yr (95% CI)",
+        "Net benefit/yr",
+        "ROI",
+        "Payback",
+        "P(better year)",
+    ];
+    let rows: Vec<Vec<String>> = sorted(c)
+        .iter()
+        .map(|o| {
+            vec![
+                o.name.clone(),
+                money(o.annual_cost, cur),
+                format!(
+                    "{} ({} … {})",
+                    signed_money(o.ale_change.mean, cur),
+                    signed_money(o.ale_change.ci95[0], cur),
+                    signed_money(o.ale_change.ci95[1], cur)
+                ),
+                signed_money(o.net_benefit, cur),
+                o.roi.map_or("–".into(), |r| format!("{:+.0}%", r * 100.0)),
+                o.payback_years
+                    .map_or("never".into(), |y| format!("{y:.1} y")),
+                percent(o.p_better.p),
+            ]
+        })
+        .collect();
+    out.push_str(&super::text::table(&header, &rows));
+    if let Some(best) = sorted(c).first() {
+        let verdict = if best.net_benefit > 0.0 && best.ale_change.ci95[1] < 0.0 {
+            format!(
+                "\nBest value: {} cuts the expected annual loss by {} (95% CI {} – {}) for {} a year.\n",
+                best.name,
+                money(-best.ale_change.mean, cur),
+                money(-best.ale_change.ci95[1], cur),
+                money(-best.ale_change.ci95[0], cur),
+                money(best.annual_cost, cur)
+            )
+        } else {
+            "\nNo option pays for itself on expected annual loss alone.\n".to_string()
+        };
+        out.push_str(&verdict);
+    }
+    let gains: Vec<String> = c
+        .options
+        .iter()
+        .filter_map(|o| o.crn_gain().map(|g| format!("{} {:.0}×", o.id, g)))
+        .collect();
+    if !gains.is_empty() {
+        out.push_str(&format!(
+            "Paired intervals are narrower than independent runs would give by: {}.\n",
+            gains.join(", ")
+        ));
+    }
+    for (t, threat) in c.threats.iter().enumerate() {
+        out.push_str(&format!(
+            "\nDrill {threat}: change in P(RTO met) / P(RPO met), percentage points\n"
+        ));
+        let services: Vec<String> = c
+            .options
+            .iter()
+            .flat_map(|o| {
+                o.drills
+                    .get(t)
+                    .into_iter()
+                    .flat_map(|d| d.services.iter().map(|s| s.service.clone()))
+            })
+            .fold(Vec::new(), |mut acc, s| {
+                if !acc.contains(&s) {
+                    acc.push(s);
+                }
+                acc
+            });
+        let mut header = vec!["Option".to_string()];
+        header.extend(services.iter().cloned());
+        let rows: Vec<Vec<String>> = sorted(c)
+            .iter()
+            .map(|o| {
+                let mut row = vec![o.name.clone()];
+                for s in &services {
+                    let cell = o
+                        .drills
+                        .iter()
+                        .find(|d| &d.threat == threat)
+                        .and_then(|d| d.services.iter().find(|x| &x.service == s));
+                    let fmt = |c: Option<Change>| c.map_or("–".to_string(), |c| points(c.mean));
+                    row.push(match cell {
+                        Some(x) => format!("{} / {}", fmt(x.rto_met_change), fmt(x.rpo_met_change)),
+                        None => "–".into(),
+                    });
+                }
+                row
+            })
+            .collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        out.push_str(&super::text::table(&header, &rows));
+    }
+    out
+}
+
+fn change(c: &Change) -> Value {
+    json!({"mean": c.mean, "ci95": c.ci95})
+}
+
+/// The comparison as JSON.
+pub fn json(c: &Comparison) -> String {
+    let options: Vec<Value> = sorted(c)
+        .iter()
+        .map(|o| {
+            let drills: serde_json::Map<String, Value> = o
+                .drills
+                .iter()
+                .map(|d| {
+                    let services: serde_json::Map<String, Value> = d
+                        .services
+                        .iter()
+                        .map(|s| {
+                            (
+                                s.service.clone(),
+                                json!({
+                                    "rto_met_base": s.rto_met_base,
+                                    "rto_met_change": s.rto_met_change.as_ref().map(change),
+                                    "rpo_met_base": s.rpo_met_base,
+                                    "rpo_met_change": s.rpo_met_change.as_ref().map(change),
+                                }),
+                            )
+                        })
+                        .collect();
+                    (d.threat.clone(), Value::Object(services))
+                })
+                .collect();
+            json!({
+                "id": o.id,
+                "name": o.name,
+                "upfront": o.upfront,
+                "per_year": o.per_year,
+                "annual_cost": o.annual_cost,
+                "ale": change(&o.ale),
+                "ale_change": change(&o.ale_change),
+                "independent_ci95_half_width": o.independent_half_width,
+                "crn_gain": o.crn_gain(),
+                "net_benefit": o.net_benefit,
+                "roi": o.roi,
+                "payback_years": o.payback_years,
+                "p_better": {"p": o.p_better.p, "ci95": o.p_better.ci95},
+                "drills": drills,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "tool": "drsim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "mode": "compare",
+        "scenario": c.scenario,
+        "currency": c.currency,
+        "trials": c.trials,
+        "seed": c.seed,
+        "horizon_h": c.horizon_h,
+        "base_ale": change(&c.base_ale),
+        "options": options,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+/// One row per option.
+pub fn csv(c: &Comparison) -> String {
+    let mut out = String::from(
+        "option,name,annual_cost,ale_mean,ale_change_mean,ale_change_ci95_lo,ale_change_ci95_hi,independent_ci95_half_width,net_benefit,roi,payback_years,p_better\n",
+    );
+    for o in sorted(c) {
+        let name = if o.name.contains([',', '"']) {
+            format!("\"{}\"", o.name.replace('"', "\"\""))
+        } else {
+            o.name.clone()
+        };
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            o.id,
+            name,
+            o.annual_cost,
+            o.ale.mean,
+            o.ale_change.mean,
+            o.ale_change.ci95[0],
+            o.ale_change.ci95[1],
+            o.independent_half_width,
+            o.net_benefit,
+            o.roi.map_or(String::new(), |r| r.to_string()),
+            o.payback_years.map_or(String::new(), |y| y.to_string()),
+            o.p_better.p
+        ));
+    }
+    out
+}

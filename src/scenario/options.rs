@@ -1,0 +1,290 @@
+//! Investment options (spec section 11): patches on the base scenario,
+//! applied to the YAML document and validated like any scenario, with errors
+//! that name the option.
+
+use super::error::Diagnostic;
+use super::model::Scenario;
+use super::raw::RawScenario;
+use super::units::Hours;
+use super::validate::validate;
+use serde::Deserialize;
+use serde_yaml_ng::{Mapping, Value};
+
+/// A validated investment option: the scenario as it would be with it.
+#[derive(Debug, Clone)]
+pub struct InvestmentOption {
+    pub id: String,
+    pub name: Option<String>,
+    /// One-off cost, in the scenario's currency.
+    pub upfront: f64,
+    /// Running cost per year.
+    pub per_year: f64,
+    /// Years over which the upfront cost is spread.
+    pub lifetime_years: f64,
+    pub scenario: Scenario,
+}
+
+impl InvestmentOption {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+    /// upfront / lifetime + per_year.
+    pub fn annual_cost(&self) -> f64 {
+        self.upfront / self.lifetime_years + self.per_year
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    cost: RawCost,
+    #[serde(default)]
+    lifetime: Option<Hours>,
+    #[serde(default)]
+    changes: Vec<RawChange>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCost {
+    #[serde(default)]
+    upfront: f64,
+    #[serde(default)]
+    per_year: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChange {
+    #[serde(default)]
+    add: Option<Vec<Value>>,
+    #[serde(default)]
+    add_teams: Option<Vec<Value>>,
+    #[serde(default)]
+    add_threats: Option<Vec<Value>>,
+    #[serde(default)]
+    add_sites: Option<Vec<Value>>,
+    #[serde(default)]
+    set: Option<Mapping>,
+    #[serde(default)]
+    remove: Option<Vec<String>>,
+}
+
+const LISTS: [&str; 4] = ["sites", "teams", "components", "threats"];
+
+fn id_of(item: &Value) -> Option<&str> {
+    item.get("id").and_then(Value::as_str)
+}
+
+fn list_mut<'a>(doc: &'a mut Mapping, key: &str) -> &'a mut Vec<Value> {
+    let entry = doc
+        .entry(Value::String(key.to_string()))
+        .or_insert_with(|| Value::Sequence(Vec::new()));
+    if !entry.is_sequence() {
+        *entry = Value::Sequence(Vec::new());
+    }
+    entry.as_sequence_mut().expect("made a sequence above")
+}
+
+/// Applies one option's changes to a copy of the document.
+fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Vec<Diagnostic>> {
+    let mut doc = doc.clone();
+    let mut errors = Vec::new();
+    for (j, change) in changes.iter().enumerate() {
+        let cp = format!("{path}.changes[{j}]");
+        let forms = [
+            change.add.is_some(),
+            change.add_teams.is_some(),
+            change.add_threats.is_some(),
+            change.add_sites.is_some(),
+            change.set.is_some(),
+            change.remove.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if forms != 1 {
+            errors.push(
+                Diagnostic::new(cp.clone(), "each change has exactly one of add, add_teams, add_threats, add_sites, set, remove")
+                    .help("write one change per list entry, e.g. - set: {id: dba, size: 3}"),
+            );
+            continue;
+        }
+        for (key, items) in [
+            ("components", &change.add),
+            ("teams", &change.add_teams),
+            ("threats", &change.add_threats),
+            ("sites", &change.add_sites),
+        ] {
+            if let Some(items) = items {
+                list_mut(&mut doc, key).extend(items.iter().cloned());
+            }
+        }
+        if let Some(set) = &change.set {
+            let Some(id) = set.get("id").and_then(Value::as_str).map(str::to_string) else {
+                errors.push(
+                    Diagnostic::new(
+                        format!("{cp}.set"),
+                        "set needs the `id` of the item to change",
+                    )
+                    .help("e.g. set: {id: dba, size: 3}"),
+                );
+                continue;
+            };
+            let mut found = false;
+            for key in LISTS {
+                for item in list_mut(&mut doc, key).iter_mut() {
+                    if id_of(item) == Some(id.as_str()) {
+                        if let Some(map) = item.as_mapping_mut() {
+                            for (k, v) in set {
+                                if k.as_str() != Some("id") {
+                                    map.insert(k.clone(), v.clone());
+                                }
+                            }
+                            found = true;
+                        }
+                    }
+                }
+            }
+            if !found {
+                errors.push(
+                    Diagnostic::new(format!("{cp}.set.id"), format!("no site, team, component or threat has the id `{id}`"))
+                        .help("set changes an existing item; to create one use add (components), add_teams, add_threats or add_sites"),
+                );
+            }
+        }
+        if let Some(ids) = &change.remove {
+            for id in ids {
+                let mut found = false;
+                for key in LISTS {
+                    let list = list_mut(&mut doc, key);
+                    let before = list.len();
+                    list.retain(|item| id_of(item) != Some(id.as_str()));
+                    found |= list.len() != before;
+                }
+                if !found {
+                    errors.push(
+                        Diagnostic::new(
+                            format!("{cp}.remove"),
+                            format!("nothing has the id `{id}`, so it cannot be removed"),
+                        )
+                        .help("check the id against the base scenario"),
+                    );
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(doc)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Validates every option of the scenario text: each patched scenario must
+/// be valid. Errors are prefixed with the option.
+pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagnostic>> {
+    let doc: Value = serde_yaml_ng::from_str(src)
+        .map_err(|e| vec![Diagnostic::new("options", e.to_string())])?;
+    let Some(mut doc) = doc.as_mapping().cloned() else {
+        return Ok(Vec::new());
+    };
+    let Some(options) = doc.remove("options") else {
+        return Ok(Vec::new());
+    };
+    let options = match options {
+        Value::Sequence(items) => items,
+        Value::Null => return Ok(Vec::new()),
+        _ => {
+            return Err(vec![Diagnostic::new("options", "options must be a list")
+                .help(
+                    "e.g. options: [{id: standby-db, cost: {upfront: 40000}, changes: [...]}]",
+                )])
+        }
+    };
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, value) in options.into_iter().enumerate() {
+        let path = format!("options[{i}]");
+        let raw: RawOption = match serde_yaml_ng::from_value(value) {
+            Ok(raw) => raw,
+            Err(e) => {
+                errors.push(Diagnostic::new(path, e.to_string()));
+                continue;
+            }
+        };
+        let label = format!("option `{}`", raw.id);
+        if !seen.insert(raw.id.clone()) {
+            errors.push(Diagnostic::new(
+                format!("{path}.id"),
+                format!("duplicate option id `{}`", raw.id),
+            ));
+        }
+        let lifetime_years = raw.lifetime.map_or(5.0, |h| h.0 / 8760.0);
+        if lifetime_years <= 0.0 {
+            errors.push(
+                Diagnostic::new(
+                    format!("{path}.lifetime"),
+                    "the lifetime must be longer than zero",
+                )
+                .help("e.g. lifetime: 5y"),
+            );
+        }
+        for (key, v) in [
+            ("upfront", raw.cost.upfront),
+            ("per_year", raw.cost.per_year),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                errors.push(
+                    Diagnostic::new(
+                        format!("{path}.cost.{key}"),
+                        format!("{v} is not a valid cost"),
+                    )
+                    .help("a non-negative number in the scenario's currency"),
+                );
+            }
+        }
+        let patched = match apply(&doc, &raw.changes, &path) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.extend(e.into_iter().map(|d| prefix(d, &label)));
+                continue;
+            }
+        };
+        let parsed: RawScenario = match serde_yaml_ng::from_value(Value::Mapping(patched)) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(prefix(Diagnostic::new(path, e.to_string()), &label));
+                continue;
+            }
+        };
+        match validate(parsed, "") {
+            Ok((scenario, _)) => out.push(InvestmentOption {
+                id: raw.id,
+                name: raw.name,
+                upfront: raw.cost.upfront,
+                per_year: raw.cost.per_year,
+                lifetime_years,
+                scenario,
+            }),
+            Err(e) => errors.extend(e.into_iter().map(|d| prefix(d, &label))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn prefix(mut d: Diagnostic, label: &str) -> Diagnostic {
+    d.message = format!("{label}: {}", d.message);
+    d.line = None;
+    d.column = None;
+    d
+}

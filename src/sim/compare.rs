@@ -1,0 +1,361 @@
+//! Investment options against the base scenario on common random numbers.
+//!
+//! Every trial runs the base and each option with the same seed and trial
+//! number. Random draws belong to ids (component, threat, backup tier,
+//! group), so whatever an option does not touch sees the same events, and
+//! the per-trial difference in loss has far less noise than two independent
+//! runs would: the paired interval is reported beside the width an
+//! independent comparison would have had.
+
+use super::runner::{in_parallel, service_loss};
+use super::{Config, Mode, Model, Progress, SimError, Trial};
+use crate::graph::DependencyGraph;
+use crate::scenario::{InvestmentOption, Scenario};
+use crate::stats::{self, Moments, Proportion};
+
+const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// A difference of two paired quantities: mean and 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    pub mean: f64,
+    pub ci95: [f64; 2],
+}
+
+impl Change {
+    fn from(m: &Moments, scale: f64) -> Change {
+        let [lo, hi] = m.ci95();
+        Change {
+            mean: m.mean() * scale,
+            ci95: [lo * scale, hi * scale],
+        }
+    }
+}
+
+/// One drilled threat's effect of an option on one service.
+#[derive(Debug, Clone)]
+pub struct ServiceDrillChange {
+    pub service: String,
+    pub rto_met_base: Option<f64>,
+    pub rto_met_change: Option<Change>,
+    pub rpo_met_base: Option<f64>,
+    pub rpo_met_change: Option<Change>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DrillChange {
+    pub threat: String,
+    pub services: Vec<ServiceDrillChange>,
+}
+
+/// What one option is worth.
+#[derive(Debug, Clone)]
+pub struct OptionResult {
+    pub id: String,
+    pub name: String,
+    pub upfront: f64,
+    pub per_year: f64,
+    pub annual_cost: f64,
+    /// Expected annual loss with the option.
+    pub ale: Change,
+    /// Option minus base, per year, paired.
+    pub ale_change: Change,
+    /// Half-width of the interval of the change had the two been run on
+    /// independent random numbers (same trials each).
+    pub independent_half_width: f64,
+    /// Probability that the option's annual loss is below the base's
+    /// (ties, e.g. quiet years, count as not below).
+    pub p_better: Proportion,
+    /// Reduction in expected annual loss minus annual cost.
+    pub net_benefit: f64,
+    /// Net benefit per unit of annual cost (`None` for a free option).
+    pub roi: Option<f64>,
+    /// Years for the loss reduction, net of running costs, to repay the
+    /// upfront cost (`None` if it never does).
+    pub payback_years: Option<f64>,
+    pub drills: Vec<DrillChange>,
+}
+
+impl OptionResult {
+    /// How many times narrower the paired interval is than an independent one.
+    pub fn crn_gain(&self) -> Option<f64> {
+        let paired = (self.ale_change.ci95[1] - self.ale_change.ci95[0]) / 2.0;
+        (paired > 0.0).then(|| self.independent_half_width / paired)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub scenario: String,
+    pub currency: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub horizon_h: f64,
+    /// Expected annual loss of the base scenario.
+    pub base_ale: Change,
+    pub options: Vec<OptionResult>,
+    pub threats: Vec<String>,
+}
+
+fn compile(s: &Scenario) -> Model {
+    Model::compile(s, &DependencyGraph::build(s))
+}
+
+fn total_loss(model: &Model, trial: &Trial) -> f64 {
+    model
+        .services
+        .iter()
+        .zip(&trial.services)
+        .map(|(svc, out)| service_loss(svc, out))
+        .sum()
+}
+
+#[derive(Clone)]
+struct RiskAcc {
+    base: Moments,
+    options: Vec<(Moments, Moments, u64)>, // loss, change, wins
+}
+
+#[derive(Clone)]
+struct DrillAcc {
+    /// Per option, per base service: (base met, change) for RTO and RPO.
+    cells: Vec<Vec<[(Moments, Moments); 2]>>,
+}
+
+/// Compares `options` with the base: a `run` over `horizon` hours and a
+/// drill of each threat in `threats`.
+pub fn compare(
+    base: &Scenario,
+    options: &[InvestmentOption],
+    horizon: Option<f64>,
+    threats: &[String],
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<Comparison, SimError> {
+    if config.trials < 2 {
+        return Err(SimError::TooFewTrials(config.trials));
+    }
+    for t in threats {
+        if base.threat_index(t).is_none() {
+            return Err(SimError::UnknownThreat {
+                given: t.clone(),
+                known: base.threats.iter().map(|t| t.id.clone()).collect(),
+            });
+        }
+    }
+    let horizon = horizon.unwrap_or(base.horizon);
+    let years = horizon / HOURS_PER_YEAR;
+    let base_model = compile(base);
+    let models: Vec<Model> = options.iter().map(|o| compile(&o.scenario)).collect();
+    let mode = Mode::Run { horizon };
+    let n = options.len();
+
+    let risk = in_parallel(
+        config,
+        progress,
+        || RiskAcc {
+            base: Moments::new(),
+            options: vec![(Moments::new(), Moments::new(), 0); n],
+        },
+        || {
+            (
+                Trial::new(&base_model),
+                models.iter().map(Trial::new).collect::<Vec<_>>(),
+            )
+        },
+        |(base_trial, option_trials), acc, t| {
+            base_trial.run(config.seed, t, mode);
+            let l0 = total_loss(&base_model, base_trial);
+            acc.base.add(l0);
+            for ((model, trial), cell) in models
+                .iter()
+                .zip(option_trials.iter_mut())
+                .zip(acc.options.iter_mut())
+            {
+                trial.run(config.seed, t, mode);
+                let l = total_loss(model, trial);
+                cell.0.add(l);
+                cell.1.add(l - l0);
+                cell.2 += u64::from(l < l0);
+            }
+        },
+        |a, b| {
+            a.base.merge(&b.base);
+            for (x, y) in a.options.iter_mut().zip(&b.options) {
+                x.0.merge(&y.0);
+                x.1.merge(&y.1);
+                x.2 += y.2;
+            }
+        },
+    )?;
+
+    // Drills: per threat, per option, per base service.
+    let mut drill_results: Vec<Vec<DrillChange>> = vec![Vec::new(); n];
+    for threat in threats {
+        let base_mode = Mode::Drill {
+            threat: base.threat_index(threat).expect("checked above") as u32,
+        };
+        let option_modes: Vec<Option<Mode>> = options
+            .iter()
+            .map(|o| {
+                o.scenario
+                    .threat_index(threat)
+                    .map(|i| Mode::Drill { threat: i as u32 })
+            })
+            .collect();
+        // For each option, where each base service sits in the option's model.
+        let service_map: Vec<Vec<Option<usize>>> = options
+            .iter()
+            .zip(&models)
+            .map(|(o, m)| {
+                base_model
+                    .services
+                    .iter()
+                    .map(|svc| {
+                        let id = &base.components[svc.component as usize].id;
+                        let c = o.scenario.component_index(id)?;
+                        m.services.iter().position(|s| s.component as usize == c)
+                    })
+                    .collect()
+            })
+            .collect();
+        let services = base_model.services.len();
+        let acc = in_parallel(
+            config,
+            progress,
+            || DrillAcc {
+                cells: vec![
+                    vec![
+                        [
+                            (Moments::new(), Moments::new()),
+                            (Moments::new(), Moments::new())
+                        ];
+                        services
+                    ];
+                    n
+                ],
+            },
+            || {
+                (
+                    Trial::new(&base_model),
+                    models.iter().map(Trial::new).collect::<Vec<_>>(),
+                )
+            },
+            |(base_trial, option_trials), acc, t| {
+                base_trial.run(config.seed, t, base_mode);
+                let met = |model: &Model, trial: &Trial, s: usize| -> [Option<bool>; 2] {
+                    let svc = &model.services[s];
+                    let out = &trial.services[s];
+                    [
+                        svc.rto.map(|rto| out.recovered_at <= rto),
+                        svc.rpo
+                            .map(|rpo| out.total_losses == 0 && out.worst_incident_loss <= rpo),
+                    ]
+                };
+                for (i, trial) in option_trials.iter_mut().enumerate() {
+                    let Some(mode) = option_modes[i] else {
+                        continue;
+                    };
+                    trial.run(config.seed, t, mode);
+                    for (s, mapped) in service_map[i].iter().enumerate() {
+                        let Some(os) = *mapped else {
+                            continue;
+                        };
+                        let b = met(&base_model, base_trial, s);
+                        let o = met(&models[i], trial, os);
+                        for k in 0..2 {
+                            if let (Some(b), Some(o)) = (b[k], o[k]) {
+                                let cell = &mut acc.cells[i][s][k];
+                                cell.0.add(f64::from(u8::from(b)));
+                                cell.1.add(f64::from(u8::from(o)) - f64::from(u8::from(b)));
+                            }
+                        }
+                    }
+                }
+            },
+            |a, b| {
+                for (x, y) in a.cells.iter_mut().zip(&b.cells) {
+                    for (p, q) in x.iter_mut().zip(y) {
+                        for k in 0..2 {
+                            p[k].0.merge(&q[k].0);
+                            p[k].1.merge(&q[k].1);
+                        }
+                    }
+                }
+            },
+        )?;
+        for (i, option_cells) in acc.cells.iter().enumerate() {
+            if option_modes[i].is_none() {
+                continue;
+            }
+            let services = option_cells
+                .iter()
+                .enumerate()
+                .map(|(s, cell)| {
+                    let id = base.components[base_model.services[s].component as usize]
+                        .id
+                        .clone();
+                    let get = |k: usize| {
+                        (cell[k].0.count() > 0)
+                            .then(|| (cell[k].0.mean(), Change::from(&cell[k].1, 1.0)))
+                    };
+                    let rto = get(0);
+                    let rpo = get(1);
+                    ServiceDrillChange {
+                        service: id,
+                        rto_met_base: rto.map(|x| x.0),
+                        rto_met_change: rto.map(|x| x.1),
+                        rpo_met_base: rpo.map(|x| x.0),
+                        rpo_met_change: rpo.map(|x| x.1),
+                    }
+                })
+                .collect();
+            drill_results[i].push(DrillChange {
+                threat: threat.clone(),
+                services,
+            });
+        }
+    }
+
+    let trials = config.trials as f64;
+    let per_year = 1.0 / years;
+    let results = options
+        .iter()
+        .zip(&risk.options)
+        .zip(drill_results)
+        .map(|((o, (loss, change, wins)), drills)| {
+            let ale_change = Change::from(change, per_year);
+            let independent_half_width =
+                stats::Z95 * ((risk.base.variance() + loss.variance()) / trials).sqrt() * per_year;
+            let annual_cost = o.annual_cost();
+            let reduction = -ale_change.mean;
+            let net_benefit = reduction - annual_cost;
+            OptionResult {
+                id: o.id.clone(),
+                name: o.label().to_string(),
+                upfront: o.upfront,
+                per_year: o.per_year,
+                annual_cost,
+                ale: Change::from(loss, per_year),
+                ale_change,
+                independent_half_width,
+                p_better: stats::wilson(*wins, config.trials),
+                net_benefit,
+                roi: (annual_cost > 0.0).then(|| net_benefit / annual_cost),
+                payback_years: (reduction > o.per_year)
+                    .then(|| o.upfront / (reduction - o.per_year)),
+                drills,
+            }
+        })
+        .collect();
+    Ok(Comparison {
+        scenario: base.name.clone(),
+        currency: base.currency.clone(),
+        trials: config.trials,
+        seed: config.seed,
+        horizon_h: horizon,
+        base_ale: Change::from(&risk.base, per_year),
+        options: results,
+        threats: threats.to_vec(),
+    })
+}

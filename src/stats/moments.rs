@@ -1,0 +1,92 @@
+//! Count, mean and variance of any real quantity (Welford), mergeable
+//! (Chan et al.); merging in a fixed order gives bit-identical results.
+
+use super::Z95;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    count: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.count += 1;
+        let delta = x - self.mean;
+        self.mean += delta / self.count as f64;
+        self.m2 += delta * (x - self.mean);
+    }
+
+    pub fn merge(&mut self, other: &Moments) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = *other;
+            return;
+        }
+        let n1 = self.count as f64;
+        let n2 = other.count as f64;
+        let n = n1 + n2;
+        let delta = other.mean - self.mean;
+        self.mean += delta * n2 / n;
+        self.m2 += other.m2 + delta * delta * n1 * n2 / n;
+        self.count += other.count;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+    /// Sample variance.
+    pub fn variance(&self) -> f64 {
+        if self.count < 2 {
+            0.0
+        } else {
+            self.m2 / (self.count - 1) as f64
+        }
+    }
+    pub fn sd(&self) -> f64 {
+        self.variance().sqrt()
+    }
+    /// Half-width of the 95% normal interval of the mean.
+    pub fn half_width(&self) -> f64 {
+        if self.count < 2 {
+            0.0
+        } else {
+            Z95 * self.sd() / (self.count as f64).sqrt()
+        }
+    }
+    pub fn ci95(&self) -> [f64; 2] {
+        let h = self.half_width();
+        [self.mean - h, self.mean + h]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_moments_equal_one_pass() {
+        let xs = [-3.0, 1.5, 2.0, -0.5, 8.0, 4.25];
+        let mut one = Moments::new();
+        xs.iter().for_each(|&x| one.add(x));
+        let (mut a, mut b) = (Moments::new(), Moments::new());
+        xs[..2].iter().for_each(|&x| a.add(x));
+        xs[2..].iter().for_each(|&x| b.add(x));
+        a.merge(&b);
+        let mean = xs.iter().sum::<f64>() / 6.0;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 5.0;
+        assert!((a.mean() - mean).abs() < 1e-12 && (one.mean() - mean).abs() < 1e-12);
+        assert!((a.variance() - var).abs() < 1e-12 && (one.variance() - var).abs() < 1e-12);
+    }
+}

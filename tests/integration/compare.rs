@@ -1,0 +1,171 @@
+//! `compare` on common random numbers: closed-form cases.
+
+use drsim::scenario::load_str;
+use drsim::sim::{compare, run, Config, NoProgress};
+
+const BASE: &str = "name: Two services
+teams: [{id: ops, size: 1}]
+components:
+  - {id: x, kind: server, team: ops, repair: {exp: 8h}, failures: [{every: 700h}]}
+  - {id: s, kind: supplier}
+  - {id: svc1, kind: service, depends_on: [x], rto: 4h, impact: {per_hour: 1000, per_incident: 200}}
+  - {id: svc2, kind: service, depends_on: [s], rto: 4h, impact: {per_hour: 3000}}
+threats:
+  - {id: supplier-outage, per_year: 2, hits: {components: [s]}, effect: disrupt, duration: {lognormal: [1h, 12h]}}
+options:
+  - id: nothing
+    cost: {upfront: 1000, per_year: 100}
+    changes: []
+  - id: drop-supplier
+    name: Bring the supplier's work in house
+    cost: {per_year: 5000}
+    changes:
+      - set: {id: svc2, depends_on: []}
+";
+
+fn config() -> Config {
+    Config {
+        trials: 4000,
+        seed: 9,
+        threads: 0,
+    }
+}
+
+#[test]
+fn an_option_that_changes_nothing_changes_nothing_exactly() {
+    let loaded = load_str(BASE, "base.yaml").unwrap();
+    let c = compare(
+        &loaded.scenario,
+        &loaded.options,
+        None,
+        &[],
+        &config(),
+        &NoProgress,
+    )
+    .unwrap();
+    let nothing = c.options.iter().find(|o| o.id == "nothing").unwrap();
+    assert_eq!(nothing.ale_change.mean, 0.0);
+    assert_eq!(nothing.ale_change.ci95, [0.0, 0.0]);
+    assert_eq!(nothing.p_better.p, 0.0);
+    assert_eq!(nothing.annual_cost, 1000.0 / 5.0 + 100.0);
+    assert_eq!(nothing.net_benefit, -300.0);
+    assert!(
+        nothing.independent_half_width > 0.0,
+        "independent runs would have noise"
+    );
+    assert_eq!(nothing.ale.mean, c.base_ale.mean);
+}
+
+#[test]
+fn removing_a_threats_only_target_saves_exactly_that_threats_loss() {
+    let loaded = load_str(BASE, "base.yaml").unwrap();
+    let c = compare(
+        &loaded.scenario,
+        &loaded.options,
+        None,
+        &["supplier-outage".into()],
+        &config(),
+        &NoProgress,
+    )
+    .unwrap();
+    let drop = c.options.iter().find(|o| o.id == "drop-supplier").unwrap();
+    // svc1 sees the same events with and without the option (common random
+    // numbers), so the saving is svc2's loss, trial by trial.
+    let base = run(&loaded.scenario, None, &config(), &NoProgress).unwrap();
+    let svc2 = base.services.iter().find(|s| s.id == "svc2").unwrap();
+    assert!(svc2.loss.mean > 0.0);
+    assert!(
+        (drop.ale_change.mean + svc2.loss.mean).abs() <= 1e-9 * svc2.loss.mean,
+        "{} vs {}",
+        drop.ale_change.mean,
+        svc2.loss.mean
+    );
+    // The threat's expected loss in closed form: 2 outages a year of mean
+    // lognormal(1h, 12h) duration at 3000/h, less overlap and truncation at
+    // the horizon; the paired interval must cover the simulated value and be
+    // far narrower than independent runs.
+    let [lo, hi] = drop.ale_change.ci95;
+    assert!(lo <= -svc2.loss.mean && -svc2.loss.mean <= hi);
+    let mu = (1f64.ln() + 12f64.ln()) / 2.0;
+    let sigma = (12f64.ln() - 1f64.ln()) / (2.0 * 1.644_853_626_951_472_2);
+    let closed = 2.0 * (mu + sigma * sigma / 2.0).exp() * 3000.0;
+    let se = (hi - lo) / 2.0 / 1.96;
+    assert!(
+        (-drop.ale_change.mean - closed).abs() <= 4.0 * se + 0.01 * closed,
+        "{} vs {closed}",
+        -drop.ale_change.mean
+    );
+    assert!(drop.crn_gain().unwrap() > 1.0);
+    // Drills: svc2 can no longer be hit.
+    let drill = &drop.drills[0];
+    let svc2_drill = drill.services.iter().find(|s| s.service == "svc2").unwrap();
+    let base_rto = svc2_drill.rto_met_base.unwrap();
+    assert!(base_rto < 1.0);
+    assert!((svc2_drill.rto_met_change.unwrap().mean - (1.0 - base_rto)).abs() < 1e-12);
+}
+
+#[test]
+fn comparisons_do_not_depend_on_the_thread_count() {
+    let loaded = load_str(BASE, "base.yaml").unwrap();
+    let one = compare(
+        &loaded.scenario,
+        &loaded.options,
+        None,
+        &["supplier-outage".into()],
+        &Config {
+            threads: 1,
+            ..config()
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    let two = compare(
+        &loaded.scenario,
+        &loaded.options,
+        None,
+        &["supplier-outage".into()],
+        &Config {
+            threads: 2,
+            ..config()
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    assert_eq!(format!("{one:?}"), format!("{two:?}"));
+}
+
+#[test]
+fn common_random_numbers_narrow_the_interval_for_a_one_component_option() {
+    // lims-immutable changes one component (the LIMS database's backups).
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/hospital.yaml");
+    let loaded = drsim::scenario::load_path(&path).unwrap();
+    let option: Vec<_> = loaded
+        .options
+        .iter()
+        .filter(|o| o.id == "lims-immutable")
+        .cloned()
+        .collect();
+    assert_eq!(
+        option.len(),
+        1,
+        "the hospital scenario has the lims-immutable option"
+    );
+    let c = compare(
+        &loaded.scenario,
+        &option,
+        None,
+        &[],
+        &Config {
+            trials: 4000,
+            seed: 1,
+            threads: 0,
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    let gain = c.options[0].crn_gain().unwrap();
+    assert!(
+        gain >= 5.0,
+        "paired interval only {gain:.1}x narrower than independent"
+    );
+}
