@@ -17,7 +17,7 @@ Carlo engine simulates thousands of futures and reports, per service, recovery
 time against its RTO, data loss against its RPO, downtime, availability and
 money lost, each with a 95% confidence interval.
 
-Three jobs, one scenario:
+Jobs, one scenario:
   drsim drill  FILE --threat ID   a threat strikes now: how long until each
                                   service is back, how much data is lost?
   drsim run    FILE               a year of random failures and threats:
@@ -25,7 +25,11 @@ Three jobs, one scenario:
   drsim compare FILE              investment options (a standby site, more
                                   frequent backups, a bigger team): risk
                                   reduced versus cost, on common random numbers
-  drsim check  FILE               validate the file and summarise it
+  drsim sensitivity FILE          which estimate matters most: a tornado of
+                                  every input set low and high
+  drsim report FILE               a self-contained HTML report for the board
+  drsim check  FILE               validate the file, list single points of failure
+  drsim graph  FILE               the dependency graph as DOT or Mermaid
 
 Start with:  drsim drill scenarios/hospital.yaml --threat ransomware";
 
@@ -41,8 +45,10 @@ pub enum Command {
     /// Validate a scenario and print a one-screen summary
     #[command(long_about = "\
 Validate a scenario and print a one-screen summary: components by kind,
-services with their targets, threats with their yearly frequency, teams, and
-components that no service depends on (usually a forgotten dependency).
+services with their targets, threats with their yearly frequency, teams,
+investment options with their annual cost, each service's single points of
+failure (components whose loss alone takes it down), and components that no
+service depends on (usually a forgotten dependency).
 
 Every problem is reported at once with its file, line, key path and a hint.
 Exit code 0 when the scenario is valid, 1 when it is not.
@@ -90,13 +96,18 @@ lost, each with a 95% interval.
 
 Examples:
   drsim drill scenarios/hospital.yaml --threat ransomware
-  drsim drill scenarios/bank.yaml --threat regional-disaster --trials 50000 --format json")]
+  drsim drill scenarios/bank.yaml --threat regional-disaster-london --trials 50000 --format json
+  drsim drill scenarios/retail.yaml --threat cloud-region-outage --explain")]
     Drill {
         /// Scenario file (YAML)
         file: PathBuf,
         /// The threat that strikes (omit it to list the scenario's threats)
         #[arg(long)]
         threat: Option<String>,
+        /// Also show, per service, which components' hits caused the downtime
+        /// and whose recovery was on the critical path
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -120,6 +131,10 @@ Examples:
         /// Simulated period, e.g. 1y or 10y (default: the scenario's horizon)
         #[arg(long)]
         horizon: Option<String>,
+        /// Also show, per service, the share of downtime started by each
+        /// component and each threat
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -147,6 +162,107 @@ Examples:
   drsim compare scenarios/bank.yaml --options cyber-vault --threats ransomware
   drsim compare scenarios/retail.yaml --threats none --format json")]
     Compare(CompareArgs),
+
+    /// Which uncertain input matters most? A tornado of low/high settings
+    #[command(long_about = "\
+Which of your estimates matters most? A tornado: each uncertain input is set
+low and then high, one at a time, with everything else as given, and the
+inputs are ranked by how far that moves the answer (the swing).
+
+Inputs and their low/high settings:
+  threat and failure frequencies         ×0.5 and ×2
+  repair, rebuild, detect, restore,
+  switchover and disruption times        every value of the distribution ×0.5 and ×2
+  team sizes                             −1 and +1 (never below 1)
+  backup intervals                       ×0.5 and ×2
+Inputs that cannot change the metric are left out (the repair time of a
+component nothing damages; frequencies in a drill).
+
+Every variant runs on the same random numbers as the scenario itself, so a
+swing of a few percent is still measured, not noise; each swing carries its
+paired 95% interval. Spend your estimating effort on the top rows: a better
+number for a bottom row would not change the decision.
+
+A variant is simulated only in trials where its input comes into play (a
+repair time only when that component breaks), but a large scenario still
+costs many runs' worth of time: try --trials 2000 for a first look.
+
+Metrics:
+  ale                    expected annual loss over a run (default)
+  rto:SERVICE:THREAT     P(RTO met) for SERVICE when THREAT strikes (a drill)
+
+Examples:
+  drsim sensitivity scenarios/hospital.yaml
+  drsim sensitivity scenarios/hospital.yaml --metric rto:ehr:ransomware
+  drsim sensitivity scenarios/bank.yaml --top 30 --format csv -o tornado.csv")]
+    Sensitivity(SensitivityArgs),
+
+    /// Write a board report: one self-contained HTML file with charts and plain words
+    #[command(long_about = "\
+Write a board report: the annual risk simulation plus a drill of each selected
+threat, in one self-contained HTML file (inline CSS and SVG charts, no
+scripts, nothing fetched; prints on A4).
+
+At the top, in plain words: the expected annual loss, where the loss
+exceedance curve crosses the board's risk tolerance, the five largest risks,
+the services likely to miss their RTO, RPO or MTPD, and one sentence per
+threat. Then the charts: loss exceedance with the risk tolerance, a heat map
+of P(RTO met) by threat and service, recovery time and data loss per threat,
+annual downtime, the recovery timeline of one representative trial, and the
+dependency graph; the investment options when the scenario has any; and the
+method (version, scenario SHA-256, seed, trials, assumptions).
+
+With --charts DIR, every chart is also written as SVG and PNG, with the data
+behind it as CSV.
+
+Examples:
+  drsim report scenarios/hospital.yaml -o hospital-report.html
+  drsim report scenarios/bank.yaml --threats ransomware,regional-disaster-london --charts charts/")]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario file (YAML)
+    pub file: PathBuf,
+    /// Threats to drill, comma-separated; `all` (the default) or `none`
+    #[arg(long, alias = "threat", value_delimiter = ',')]
+    pub threats: Vec<String>,
+    /// Number of Monte Carlo trials (per simulation)
+    #[arg(long, default_value_t = 10_000)]
+    pub trials: u64,
+    /// Random seed: the same scenario and seed give the same numbers
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores); the results do not depend on it
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Write the HTML to this file instead of standard output
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also write every chart as SVG and PNG, and its data as CSV, into this directory
+    #[arg(long)]
+    pub charts: Option<PathBuf>,
+    /// No progress bar
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (YAML)
+    pub file: PathBuf,
+    /// What to rank inputs by: `ale`, or `rto:SERVICE:THREAT`
+    #[arg(long, default_value = "ale")]
+    pub metric: String,
+    /// How many inputs to show, largest swing first
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+    /// Simulated period for `ale`, e.g. 1y or 10y (default: the scenario's horizon)
+    #[arg(long)]
+    pub horizon: Option<String>,
+    #[command(flatten)]
+    pub sim: SimArgs,
 }
 
 #[derive(Debug, Args)]

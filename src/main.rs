@@ -1,10 +1,11 @@
 //! The drsim binary: parses arguments, runs a command, prints errors.
 
 mod cli;
+mod report_cmd;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, CompareArgs, GraphFormat, OutputFormat, SimArgs};
+use cli::{Cli, Command, CompareArgs, GraphFormat, OutputFormat, SensitivityArgs, SimArgs};
 use drsim::scenario::{self, Loaded, ScenarioError};
 use drsim::{graph, report, sim};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -75,7 +76,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             emit(&text, output.as_deref())?;
         }
-        Command::Drill { file, threat, sim } => {
+        Command::Drill {
+            file,
+            threat,
+            explain,
+            sim,
+        } => {
             let loaded = load(&file)?;
             let s = &loaded.scenario;
             let Some(threat) = threat else {
@@ -93,20 +99,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let config = config(&sim);
             let bar = progress(&sim);
-            let results = sim::drill(s, &threat, &config, &bar)?;
+            let results = sim::drill_with(s, &threat, &config, &bar, explain)?;
             bar.finish();
             emit(&render(&results, sim.format), sim.output.as_deref())?;
         }
-        Command::Run { file, horizon, sim } => {
+        Command::Run {
+            file,
+            horizon,
+            explain,
+            sim,
+        } => {
             let loaded = load(&file)?;
             let horizon = parse_horizon(horizon.as_deref())?;
             let config = config(&sim);
             let bar = progress(&sim);
-            let results = sim::run(&loaded.scenario, horizon, &config, &bar)?;
+            let results = sim::run_with(&loaded.scenario, horizon, &config, &bar, explain)?;
             bar.finish();
             emit(&render(&results, sim.format), sim.output.as_deref())?;
         }
         Command::Compare(args) => compare(args)?,
+        Command::Sensitivity(args) => sensitivity(args)?,
+        Command::Report(args) => report_cmd::report(args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -161,6 +174,29 @@ fn compare(args: CompareArgs) -> Result<()> {
         OutputFormat::Text => report::compare::text(&result),
         OutputFormat::Json => report::compare::json(&result),
         OutputFormat::Csv => report::compare::csv(&result),
+    };
+    emit(&text, args.sim.output.as_deref())
+}
+
+fn sensitivity(args: SensitivityArgs) -> Result<()> {
+    let loaded = load(&args.file)?;
+    let metric = sim::Metric::parse(&args.metric)?;
+    if args.horizon.is_some() && metric != sim::Metric::Ale {
+        bail!("--horizon applies to --metric ale only: a drill runs until everything is recovered");
+    }
+    if args.top == 0 {
+        bail!("--top must be at least 1, e.g. --top 15");
+    }
+    let horizon = parse_horizon(args.horizon.as_deref())?;
+    let config = config(&args.sim);
+    let bar = progress(&args.sim);
+    let mut result = sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar)?;
+    bar.finish();
+    result.keep_top(args.top);
+    let text = match args.sim.format {
+        OutputFormat::Text => report::sensitivity::text(&result),
+        OutputFormat::Json => report::sensitivity::json(&result),
+        OutputFormat::Csv => report::sensitivity::csv(&result),
     };
     emit(&text, args.sim.output.as_deref())
 }

@@ -43,6 +43,19 @@ pub fn document(r: &Results) -> Value {
             }
         }
         o.insert("loss".into(), summary(&s.loss));
+        if let Some(e) = &s.explain {
+            let list = |v: &[(String, f64)], key: &str| -> Value {
+                Value::Array(v.iter().map(|(id, x)| json!({"id": id, key: x})).collect())
+            };
+            o.insert(
+                "explain".into(),
+                json!({
+                    "downtime_by_component": list(&e.by_component, "share"),
+                    "downtime_by_threat": list(&e.by_threat, "share"),
+                    "critical_path": list(&e.critical_path, "p"),
+                }),
+            );
+        }
         services.insert(s.id.clone(), Value::Object(o));
     }
     json!({

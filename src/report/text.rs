@@ -128,6 +128,56 @@ fn drill(r: &Results) -> String {
         ));
     }
     out.push_str(&loss_line(r, "Total loss of the incident"));
+    out.push_str(&explanations(r));
+    out
+}
+
+fn top(v: &[(String, f64)], n: usize) -> String {
+    let mut parts: Vec<String> = v
+        .iter()
+        .filter(|(_, x)| *x > 0.0)
+        .take(n)
+        .map(|(id, x)| format!("{id} {}", percent(*x)))
+        .collect();
+    if v.len() > n {
+        parts.push("…".into());
+    }
+    parts.join(", ")
+}
+
+/// The `--explain` section: what started each service's outages and what
+/// ended them.
+fn explanations(r: &Results) -> String {
+    let mut out = String::new();
+    for s in &r.services {
+        let Some(e) = &s.explain else { continue };
+        if out.is_empty() {
+            out.push_str(
+                "\nWhy services were down (share of downtime; back last after: share of trials):\n",
+            );
+        }
+        if e.by_component.is_empty() {
+            out.push_str(&format!("  {}: never down\n", s.name));
+            continue;
+        }
+        out.push_str(&format!("  {}\n", s.name));
+        if matches!(r.mode, Mode::Run { .. }) {
+            out.push_str(&format!(
+                "    started by threat:    {}\n",
+                top(&e.by_threat, 5)
+            ));
+        }
+        out.push_str(&format!(
+            "    started by hit on:    {}\n",
+            top(&e.by_component, 5)
+        ));
+        if !e.critical_path.is_empty() {
+            out.push_str(&format!(
+                "    back last after:      {}\n",
+                top(&e.critical_path, 5)
+            ));
+        }
+    }
     out
 }
 
@@ -248,5 +298,6 @@ fn run(r: &Results, horizon: f64) -> String {
         ));
     }
     out.push_str(&loss_line(r, "Total loss over the horizon"));
+    out.push_str(&explanations(r));
     out
 }

@@ -16,12 +16,17 @@ mod model;
 mod queue;
 pub mod rng;
 mod runner;
+mod sensitivity;
 mod trial;
 
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
-pub use runner::{simulate, Samples, ServiceSamples};
-pub use trial::{Mode, ServiceOutcome, Trial};
+pub use runner::{simulate, simulate_with, Samples, ServiceAttribution, ServiceSamples};
+pub use sensitivity::{
+    sensitivity, InputKind, InputResult, Metric, Sensitivity, SensitivityError, HIGH_FACTOR,
+    LOW_FACTOR, TEAM_STEP,
+};
+pub use trial::{Mode, ServiceOutcome, TraceEvent, TraceKind, Trial};
 
 use crate::graph::DependencyGraph;
 use crate::scenario::Scenario;
@@ -53,6 +58,8 @@ pub enum SimError {
     UnknownThreat { given: String, known: Vec<String> },
     #[error("the scenario has no threats to drill; add one under `threats:`")]
     NoThreats,
+    #[error("unknown service `{0}`")]
+    UnknownService(String),
     #[error("--trials must be at least 2 (got {0}): an interval needs two samples")]
     TooFewTrials(u64),
     #[error("could not start {threads} threads: {message}")]
@@ -87,9 +94,77 @@ pub struct ServiceResult {
     pub outages: Option<Summary>,
     pub rto_breaches: Option<Summary>,
     pub loss: Summary,
+    /// Points (hours, P(recovery <= hours)) of the recovery-time CDF (drill
+    /// only; empty for run), at the sketch's resolution.
+    pub recovery_cdf: Vec<(f64, f64)>,
+    /// Points of the downtime CDF.
+    pub downtime_cdf: Vec<(f64, f64)>,
+    /// Points of the data-loss CDF (hours; total losses count as 0).
+    pub data_loss_cdf: Vec<(f64, f64)>,
     pub rto_h: Option<f64>,
     pub rpo_h: Option<f64>,
     pub mtpd_h: Option<f64>,
+    /// What caused the downtime and what ended it (with `--explain`).
+    pub explain: Option<Explanation>,
+}
+
+/// Where a service's downtime came from, as shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// Component whose hit started the outage, share of all downtime; largest first.
+    pub by_component: Vec<(String, f64)>,
+    /// Threat that started the outage (or "independent failures"), share of all downtime.
+    pub by_threat: Vec<(String, f64)>,
+    /// Component whose recovery brought the service back the last time, share of trials.
+    pub critical_path: Vec<(String, f64)>,
+}
+
+/// Label for downtime started by components failing on their own.
+pub const INDEPENDENT_FAILURES: &str = "independent failures";
+
+fn ranked(mut v: Vec<(String, f64)>) -> Vec<(String, f64)> {
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
+
+fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Explanation {
+    let total: f64 = a.by_component.values().sum();
+    let share = |h: f64| if total > 0.0 { h / total } else { 0.0 };
+    let name = |c: u32| scenario.components[c as usize].id.clone();
+    Explanation {
+        by_component: ranked(
+            a.by_component
+                .iter()
+                .map(|(&c, &h)| (name(c), share(h)))
+                .collect(),
+        ),
+        by_threat: ranked(
+            a.by_threat
+                .iter()
+                .map(|(&t, &h)| {
+                    let label = if t == model::NONE {
+                        INDEPENDENT_FAILURES.to_string()
+                    } else {
+                        scenario.threats[t as usize].id.clone()
+                    };
+                    (label, share(h))
+                })
+                .collect(),
+        ),
+        critical_path: ranked(
+            a.critical
+                .iter()
+                .map(|(&c, &n)| {
+                    let label = if c & trial::SWITCHOVER != 0 {
+                        format!("{} (switchover)", name(c & !trial::SWITCHOVER))
+                    } else {
+                        name(c)
+                    };
+                    (label, n as f64 / trials as f64)
+                })
+                .collect(),
+        ),
+    }
 }
 
 /// Everything a report needs from one simulation.
@@ -124,6 +199,18 @@ pub fn drill(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Results, SimError> {
+    drill_with(scenario, threat, config, progress, false)
+}
+
+/// [`drill`], and with `explain` also what caused each service's downtime
+/// and which component's recovery brought it back ([`Explanation`]).
+pub fn drill_with(
+    scenario: &Scenario,
+    threat: &str,
+    config: &Config,
+    progress: &dyn Progress,
+    explain: bool,
+) -> Result<Results, SimError> {
     if scenario.threats.is_empty() {
         return Err(SimError::NoThreats);
     }
@@ -134,7 +221,7 @@ pub fn drill(
         });
     };
     let mode = Mode::Drill { threat: t as u32 };
-    execute(scenario, mode, config, progress)
+    execute(scenario, mode, config, progress, explain)
 }
 
 /// Simulates `horizon` hours (default: the scenario's) of random failures and threats.
@@ -144,10 +231,21 @@ pub fn run(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Results, SimError> {
+    run_with(scenario, horizon, config, progress, false)
+}
+
+/// [`run`], and with `explain` also what caused each service's downtime.
+pub fn run_with(
+    scenario: &Scenario,
+    horizon: Option<f64>,
+    config: &Config,
+    progress: &dyn Progress,
+    explain: bool,
+) -> Result<Results, SimError> {
     let mode = Mode::Run {
         horizon: horizon.unwrap_or(scenario.horizon),
     };
-    execute(scenario, mode, config, progress)
+    execute(scenario, mode, config, progress, explain)
 }
 
 fn execute(
@@ -155,14 +253,53 @@ fn execute(
     mode: Mode,
     config: &Config,
     progress: &dyn Progress,
+    explain: bool,
 ) -> Result<Results, SimError> {
     if config.trials < 2 {
         return Err(SimError::TooFewTrials(config.trials));
     }
     let graph = DependencyGraph::build(scenario);
     let model = Model::compile(scenario, &graph);
-    let samples = simulate(&model, mode, config, progress)?;
+    let samples = simulate_with(&model, mode, config, progress, explain)?;
     Ok(summarize(scenario, &model, mode, config, samples))
+}
+
+/// One drill trial traced: the one whose recovery time of `service` is the
+/// median over the first `scan` trials (ties: the lowest trial number).
+/// Returns the trial number, that recovery time and the trace.
+pub fn median_drill_trace(
+    scenario: &Scenario,
+    threat: &str,
+    service: &str,
+    seed: u64,
+    scan: u64,
+) -> Result<(u64, f64, Vec<TraceEvent>), SimError> {
+    let Some(t) = scenario.threat_index(threat) else {
+        return Err(SimError::UnknownThreat {
+            given: threat.to_string(),
+            known: scenario.threats.iter().map(|t| t.id.clone()).collect(),
+        });
+    };
+    let graph = DependencyGraph::build(scenario);
+    let model = Model::compile(scenario, &graph);
+    let c = scenario.component_index(service);
+    let s = model
+        .services
+        .iter()
+        .position(|svc| Some(svc.component as usize) == c)
+        .ok_or_else(|| SimError::UnknownService(service.to_string()))?;
+    let mode = Mode::Drill { threat: t as u32 };
+    let mut trial = Trial::new(&model);
+    let mut recoveries: Vec<(f64, u64)> = (0..scan.max(1))
+        .map(|i| {
+            trial.run(seed, i, mode);
+            (trial.services[s].recovered_at, i)
+        })
+        .collect();
+    recoveries.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (recovery, index) = recoveries[(recoveries.len() - 1) / 2];
+    let trace = trial.run_traced(seed, index, mode);
+    Ok((index, recovery, trace))
 }
 
 /// Turns raw samples into summaries with intervals.
@@ -179,7 +316,8 @@ pub fn summarize(
         .services
         .iter()
         .zip(samples.services.iter())
-        .map(|(svc, s)| {
+        .enumerate()
+        .map(|(i, (svc, s))| {
             let c = &scenario.components[svc.component as usize];
             ServiceResult {
                 id: c.id.clone(),
@@ -196,6 +334,13 @@ pub fn summarize(
                 outages: (!drill).then(|| s.outages.summary()),
                 rto_breaches: (!drill).then(|| s.rto_breaches.summary()),
                 loss: s.loss.summary(),
+                recovery_cdf: if drill { s.recovery.cdf() } else { Vec::new() },
+                downtime_cdf: s.downtime.cdf(),
+                data_loss_cdf: s.data_loss.cdf(),
+                explain: samples
+                    .attribution
+                    .get(i)
+                    .map(|a| explanation(scenario, a, n)),
                 rto_h: svc.rto,
                 rpo_h: svc.rpo,
                 mtpd_h: svc.mtpd,

@@ -3,11 +3,12 @@
 //! boundaries and the merge order do not depend on the thread count, so
 //! neither do the results; memory does not grow with the number of trials.
 
-use super::model::{CompiledService, Model};
+use super::model::{CompiledService, Model, NONE};
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
 use crate::stats::Sketch;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Trials per work unit.
@@ -41,6 +42,18 @@ pub struct ServiceSamples {
     pub total_data_loss: u64,
 }
 
+/// What caused one service's downtime and what ended it, summed over trials.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceAttribution {
+    /// Hours of downtime by the component whose hit started the outage.
+    pub by_component: BTreeMap<u32, f64>,
+    /// Hours of downtime by threat ([`NONE`] for independent failures).
+    pub by_threat: BTreeMap<u32, f64>,
+    /// Trials in which each component's recovery brought the service back
+    /// the last time.
+    pub critical: BTreeMap<u32, u64>,
+}
+
 /// Summaries of a set of trials; `merge` appends another set that follows it.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
@@ -49,6 +62,8 @@ pub struct Samples {
     pub services: Vec<ServiceSamples>,
     /// Total loss over all services, per trial.
     pub total_loss: Sketch,
+    /// Per service, when explaining.
+    pub attribution: Vec<ServiceAttribution>,
 }
 
 impl Samples {
@@ -58,6 +73,23 @@ impl Samples {
             events: 0,
             services: vec![ServiceSamples::default(); services],
             total_loss: Sketch::new(),
+            attribution: Vec::new(),
+        }
+    }
+
+    fn record_attribution(&mut self, trial: &Trial) {
+        if self.attribution.len() != trial.outage_causes.len() {
+            self.attribution = vec![ServiceAttribution::default(); trial.outage_causes.len()];
+        }
+        for (s, a) in self.attribution.iter_mut().enumerate() {
+            for &(component, threat, hours) in &trial.outage_causes[s] {
+                *a.by_component.entry(component).or_default() += hours;
+                *a.by_threat.entry(threat).or_default() += hours;
+            }
+            let last = trial.last_recovery_trigger[s];
+            if last != NONE {
+                *a.critical.entry(last).or_default() += 1;
+            }
         }
     }
 
@@ -118,6 +150,21 @@ impl Samples {
             a.total_data_loss += b.total_data_loss;
         }
         self.total_loss.merge(&other.total_loss);
+        if self.attribution.len() < other.attribution.len() {
+            self.attribution
+                .resize(other.attribution.len(), ServiceAttribution::default());
+        }
+        for (a, b) in self.attribution.iter_mut().zip(&other.attribution) {
+            for (k, v) in &b.by_component {
+                *a.by_component.entry(*k).or_default() += v;
+            }
+            for (k, v) in &b.by_threat {
+                *a.by_threat.entry(*k).or_default() += v;
+            }
+            for (k, v) in &b.critical {
+                *a.critical.entry(*k).or_default() += v;
+            }
+        }
     }
 }
 
@@ -128,15 +175,35 @@ pub fn simulate(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Samples, SimError> {
+    simulate_with(model, mode, config, progress, false)
+}
+
+/// Like [`simulate`], also attributing each service's downtime to the
+/// components and threats that started its outages, and counting which
+/// component's recovery brought it back.
+pub fn simulate_with(
+    model: &Model,
+    mode: Mode,
+    config: &Config,
+    progress: &dyn Progress,
+    explain: bool,
+) -> Result<Samples, SimError> {
     let services = model.services.len();
     in_parallel(
         config,
         progress,
         || Samples::new(services),
-        || Trial::new(model),
+        || {
+            let mut trial = Trial::new(model);
+            trial.set_explain(explain);
+            trial
+        },
         |trial, samples, t| {
             trial.run(config.seed, t, mode);
             samples.record(model, mode, &trial.services, trial.events);
+            if explain {
+                samples.record_attribution(trial);
+            }
         },
         Samples::merge,
     )

@@ -49,6 +49,43 @@ impl ServiceOutcome {
     }
 }
 
+/// What happened, for the recovery timeline of one trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceKind {
+    /// The component was hit (by a failure or a threat).
+    Hit(Effect),
+    /// Its repair or rebuild work could start (after detection); with a busy
+    /// team it now waits.
+    Ready,
+    /// Work started (a team member, or unlimited hands, took it).
+    Started,
+    /// Work finished.
+    Repaired,
+    /// A disruption cleared by itself.
+    Cleared,
+    /// A failover group started switching (`component` is the group's owner).
+    SwitchStarted,
+    /// A switchover completed.
+    Switched,
+    /// The component became unavailable.
+    Down,
+    /// The component became available.
+    Up,
+}
+
+/// One line of a trial's trace.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TraceEvent {
+    /// Hours since the trial started.
+    pub time: f64,
+    pub component: u32,
+    pub kind: TraceKind,
+}
+
+/// Marks a recovery trigger that was a failover group's switchover (the
+/// rest of the value is the group's owner).
+pub const SWITCHOVER: u32 = 1 << 31;
+
 /// Event kinds, packed into the queue's entries (see [`Packed`]).
 const FAILURE: u8 = 0;
 const THREAT: u8 = 1;
@@ -121,6 +158,24 @@ pub struct Trial<'m> {
     incident: u32,
     /// Events processed in the last trial.
     pub events: u64,
+    /// When set, what happened is recorded here (see [`Trial::run_traced`]).
+    trace: Option<Vec<TraceEvent>>,
+    /// Record what caused each outage and what ended it (see [`Trial::set_explain`]).
+    explain: bool,
+    /// The component being hit, and the threat hitting it (or NONE for an
+    /// independent failure), while an event is processed.
+    cause_component: u32,
+    cause_threat: u32,
+    /// The component whose repair, clearing or switchover started the
+    /// current wave of recoveries.
+    trigger: u32,
+    service_cause: Vec<(u32, u32)>,
+    /// Per service, this trial's outages as (component that started it,
+    /// threat or NONE, hours) when explaining.
+    pub outage_causes: Vec<Vec<(u32, u32, f64)>>,
+    /// Per service, the component whose recovery brought it back the last
+    /// time (NONE if it never went down, or was still down at the horizon).
+    pub last_recovery_trigger: Vec<u32>,
 
     disrupts: Vec<u32>,
     work: Vec<Work>,
@@ -174,6 +229,14 @@ impl<'m> Trial<'m> {
             queue: EventQueue::new(),
             incident: 0,
             events: 0,
+            trace: None,
+            explain: false,
+            cause_component: NONE,
+            cause_threat: NONE,
+            trigger: NONE,
+            service_cause: vec![(NONE, NONE); m.services.len()],
+            outage_causes: vec![Vec::new(); m.services.len()],
+            last_recovery_trigger: vec![NONE; m.services.len()],
             disrupts: vec![0; n],
             work: vec![
                 Work {
@@ -256,6 +319,53 @@ impl<'m> Trial<'m> {
         }
         self.loss_incident.fill(0);
         self.services.fill(ServiceOutcome::default());
+        if self.explain {
+            for causes in &mut self.outage_causes {
+                causes.clear();
+            }
+            self.last_recovery_trigger.fill(NONE);
+        }
+    }
+
+    /// Runs trial number `trial` like [`Trial::run`] and returns what
+    /// happened, in order.
+    pub fn run_traced(&mut self, seed: u64, trial: u64, mode: Mode) -> Vec<TraceEvent> {
+        self.trace = Some(Vec::new());
+        self.run(seed, trial, mode);
+        self.trace.take().unwrap_or_default()
+    }
+
+    /// Records, per service, what started each outage and what ended it.
+    pub fn set_explain(&mut self, on: bool) {
+        self.explain = on;
+    }
+
+    #[inline]
+    fn note(&mut self, component: u32, kind: TraceKind) {
+        if let Some(trace) = &mut self.trace {
+            trace.push(TraceEvent {
+                time: self.now,
+                component,
+                kind,
+            });
+        }
+    }
+
+    /// Whether work on component `c` started in the last trial (it was
+    /// damaged or destroyed). Its repair, rebuild, detect and restore times,
+    /// its backup tiers and its team's size were consulted only if so.
+    pub fn worked_on(&self, c: usize) -> bool {
+        self.work[c].gen > 0
+    }
+
+    /// Switchovers that group `g` started in the last trial.
+    pub fn switchovers(&self, g: usize) -> u32 {
+        self.group_draws[g]
+    }
+
+    /// Times threat `t` struck in the last trial.
+    pub fn strikes(&self, t: usize) -> u32 {
+        self.threat_occurrences[t]
     }
 
     /// Runs trial number `trial`; the outcome is left in [`Trial::services`].
@@ -302,6 +412,7 @@ impl<'m> Trial<'m> {
             self.now
         };
         self.now = end;
+        self.trigger = NONE;
         for s in 0..self.m.services.len() {
             let c = self.m.services[s].component as usize;
             if !self.available[c] {
@@ -354,6 +465,7 @@ impl<'m> Trial<'m> {
         let index = event.index();
         match event.kind() {
             FAILURE => {
+                self.cause_threat = NONE;
                 self.incident += 1;
                 self.failure_waiting[index as usize] = true;
                 let fm = &self.m.failures[index as usize];
@@ -366,7 +478,9 @@ impl<'m> Trial<'m> {
                 self.apply_threat(index);
             }
             DISRUPT_END => {
+                self.trigger = index;
                 self.disrupts[index as usize] -= 1;
+                self.note(index, TraceKind::Cleared);
                 self.refresh(index);
                 self.propagate();
                 self.settle_losses();
@@ -380,6 +494,7 @@ impl<'m> Trial<'m> {
             DONE => {
                 let w = self.work[index as usize];
                 if event.same_gen(w.gen) && w.phase == Phase::Running {
+                    self.trigger = index;
                     self.done(index);
                     self.settle_losses();
                 }
@@ -388,6 +503,8 @@ impl<'m> Trial<'m> {
                 let g = index as usize;
                 if event.same_gen(self.group_gen[g]) {
                     if let Failover::Switching(target) = self.group_state[g] {
+                        self.note(self.m.groups[g].owner, TraceKind::Switched);
+                        self.trigger = self.m.groups[g].owner | SWITCHOVER;
                         self.group_active[g] = target;
                         self.group_state[g] = Failover::Holding;
                         self.pending_group_emits.push((index, true));
@@ -402,6 +519,7 @@ impl<'m> Trial<'m> {
     }
 
     fn apply_threat(&mut self, t: u32) {
+        self.cause_threat = t;
         self.incident += 1;
         let m = self.m;
         let th = &m.threats[t as usize];
@@ -446,6 +564,8 @@ impl<'m> Trial<'m> {
         site_hit: bool,
         reaches_backups: bool,
     ) {
+        self.cause_component = c;
+        self.note(c, TraceKind::Hit(effect));
         let ci = c as usize;
         match effect {
             Effect::Disrupt => {
@@ -538,6 +658,7 @@ impl<'m> Trial<'m> {
     }
 
     fn ready(&mut self, c: u32) {
+        self.note(c, TraceKind::Ready);
         let ci = c as usize;
         let team = self.m.components[ci].team;
         if team == NONE {
@@ -587,6 +708,7 @@ impl<'m> Trial<'m> {
     }
 
     fn start_task(&mut self, c: u32) {
+        self.note(c, TraceKind::Started);
         let ci = c as usize;
         let m = self.m;
         let comp = &m.components[ci];
@@ -633,6 +755,7 @@ impl<'m> Trial<'m> {
     }
 
     fn done(&mut self, c: u32) {
+        self.note(c, TraceKind::Repaired);
         let ci = c as usize;
         self.work[ci].phase = Phase::Idle;
         let team = self.m.components[ci].team;
@@ -682,6 +805,7 @@ impl<'m> Trial<'m> {
         let m = self.m;
         while let Some(x) = self.stack.pop() {
             let up = self.available[x as usize];
+            self.note(x, if up { TraceKind::Up } else { TraceKind::Down });
             let s = m.components[x as usize].service;
             if s != NONE {
                 if up {
@@ -777,6 +901,7 @@ impl<'m> Trial<'m> {
     }
 
     fn start_switch(&mut self, g: u32, target: u32) {
+        self.note(self.m.groups[g as usize].owner, TraceKind::SwitchStarted);
         let gi = g as usize;
         let group = &self.m.groups[gi];
         let mut counter = self.group_draws[gi];
@@ -790,6 +915,7 @@ impl<'m> Trial<'m> {
 
     fn service_down(&mut self, s: u32) {
         self.service_down_since[s as usize] = self.now;
+        self.service_cause[s as usize] = (self.cause_component, self.cause_threat);
     }
 
     fn service_up(&mut self, s: u32) {
@@ -806,6 +932,11 @@ impl<'m> Trial<'m> {
         out.longest_outage = out.longest_outage.max(length);
         if rto.is_some_and(|rto| length > rto) {
             out.rto_breaches += 1;
+        }
+        if self.explain {
+            let (component, threat) = self.service_cause[si];
+            self.outage_causes[si].push((component, threat, length));
+            self.last_recovery_trigger[si] = self.trigger;
         }
     }
 

@@ -743,3 +743,42 @@ fn results_do_not_depend_on_the_thread_count() {
     }
     assert!(differs, "different trials see different events");
 }
+
+#[test]
+fn a_traced_drill_shows_waiting_for_the_team() {
+    // One engineer, three servers, detection 30m, fixed 2h repairs: c3 waits
+    // for c1 and c2 (priorities 1, 2, 3) and its service is back at 6.5h.
+    let s = drsim::scenario::load_str(
+        "name: p\nteams: [{id: ops, size: 1}]\ncomponents:\n  - {id: c3, kind: server, repair: 2h, detect: 30m, team: ops, priority: 3}\n  - {id: c1, kind: server, repair: 2h, detect: 30m, team: ops, priority: 1}\n  - {id: c2, kind: server, repair: 2h, detect: 30m, team: ops, priority: 2}\n  - {id: s1, kind: service, depends_on: [c1]}\n  - {id: s3, kind: service, depends_on: [c3]}\nthreats:\n  - {id: surge, hits: {kinds: [server]}, effect: damage}\n",
+        "p",
+    )
+    .unwrap()
+    .scenario;
+    let (trial, recovery, trace) = drsim::sim::median_drill_trace(&s, "surge", "s3", 1, 5).unwrap();
+    assert!(trial < 5);
+    assert_eq!(recovery, 6.5);
+    use drsim::sim::TraceKind::*;
+    let c3: Vec<(f64, drsim::sim::TraceKind)> = trace
+        .iter()
+        .filter(|e| e.component == 0)
+        .map(|e| (e.time, e.kind))
+        .collect();
+    assert_eq!(
+        c3,
+        vec![
+            (0.0, Hit(drsim::scenario::Effect::Damage)),
+            (0.0, Down),
+            (0.5, Ready),
+            (4.5, Started),
+            (6.5, Repaired),
+            (6.5, Up)
+        ]
+    );
+    let s3 = s.component_index("s3").unwrap() as u32;
+    let s3_events: Vec<f64> = trace
+        .iter()
+        .filter(|e| e.component == s3)
+        .map(|e| e.time)
+        .collect();
+    assert_eq!(s3_events, vec![0.0, 6.5]);
+}

@@ -3,11 +3,15 @@
 //! - `closed_form`: the engine against answers derived on paper, with
 //!   tolerances from the standard error at a fixed seed;
 //! - `properties`: invariants over random valid scenarios (proptest);
+//! - `report`: the HTML board report (well-formed, self-contained, escaped);
 //! - `scenarios`: every bundled scenario loads, validates and simulates.
 
 mod cli;
 mod closed_form;
 mod compare;
+mod explain;
 mod properties;
+mod report;
 mod scenarios;
+mod sensitivity;
 mod spof;

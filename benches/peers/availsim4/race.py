@@ -384,7 +384,7 @@ def git_rev():
     return r.stdout.strip() + ("+dirty" if dirty else "")
 
 
-RETRIES = 4  # extra drsim runs allowed when the best one was starved of CPU
+RETRIES = 2  # extra drsim runs allowed when the best one was starved of CPU
 
 
 def starved(run, threads):
@@ -403,7 +403,7 @@ def run_drsim(drsim, yaml_path, trials, threads, repeats=1, retry=True):
         if attempt >= repeats:
             log(f"drsim --threads {threads} did not get its cores "
                 f"({best['cpu_s'] / best['wall_s']:.2f} CPUs used); retrying")
-            wait_idle(30)
+            wait_idle(20)
         attempt += 1
         proc, wall, cpu, others = timed(cmd, capture_output=True, text=True)
         if proc.returncode != 0:

@@ -1,0 +1,147 @@
+//! A step CDF per service on a log time axis, with targets as dashed
+//! vertical lines: shared by the recovery, data-loss and downtime charts.
+
+use super::{axis_hours, colour, fail, log_range, Draw};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub struct Series {
+    pub label: String,
+    /// (hours, P(X ≤ hours)), increasing.
+    pub points: Vec<(f64, f64)>,
+    /// A target to mark: (what, hours), e.g. ("RTO", 4.0).
+    pub target: Option<(&'static str, f64)>,
+}
+
+pub struct CdfChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+    /// Smallest hours shown (the log axis cannot show zero: zero sits at the left edge).
+    pub floor: f64,
+}
+
+impl Draw for CdfChart {
+    fn size(&self) -> (u32, u32) {
+        (900, 490)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(fail)?;
+        let values = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0).chain(s.target.map(|t| t.1)));
+        let (lo, hi) = log_range(values, self.floor);
+        let legend_h = 22 * self.series.len().div_ceil(3).max(1) as u32 + 8;
+        let (plot, legend) = root.split_vertically(root.dim_in_pixel().1 - legend_h);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(&self.title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
+            .build_cartesian_2d(
+                (lo..hi)
+                    .log_scale()
+                    .with_key_points(super::hour_ticks(lo, hi)),
+                0.0f64..1.0,
+            )
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .x_desc(self.x_label.as_str())
+            .y_desc(self.y_label.as_str())
+            .x_label_formatter(&|x| axis_hours(*x))
+            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .axis_desc_style(("sans-serif", 14))
+            .label_style(("sans-serif", 12))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(fail)?;
+
+        // Targets: one dashed line per distinct value, labelled once.
+        let mut marks: Vec<(f64, String, Vec<usize>)> = Vec::new();
+        for (i, s) in self.series.iter().enumerate() {
+            if let Some((what, h)) = s.target {
+                match marks.iter_mut().find(|m| (m.0 - h).abs() < 1e-9) {
+                    Some(m) => m.2.push(i),
+                    None => marks.push((h, format!("{what} {}", axis_hours(h)), vec![i])),
+                }
+            }
+        }
+        for (k, (h, label, owners)) in marks.iter().enumerate() {
+            if *h < lo || *h > hi {
+                continue;
+            }
+            let c = if owners.len() == 1 {
+                colour(owners[0])
+            } else {
+                RGBColor(60, 60, 60)
+            };
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(*h, 0.0), (*h, 1.0)],
+                    6,
+                    4,
+                    c.stroke_width(2),
+                ))
+                .map_err(fail)?;
+            let y = 0.97 - 0.06 * (k % 4) as f64;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label.clone(),
+                    (*h * 1.1, y),
+                    ("sans-serif", 13).into_font().color(&c),
+                )))
+                .map_err(fail)?;
+        }
+
+        for (i, s) in self.series.iter().enumerate() {
+            let c = colour(i);
+            let mut steps: Vec<(f64, f64)> = Vec::with_capacity(s.points.len() * 2 + 2);
+            let mut last = 0.0;
+            steps.push((lo, 0.0));
+            for &(x, p) in &s.points {
+                let x = x.max(lo);
+                steps.push((x, last));
+                steps.push((x, p));
+                last = p;
+            }
+            steps.push((hi, last));
+            chart
+                .draw_series(LineSeries::new(steps, c.stroke_width(2)))
+                .map_err(fail)?;
+        }
+        // The legend below the chart, three to a row, so it hides no curve.
+        for (i, s) in self.series.iter().enumerate() {
+            let x = 70 + 280 * (i % 3) as i32;
+            let y = 4 + 22 * (i / 3) as i32;
+            legend
+                .draw(&PathElement::new(
+                    vec![(x, y + 8), (x + 22, y + 8)],
+                    colour(i).stroke_width(3),
+                ))
+                .map_err(fail)?;
+            legend
+                .draw(&Text::new(
+                    super::truncate(&s.label, 34),
+                    (x + 28, y + 1),
+                    ("sans-serif", 13).into_font().color(&RGBColor(30, 30, 30)),
+                ))
+                .map_err(fail)?;
+        }
+        Ok(())
+    }
+}
+
+/// The CSV behind a CDF chart.
+pub fn csv(series: &[Series], value: &str) -> String {
+    let mut out = format!("service,{value},cumulative_probability\n");
+    for s in series {
+        for (x, p) in &s.points {
+            out.push_str(&format!("{},{x},{p}\n", super::csv_field(&s.label)));
+        }
+    }
+    out
+}

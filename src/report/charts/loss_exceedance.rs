@@ -1,0 +1,281 @@
+//! The loss exceedance curve, P(annual loss > x) on log axes, with the
+//! board's risk tolerance over it and the crossing marked.
+
+use super::{fail, Draw, Figure};
+use crate::report::format::{money, percent};
+use crate::scenario::TolerancePoint;
+use crate::stats::ExceedancePoint;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// P(loss > x) read off the curve (linear in p, log in loss, between points).
+pub fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {
+    let Some(first) = curve.first() else {
+        return 0.0;
+    };
+    if x <= first.loss {
+        return first.p;
+    }
+    for w in curve.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if x <= b.loss {
+            let t = (x.ln() - a.loss.ln()) / (b.loss.ln() - a.loss.ln());
+            return a.p + t * (b.p - a.p);
+        }
+    }
+    0.0
+}
+
+/// The tolerated P(loss > x), log-log between the points; `None` outside them.
+pub fn tolerance_at(tolerance: &[TolerancePoint], x: f64) -> Option<f64> {
+    let mut pts: Vec<TolerancePoint> = tolerance.to_vec();
+    pts.sort_by(|a, b| a.loss.total_cmp(&b.loss));
+    let first = pts.first()?;
+    let last = pts.last()?;
+    if x < first.loss * (1.0 - 1e-9) || x > last.loss * (1.0 + 1e-9) {
+        return None;
+    }
+    if pts.len() == 1 {
+        return Some(first.p);
+    }
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if x <= b.loss * (1.0 + 1e-9) {
+            if a.p <= 0.0 || b.p <= 0.0 || b.loss <= a.loss {
+                return Some(a.p.min(b.p));
+            }
+            let t = ((x.ln() - a.loss.ln()) / (b.loss.ln() - a.loss.ln())).clamp(0.0, 1.0);
+            return Some((a.p.ln() + t * (b.p.ln() - a.p.ln())).exp());
+        }
+    }
+    Some(last.p)
+}
+
+/// Where the curve stands against the tolerance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Appetite {
+    /// The curve goes above the tolerance first at `loss`; it is furthest
+    /// above (as a ratio) at `worst_loss`, preferring the board's own points.
+    Crosses {
+        loss: f64,
+        worst_loss: f64,
+        worst_p: f64,
+        worst_tolerated: f64,
+    },
+    /// The curve stays below; `loss` is where it comes closest.
+    Below { loss: f64, p: f64, tolerated: f64 },
+}
+
+/// Compares the curve with the tolerance over the tolerance's range
+/// (`None` when the scenario sets no tolerance or nothing was lost).
+pub fn appetite(curve: &[ExceedancePoint], tolerance: &[TolerancePoint]) -> Option<Appetite> {
+    let lo = tolerance
+        .iter()
+        .map(|t| t.loss)
+        .fold(f64::INFINITY, f64::min);
+    let hi = tolerance.iter().map(|t| t.loss).fold(0.0, f64::max);
+    if !lo.is_finite() || lo <= 0.0 {
+        return None;
+    }
+    let steps = 400;
+    let mut first_above: Option<f64> = None;
+    let mut worst: Option<(f64, f64, f64, f64)> = None; // ratio, loss, p, tolerated
+    let mut closest: Option<(f64, f64, f64, f64)> = None;
+    let mut consider = |x: f64, board_point: bool, first_above: &mut Option<f64>| {
+        let Some(tol) = tolerance_at(tolerance, x) else {
+            return;
+        };
+        let p = exceedance_at(curve, x);
+        let ratio = if tol > 0.0 { p / tol } else { f64::INFINITY };
+        if p > tol {
+            if !board_point {
+                first_above.get_or_insert(x);
+            }
+            // A board's own point beats a grid point of the same ratio.
+            let ratio = if board_point {
+                ratio * 1.000_001
+            } else {
+                ratio
+            };
+            if worst.is_none_or(|w| ratio > w.0) {
+                worst = Some((ratio, x, p, tol));
+            }
+        } else if closest.is_none_or(|c| ratio > c.0) {
+            closest = Some((ratio, x, p, tol));
+        }
+    };
+    for t in tolerance {
+        consider(t.loss, true, &mut first_above);
+    }
+    for i in 0..=steps {
+        let x = if hi > lo {
+            lo * ((hi / lo).ln() * i as f64 / steps as f64).exp()
+        } else {
+            lo
+        };
+        consider(x, false, &mut first_above);
+    }
+    // Prefer a violated board point for the headline numbers.
+    let board_worst = tolerance
+        .iter()
+        .filter_map(|t| {
+            let tol = tolerance_at(tolerance, t.loss)?;
+            let p = exceedance_at(curve, t.loss);
+            (p > tol).then_some((p / tol, t.loss, p, tol))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match (worst, first_above) {
+        (Some(w), first) => {
+            let w = board_worst.unwrap_or(w);
+            Some(Appetite::Crosses {
+                loss: first.unwrap_or(w.1).min(w.1),
+                worst_loss: w.1,
+                worst_p: w.2,
+                worst_tolerated: w.3,
+            })
+        }
+        (None, _) => closest.map(|(_, loss, p, tolerated)| Appetite::Below { loss, p, tolerated }),
+    }
+}
+
+pub struct LossExceedance {
+    pub curve: Vec<ExceedancePoint>,
+    pub tolerance: Vec<TolerancePoint>,
+    pub currency: String,
+    pub trials: u64,
+    pub period: String,
+}
+
+impl Draw for LossExceedance {
+    fn size(&self) -> (u32, u32) {
+        (900, 500)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(fail)?;
+        let curve: Vec<(f64, f64)> = self
+            .curve
+            .iter()
+            .filter(|p| p.loss > 0.0 && p.p > 0.0)
+            .map(|p| (p.loss, p.p))
+            .collect();
+        let xs = curve
+            .iter()
+            .map(|p| p.0)
+            .chain(self.tolerance.iter().map(|t| t.loss));
+        let (x_lo, x_hi) = super::log_range(xs, 1.0);
+        let p_floor = curve
+            .iter()
+            .map(|p| p.1)
+            .chain(self.tolerance.iter().map(|t| t.p).filter(|p| *p > 0.0))
+            .fold(1.0f64, f64::min)
+            .max(1.0 / self.trials.max(1) as f64)
+            / 2.0;
+        let y_lo = p_floor.clamp(1e-6, 0.1);
+        let cur = self.currency.clone();
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!(
+                    "Loss exceedance: chance of losing more than x in {}",
+                    self.period
+                ),
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d((x_lo..x_hi).log_scale(), (y_lo..1.0).log_scale())
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!(
+                "Loss x in {} ({}; log scale)",
+                self.period, self.currency
+            ))
+            .y_desc("P(loss > x) (log scale)")
+            .x_label_formatter(&|x| money(*x, &cur))
+            .y_label_formatter(&|y| percent(*y))
+            .axis_desc_style(("sans-serif", 14))
+            .label_style(("sans-serif", 12))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(fail)?;
+        let blue = super::colour(0);
+        chart
+            .draw_series(LineSeries::new(curve.clone(), blue.stroke_width(3)))
+            .map_err(fail)?
+            .label("Simulated loss exceedance")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], blue.stroke_width(3))
+            });
+        let mut tol: Vec<(f64, f64)> = self
+            .tolerance
+            .iter()
+            .filter(|t| t.p > 0.0)
+            .map(|t| (t.loss, t.p))
+            .collect();
+        tol.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if !tol.is_empty() {
+            let red = super::colour(3);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    tol.clone(),
+                    8,
+                    5,
+                    red.stroke_width(2),
+                ))
+                .map_err(fail)?
+                .label("Board's risk tolerance")
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], red.stroke_width(2))
+                });
+            chart
+                .draw_series(tol.iter().map(|&p| Circle::new(p, 4, red.filled())))
+                .map_err(fail)?;
+        }
+        if let Some(Appetite::Crosses { loss, .. }) = appetite(&self.curve, &self.tolerance) {
+            let p = exceedance_at(&self.curve, loss);
+            let black = RGBColor(20, 20, 20);
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (loss, p.max(y_lo)),
+                    7,
+                    black.stroke_width(3),
+                )))
+                .map_err(fail)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("crosses the tolerance at {}", money(loss, &self.currency)),
+                    (loss * 1.15, (p * 1.4).min(0.9)),
+                    ("sans-serif", 14).into_font().color(&black),
+                )))
+                .map_err(fail)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(fail)?;
+        Ok(())
+    }
+}
+
+/// The chart and its data.
+pub fn figure(chart: LossExceedance) -> Result<Figure, String> {
+    let mut csv = String::from("series,loss,p_exceed\n");
+    for p in &chart.curve {
+        csv.push_str(&format!("simulated,{},{}\n", p.loss, p.p));
+    }
+    for t in &chart.tolerance {
+        csv.push_str(&format!("risk_tolerance,{},{}\n", t.loss, t.p));
+    }
+    Figure::new(
+        "loss-exceedance",
+        "Loss exceedance curve with the board's risk tolerance",
+        chart,
+        csv,
+    )
+}

@@ -1,0 +1,926 @@
+//! The board report: one self-contained HTML file (inline CSS and SVG, no
+//! scripts, no fonts or images fetched) with plain words at the top, the
+//! charts, and the method at the end. It takes finished results and never
+//! re-runs anything.
+
+use super::charts::{self, Figure};
+use super::format::{hours, money, percent, plus_minus_percent};
+use crate::scenario::Scenario;
+use crate::sim::{Comparison, Results, ServiceResult, TraceEvent};
+use crate::stats::{self, Proportion};
+use std::fmt::Write;
+
+/// One traced drill trial, shown as the recovery timeline.
+#[derive(Debug, Clone)]
+pub struct Representative {
+    pub threat: String,
+    pub service: String,
+    pub trial: u64,
+    /// Recovery time of `service` in that trial, hours.
+    pub recovery_h: f64,
+    pub trace: Vec<TraceEvent>,
+}
+
+/// How the report was made, for the method section.
+#[derive(Debug, Clone)]
+pub struct Method {
+    pub scenario_sha256: String,
+    pub threads: usize,
+    /// Wall-clock seconds for all the simulations.
+    pub run_time_s: f64,
+}
+
+/// Everything the report shows.
+pub struct Input<'a> {
+    pub scenario: &'a Scenario,
+    /// The annual risk run (`sim::run`).
+    pub annual: &'a Results,
+    /// One drill per selected threat, in the scenario's order.
+    pub drills: &'a [Results],
+    pub representative: Option<&'a Representative>,
+    /// The investment options against the base, when the scenario has any.
+    pub comparison: Option<&'a Comparison>,
+    pub method: Method,
+}
+
+/// The HTML document and every chart in it.
+pub struct Report {
+    pub html: String,
+    pub figures: Vec<Figure>,
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `10,000`.
+fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Hours for people: `45 minutes`, `6.5 hours`, `3.9 days`.
+pub fn hours_words(h: f64) -> String {
+    if h <= 0.0 {
+        return "no time".into();
+    }
+    let num = |x: f64| {
+        if x < 10.0 {
+            let s = format!("{x:.1}");
+            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+        } else {
+            format!("{x:.0}")
+        }
+    };
+    let plural = |n: String, unit: &str| {
+        if n == "1" {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    if h < 1.0 {
+        plural(format!("{:.0}", (h * 60.0).max(1.0)), "minute")
+    } else if h < 48.0 {
+        plural(num(h), "hour")
+    } else {
+        plural(num(h / 24.0), "day")
+    }
+}
+
+/// A target as an adjective: `4-hour`, `15-minute`, `2-day`.
+pub fn target_words(h: f64) -> String {
+    let trim = |x: f64| {
+        let s = format!("{x:.1}");
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    };
+    if h <= 0.0 {
+        "zero".into()
+    } else if h < 1.0 {
+        format!("{:.0}-minute", h * 60.0)
+    } else if h >= 48.0 && (h / 24.0).fract() == 0.0 {
+        format!("{}-day", trim(h / 24.0))
+    } else {
+        format!("{}-hour", trim(h))
+    }
+}
+
+/// Lower-cases the first letter of a name used mid-sentence, unless it is an
+/// acronym ("EHR outage") or starts a proper noun ("Faster Payments outage":
+/// the next word is capitalised too).
+fn lower_first(s: &str) -> String {
+    let mut words = s.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second_capital = words
+        .next()
+        .and_then(|w| w.chars().next())
+        .is_some_and(char::is_uppercase);
+    let mut chars = first.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() && !second_capital => {
+            a.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+fn threat_label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
+    s.threat_index(id).map_or(id, |t| s.threats[t].label())
+}
+
+/// The service that fares worst in a drill: the lowest P(RTO met) among
+/// those affected, else the slowest to recover.
+pub fn worst_service(drill: &Results) -> Option<&ServiceResult> {
+    let affected: Vec<&ServiceResult> = drill
+        .services
+        .iter()
+        .filter(|s| s.affected.p > 0.0)
+        .collect();
+    let by_rto = affected
+        .iter()
+        .filter(|s| s.rto_met.is_some())
+        .min_by(|a, b| {
+            let pa = a.rto_met.map_or(1.0, |p| p.p);
+            let pb = b.rto_met.map_or(1.0, |p| p.p);
+            pa.total_cmp(&pb)
+        })
+        .copied();
+    by_rto.or_else(|| {
+        affected.into_iter().max_by(|a, b| {
+            let ra = a.recovery_h.map_or(0.0, |x| x.p50);
+            let rb = b.recovery_h.map_or(0.0, |x| x.p50);
+            ra.total_cmp(&rb)
+        })
+    })
+}
+
+/// The drill and service to trace for the recovery timeline: the drill
+/// with the largest mean loss, and its worst service.
+pub fn representative_choice(drills: &[Results]) -> Option<(String, String)> {
+    let drill = drills
+        .iter()
+        .filter(|d| worst_service(d).is_some())
+        .max_by(|a, b| a.loss.mean.total_cmp(&b.loss.mean))?;
+    let service = worst_service(drill)?;
+    Some((drill.threat.clone()?, service.id.clone()))
+}
+
+/// One sentence a board member understands, about one service after one threat.
+pub fn drill_sentence(threat: &str, s: &ServiceResult) -> String {
+    let after = format!("After {}", lower_first(threat));
+    let Some(rec) = s.recovery_h else {
+        return format!("{after}, {} was not simulated.", s.name);
+    };
+    if s.affected.p == 0.0 {
+        return format!("{after}, {} is never affected.", s.name);
+    }
+    let spread = match (rec.p50 > 0.0, rec.p90 > 0.0) {
+        (true, _) => format!(
+            "half the time it takes more than {}, and 1 time in 10 more than {}",
+            hours_words(rec.p50),
+            hours_words(rec.p90)
+        ),
+        (false, true) => format!(
+            "more often than not it is not affected at all, but 1 time in 10 it takes more than {}",
+            hours_words(rec.p90)
+        ),
+        (false, false) => format!(
+            "it is affected in only {} of attacks, and 1 time in 100 it takes more than {}",
+            percent(s.affected.p),
+            hours_words(rec.p99)
+        ),
+    };
+    match (s.rto_met, s.rto_h) {
+        (Some(p), Some(rto)) => format!(
+            "{after}, {} has a {} chance ({}) of being back within its {} target; {spread}.",
+            s.name,
+            percent(p.p),
+            plus_minus_percent(p.ci95),
+            target_words(rto),
+        ),
+        _ => format!("{after}, {} (which has no RTO): {spread}.", s.name),
+    }
+}
+
+/// The sentence about the loss exceedance curve and the board's tolerance.
+pub fn appetite_sentence(annual: &Results, scenario: &Scenario) -> Option<String> {
+    use charts::loss_exceedance::{appetite, Appetite};
+    let cur = &annual.currency;
+    let n = annual.trials;
+    let interval = |p: f64| {
+        let k = (p * n as f64).round() as u64;
+        plus_minus_percent(stats::wilson(k, n).ci95)
+    };
+    let verdict = appetite(&annual.loss_exceedance, &scenario.risk_tolerance)?;
+    Some(match verdict {
+        Appetite::Crosses {
+            loss,
+            worst_loss,
+            worst_p,
+            worst_tolerated,
+        } => format!(
+            "The loss exceedance curve crosses the board's risk tolerance at about {}: larger losses are more likely than the board accepts. A year losing more than {} has a {} chance ({}), where the board accepts {}.",
+            money(loss, cur),
+            money(worst_loss, cur),
+            percent(worst_p),
+            interval(worst_p),
+            percent(worst_tolerated)
+        ),
+        Appetite::Below { loss, p, tolerated } => format!(
+            "The loss exceedance curve stays below the board's risk tolerance everywhere; it comes closest at {}, where the chance of a worse year is {} ({}) against {} accepted.",
+            money(loss, cur),
+            percent(p),
+            interval(p),
+            percent(tolerated)
+        ),
+    })
+}
+
+/// A threat's expected annual loss: its yearly rate times the mean loss of one strike.
+struct Risk<'a> {
+    threat: String,
+    per_year: f64,
+    drill: &'a Results,
+    ale: f64,
+    ale_ci: [f64; 2],
+}
+
+fn risks<'a>(input: &Input<'a>) -> Vec<Risk<'a>> {
+    let s = input.scenario;
+    let mut out: Vec<Risk> = input
+        .drills
+        .iter()
+        .filter_map(|d| {
+            let t = &s.threats[s.threat_index(d.threat.as_deref()?)?];
+            let per_year = t.per_year()?;
+            Some(Risk {
+                threat: t.label().to_string(),
+                per_year,
+                drill: d,
+                ale: per_year * d.loss.mean,
+                ale_ci: [per_year * d.loss.ci95[0], per_year * d.loss.ci95[1]],
+            })
+        })
+        .filter(|r| r.ale > 0.0)
+        .collect();
+    out.sort_by(|a, b| b.ale.total_cmp(&a.ale).then(a.threat.cmp(&b.threat)));
+    out.truncate(5);
+    out
+}
+
+fn met_text(p: &Option<Proportion>) -> String {
+    match p {
+        Some(p) => format!("{} {}", percent(p.p), plus_minus_percent(p.ci95)),
+        None => "–".into(),
+    }
+}
+
+fn target_text(t: Option<f64>) -> String {
+    t.map(hours).unwrap_or_else(|| "–".into())
+}
+
+/// The plain-words section as HTML (every scenario string escaped).
+pub fn plain_words(input: &Input) -> String {
+    let s = input.scenario;
+    let annual = input.annual;
+    let cur = &annual.currency;
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "<section id=\"plain-words\">\n<h2>In plain words</h2>");
+    let period = annual.horizon_h().map_or("year".to_string(), |h| {
+        if (h - 8760.0).abs() < 1e-6 {
+            "year".into()
+        } else {
+            hours(h)
+        }
+    });
+    let _ = writeln!(
+        w,
+        "<p class=\"lead\">Over a {period}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {period} in 10 costs more than {}, and one in 100 more than {}.</p>",
+        money(annual.loss.mean, cur),
+        money(annual.loss.ci95[0], cur),
+        money(annual.loss.ci95[1], cur),
+        money(annual.loss.p90, cur),
+        money(annual.loss.p99, cur)
+    );
+    if let Some(sentence) = appetite_sentence(annual, s) {
+        let _ = writeln!(w, "<p class=\"appetite\">{}</p>", escape(&sentence));
+    }
+
+    let risks = risks(input);
+    if !risks.is_empty() {
+        let _ = writeln!(
+            w,
+            "<h3>The {} largest risks by expected annual loss</h3>\n<p>How often the threat strikes, times what one strike costs on average.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Chance per year</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th><th>Expected annual loss (95% interval)</th></tr></thead><tbody>",
+            if risks.len() == 5 { "five".to_string() } else { risks.len().to_string() }
+        );
+        for (i, r) in risks.iter().enumerate() {
+            let _ = writeln!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong> ({} – {})</td></tr>",
+                i + 1,
+                escape(&r.threat),
+                percent(1.0 - (-r.per_year).exp()),
+                money(r.drill.loss.mean, cur),
+                money(r.drill.loss.p90, cur),
+                money(r.ale, cur),
+                money(r.ale_ci[0], cur),
+                money(r.ale_ci[1], cur)
+            );
+        }
+        let _ = writeln!(w, "</tbody></table>");
+    }
+
+    // Services likely to miss a target (met in fewer than half the drills).
+    let _ = writeln!(
+        w,
+        "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest outage the organisation can survive.</p>"
+    );
+    let mut items = Vec::new();
+    for (k, svc) in annual.services.iter().enumerate() {
+        let mut parts = Vec::new();
+        for (what, target) in [("RTO", svc.rto_h), ("RPO", svc.rpo_h), ("MTPD", svc.mtpd_h)] {
+            let Some(target) = target else { continue };
+            let misses: Vec<String> = input
+                .drills
+                .iter()
+                .filter_map(|d| {
+                    let r = d.services.get(k)?;
+                    let met = match what {
+                        "RTO" => r.rto_met,
+                        "RPO" => r.rpo_met,
+                        _ => r.mtpd_met,
+                    }?;
+                    (met.p < 0.5).then(|| {
+                        format!(
+                            "{} (met in {} {})",
+                            escape(threat_label(s, d.threat.as_deref().unwrap_or(""))),
+                            percent(met.p),
+                            plus_minus_percent(met.ci95)
+                        )
+                    })
+                })
+                .collect();
+            if !misses.is_empty() {
+                parts.push(format!(
+                    "its {} {what} after: {}",
+                    target_words(target),
+                    misses.join("; ")
+                ));
+            }
+        }
+        if !parts.is_empty() {
+            items.push(format!(
+                "<li><strong>{}</strong> is likely to miss {}.</li>",
+                escape(&svc.name),
+                parts.join(". It is also likely to miss ")
+            ));
+        }
+    }
+    if items.is_empty() {
+        let _ = writeln!(
+            w,
+            "<p>No service is likely to miss its RTO, RPO or MTPD under any of the drilled threats (each is met in at least half of the simulated attacks).</p>"
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "<p>A target counts as likely missed when it is met in fewer than half of the simulated attacks.</p>\n<ul class=\"misses\">\n{}\n</ul>",
+            items.join("\n")
+        );
+    }
+
+    let _ = writeln!(w, "<h3>After each threat</h3>\n<ul class=\"sentences\">");
+    for d in input.drills {
+        let label = threat_label(s, d.threat.as_deref().unwrap_or(""));
+        let sentence = match worst_service(d) {
+            Some(svc) => drill_sentence(label, svc),
+            None => format!("After {}, no service is affected.", lower_first(label)),
+        };
+        let _ = write!(w, "<li>{}", escape(&sentence));
+        for svc in d.services.iter().filter(|x| x.total_data_loss.p >= 0.01) {
+            let _ = write!(
+                w,
+                " {} loses all its data (no backup survives) in {} ({}) of attacks.",
+                escape(&svc.name),
+                percent(svc.total_data_loss.p),
+                plus_minus_percent(svc.total_data_loss.ci95)
+            );
+        }
+        let _ = writeln!(w, "</li>");
+    }
+    let _ = writeln!(w, "</ul>");
+    let _ = writeln!(
+        w,
+        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates.</p>\n</section>"
+    );
+    out
+}
+
+const CSS: &str = r#"
+:root { --ink: #1d1d1f; --muted: #5a5a5f; --line: #d0d0d5; --accent: #1f5fa8; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); max-width: 1040px; margin: 0 auto; padding: 24px 28px 64px; line-height: 1.45; font-size: 16px; background: #fff; }
+header { border-bottom: 3px solid var(--accent); margin-bottom: 8px; }
+h1 { font-size: 1.9em; margin: 0 0 4px; }
+h2 { font-size: 1.4em; margin: 1.8em 0 0.5em; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 1.1em; margin: 1.4em 0 0.4em; }
+p.sub { color: var(--muted); margin: 0 0 12px; }
+p.lead { font-size: 1.1em; }
+p.appetite { font-size: 1.05em; border-left: 4px solid #d62728; padding: 4px 10px; background: #fdf1f0; }
+p.note, figcaption, .muted { color: var(--muted); font-size: 0.9em; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 0.9em; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
+td:not(:first-child) { white-space: nowrap; }
+table.risks td:nth-child(2) { white-space: normal; }
+th:first-child, td:first-child, th.l, td.l { text-align: left; }
+table.risks td:nth-child(2), table.risks th:nth-child(2) { text-align: left; }
+thead th { background: #f3f4f7; font-weight: 600; }
+ul.sentences li, ul.misses li { margin-bottom: 6px; }
+figure { margin: 16px 0 24px; break-inside: avoid; page-break-inside: avoid; }
+figure .svg svg { display: block; width: 100%; height: auto; }
+figure.wide .svg { overflow-x: auto; }
+figure.wide .svg svg { width: auto; max-width: none; }
+nav ol { columns: 2; font-size: 0.95em; }
+a { color: var(--accent); }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.92em; overflow-wrap: anywhere; }
+dl.method { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
+dl.method dt { font-weight: 600; }
+dl.method dd { margin: 0; overflow-wrap: anywhere; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  h2 { break-before: page; page-break-before: always; break-after: avoid; }
+  #plain-words h2 { break-before: auto; page-break-before: auto; }
+  h3 { break-after: avoid; }
+  table, tr, figure, li { break-inside: avoid; page-break-inside: avoid; }
+  figure.wide .svg { overflow: visible; }
+  figure.wide .svg svg { width: 100%; height: auto; }
+  a { color: inherit; text-decoration: none; }
+  p.appetite { background: none; }
+}
+"#;
+
+fn figure_html(out: &mut String, f: &Figure, caption: &str, wide: bool) {
+    let _ = writeln!(
+        out,
+        "<figure class=\"chart{}\" id=\"fig-{}\">\n<div class=\"svg\" role=\"img\" aria-label=\"{}\">\n{}\n</div>\n<figcaption>{}</figcaption>\n</figure>",
+        if wide { " wide" } else { "" },
+        escape(&f.name),
+        escape(&f.title),
+        f.svg.trim(),
+        caption
+    );
+}
+
+fn drill_table(out: &mut String, d: &Results) {
+    let cur = &d.currency;
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th>Service</th><th>Hit</th><th>Recovery p50 / p90 / p99</th><th>RTO</th><th>P(RTO met)</th><th>Data loss p50 / p90</th><th>RPO</th><th>P(RPO met)</th><th>All data lost</th><th>Loss (mean)</th></tr></thead><tbody>"
+    );
+    for s in &d.services {
+        let rec = s.recovery_h.unwrap_or(s.downtime_h);
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&s.name),
+            percent(s.affected.p),
+            hours(rec.p50),
+            hours(rec.p90),
+            hours(rec.p99),
+            target_text(s.rto_h),
+            met_text(&s.rto_met),
+            hours(s.data_loss_h.p50),
+            hours(s.data_loss_h.p90),
+            target_text(s.rpo_h),
+            met_text(&s.rpo_met),
+            percent(s.total_data_loss.p),
+            money(s.loss.mean, cur)
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+}
+
+fn annual_table(out: &mut String, r: &Results) {
+    let cur = &r.currency;
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th>Service</th><th>Availability</th><th>Downtime (mean, p90)</th><th>Outages (mean)</th><th>P(no outage beyond RTO)</th><th>Data lost (mean)</th><th>Loss (mean ± 95%)</th></tr></thead><tbody>"
+    );
+    for s in &r.services {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{} ±{}</td></tr>",
+            escape(&s.name),
+            s.availability.map_or("–".into(), |a| percent(a.mean)),
+            hours(s.downtime_h.mean),
+            hours(s.downtime_h.p90),
+            s.outages.map_or(0.0, |o| o.mean),
+            met_text(&s.rto_met),
+            hours(s.data_loss_h.mean),
+            money(s.loss.mean, cur),
+            money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, cur)
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+}
+
+fn comparison_table(out: &mut String, c: &Comparison) {
+    let cur = &c.currency;
+    let signed = |x: f64| {
+        if x > 0.0 {
+            format!("+{}", money(x, cur))
+        } else {
+            money(x, cur)
+        }
+    };
+    let mut options: Vec<_> = c.options.iter().collect();
+    options.sort_by(|a, b| {
+        b.net_benefit
+            .total_cmp(&a.net_benefit)
+            .then(a.id.cmp(&b.id))
+    });
+    let _ = writeln!(
+        out,
+        "<p>Base expected annual loss: <strong>{}</strong> (95% interval {} – {}). Each option was simulated on the same random events as the base (common random numbers), so the change in loss is measured precisely. Sorted by net benefit.</p>",
+        money(c.base_ale.mean, cur),
+        money(c.base_ale.ci95[0], cur),
+        money(c.base_ale.ci95[1], cur)
+    );
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th>Option</th><th>Annual cost</th><th>Change in annual loss (95% interval)</th><th>Net benefit per year</th><th>Return on investment</th><th>Payback</th><th>P(a better year)</th></tr></thead><tbody>"
+    );
+    for o in options {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{} ({} … {})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&o.name),
+            money(o.annual_cost, cur),
+            signed(o.ale_change.mean),
+            signed(o.ale_change.ci95[0]),
+            signed(o.ale_change.ci95[1]),
+            signed(o.net_benefit),
+            o.roi.map_or("–".into(), |r| format!("{:+.0}%", r * 100.0)),
+            o.payback_years.map_or("never".into(), |y| format!("{y:.1} years")),
+            percent(o.p_better.p)
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+    if let Some(best) = c
+        .options
+        .iter()
+        .filter(|o| o.net_benefit > 0.0 && o.ale_change.ci95[1] < 0.0)
+        .max_by(|a, b| a.net_benefit.total_cmp(&b.net_benefit))
+    {
+        let _ = writeln!(
+            out,
+            "<p>Best value: <strong>{}</strong> cuts the expected annual loss by {} (95% interval {} – {}) for {} a year.</p>",
+            escape(&best.name),
+            money(-best.ale_change.mean, cur),
+            money(-best.ale_change.ci95[1], cur),
+            money(-best.ale_change.ci95[0], cur),
+            money(best.annual_cost, cur)
+        );
+    } else {
+        let _ = writeln!(out, "<p>No option clearly pays for itself: none has a positive net benefit with a loss reduction outside the noise.</p>");
+    }
+}
+
+/// The model's assumptions, from the scenario specification, in short.
+pub const ASSUMPTIONS: [&str; 9] = [
+    "Components fail independently of each other: at a constant rate (<code>every</code>) or after a stated time-to-failure distribution (<code>after</code>), renewed after each repair.",
+    "Threats arrive at random at their yearly rate (a Poisson process); in a drill the threat strikes at time zero and hits each component it selects with its <code>chance</code>, independently.",
+    "A component is available when it is not hit and all its requirements hold: plain dependencies, k-of-n groups, and failover groups that switch to the next available member after the switchover time (no failback).",
+    "Repair starts after the component's detection delay, when a member of its team is free; busy teams take waiting work by priority, then by ready time. Teams have a fixed size and are always on call.",
+    "A destroyed component is rebuilt, then restored from the newest surviving backup; ransomware that reaches backups also destroys non-immutable tiers, and a threat on a site destroys that site's non-offsite tiers. Data lost is the age of the recovery point; with no surviving tier, the data is lost altogether.",
+    "Money lost = downtime hours × <code>per_hour</code> + hours of data lost × <code>per_hour_data_lost</code> + outages × <code>per_incident</code> (+ <code>per_total_data_loss</code> when all data is lost). No discounting; costs the scenario does not price (clinical harm, reputation, fines) are not included.",
+    "All durations and rates are the scenario's estimates. The ± figures and 95% intervals show the simulation's sampling error only, not the uncertainty in those estimates.",
+    "The largest risks multiply a threat's yearly rate by the mean loss of one strike in a drill, starting from everything working; the annual figures come from a separate simulation of whole years with all failures and threats together.",
+    "The same scenario, seed and number of trials give the same numbers, whatever the number of threads.",
+];
+
+/// Renders the report and all its charts.
+pub fn render(input: &Input) -> Result<Report, String> {
+    let s = input.scenario;
+    let annual = input.annual;
+    let mut figures: Vec<Figure> = Vec::new();
+    let mut body = String::new();
+    let b = &mut body;
+
+    let period = annual.horizon_h().map_or("1y".to_string(), hours);
+    let _ = writeln!(
+        b,
+        "<header>\n<h1>Disaster-recovery risk report: {}</h1>\n<p class=\"sub\">{} simulated {} and {} simulated strikes of each of {} threat{}; made by drsim {}.</p>\n</header>",
+        escape(&s.name),
+        count(annual.trials),
+        if period == "1y" { "years".to_string() } else { format!("periods of {period}") },
+        count(input.drills.first().map_or(0, |d| d.trials)),
+        input.drills.len(),
+        if input.drills.len() == 1 { "" } else { "s" },
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(d) = &s.description {
+        let _ = writeln!(b, "<p>{}</p>", escape(d));
+    }
+    let _ = writeln!(
+        b,
+        "<nav><ol><li><a href=\"#plain-words\">In plain words</a></li><li><a href=\"#appetite\">Risk appetite</a></li>{}<li><a href=\"#heatmap\">RTO by threat and service</a></li><li><a href=\"#drills\">Each threat in detail</a></li><li><a href=\"#annual\">A year of operation</a></li><li><a href=\"#timeline\">One recovery, step by step</a></li><li><a href=\"#graph\">Dependency graph</a></li><li><a href=\"#method\">Method</a></li></ol></nav>",
+        if input.comparison.is_some() {
+            "<li><a href=\"#options\">Investment options</a></li>"
+        } else {
+            ""
+        }
+    );
+    b.push_str(&plain_words(input));
+
+    // Risk appetite.
+    let _ = writeln!(b, "<section id=\"appetite\">\n<h2>Risk appetite</h2>");
+    let lec = charts::loss_exceedance::figure(charts::loss_exceedance::LossExceedance {
+        curve: annual.loss_exceedance.clone(),
+        tolerance: s.risk_tolerance.clone(),
+        currency: annual.currency.clone(),
+        trials: annual.trials,
+        period: if period == "1y" {
+            "a year".into()
+        } else {
+            period.clone()
+        },
+    })?;
+    let caption = match appetite_sentence(annual, s) {
+        Some(sentence) => format!(
+            "The blue curve is the chance that a year's loss exceeds the amount on the horizontal axis; the red dashed line is the board's risk tolerance (<code>risk_tolerance</code>). {}",
+            escape(&sentence)
+        ),
+        None => "The chance that a year's loss exceeds the amount on the horizontal axis. The scenario sets no <code>risk_tolerance</code> to compare it with.".to_string(),
+    };
+    figure_html(b, &lec, &caption, false);
+    figures.push(lec);
+    let _ = writeln!(b, "</section>");
+
+    if let Some(c) = input.comparison {
+        let _ = writeln!(b, "<section id=\"options\">\n<h2>Investment options</h2>");
+        comparison_table(b, c);
+        let _ = writeln!(b, "</section>");
+    }
+
+    // Heat map.
+    let _ = writeln!(
+        b,
+        "<section id=\"heatmap\">\n<h2>Recovery targets by threat and service</h2>"
+    );
+    if input.drills.is_empty() {
+        let _ = writeln!(b, "<p>No threats were drilled.</p>");
+    } else {
+        let named: Vec<(String, &Results)> = input
+            .drills
+            .iter()
+            .map(|d| {
+                (
+                    threat_label(s, d.threat.as_deref().unwrap_or("")).to_string(),
+                    d,
+                )
+            })
+            .collect();
+        let heat = charts::heatmap::figure(&named)?;
+        figure_html(
+            b,
+            &heat,
+            "Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always.",
+            false,
+        );
+        figures.push(heat);
+    }
+    let _ = writeln!(b, "</section>");
+
+    // Each drill.
+    let _ = writeln!(b, "<section id=\"drills\">\n<h2>Each threat in detail</h2>");
+    for d in input.drills {
+        let id = d.threat.as_deref().unwrap_or("");
+        let label = threat_label(s, id);
+        let _ = writeln!(
+            b,
+            "<article class=\"drill\" id=\"drill-{}\">\n<h3>{}</h3>",
+            escape(&charts::slug(id)),
+            escape(label)
+        );
+        if let Some(svc) = worst_service(d) {
+            let _ = writeln!(b, "<p>{}</p>", escape(&drill_sentence(label, svc)));
+        }
+        drill_table(b, d);
+        let _ = writeln!(
+            b,
+            "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {}.</p>",
+            money(d.loss.mean, &d.currency),
+            money(d.loss.ci95[0], &d.currency),
+            money(d.loss.ci95[1], &d.currency),
+            money(d.loss.p90, &d.currency)
+        );
+        let rec = charts::recovery::figure(d, label)?;
+        figure_html(
+            b,
+            &rec,
+            "Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs. Where a line crosses its RTO is the chance of meeting it.",
+            false,
+        );
+        figures.push(rec);
+        let loss = charts::data_loss::figure(d, label)?;
+        figure_html(
+            b,
+            &loss,
+            "Share of simulated strikes losing at most the hours of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives.",
+            false,
+        );
+        figures.push(loss);
+        let _ = writeln!(b, "</article>");
+    }
+    let _ = writeln!(b, "</section>");
+
+    // A year.
+    let _ = writeln!(b, "<section id=\"annual\">\n<h2>A year of operation</h2>");
+    let _ = writeln!(
+        b,
+        "<p>{} simulated {}, with independent failures and all threats arriving at random.</p>",
+        count(annual.trials),
+        if period == "1y" {
+            "years".to_string()
+        } else {
+            format!("periods of {period}")
+        }
+    );
+    annual_table(b, annual);
+    let down = charts::downtime::figure(annual)?;
+    figure_html(
+        b,
+        &down,
+        "Share of simulated years in which each service is down for at most the hours on the horizontal axis, all outages added up.",
+        false,
+    );
+    figures.push(down);
+    let _ = writeln!(b, "</section>");
+
+    // Timeline.
+    let _ = writeln!(
+        b,
+        "<section id=\"timeline\">\n<h2>One recovery, step by step</h2>"
+    );
+    match input.representative {
+        Some(r) => {
+            let threat = threat_label(s, &r.threat);
+            let service = s
+                .component_index(&r.service)
+                .map_or(r.service.as_str(), |c| s.components[c].label());
+            let title = format!(
+                "{}: median trial for {}, back after {}",
+                threat,
+                service,
+                hours_words(r.recovery_h)
+            );
+            let _ = writeln!(
+                b,
+                "<p>One simulated strike (trial {}) of the threat that costs most per strike: {}. It is the trial in which {} took the median time to recover, {}: half the simulated strikes were quicker, half slower. Each bar shows when a component was hit, waited to be noticed or for its team, and was repaired or rebuilt; red bars show when each service was down.</p>",
+                r.trial,
+                escape(&lower_first(threat)),
+                escape(service),
+                hours_words(r.recovery_h)
+            );
+            let tl = charts::timeline::figure(s, title, &r.trace)?;
+            figure_html(
+                b,
+                &tl,
+                "Recovery timeline (a Gantt chart) of one representative trial.",
+                false,
+            );
+            figures.push(tl);
+        }
+        None => {
+            let _ = writeln!(
+                b,
+                "<p>No drilled threat affected any service, so there is no recovery to show.</p>"
+            );
+        }
+    }
+    let _ = writeln!(b, "</section>");
+
+    // Graph.
+    let _ = writeln!(b, "<section id=\"graph\">\n<h2>Dependency graph</h2>");
+    let graph = charts::dependency_graph::figure(s)?;
+    figure_html(
+        b,
+        &graph,
+        "Business services at the top; everything they depend on below, grouped by site. Diamonds are redundancy: k of n members needed, or a failover group with a standby.",
+        true,
+    );
+    figures.push(graph);
+    let _ = writeln!(b, "</section>");
+
+    // Method.
+    let m = &input.method;
+    let _ = writeln!(
+        b,
+        "<section id=\"method\">\n<h2>Method</h2>\n<dl class=\"method\">"
+    );
+    let rows: Vec<(&str, String)> = vec![
+        ("Tool", format!("drsim {}", env!("CARGO_PKG_VERSION"))),
+        ("Scenario", escape(&s.name)),
+        (
+            "Scenario SHA-256",
+            format!("<code>{}</code>", escape(&m.scenario_sha256)),
+        ),
+        ("Seed", annual.seed.to_string()),
+        (
+            "Trials",
+            format!(
+                "{} simulated years; {} trials per drilled threat",
+                count(annual.trials),
+                count(input.drills.first().map_or(0, |d| d.trials))
+            ),
+        ),
+        ("Threats drilled", {
+            let ids: Vec<String> = input
+                .drills
+                .iter()
+                .map(|d| escape(d.threat.as_deref().unwrap_or("")))
+                .collect();
+            if ids.is_empty() {
+                "none".into()
+            } else {
+                ids.join(", ")
+            }
+        }),
+        ("Threads", m.threads.to_string()),
+        ("Run time", format!("{:.1} s", m.run_time_s)),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(b, "<dt>{k}</dt><dd>{v}</dd>");
+    }
+    let _ = writeln!(b, "</dl>\n<h3>Assumptions</h3>\n<ul>");
+    for a in ASSUMPTIONS {
+        let _ = writeln!(b, "<li>{a}</li>");
+    }
+    let _ = writeln!(b, "</ul>\n</section>");
+
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"drsim {}\">\n<title>DR risk report: {}</title>\n<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(&s.name),
+        CSS,
+        body
+    );
+    Ok(Report { html, figures })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_for_hours_and_targets() {
+        assert_eq!(hours_words(6.5), "6.5 hours");
+        assert_eq!(hours_words(19.2), "19 hours");
+        assert_eq!(hours_words(0.25), "15 minutes");
+        assert_eq!(hours_words(1.0), "1 hour");
+        assert_eq!(hours_words(94.0), "3.9 days");
+        assert_eq!(target_words(4.0), "4-hour");
+        assert_eq!(target_words(0.25), "15-minute");
+        assert_eq!(target_words(48.0), "2-day");
+        assert_eq!(target_words(24.0), "24-hour");
+    }
+
+    #[test]
+    fn escapes_markup_and_keeps_acronyms() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+        assert_eq!(lower_first("Ransomware attack"), "ransomware attack");
+        assert_eq!(lower_first("EHR vendor outage"), "EHR vendor outage");
+        assert_eq!(
+            lower_first("Faster Payments outage"),
+            "Faster Payments outage"
+        );
+        assert_eq!(target_words(0.0), "zero");
+    }
+}

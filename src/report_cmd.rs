@@ -1,0 +1,141 @@
+//! `drsim report`: runs the annual simulation, a drill per selected threat,
+//! the options comparison and one traced trial, then writes the HTML report
+//! (and, with `--charts`, every chart as SVG, PNG and CSV), each file
+//! atomically.
+
+use super::{emit, load, threat_list, Bar};
+use crate::cli::ReportArgs;
+use anyhow::{bail, Context, Result};
+use drsim::report::html;
+use drsim::{report, scenario, sim};
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Trials scanned for the median-recovery trial of the timeline.
+const TRACE_SCAN: u64 = 2001;
+
+pub fn report(args: ReportArgs) -> Result<()> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let loaded = load(&args.file)?;
+    let s = &loaded.scenario;
+    let threats: Vec<String> = match args.threats.as_slice() {
+        [] => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "all" => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "none" => Vec::new(),
+        list => list.to_vec(),
+    };
+    for t in &threats {
+        if s.threat_index(t).is_none() {
+            let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
+            let hint = scenario::suggest(t, known.iter().copied())
+                .map(|x| format!("; did you mean `{x}`?"))
+                .unwrap_or_default();
+            bail!("{}", threat_list(s, &format!("unknown threat `{t}`{hint}")));
+        }
+    }
+    let config = sim::Config {
+        trials: args.trials,
+        seed: args.seed,
+        threads: args.threads.unwrap_or(0),
+    };
+    let bar = bar(args.quiet);
+    let started = Instant::now();
+    bar.0.set_message("annual risk");
+    let annual = sim::run(s, None, &config, &bar)?;
+    let mut drills = Vec::with_capacity(threats.len());
+    for t in &threats {
+        bar.0.set_message(format!("drill {t}"));
+        drills.push(sim::drill(s, t, &config, &bar)?);
+    }
+    let comparison = if loaded.options.is_empty() {
+        None
+    } else {
+        bar.0.set_message("options");
+        Some(sim::compare(s, &loaded.options, None, &[], &config, &bar)?)
+    };
+    let representative = match html::representative_choice(&drills) {
+        Some((threat, service)) => {
+            let (trial, recovery_h, trace) = sim::median_drill_trace(
+                s,
+                &threat,
+                &service,
+                args.seed,
+                TRACE_SCAN.min(args.trials),
+            )?;
+            Some(html::Representative {
+                threat,
+                service,
+                trial,
+                recovery_h,
+                trace,
+            })
+        }
+        None => None,
+    };
+    let run_time_s = started.elapsed().as_secs_f64();
+    bar.finish();
+
+    let digest = Sha256::digest(&bytes);
+    let sha: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let threads = match config.threads {
+        0 => rayon::current_num_threads(),
+        n => n,
+    };
+    let input = html::Input {
+        scenario: s,
+        annual: &annual,
+        drills: &drills,
+        representative: representative.as_ref(),
+        comparison: comparison.as_ref(),
+        method: html::Method {
+            scenario_sha256: sha,
+            threads,
+            run_time_s,
+        },
+    };
+    let out = html::render(&input).map_err(|e| anyhow::anyhow!("cannot draw a chart: {e}"))?;
+    // Charts first, the report last: a failed run leaves no report.
+    if let Some(dir) = &args.charts {
+        write_charts(dir, &out.figures)?;
+    }
+    emit(&out.html, args.output.as_deref())
+}
+
+fn write_charts(dir: &Path, figures: &[report::charts::Figure]) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for f in figures {
+        emit(&f.svg, Some(&dir.join(format!("{}.svg", f.name))))?;
+        emit(&f.csv, Some(&dir.join(format!("{}.csv", f.name))))?;
+        let png = dir.join(format!("{}.png", f.name));
+        // The encoder picks the format from the extension: keep `.png` last.
+        let tmp: PathBuf = dir.join(format!(".{}.tmp-{}.png", f.name, std::process::id()));
+        let written = f
+            .write_png(&tmp)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", png.display()))
+            .and_then(|()| {
+                std::fs::rename(&tmp, &png)
+                    .with_context(|| format!("cannot write {}", png.display()))
+            });
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written?;
+    }
+    Ok(())
+}
+
+fn bar(quiet: bool) -> Bar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return Bar(ProgressBar::hidden());
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg:24} {bar:40} {pos}/{len} trials  eta {eta}")
+            .expect("the template is valid"),
+    );
+    Bar(bar)
+}

@@ -1,0 +1,291 @@
+//! `drsim report`: one self-contained, well-formed HTML file with every
+//! chart and service, scenario strings escaped, nothing fetched; charts also
+//! as SVG, PNG and CSV; the plain words snapshotted at a fixed seed.
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+
+fn drsim() -> Command {
+    Command::cargo_bin("drsim").expect("the binary is built")
+}
+
+fn scenario(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+fn select(s: &str) -> Selector {
+    Selector::parse(s).expect("a valid selector")
+}
+
+/// Runs `drsim report` and returns the HTML text.
+fn report(file: &Path, extra: &[&str], dir: &Path) -> String {
+    let out = dir.join("report.html");
+    drsim()
+        .arg("report")
+        .arg(file)
+        .args(extra)
+        .arg("-o")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    std::fs::read_to_string(&out).expect("the report was written")
+}
+
+const HOSTILE: &str = r#"name: "<script>alert(1)</script> & co"
+description: "<img src=http://evil.example/x.png>"
+teams: [{id: ops, size: 1}]
+sites: [{id: dc1, name: "<b>DC</b>"}]
+components:
+  - {id: db, name: "<script>alert(1)</script>", kind: database, site: dc1, repair: 2h, team: ops, failures: [{every: 1y}], data: {backups: [{every: 1h, restore: 30m}]}}
+  - {id: web, name: "Web \"front\" <i>end</i>", kind: server, site: dc1, repair: 1h, failures: [{every: 1y}]}
+  - {id: shop, name: "<svg onload=alert(2)>", kind: service, depends_on: [db, web], rto: 2h, rpo: 30m, impact: {per_hour: 1000, per_hour_data_lost: 500}}
+threats:
+  - {id: fire, name: "</title><script>alert(3)</script>", every: 20y, hits: {sites: [dc1]}, effect: destroy}
+risk_tolerance:
+  - {loss: 1000, p: 0.5}
+  - {loss: 100000, p: 0.01}
+"#;
+
+fn check_fetches_nothing(doc: &Html) {
+    assert_eq!(doc.select(&select("script")).count(), 0, "no scripts");
+    assert_eq!(doc.select(&select("link")).count(), 0, "no linked files");
+    assert_eq!(doc.select(&select("img, iframe, object, embed")).count(), 0);
+    for el in doc.select(&select("[src], [href], [xlink\\:href]")) {
+        for attr in ["src", "href", "xlink:href"] {
+            if let Some(v) = el.value().attr(attr) {
+                assert!(
+                    !v.contains("http") && !v.contains("//"),
+                    "{attr}=\"{v}\" would fetch something"
+                );
+            }
+        }
+    }
+    for style in doc.select(&select("style")) {
+        let css: String = style.text().collect();
+        assert!(
+            !css.contains("@import") && !css.contains("url("),
+            "CSS fetches nothing"
+        );
+    }
+}
+
+#[test]
+fn hospital_report_is_well_formed_self_contained_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(
+        &scenario("hospital.yaml"),
+        &["--trials", "500", "--threats", "ransomware,dc-fire-flood"],
+        dir.path(),
+    );
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    check_fetches_nothing(&doc);
+    assert!(html.contains("@media print") && html.contains("size: A4"));
+
+    // Every chart: loss exceedance, heat map, recovery and data loss per
+    // threat, annual downtime, timeline, dependency graph; each inline SVG.
+    let figures: Vec<String> = doc
+        .select(&select("figure.chart"))
+        .map(|f| f.value().attr("id").unwrap_or("").to_string())
+        .collect();
+    for id in [
+        "fig-loss-exceedance",
+        "fig-rto-heatmap",
+        "fig-recovery-ransomware",
+        "fig-data-loss-ransomware",
+        "fig-recovery-dc-fire-flood",
+        "fig-data-loss-dc-fire-flood",
+        "fig-annual-downtime",
+        "fig-recovery-timeline",
+        "fig-dependency-graph",
+    ] {
+        assert!(
+            figures.iter().any(|f| f == id),
+            "{id} missing from {figures:?}"
+        );
+    }
+    for f in doc.select(&select("figure.chart")) {
+        assert_eq!(
+            f.select(&select("svg")).count(),
+            1,
+            "one inline SVG per chart"
+        );
+    }
+
+    // Every service, every section.
+    let text: String = doc.root_element().text().collect();
+    for name in [
+        "Electronic health record",
+        "Pathology (LIMS)",
+        "Radiology imaging (PACS)",
+        "Online appointment booking",
+    ] {
+        assert!(text.contains(name), "{name} missing");
+    }
+    for id in [
+        "plain-words",
+        "appetite",
+        "options",
+        "heatmap",
+        "drills",
+        "annual",
+        "timeline",
+        "graph",
+        "method",
+    ] {
+        assert_eq!(
+            doc.select(&select(&format!("section#{id}"))).count(),
+            1,
+            "section {id}"
+        );
+    }
+    let method: String = doc
+        .select(&select("section#method"))
+        .flat_map(|s| s.text())
+        .collect();
+    let sha = doc
+        .select(&select("section#method code"))
+        .map(|c| c.text().collect::<String>())
+        .find(|w| w.len() == 64 && w.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(sha.is_some(), "the scenario's SHA-256 is in the method");
+    assert!(method.contains("Seed") && method.contains("Threads") && method.contains("Run time"));
+}
+
+#[test]
+fn charts_are_also_written_as_svg_png_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let charts = dir.path().join("charts");
+    let out = dir.path().join("report.html");
+    drsim()
+        .arg("report")
+        .arg(scenario("retail.yaml"))
+        .args([
+            "--trials",
+            "200",
+            "--threats",
+            "none",
+            "--quiet",
+            "--charts",
+        ])
+        .arg(&charts)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.exists());
+    for name in ["loss-exceedance", "annual-downtime", "dependency-graph"] {
+        let svg = std::fs::read_to_string(charts.join(format!("{name}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg"), "{name}.svg is an SVG");
+        let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}.png is a PNG");
+        let csv = std::fs::read_to_string(charts.join(format!("{name}.csv"))).unwrap();
+        assert!(csv.lines().count() > 1, "{name}.csv has data");
+    }
+    // Nothing half-written is left behind.
+    for entry in std::fs::read_dir(&charts).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        assert!(!name.starts_with('.'), "temporary file {name} left behind");
+    }
+}
+
+#[test]
+fn hostile_names_are_shown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.yaml");
+    std::fs::write(&file, HOSTILE).unwrap();
+    let html = report(&file, &["--trials", "200"], dir.path());
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    check_fetches_nothing(&doc);
+    assert_eq!(
+        doc.select(&select("b, i")).count(),
+        0,
+        "markup from names is not markup"
+    );
+    let text: String = doc.root_element().text().collect();
+    assert!(text.contains("<script>alert(1)</script>"), "shown as text");
+    assert!(text.contains("<svg onload=alert(2)>"));
+    let title: String = doc
+        .select(&select("title"))
+        .flat_map(|t| t.text())
+        .collect();
+    assert!(title.contains("<script>alert(1)</script> & co"));
+    for svg in doc.select(&select("svg")) {
+        for el in svg.descendants().filter_map(|n| n.value().as_element()) {
+            assert!(
+                el.attrs().all(|(k, _)| !k.starts_with("on")),
+                "no event handlers"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failed_report_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    drsim()
+        .arg("report")
+        .arg(scenario("hospital.yaml"))
+        .args(["--threats", "ransomwear", "--quiet", "-o"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("did you mean `ransomware`"));
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// The plain-words section as text, one line per paragraph or list item.
+fn plain_words(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let section = doc
+        .select(&select("section#plain-words"))
+        .next()
+        .expect("a plain-words section");
+    let mut out = String::new();
+    for el in section.select(&select("h2, h3, p, li, tr")) {
+        let cells: Vec<String> = if el.value().name() == "tr" {
+            el.select(&select("th, td"))
+                .map(|c| c.text().collect::<String>())
+                .collect()
+        } else {
+            vec![el.text().collect::<String>()]
+        };
+        let line = cells.join(" | ");
+        out.push_str(
+            line.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .as_str(),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn plain_words_for_the_hospital() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(
+        &scenario("hospital.yaml"),
+        &["--trials", "2000", "--seed", "7"],
+        dir.path(),
+    );
+    insta::assert_snapshot!(plain_words(&html));
+}
+
+#[test]
+fn plain_words_for_the_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(
+        &scenario("bank.yaml"),
+        &["--trials", "1000", "--seed", "3", "--threads", "1"],
+        dir.path(),
+    );
+    insta::assert_snapshot!(plain_words(&html));
+}
