@@ -160,7 +160,8 @@ the change in P(RTO met) and P(RPO met) per service, in percentage points.
 Examples:
   drsim compare scenarios/hospital.yaml
   drsim compare scenarios/bank.yaml --options cyber-vault --threats ransomware
-  drsim compare scenarios/retail.yaml --threats none --format json")]
+  drsim compare scenarios/retail.yaml --threats none --format json
+  drsim compare scenarios/hospital.yaml --threats none --chart options.svg")]
     Compare(CompareArgs),
 
     /// Which uncertain input matters most? A tornado of low/high settings
@@ -194,7 +195,8 @@ Metrics:
 Examples:
   drsim sensitivity scenarios/hospital.yaml
   drsim sensitivity scenarios/hospital.yaml --metric rto:ehr:ransomware
-  drsim sensitivity scenarios/bank.yaml --top 30 --format csv -o tornado.csv")]
+  drsim sensitivity scenarios/bank.yaml --top 30 --format csv -o tornado.csv
+  drsim sensitivity scenarios/retail.yaml --trials 2000 --chart tornado.png")]
     Sensitivity(SensitivityArgs),
 
     /// Write a board report: one self-contained HTML file with charts and plain words
@@ -208,9 +210,11 @@ exceedance curve crosses the board's risk tolerance, the five largest risks,
 the services likely to miss their RTO, RPO or MTPD, and one sentence per
 threat. Then the charts: loss exceedance with the risk tolerance, a heat map
 of P(RTO met) by threat and service, recovery time and data loss per threat,
-annual downtime, the recovery timeline of one representative trial, and the
-dependency graph; the investment options when the scenario has any; and the
-method (version, scenario SHA-256, seed, trials, assumptions).
+annual downtime, each service's single points of failure and the top causes
+of its downtime, the recovery timeline of one representative trial, and the
+dependency graph; the investment options when the scenario has any (a table,
+and cost against remaining loss with the efficient frontier); and the method
+(version, scenario SHA-256, seed, trials, assumptions).
 
 With --charts DIR, every chart is also written as SVG and PNG, with the data
 behind it as CSV.
@@ -258,6 +262,9 @@ pub struct SensitivityArgs {
     /// How many inputs to show, largest swing first
     #[arg(long, default_value_t = 15)]
     pub top: usize,
+    /// Also draw the tornado chart into this file: `.svg` or `.png`
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
     /// Simulated period for `ale`, e.g. 1y or 10y (default: the scenario's horizon)
     #[arg(long)]
     pub horizon: Option<String>,
@@ -279,6 +286,10 @@ pub struct CompareArgs {
     /// Simulated period of the risk run, e.g. 1y or 10y (default: the scenario's horizon)
     #[arg(long)]
     pub horizon: Option<String>,
+    /// Also draw cost against remaining loss, with the efficient frontier,
+    /// into this file: `.svg` or `.png`
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
 }

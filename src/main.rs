@@ -125,6 +125,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn compare(args: CompareArgs) -> Result<()> {
+    let chart = args
+        .chart
+        .as_deref()
+        .map(report_cmd::chart_format)
+        .transpose()?;
     let loaded = load(&args.file)?;
     let s = &loaded.scenario;
     if loaded.options.is_empty() {
@@ -170,6 +175,11 @@ fn compare(args: CompareArgs) -> Result<()> {
     let bar = progress(&args.sim);
     let result = sim::compare(s, &chosen, horizon, &threats, &config, &bar)?;
     bar.finish();
+    if let (Some(path), Some(format)) = (args.chart.as_deref(), chart) {
+        let figure = report::charts::frontier::figure(&result)
+            .map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
+        report_cmd::write_chart(&figure, path, format)?;
+    }
     let text = match args.sim.format {
         OutputFormat::Text => report::compare::text(&result),
         OutputFormat::Json => report::compare::json(&result),
@@ -179,6 +189,11 @@ fn compare(args: CompareArgs) -> Result<()> {
 }
 
 fn sensitivity(args: SensitivityArgs) -> Result<()> {
+    let chart = args
+        .chart
+        .as_deref()
+        .map(report_cmd::chart_format)
+        .transpose()?;
     let loaded = load(&args.file)?;
     let metric = sim::Metric::parse(&args.metric)?;
     if args.horizon.is_some() && metric != sim::Metric::Ale {
@@ -193,6 +208,11 @@ fn sensitivity(args: SensitivityArgs) -> Result<()> {
     let mut result = sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar)?;
     bar.finish();
     result.keep_top(args.top);
+    if let (Some(path), Some(format)) = (args.chart.as_deref(), chart) {
+        let figure = report::charts::tornado::figure(&result)
+            .map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
+        report_cmd::write_chart(&figure, path, format)?;
+    }
     let text = match args.sim.format {
         OutputFormat::Text => report::sensitivity::text(&result),
         OutputFormat::Json => report::sensitivity::json(&result),

@@ -45,7 +45,8 @@ pub fn report(args: ReportArgs) -> Result<()> {
     let bar = bar(args.quiet);
     let started = Instant::now();
     bar.0.set_message("annual risk");
-    let annual = sim::run(s, None, &config, &bar)?;
+    // With the downtime explained: it costs little, and the report shows it.
+    let annual = sim::run_with(s, None, &config, &bar, true)?;
     let mut drills = Vec::with_capacity(threats.len());
     for t in &threats {
         bar.0.set_message(format!("drill {t}"));
@@ -110,22 +111,66 @@ fn write_charts(dir: &Path, figures: &[report::charts::Figure]) -> Result<()> {
     for f in figures {
         emit(&f.svg, Some(&dir.join(format!("{}.svg", f.name))))?;
         emit(&f.csv, Some(&dir.join(format!("{}.csv", f.name))))?;
-        let png = dir.join(format!("{}.png", f.name));
-        // The encoder picks the format from the extension: keep `.png` last.
-        let tmp: PathBuf = dir.join(format!(".{}.tmp-{}.png", f.name, std::process::id()));
-        let written = f
-            .write_png(&tmp)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", png.display()))
-            .and_then(|()| {
-                std::fs::rename(&tmp, &png)
-                    .with_context(|| format!("cannot write {}", png.display()))
-            });
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written?;
+        write_png(f, &dir.join(format!("{}.png", f.name)))?;
     }
     Ok(())
+}
+
+/// Writes `f` as a PNG at `png` atomically (temporary file, then rename).
+fn write_png(f: &report::charts::Figure, png: &Path) -> Result<()> {
+    let dir = png
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = png
+        .file_name()
+        .with_context(|| format!("{} is not a file name", png.display()))?;
+    // The encoder picks the format from the extension: keep `.png` last.
+    let tmp: PathBuf = dir.join(format!(
+        ".{}.tmp-{}.png",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = f
+        .write_png(&tmp)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", png.display()))
+        .and_then(|()| {
+            std::fs::rename(&tmp, png).with_context(|| format!("cannot write {}", png.display()))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// The format `--chart FILE` asks for, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    Svg,
+    Png,
+}
+
+/// Checks `--chart FILE` before anything is simulated.
+pub fn chart_format(path: &Path) -> Result<ChartFormat> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("svg") => Ok(ChartFormat::Svg),
+        Some("png") => Ok(ChartFormat::Png),
+        _ => bail!(
+            "--chart {}: the file name must end in .svg or .png, e.g. --chart tornado.svg",
+            path.display()
+        ),
+    }
+}
+
+/// Writes one chart for `--chart FILE`, as SVG or PNG, atomically.
+pub fn write_chart(f: &report::charts::Figure, path: &Path, format: ChartFormat) -> Result<()> {
+    match format {
+        ChartFormat::Svg => emit(&f.svg, Some(path)),
+        ChartFormat::Png => write_png(f, path),
+    }
 }
 
 fn bar(quiet: bool) -> Bar {

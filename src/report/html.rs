@@ -453,6 +453,7 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 0
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
 td:not(:first-child) { white-space: nowrap; }
 table.risks td:nth-child(2) { white-space: normal; }
+table.weak-spots td { white-space: normal; }
 th:first-child, td:first-child, th.l, td.l { text-align: left; }
 table.risks td:nth-child(2), table.risks th:nth-child(2) { text-align: left; }
 thead th { background: #f3f4f7; font-weight: 600; }
@@ -545,6 +546,99 @@ fn annual_table(out: &mut String, r: &Results) {
         );
     }
     let _ = writeln!(out, "</tbody></table>");
+}
+
+/// A component for people: its name, or its id.
+fn component_label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
+    s.component_index(id)
+        .map_or(id, |c| s.components[c].label())
+}
+
+/// `a (40%), b (25%), c (10%)`: the first three of a ranked share list.
+fn top_shares(shares: &[(String, f64)], label: impl Fn(&str) -> String) -> String {
+    let items: Vec<String> = shares
+        .iter()
+        .filter(|(_, share)| *share > 0.0)
+        .take(3)
+        .map(|(id, share)| format!("{} ({})", escape(&label(id)), percent(*share)))
+        .collect();
+    if items.is_empty() {
+        "–".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// Per service: its single points of failure (from the dependency graph)
+/// and, when the annual run explained its downtime, what started it.
+fn weak_spots(out: &mut String, s: &Scenario, annual: &Results) {
+    let graph = crate::graph::DependencyGraph::build(s);
+    let spof = crate::graph::single_points_of_failure(s, &graph);
+    let _ = writeln!(
+        out,
+        "<section id=\"weak-spots\">\n<h2>Weak spots</h2>\n<p>A single point of failure is a component whose loss alone takes the service down, with everything else working. The causes of downtime come from the simulated years: the share of each service's downtime that began with each threat (or with components failing on their own) and with a hit on each component.</p>"
+    );
+    let explained = annual.services.iter().any(|r| r.explain.is_some());
+    let _ = write!(
+        out,
+        "<table class=\"weak-spots\"><thead><tr><th>Service</th><th class=\"l\">Single points of failure</th>"
+    );
+    if explained {
+        let _ = write!(
+            out,
+            "<th class=\"l\">Downtime started by (top 3)</th><th class=\"l\">Started by a hit on (top 3)</th>"
+        );
+    }
+    let _ = writeln!(out, "</tr></thead><tbody>");
+    for r in &annual.services {
+        let points = s
+            .component_index(&r.id)
+            .map(|c| {
+                spof[c]
+                    .iter()
+                    .filter(|&&x| x != c)
+                    .map(|&x| escape(s.components[x].label()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let points = if points.is_empty() {
+            "none".to_string()
+        } else {
+            points.join(", ")
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"l\">{}</td>",
+            escape(&r.name),
+            points
+        );
+        if explained {
+            match &r.explain {
+                Some(e) if !e.by_component.is_empty() => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"l\">{}</td><td class=\"l\">{}</td>",
+                        top_shares(&e.by_threat, |id| {
+                            if id == crate::sim::INDEPENDENT_FAILURES {
+                                "components failing on their own".to_string()
+                            } else {
+                                threat_label(s, id).to_string()
+                            }
+                        }),
+                        top_shares(&e.by_component, |id| component_label(s, id).to_string())
+                    );
+                }
+                _ => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"l\" colspan=\"2\">never down in the simulated years</td>"
+                    );
+                }
+            }
+        }
+        let _ = writeln!(out, "</tr>");
+    }
+    let _ = writeln!(out, "</tbody></table>\n</section>");
 }
 
 fn comparison_table(out: &mut String, c: &Comparison) {
@@ -647,7 +741,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
     }
     let _ = writeln!(
         b,
-        "<nav><ol><li><a href=\"#plain-words\">In plain words</a></li><li><a href=\"#appetite\">Risk appetite</a></li>{}<li><a href=\"#heatmap\">RTO by threat and service</a></li><li><a href=\"#drills\">Each threat in detail</a></li><li><a href=\"#annual\">A year of operation</a></li><li><a href=\"#timeline\">One recovery, step by step</a></li><li><a href=\"#graph\">Dependency graph</a></li><li><a href=\"#method\">Method</a></li></ol></nav>",
+        "<nav><ol><li><a href=\"#plain-words\">In plain words</a></li><li><a href=\"#appetite\">Risk appetite</a></li>{}<li><a href=\"#heatmap\">RTO by threat and service</a></li><li><a href=\"#drills\">Each threat in detail</a></li><li><a href=\"#annual\">A year of operation</a></li><li><a href=\"#weak-spots\">Weak spots</a></li><li><a href=\"#timeline\">One recovery, step by step</a></li><li><a href=\"#graph\">Dependency graph</a></li><li><a href=\"#method\">Method</a></li></ol></nav>",
         if input.comparison.is_some() {
             "<li><a href=\"#options\">Investment options</a></li>"
         } else {
@@ -683,6 +777,14 @@ pub fn render(input: &Input) -> Result<Report, String> {
     if let Some(c) = input.comparison {
         let _ = writeln!(b, "<section id=\"options\">\n<h2>Investment options</h2>");
         comparison_table(b, c);
+        let frontier = charts::frontier::figure(c)?;
+        figure_html(
+            b,
+            &frontier,
+            "Each option's annual cost against the expected annual loss that remains with it (the base scenario at zero cost), with the 95% interval of that loss. The green line is the efficient frontier: the choices that no cheaper choice beats. An option off the line (hollow) costs more than another that leaves less loss.",
+            false,
+        );
+        figures.push(frontier);
         let _ = writeln!(b, "</section>");
     }
 
@@ -780,6 +882,8 @@ pub fn render(input: &Input) -> Result<Report, String> {
     );
     figures.push(down);
     let _ = writeln!(b, "</section>");
+
+    weak_spots(b, s, annual);
 
     // Timeline.
     let _ = writeln!(

@@ -1,8 +1,5 @@
-//! Output of `drsim sensitivity`: the tornado as a table, JSON and CSV.
-//!
-//! (A tornado chart belongs in its own file beside the other charts, once
-//! the chart infrastructure lands; everything it needs is in
-//! [`Sensitivity`].)
+//! Output of `drsim sensitivity`: the tornado as a table, JSON and CSV
+//! (the chart is [`charts::tornado`](super::charts::tornado)).
 
 use super::format::{money, percent};
 use crate::sim::{

@@ -102,6 +102,7 @@ fn hospital_report_is_well_formed_self_contained_and_complete() {
         "fig-annual-downtime",
         "fig-recovery-timeline",
         "fig-dependency-graph",
+        "fig-options-frontier",
     ] {
         assert!(
             figures.iter().any(|f| f == id),
@@ -134,6 +135,7 @@ fn hospital_report_is_well_formed_self_contained_and_complete() {
         "drills",
         "annual",
         "timeline",
+        "weak-spots",
         "graph",
         "method",
     ] {
@@ -153,6 +155,20 @@ fn hospital_report_is_well_formed_self_contained_and_complete() {
         .find(|w| w.len() == 64 && w.chars().all(|c| c.is_ascii_hexdigit()));
     assert!(sha.is_some(), "the scenario's SHA-256 is in the method");
     assert!(method.contains("Seed") && method.contains("Threads") && method.contains("Run time"));
+
+    // Weak spots: the pathology service hangs on its database alone, and
+    // the annual run says what started its downtime.
+    let weak: Vec<String> = doc
+        .select(&select("section#weak-spots tbody tr"))
+        .map(|r| r.text().collect::<String>())
+        .collect();
+    assert_eq!(weak.len(), 4, "one row per service");
+    let lims = weak
+        .iter()
+        .find(|r| r.starts_with("Pathology (LIMS)"))
+        .expect("a row for pathology");
+    assert!(lims.contains("LIMS database"), "{lims}");
+    assert!(lims.contains('%'), "causes of downtime with shares: {lims}");
 }
 
 #[test]
@@ -177,7 +193,12 @@ fn charts_are_also_written_as_svg_png_and_csv() {
         .assert()
         .success();
     assert!(out.exists());
-    for name in ["loss-exceedance", "annual-downtime", "dependency-graph"] {
+    for name in [
+        "loss-exceedance",
+        "annual-downtime",
+        "dependency-graph",
+        "options-frontier",
+    ] {
         let svg = std::fs::read_to_string(charts.join(format!("{name}.svg"))).unwrap();
         assert!(svg.starts_with("<svg"), "{name}.svg is an SVG");
         let png = std::fs::read(charts.join(format!("{name}.png"))).unwrap();
@@ -288,4 +309,86 @@ fn plain_words_for_the_bank() {
         dir.path(),
     );
     insta::assert_snapshot!(plain_words(&html));
+}
+
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// `--chart FILE` writes an SVG or a PNG by extension and refuses anything
+/// else before simulating, leaving no file behind.
+fn check_chart_flag(command: &[&str], file: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("chart.svg");
+    drsim()
+        .args(command)
+        .arg(file)
+        .arg("--chart")
+        .arg(&svg)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"), "an SVG document");
+    assert!(text.trim_end().ends_with("</svg>"), "a whole SVG document");
+    let doc = Html::parse_fragment(&text);
+    assert_eq!(doc.select(&select("svg")).count(), 1);
+
+    let png = dir.path().join("chart.PNG");
+    drsim()
+        .args(command)
+        .arg(file)
+        .arg("--chart")
+        .arg(&png)
+        .assert()
+        .success();
+    assert_eq!(&std::fs::read(&png).unwrap()[..8], PNG_MAGIC);
+
+    let jpg = dir.path().join("chart.jpg");
+    drsim()
+        .args(command)
+        .arg(file)
+        .arg("--chart")
+        .arg(&jpg)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("must end in .svg or .png"));
+    assert!(!jpg.exists());
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["chart.PNG", "chart.svg"], "no temporary files left");
+}
+
+#[test]
+fn compare_draws_the_options_frontier() {
+    check_chart_flag(
+        &["compare", "--quiet", "--trials", "200", "--threats", "none"],
+        &scenario("retail.yaml"),
+    );
+}
+
+#[test]
+fn sensitivity_draws_the_tornado() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("small.yaml");
+    std::fs::write(
+        &file,
+        "name: Small\nteams: [{id: ops, size: 1}]\ncomponents:\n  - {id: db, kind: database, team: ops, repair: 2h, failures: [{every: 1y}]}\n  - {id: shop, kind: service, depends_on: [db], rto: 4h, impact: {per_hour: 1000}}\nthreats:\n  - {id: outage, per_year: 2, hits: {components: [db]}, effect: disrupt, duration: 3h}\n",
+    )
+    .unwrap();
+    check_chart_flag(
+        &["sensitivity", "--quiet", "--trials", "200", "--top", "4"],
+        &file,
+    );
+    check_chart_flag(
+        &[
+            "sensitivity",
+            "--quiet",
+            "--trials",
+            "200",
+            "--metric",
+            "rto:shop:outage",
+        ],
+        &file,
+    );
 }

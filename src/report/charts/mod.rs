@@ -8,10 +8,12 @@
 pub mod data_loss;
 pub mod dependency_graph;
 pub mod downtime;
+pub mod frontier;
 pub mod heatmap;
 pub mod loss_exceedance;
 pub mod recovery;
 pub mod timeline;
+pub mod tornado;
 
 mod cdf;
 
