@@ -88,14 +88,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 bail!("{}", threat_list(s, "drill needs --threat ID"));
             };
             if s.threat_index(&threat).is_none() {
-                let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
-                let hint = scenario::suggest(&threat, known.iter().copied())
-                    .map(|x| format!("; did you mean `{x}`?"))
-                    .unwrap_or_default();
-                bail!(
-                    "{}",
-                    threat_list(s, &format!("unknown threat `{threat}`{hint}"))
-                );
+                bail!("{}", unknown_threat(s, &threat));
             }
             let config = config(&sim);
             let bar = progress(&sim);
@@ -155,21 +148,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     if chosen.is_empty() {
         chosen = loaded.options.clone();
     }
-    let threats: Vec<String> = match args.threats.as_slice() {
-        [] => s.threats.iter().map(|t| t.id.clone()).collect(),
-        [one] if one == "all" => s.threats.iter().map(|t| t.id.clone()).collect(),
-        [one] if one == "none" => Vec::new(),
-        list => list.to_vec(),
-    };
-    for t in &threats {
-        if s.threat_index(t).is_none() {
-            let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
-            let hint = scenario::suggest(t, known.iter().copied())
-                .map(|x| format!("; did you mean `{x}`?"))
-                .unwrap_or_default();
-            bail!("{}", threat_list(s, &format!("unknown threat `{t}`{hint}")));
-        }
-    }
+    let threats = select_threats(s, &args.threats)?;
     let horizon = parse_horizon(args.horizon.as_deref())?;
     let config = config(&args.sim);
     let bar = progress(&args.sim);
@@ -228,6 +207,32 @@ fn parse_horizon(text: Option<&str>) -> Result<Option<f64>> {
         bail!("--horizon must be longer than zero, e.g. --horizon 1y");
     }
     Ok(Some(hours))
+}
+
+/// The threats named on the command line: `all` (also when none are
+/// named), `none`, or a list of ids, each of which must exist.
+fn select_threats(s: &scenario::Scenario, given: &[String]) -> Result<Vec<String>> {
+    let threats: Vec<String> = match given {
+        [] => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "all" => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "none" => Vec::new(),
+        list => list.to_vec(),
+    };
+    for t in &threats {
+        if s.threat_index(t).is_none() {
+            bail!("{}", unknown_threat(s, t));
+        }
+    }
+    Ok(threats)
+}
+
+/// "unknown threat" with a suggestion and the list of threats.
+fn unknown_threat(s: &scenario::Scenario, given: &str) -> String {
+    let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
+    let hint = scenario::suggest(given, known.iter().copied())
+        .map(|x| format!("; did you mean `{x}`?"))
+        .unwrap_or_default();
+    threat_list(s, &format!("unknown threat `{given}`{hint}"))
 }
 
 fn threat_list(s: &scenario::Scenario, headline: &str) -> String {

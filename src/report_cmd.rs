@@ -3,11 +3,11 @@
 //! (and, with `--charts`, every chart as SVG, PNG and CSV), each file
 //! atomically.
 
-use super::{emit, load, threat_list, Bar};
+use super::{emit, load, select_threats, Bar};
 use crate::cli::ReportArgs;
 use anyhow::{bail, Context, Result};
 use drsim::report::html;
-use drsim::{report, scenario, sim};
+use drsim::{report, sim};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -22,21 +22,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let loaded = load(&args.file)?;
     let s = &loaded.scenario;
-    let threats: Vec<String> = match args.threats.as_slice() {
-        [] => s.threats.iter().map(|t| t.id.clone()).collect(),
-        [one] if one == "all" => s.threats.iter().map(|t| t.id.clone()).collect(),
-        [one] if one == "none" => Vec::new(),
-        list => list.to_vec(),
-    };
-    for t in &threats {
-        if s.threat_index(t).is_none() {
-            let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
-            let hint = scenario::suggest(t, known.iter().copied())
-                .map(|x| format!("; did you mean `{x}`?"))
-                .unwrap_or_default();
-            bail!("{}", threat_list(s, &format!("unknown threat `{t}`{hint}")));
-        }
-    }
+    let threats = select_threats(s, &args.threats)?;
     let config = sim::Config {
         trials: args.trials,
         seed: args.seed,
