@@ -97,6 +97,11 @@ impl Sketch {
             return;
         }
         let i = Self::index(v);
+        *self.bucket_mut(i) += 1;
+    }
+
+    /// The counter of bucket `i`, growing the dense range to hold it.
+    fn bucket_mut(&mut self, i: i32) -> &mut u64 {
         if self.buckets.is_empty() {
             self.offset = i;
             self.buckets.push(0);
@@ -107,7 +112,7 @@ impl Sketch {
         } else if i >= self.offset + self.buckets.len() as i32 {
             self.buckets.resize((i - self.offset + 1) as usize, 0);
         }
-        self.buckets[(i - self.offset) as usize] += 1;
+        &mut self.buckets[(i - self.offset) as usize]
     }
 
     /// Appends the samples of `other` (Chan et al.'s parallel update).
@@ -128,18 +133,7 @@ impl Sketch {
             if c == 0 {
                 continue;
             }
-            let i = other.offset + k as i32;
-            if self.buckets.is_empty() {
-                self.offset = i;
-                self.buckets.push(0);
-            } else if i < self.offset {
-                let grow = (self.offset - i) as usize;
-                self.buckets.splice(0..0, std::iter::repeat_n(0, grow));
-                self.offset = i;
-            } else if i >= self.offset + self.buckets.len() as i32 {
-                self.buckets.resize((i - self.offset + 1) as usize, 0);
-            }
-            self.buckets[(i - self.offset) as usize] += c;
+            *self.bucket_mut(other.offset + k as i32) += c;
         }
     }
 
