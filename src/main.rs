@@ -118,11 +118,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn compare(args: CompareArgs) -> Result<()> {
-    let chart = args
-        .chart
-        .as_deref()
-        .map(report_cmd::chart_format)
-        .transpose()?;
+    let chart = match args.chart.as_deref() {
+        Some(path) => Some((path, report_cmd::chart_format(path)?)),
+        None => None,
+    };
     let loaded = load(&args.file)?;
     let s = &loaded.scenario;
     if loaded.options.is_empty() {
@@ -154,25 +153,24 @@ fn compare(args: CompareArgs) -> Result<()> {
     let bar = progress(&args.sim);
     let result = sim::compare(s, &chosen, horizon, &threats, &config, &bar)?;
     bar.finish();
-    if let (Some(path), Some(format)) = (args.chart.as_deref(), chart) {
-        let figure = report::charts::frontier::figure(&result)
-            .map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
-        report_cmd::write_chart(&figure, path, format)?;
-    }
-    let text = match args.sim.format {
-        OutputFormat::Text => report::compare::text(&result),
-        OutputFormat::Json => report::compare::json(&result),
-        OutputFormat::Csv => report::compare::csv(&result),
-    };
-    emit(&text, args.sim.output.as_deref())
+    finish(
+        &args.sim,
+        chart,
+        || report::charts::frontier::figure(&result),
+        [
+            report::compare::text,
+            report::compare::json,
+            report::compare::csv,
+        ],
+        &result,
+    )
 }
 
 fn sensitivity(args: SensitivityArgs) -> Result<()> {
-    let chart = args
-        .chart
-        .as_deref()
-        .map(report_cmd::chart_format)
-        .transpose()?;
+    let chart = match args.chart.as_deref() {
+        Some(path) => Some((path, report_cmd::chart_format(path)?)),
+        None => None,
+    };
     let loaded = load(&args.file)?;
     let metric = sim::Metric::parse(&args.metric)?;
     if args.horizon.is_some() && metric != sim::Metric::Ale {
@@ -187,17 +185,38 @@ fn sensitivity(args: SensitivityArgs) -> Result<()> {
     let mut result = sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar)?;
     bar.finish();
     result.keep_top(args.top);
-    if let (Some(path), Some(format)) = (args.chart.as_deref(), chart) {
-        let figure = report::charts::tornado::figure(&result)
-            .map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
+    finish(
+        &args.sim,
+        chart,
+        || report::charts::tornado::figure(&result),
+        [
+            report::sensitivity::text,
+            report::sensitivity::json,
+            report::sensitivity::csv,
+        ],
+        &result,
+    )
+}
+
+/// Writes the chart (when `--chart` was given), then the result in the
+/// chosen format: `renderers` are the text, JSON and CSV renderers.
+fn finish<R, E: std::fmt::Display>(
+    args: &SimArgs,
+    chart: Option<(&Path, report_cmd::ChartFormat)>,
+    figure: impl FnOnce() -> std::result::Result<report::charts::Figure, E>,
+    renderers: [fn(&R) -> String; 3],
+    result: &R,
+) -> Result<()> {
+    if let Some((path, format)) = chart {
+        let figure = figure().map_err(|e| anyhow::anyhow!("cannot draw the chart: {e}"))?;
         report_cmd::write_chart(&figure, path, format)?;
     }
-    let text = match args.sim.format {
-        OutputFormat::Text => report::sensitivity::text(&result),
-        OutputFormat::Json => report::sensitivity::json(&result),
-        OutputFormat::Csv => report::sensitivity::csv(&result),
+    let render = match args.format {
+        OutputFormat::Text => renderers[0],
+        OutputFormat::Json => renderers[1],
+        OutputFormat::Csv => renderers[2],
     };
-    emit(&text, args.sim.output.as_deref())
+    emit(&render(result), args.output.as_deref())
 }
 
 fn parse_horizon(text: Option<&str>) -> Result<Option<f64>> {

@@ -5,6 +5,7 @@
 
 use super::charts::{self, Figure};
 use super::format::{hours, money, percent, plus_minus_percent};
+use super::text::worst_service;
 use crate::scenario::Scenario;
 use crate::sim::{Comparison, Results, ServiceResult, TraceEvent};
 use crate::stats::{self, Proportion};
@@ -145,32 +146,6 @@ fn lower_first(s: &str) -> String {
 
 fn threat_label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
     s.threat_index(id).map_or(id, |t| s.threats[t].label())
-}
-
-/// The service that fares worst in a drill: the lowest P(RTO met) among
-/// those affected, else the slowest to recover.
-pub fn worst_service(drill: &Results) -> Option<&ServiceResult> {
-    let affected: Vec<&ServiceResult> = drill
-        .services
-        .iter()
-        .filter(|s| s.affected.p > 0.0)
-        .collect();
-    let by_rto = affected
-        .iter()
-        .filter(|s| s.rto_met.is_some())
-        .min_by(|a, b| {
-            let pa = a.rto_met.map_or(1.0, |p| p.p);
-            let pb = b.rto_met.map_or(1.0, |p| p.p);
-            pa.total_cmp(&pb)
-        })
-        .copied();
-    by_rto.or_else(|| {
-        affected.into_iter().max_by(|a, b| {
-            let ra = a.recovery_h.map_or(0.0, |x| x.p50);
-            let rb = b.recovery_h.map_or(0.0, |x| x.p50);
-            ra.total_cmp(&rb)
-        })
-    })
 }
 
 /// The drill and service to trace for the recovery timeline: the drill

@@ -183,30 +183,31 @@ fn explanations(r: &Results) -> String {
 
 /// One sentence about the service least likely to meet its RTO (or, without
 /// RTOs, the slowest to recover).
+/// The service that fares worst in a drill: among those affected, the
+/// lowest P(RTO met), else (no RTOs) the slowest mean recovery.
+pub fn worst_service(drill: &Results) -> Option<&ServiceResult> {
+    let affected = || drill.services.iter().filter(|s| s.affected.p > 0.0);
+    affected()
+        .filter_map(|s| s.rto_met.map(|p| (p.p, s)))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, s)| s)
+        .or_else(|| {
+            affected().max_by(|a, b| {
+                let ra = a.recovery_h.map_or(0.0, |x| x.mean);
+                let rb = b.recovery_h.map_or(0.0, |x| x.mean);
+                ra.total_cmp(&rb)
+            })
+        })
+}
+
 pub fn worst_drill_sentence(r: &Results) -> Option<String> {
-    let affected: Vec<&ServiceResult> = r.services.iter().filter(|s| s.affected.p > 0.0).collect();
-    if affected.is_empty() {
+    if r.services.iter().all(|s| s.affected.p == 0.0) {
         return Some(format!(
             "No service was affected by {} in any trial.",
             r.threat.as_deref().unwrap_or("the threat")
         ));
     }
-    let with_rto = affected
-        .iter()
-        .filter(|s| s.rto_met.is_some())
-        .min_by(|a, b| {
-            let pa = a.rto_met.map_or(1.0, |p| p.p);
-            let pb = b.rto_met.map_or(1.0, |p| p.p);
-            pa.total_cmp(&pb)
-        });
-    let s = match with_rto {
-        Some(s) => *s,
-        None => affected.iter().copied().max_by(|a, b| {
-            let ra = a.recovery_h.map_or(0.0, |x| x.mean);
-            let rb = b.recovery_h.map_or(0.0, |x| x.mean);
-            ra.total_cmp(&rb)
-        })?,
-    };
+    let s = worst_service(r)?;
     let rec = s.recovery_h?;
     let spread = format!(
         "half the time it takes more than {}, and 1 time in 10 more than {}",
