@@ -4,40 +4,43 @@
 use super::rng::tag;
 use crate::graph::{DependencyGraph, Link};
 use crate::scenario::{Arrival, Dist, Effect, Scenario};
+use std::collections::HashMap;
 
 pub const NONE: u32 = u32::MAX;
 
-/// Where a repair or rebuild duration comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum WorkSource {
-    /// The component's own `repair` (damage) or `rebuild` (destroy).
-    Component,
-    /// A failure mode's `repair` override.
-    Failure(u32),
-    /// A threat's `repair` (damage) or `rebuild` (destroy) override.
-    Threat(u32),
+/// What the hot loop reads of every component on every event, packed in
+/// one small record (the rest of a component lives in [`CompiledComponent`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HotComponent {
+    /// Range into [`Model::up_edges`]: the components that need this one.
+    pub up: (u32, u32),
+    /// Range into [`Model::failures`].
+    pub failures: (u32, u32),
+    /// The team that repairs it, or [`NONE`] for unlimited hands.
+    pub team: u32,
+    /// The service it is, or [`NONE`].
+    pub service: u32,
+    /// The random stream of its repair, rebuild and restore times.
+    pub work_tag: u64,
+    /// Its detection delay, in [`Model::dists`] ([`NONE`]: found at once).
+    pub detect: u32,
 }
 
 #[derive(Debug, Clone)]
 pub struct CompiledComponent {
-    pub team: u32,
     pub priority: i64,
-    pub detect: Option<Dist>,
-    pub repair: Option<Dist>,
-    /// Rebuild, defaulting to repair.
-    pub rebuild: Option<Dist>,
+    /// Repair time, in [`Model::dists`] ([`NONE`]: instant).
+    pub repair: u32,
+    /// Rebuild time, defaulting to the repair time, in [`Model::dists`].
+    pub rebuild: u32,
     /// Range into [`Model::tiers`].
     pub tiers: (u32, u32),
-    /// Range into [`Model::failures`].
-    pub failures: (u32, u32),
     /// Number of plain requirements.
     pub plain_requirements: u32,
     pub stateful: bool,
     /// It or something below it holds data.
     pub holds_data: bool,
-    pub service: u32,
     pub detect_tag: u64,
-    pub work_tag: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +73,12 @@ pub struct UpEdge {
 pub struct CompiledFailure {
     pub component: u32,
     pub every: Option<f64>,
-    pub after: Option<Dist>,
+    /// Time to failure when it is not exponential, in [`Model::dists`].
+    pub after: u32,
     pub effect: Effect,
-    pub has_repair: bool,
-    pub repair: Option<Dist>,
+    /// How long the work takes, in [`Model::dists`]: the failure's own
+    /// `repair`, else the component's repair (damage) or rebuild (destroy).
+    pub work: u32,
     pub tag: u64,
 }
 
@@ -99,8 +104,9 @@ pub struct CompiledThreat {
     pub chance: f64,
     pub effect: Effect,
     pub duration: Option<Dist>,
-    pub rebuild: Option<Dist>,
-    pub repair: Option<Dist>,
+    /// Its own rebuild and repair times, in [`Model::dists`] ([`NONE`]: the component's).
+    pub rebuild: u32,
+    pub repair: u32,
     pub reaches_backups: bool,
     pub arrival_tag: u64,
     pub duration_tag: u64,
@@ -118,14 +124,39 @@ pub struct CompiledService {
     pub per_total_data_loss: f64,
 }
 
+/// Distinct distributions, each stored once.
+#[derive(Default)]
+struct Interner {
+    dists: Vec<Dist>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    /// The index of `dist` ([`NONE`] for none), adding it if new. Debug
+    /// output prints every float exactly, so equal text means equal
+    /// distributions.
+    fn intern(&mut self, dist: Option<&Dist>) -> u32 {
+        let Some(dist) = dist else { return NONE };
+        let dists = &mut self.dists;
+        *self.index.entry(format!("{dist:?}")).or_insert_with(|| {
+            dists.push(dist.clone());
+            (dists.len() - 1) as u32
+        })
+    }
+}
+
 /// The compiled model. Component indices are the scenario's.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// Every distinct duration distribution, referred to by index, so the
+    /// few the hot loop samples stay in cache.
+    pub dists: Vec<Dist>,
     pub components: Vec<CompiledComponent>,
+    pub hot: Vec<HotComponent>,
     pub groups: Vec<Group>,
     pub group_members: Vec<u32>,
-    /// CSR: `up_edges[up_start[c]..up_start[c + 1]]` are the dependents of c.
-    pub up_start: Vec<u32>,
+    /// The dependents of every component, one range per component (see
+    /// [`HotComponent::up`]).
     pub up_edges: Vec<UpEdge>,
     pub failures: Vec<CompiledFailure>,
     pub tiers: Vec<Tier>,
@@ -144,6 +175,8 @@ impl Model {
         let mut failures = Vec::new();
         let mut tiers = Vec::new();
         let mut components = Vec::with_capacity(n);
+        let mut hot = Vec::with_capacity(n);
+        let mut dists = Interner::default();
         let mut services = Vec::new();
 
         for (i, c) in scenario.components.iter().enumerate() {
@@ -192,16 +225,18 @@ impl Model {
             let f_start = failures.len() as u32;
             for (j, f) in c.failures.iter().enumerate() {
                 let (every, after) = match &f.arrival {
-                    Arrival::Every(h) => (Some(*h), None),
-                    Arrival::After(d) => (None, Some(d.clone())),
+                    Arrival::Every(h) => (Some(*h), NONE),
+                    Arrival::After(d) => (None, dists.intern(Some(d))),
                 };
                 failures.push(CompiledFailure {
                     component: i as u32,
                     every,
                     after,
                     effect: f.effect,
-                    has_repair: f.repair.is_some(),
-                    repair: f.repair.clone(),
+                    work: dists.intern(f.repair.as_ref().or(match f.effect {
+                        Effect::Destroy => c.rebuild.as_ref().or(c.repair.as_ref()),
+                        _ => c.repair.as_ref(),
+                    })),
                     tag: tag(&["failure", &c.id, &j.to_string()]),
                 });
             }
@@ -231,20 +266,23 @@ impl Model {
             } else {
                 NONE
             };
-            components.push(CompiledComponent {
-                team: c.team.map_or(NONE, |t| t as u32),
-                priority: c.priority,
-                detect: c.detect.clone(),
-                repair: c.repair.clone(),
-                rebuild: c.rebuild.clone().or_else(|| c.repair.clone()),
-                tiers: (t_start, tiers.len() as u32),
+            hot.push(HotComponent {
+                up: (0, 0),
                 failures: (f_start, failures.len() as u32),
+                team: c.team.map_or(NONE, |t| t as u32),
+                service,
+                work_tag: tag(&["work", &c.id]),
+                detect: dists.intern(c.detect.as_ref()),
+            });
+            components.push(CompiledComponent {
+                priority: c.priority,
+                repair: dists.intern(c.repair.as_ref()),
+                rebuild: dists.intern(c.rebuild.as_ref().or(c.repair.as_ref())),
+                tiers: (t_start, tiers.len() as u32),
                 plain_requirements: plain,
                 stateful: c.stateful,
                 holds_data: c.stateful,
-                service,
                 detect_tag: tag(&["detect", &c.id]),
-                work_tag: tag(&["work", &c.id]),
             });
         }
 
@@ -257,10 +295,9 @@ impl Model {
         }
 
         // Upward CSR.
-        let mut up_start = vec![0u32; n + 1];
         let mut up_edges = Vec::new();
-        for (c, start) in up_start.iter_mut().take(n).enumerate() {
-            *start = up_edges.len() as u32;
+        for (c, link) in hot.iter_mut().enumerate() {
+            let start = up_edges.len() as u32;
             let mut edges: Vec<UpEdge> = graph
                 .dependents(c)
                 .map(|(d, link)| UpEdge {
@@ -274,8 +311,8 @@ impl Model {
             // petgraph lists edges newest first; keep a stable, readable order.
             edges.sort_by_key(|e| (e.dependent, e.group));
             up_edges.extend(edges);
+            link.up = (start, up_edges.len() as u32);
         }
-        up_start[n] = up_edges.len() as u32;
 
         let threats = scenario
             .threats
@@ -297,8 +334,8 @@ impl Model {
                     chance: t.chance,
                     effect: t.effect,
                     duration: t.duration.clone(),
-                    rebuild: t.rebuild.clone(),
-                    repair: t.repair.clone(),
+                    rebuild: dists.intern(t.rebuild.as_ref()),
+                    repair: dists.intern(t.repair.as_ref()),
                     reaches_backups: t.reaches_backups,
                     arrival_tag: tag(&["arrival", &t.id]),
                     duration_tag: tag(&["duration", &t.id]),
@@ -307,10 +344,11 @@ impl Model {
             .collect();
 
         Model {
+            dists: dists.dists,
             components,
+            hot,
             groups,
             group_members,
-            up_start,
             up_edges,
             failures,
             tiers,
@@ -323,7 +361,14 @@ impl Model {
 
     #[inline]
     pub fn dependents(&self, c: u32) -> &[UpEdge] {
-        &self.up_edges[self.up_start[c as usize] as usize..self.up_start[c as usize + 1] as usize]
+        let (a, b) = self.hot[c as usize].up;
+        &self.up_edges[a as usize..b as usize]
+    }
+
+    /// The distribution at `index` in [`Model::dists`]; [`NONE`] gives none.
+    #[inline]
+    pub fn dist(&self, index: u32) -> Option<&Dist> {
+        self.dists.get(index as usize)
     }
 
     #[inline]

@@ -85,6 +85,13 @@ impl EventQueue {
         self.heap[i] = entry;
     }
 
+    /// Removes the earliest event; the queue must not be empty (its time
+    /// was read with [`EventQueue::peek_time`]).
+    #[inline]
+    pub fn pop_event(&mut self) -> Packed {
+        self.pop().expect("the caller peeked an event").1
+    }
+
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Packed)> {
         let last = self.heap.pop()?;

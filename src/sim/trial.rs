@@ -6,7 +6,7 @@
 //! changes, only the components above it are revisited, and a dependent is
 //! revisited only when a counter it depends on crosses its threshold.
 
-use super::model::{GroupKind, Model, WorkSource, NONE};
+use super::model::{GroupKind, Model, NONE};
 use super::queue::{EventQueue, Packed};
 use super::rng::{trial_key, uniform};
 use crate::scenario::Effect;
@@ -118,12 +118,6 @@ impl Ord for QueuedTask {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum WorkKind {
-    Repair(WorkSource),
-    Rebuild { source: WorkSource, tier: u32 },
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Idle,
@@ -132,11 +126,27 @@ enum Phase {
     Running,
 }
 
+/// A component's state in a trial: everything an event on it touches, in
+/// one record.
 #[derive(Debug, Clone, Copy)]
-struct Work {
-    phase: Phase,
-    kind: WorkKind,
+struct Node {
+    /// Disruptions in force.
+    disrupts: u32,
+    /// Requirements (plain links and groups) not met.
+    failed_requirements: u32,
+    /// Work generation: queued events of older generations are stale.
     gen: u32,
+    detect_draws: u32,
+    work_draws: u32,
+    /// The backup tier a rebuild restores from ([`NONE`]: nothing to restore).
+    tier: u32,
+    /// How long the current repair or rebuild takes, chosen when it was
+    /// hit (an index into [`Model::dists`]).
+    work: u32,
+    phase: Phase,
+    /// The current work is a rebuild (after a destroy), not a repair.
+    rebuild: bool,
+    available: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +156,45 @@ enum Failover {
     Switching(u32),
     Waiting,
 }
+
+/// A redundancy group's state in a trial.
+#[derive(Debug, Clone, Copy)]
+struct GroupState {
+    kind: GroupKind,
+    /// Members available (at_least groups).
+    up: u32,
+    /// Members needed (at_least groups).
+    k: u32,
+    holds: bool,
+    /// Position of the member a failover group runs on.
+    active: u32,
+    state: Failover,
+    gen: u32,
+    draws: u32,
+    /// The incident that took the active member down.
+    incident: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct FailureState {
+    draws: u32,
+    /// Its component is being repaired; the next failure is armed when done.
+    waiting: bool,
+}
+
+/// A component's state before anything happens.
+const FRESH: Node = Node {
+    disrupts: 0,
+    failed_requirements: 0,
+    gen: 0,
+    detect_draws: 0,
+    work_draws: 0,
+    tier: NONE,
+    work: NONE,
+    phase: Phase::Idle,
+    rebuild: false,
+    available: true,
+};
 
 /// Reusable state for running trials of one model on one thread.
 pub struct Trial<'m> {
@@ -177,23 +226,11 @@ pub struct Trial<'m> {
     /// time (NONE if it never went down, or was still down at the horizon).
     pub last_recovery_trigger: Vec<u32>,
 
-    disrupts: Vec<u32>,
-    work: Vec<Work>,
-    failed_requirements: Vec<u32>,
-    available: Vec<bool>,
-    detect_draws: Vec<u32>,
-    work_draws: Vec<u32>,
-
-    group_up: Vec<u32>,
-    group_holds: Vec<bool>,
-    group_active: Vec<u32>,
-    group_state: Vec<Failover>,
-    group_gen: Vec<u32>,
-    group_draws: Vec<u32>,
-    group_incident: Vec<u32>,
-
-    failure_waiting: Vec<bool>,
-    failure_draws: Vec<u32>,
+    nodes: Vec<Node>,
+    groups: Vec<GroupState>,
+    /// Every group as it starts a trial.
+    fresh_groups: Vec<GroupState>,
+    failures: Vec<FailureState>,
     threat_arrivals: Vec<u32>,
     threat_occurrences: Vec<u32>,
 
@@ -219,7 +256,21 @@ pub struct Trial<'m> {
 impl<'m> Trial<'m> {
     pub fn new(m: &'m Model) -> Self {
         let n = m.components.len();
-        let g = m.groups.len();
+        let fresh_groups: Vec<GroupState> = m
+            .groups
+            .iter()
+            .map(|g| GroupState {
+                kind: g.kind,
+                up: g.members.1 - g.members.0,
+                k: g.k,
+                holds: true,
+                active: 0,
+                state: Failover::Holding,
+                gen: 0,
+                draws: 0,
+                incident: 0,
+            })
+            .collect();
         Trial {
             m,
             key: 0,
@@ -237,28 +288,10 @@ impl<'m> Trial<'m> {
             service_cause: vec![(NONE, NONE); m.services.len()],
             outage_causes: vec![Vec::new(); m.services.len()],
             last_recovery_trigger: vec![NONE; m.services.len()],
-            disrupts: vec![0; n],
-            work: vec![
-                Work {
-                    phase: Phase::Idle,
-                    kind: WorkKind::Repair(WorkSource::Component),
-                    gen: 0,
-                };
-                n
-            ],
-            failed_requirements: vec![0; n],
-            available: vec![true; n],
-            detect_draws: vec![0; n],
-            work_draws: vec![0; n],
-            group_up: vec![0; g],
-            group_holds: vec![true; g],
-            group_active: vec![0; g],
-            group_state: vec![Failover::Holding; g],
-            group_gen: vec![0; g],
-            group_draws: vec![0; g],
-            group_incident: vec![0; g],
-            failure_waiting: vec![false; m.failures.len()],
-            failure_draws: vec![0; m.failures.len()],
+            nodes: vec![FRESH; n],
+            groups: fresh_groups.clone(),
+            fresh_groups,
+            failures: vec![FailureState::default(); m.failures.len()],
             threat_arrivals: vec![0; m.threats.len()],
             threat_occurrences: vec![0; m.threats.len()],
             team_busy: vec![0; m.team_sizes.len()],
@@ -284,28 +317,11 @@ impl<'m> Trial<'m> {
         self.queue.clear();
         self.incident = 0;
         self.events = 0;
-        self.disrupts.fill(0);
         // Generations are reset too: they are part of the queue's tie-break,
         // which must not depend on the trials run before on this thread.
-        for w in &mut self.work {
-            w.phase = Phase::Idle;
-            w.gen = 0;
-        }
-        self.group_gen.fill(0);
-        self.failed_requirements.fill(0);
-        self.available.fill(true);
-        self.detect_draws.fill(0);
-        self.work_draws.fill(0);
-        for (g, group) in self.m.groups.iter().enumerate() {
-            self.group_up[g] = group.members.1 - group.members.0;
-        }
-        self.group_holds.fill(true);
-        self.group_active.fill(0);
-        self.group_state.fill(Failover::Holding);
-        self.group_draws.fill(0);
-        self.group_incident.fill(0);
-        self.failure_waiting.fill(false);
-        self.failure_draws.fill(0);
+        self.nodes.fill(FRESH);
+        self.groups.copy_from_slice(&self.fresh_groups);
+        self.failures.fill(FailureState::default());
         self.threat_arrivals.fill(0);
         self.threat_occurrences.fill(0);
         self.team_busy.fill(0);
@@ -355,12 +371,12 @@ impl<'m> Trial<'m> {
     /// damaged or destroyed). Its repair, rebuild, detect and restore times,
     /// its backup tiers and its team's size were consulted only if so.
     pub fn worked_on(&self, c: usize) -> bool {
-        self.work[c].gen > 0
+        self.nodes[c].gen > 0
     }
 
     /// Switchovers that group `g` started in the last trial.
     pub fn switchovers(&self, g: usize) -> u32 {
-        self.group_draws[g]
+        self.groups[g].draws
     }
 
     /// Times threat `t` struck in the last trial.
@@ -387,21 +403,21 @@ impl<'m> Trial<'m> {
             }
         }
         loop {
+            let next = self.queue.peek_time();
             // Tasks that became ready at the same instant compete by
             // priority, so teams pick their next task only once the instant
             // is over, before time moves on.
-            if !self.dirty_teams.is_empty()
-                && self.queue.peek_time().is_none_or(|next| next > self.now)
-            {
+            if !self.dirty_teams.is_empty() && next.is_none_or(|next| next > self.now) {
                 self.dispatch();
+                continue;
             }
-            let Some(time) = self.queue.peek_time() else {
+            let Some(time) = next else {
                 break;
             };
             if time > self.horizon {
                 break;
             }
-            let (time, event) = self.queue.pop().expect("peeked");
+            let event = self.queue.pop_event();
             self.now = time;
             self.events += 1;
             self.handle(event);
@@ -415,7 +431,7 @@ impl<'m> Trial<'m> {
         self.trigger = NONE;
         for s in 0..self.m.services.len() {
             let c = self.m.services[s].component as usize;
-            if !self.available[c] {
+            if !self.nodes[c].available {
                 self.service_up(s as u32);
             }
         }
@@ -433,12 +449,13 @@ impl<'m> Trial<'m> {
         self.queue.push(time, Packed::new(kind, gen, index));
     }
 
+    #[inline(always)]
     fn arm_failure(&mut self, f: u32) {
         let fm = &self.m.failures[f as usize];
-        let mut counter = self.failure_draws[f as usize];
+        let mut counter = self.failures[f as usize].draws;
         let u = self.draw(fm.tag, &mut counter);
-        self.failure_draws[f as usize] = counter;
-        let ttf = match (&fm.every, &fm.after) {
+        self.failures[f as usize].draws = counter;
+        let ttf = match (fm.every, self.m.dist(fm.after)) {
             (Some(mean), _) => -mean * (1.0 - u).ln(),
             (None, Some(d)) => d.sample(u),
             (None, None) => return,
@@ -461,17 +478,26 @@ impl<'m> Trial<'m> {
         }
     }
 
+    #[inline(always)]
     fn handle(&mut self, event: Packed) {
         let index = event.index();
+        let i = index as usize;
         match event.kind() {
             FAILURE => {
                 self.cause_threat = NONE;
                 self.incident += 1;
-                self.failure_waiting[index as usize] = true;
-                let fm = &self.m.failures[index as usize];
-                let (c, effect) = (fm.component, fm.effect);
-                self.hit(c, effect, WorkSource::Failure(index), 0.0, false, false);
+                self.failures[i].waiting = true;
+                let fm = &self.m.failures[i];
+                self.hit(fm.component, fm.effect, fm.work, 0.0, false, false);
                 self.settle_losses();
+            }
+            DONE => {
+                let n = &self.nodes[i];
+                if event.same_gen(n.gen) && n.phase == Phase::Running {
+                    self.trigger = index;
+                    self.done(index);
+                    self.settle_losses();
+                }
             }
             THREAT => {
                 self.schedule_arrival(index);
@@ -479,34 +505,24 @@ impl<'m> Trial<'m> {
             }
             DISRUPT_END => {
                 self.trigger = index;
-                self.disrupts[index as usize] -= 1;
+                self.nodes[i].disrupts -= 1;
                 self.note(index, TraceKind::Cleared);
-                self.refresh(index);
-                self.propagate();
+                self.update(index);
                 self.settle_losses();
             }
             READY => {
-                let w = self.work[index as usize];
-                if event.same_gen(w.gen) && w.phase == Phase::Detecting {
+                let n = &self.nodes[i];
+                if event.same_gen(n.gen) && n.phase == Phase::Detecting {
                     self.ready(index);
                 }
             }
-            DONE => {
-                let w = self.work[index as usize];
-                if event.same_gen(w.gen) && w.phase == Phase::Running {
-                    self.trigger = index;
-                    self.done(index);
-                    self.settle_losses();
-                }
-            }
             SWITCH => {
-                let g = index as usize;
-                if event.same_gen(self.group_gen[g]) {
-                    if let Failover::Switching(target) = self.group_state[g] {
-                        self.note(self.m.groups[g].owner, TraceKind::Switched);
-                        self.trigger = self.m.groups[g].owner | SWITCHOVER;
-                        self.group_active[g] = target;
-                        self.group_state[g] = Failover::Holding;
+                if event.same_gen(self.groups[i].gen) {
+                    if let Failover::Switching(target) = self.groups[i].state {
+                        self.note(self.m.groups[i].owner, TraceKind::Switched);
+                        self.trigger = self.m.groups[i].owner | SWITCHOVER;
+                        self.groups[i].active = target;
+                        self.groups[i].state = Failover::Holding;
                         self.pending_group_emits.push((index, true));
                         self.set_group_holds(index, true);
                         self.propagate();
@@ -537,10 +553,18 @@ impl<'m> Trial<'m> {
             {
                 continue;
             }
+            // The threat's own repair or rebuild time, else the component's.
+            let comp = &m.components[c as usize];
+            let or = |own: u32, component: u32| if own == NONE { component } else { own };
+            let work = match th.effect {
+                Effect::Disrupt => NONE,
+                Effect::Damage => or(th.repair, comp.repair),
+                Effect::Destroy => or(th.rebuild, comp.rebuild),
+            };
             self.hit(
                 c,
                 th.effect,
-                WorkSource::Threat(t),
+                work,
                 duration,
                 th.site_hit[c as usize],
                 th.reaches_backups,
@@ -549,17 +573,13 @@ impl<'m> Trial<'m> {
         self.settle_losses();
     }
 
-    #[inline]
-    fn own_ok(&self, c: u32) -> bool {
-        self.disrupts[c as usize] == 0 && self.work[c as usize].phase == Phase::Idle
-    }
-
-    /// One hit on component `c`.
+    /// One hit on component `c`; `work` is how long its repair or rebuild takes.
+    #[inline(always)]
     fn hit(
         &mut self,
         c: u32,
         effect: Effect,
-        source: WorkSource,
+        work: u32,
         duration: f64,
         site_hit: bool,
         reaches_backups: bool,
@@ -569,31 +589,33 @@ impl<'m> Trial<'m> {
         let ci = c as usize;
         match effect {
             Effect::Disrupt => {
-                self.disrupts[ci] += 1;
+                self.nodes[ci].disrupts += 1;
                 self.schedule(self.now + duration, DISRUPT_END, 0, c);
             }
             Effect::Damage => {
-                if self.work[ci].phase == Phase::Idle {
-                    self.start_work(c, WorkKind::Repair(source));
+                if self.nodes[ci].phase == Phase::Idle {
+                    self.start_work(c, work, false, NONE);
                 }
             }
             Effect::Destroy => {
-                let upgrade = match self.work[ci].kind {
-                    _ if self.work[ci].phase == Phase::Idle => true,
-                    WorkKind::Repair(_) => {
-                        self.cancel_work(c);
-                        true
-                    }
-                    WorkKind::Rebuild { .. } => false,
+                let node = self.nodes[ci];
+                // A destroy turns a repair under way into a rebuild; a
+                // rebuild under way goes on.
+                let upgrade = if node.phase == Phase::Idle {
+                    true
+                } else if !node.rebuild {
+                    self.cancel_work(c);
+                    true
+                } else {
+                    false
                 };
                 if upgrade {
                     let tier = self.recovery_point(c, site_hit, reaches_backups);
-                    self.start_work(c, WorkKind::Rebuild { source, tier });
+                    self.start_work(c, work, true, tier);
                 }
             }
         }
-        self.refresh(c);
-        self.propagate();
+        self.update(c);
     }
 
     /// Chooses the backup tier to restore from after a destroy at `now`,
@@ -622,23 +644,26 @@ impl<'m> Trial<'m> {
         best
     }
 
-    fn start_work(&mut self, c: u32, kind: WorkKind) {
+    #[inline(always)]
+    fn start_work(&mut self, c: u32, work: u32, rebuild: bool, tier: u32) {
         let ci = c as usize;
-        let comp = &self.m.components[ci];
-        let detect = match &comp.detect {
+        let m = self.m;
+        let detect = match m.dist(m.hot[ci].detect) {
             Some(d) => {
-                let mut counter = self.detect_draws[ci];
-                let v = d.sample(self.draw(comp.detect_tag, &mut counter));
-                self.detect_draws[ci] = counter;
+                let mut counter = self.nodes[ci].detect_draws;
+                let v = d.sample(self.draw(m.components[ci].detect_tag, &mut counter));
+                self.nodes[ci].detect_draws = counter;
                 v
             }
             None => 0.0,
         };
-        let w = &mut self.work[ci];
-        w.gen = w.gen.wrapping_add(1);
-        w.phase = Phase::Detecting;
-        w.kind = kind;
-        let gen = w.gen;
+        let node = &mut self.nodes[ci];
+        node.gen = node.gen.wrapping_add(1);
+        node.phase = Phase::Detecting;
+        node.work = work;
+        node.rebuild = rebuild;
+        node.tier = tier;
+        let gen = node.gen;
         if detect > 0.0 {
             self.schedule(self.now + detect, READY, gen, c);
         } else {
@@ -647,32 +672,38 @@ impl<'m> Trial<'m> {
     }
 
     fn cancel_work(&mut self, c: u32) {
-        let ci = c as usize;
-        let was_running = self.work[ci].phase == Phase::Running;
-        self.work[ci].gen = self.work[ci].gen.wrapping_add(1);
-        self.work[ci].phase = Phase::Idle;
-        let team = self.m.components[ci].team;
+        let node = &mut self.nodes[c as usize];
+        let was_running = node.phase == Phase::Running;
+        node.gen = node.gen.wrapping_add(1);
+        node.phase = Phase::Idle;
+        let team = self.m.hot[c as usize].team;
         if was_running && team != NONE {
             self.release_team(team);
         }
     }
 
+    #[inline(always)]
     fn ready(&mut self, c: u32) {
         self.note(c, TraceKind::Ready);
         let ci = c as usize;
-        let team = self.m.components[ci].team;
+        let team = self.m.hot[ci].team;
         if team == NONE {
             self.start_task(c);
-            return;
+        } else {
+            self.enqueue(c, team);
         }
-        self.work[ci].phase = Phase::Queued;
+    }
+
+    fn enqueue(&mut self, c: u32, team: u32) {
+        let ci = c as usize;
+        self.nodes[ci].phase = Phase::Queued;
         self.seq += 1;
         self.team_queue[team as usize].push(QueuedTask {
             priority: self.m.components[ci].priority,
             ready: self.now.to_bits(),
             seq: self.seq,
             component: c,
-            gen: self.work[ci].gen,
+            gen: self.nodes[ci].gen,
         });
         self.mark_dirty(team);
     }
@@ -698,8 +729,8 @@ impl<'m> Trial<'m> {
                 let Some(task) = self.team_queue[t].pop() else {
                     break;
                 };
-                let w = self.work[task.component as usize];
-                if w.gen == task.gen && w.phase == Phase::Queued {
+                let node = &self.nodes[task.component as usize];
+                if node.gen == task.gen && node.phase == Phase::Queued {
                     self.team_busy[t] += 1;
                     self.start_task(task.component);
                 }
@@ -707,138 +738,141 @@ impl<'m> Trial<'m> {
         }
     }
 
+    #[inline(always)]
     fn start_task(&mut self, c: u32) {
         self.note(c, TraceKind::Started);
         let ci = c as usize;
-        let m = self.m;
-        let comp = &m.components[ci];
-        self.work[ci].phase = Phase::Running;
-        let mut counter = self.work_draws[ci];
-        let duration = match self.work[ci].kind {
-            WorkKind::Repair(source) => {
-                let dist = match source {
-                    WorkSource::Failure(f) if m.failures[f as usize].has_repair => {
-                        m.failures[f as usize].repair.as_ref()
-                    }
-                    WorkSource::Threat(t) if m.threats[t as usize].repair.is_some() => {
-                        m.threats[t as usize].repair.as_ref()
-                    }
-                    _ => comp.repair.as_ref(),
-                };
-                dist.map_or(0.0, |d| d.sample(self.draw(comp.work_tag, &mut counter)))
-            }
-            WorkKind::Rebuild { source, tier } => {
-                let dist = match source {
-                    WorkSource::Failure(f) if m.failures[f as usize].has_repair => {
-                        m.failures[f as usize].repair.as_ref()
-                    }
-                    WorkSource::Threat(t) if m.threats[t as usize].rebuild.is_some() => {
-                        m.threats[t as usize].rebuild.as_ref()
-                    }
-                    _ => comp.rebuild.as_ref(),
-                };
-                let rebuild =
-                    dist.map_or(0.0, |d| d.sample(self.draw(comp.work_tag, &mut counter)));
-                let restore = if tier == NONE {
-                    0.0
-                } else {
-                    m.tiers[tier as usize]
-                        .restore
-                        .sample(self.draw(comp.work_tag, &mut counter))
-                };
-                rebuild + restore
-            }
-        };
-        self.work_draws[ci] = counter;
-        let gen = self.work[ci].gen;
+        let tag = self.m.hot[ci].work_tag;
+        let node = self.nodes[ci];
+        let mut counter = node.work_draws;
+        let mut duration = self
+            .m
+            .dist(node.work)
+            .map_or(0.0, |d| d.sample(self.draw(tag, &mut counter)));
+        if node.rebuild && node.tier != NONE {
+            let restore = &self.m.tiers[node.tier as usize].restore;
+            duration += restore.sample(self.draw(tag, &mut counter));
+        }
+        let node = &mut self.nodes[ci];
+        node.phase = Phase::Running;
+        node.work_draws = counter;
+        let gen = node.gen;
         self.schedule(self.now + duration, DONE, gen, c);
     }
 
+    #[inline(always)]
     fn done(&mut self, c: u32) {
         self.note(c, TraceKind::Repaired);
         let ci = c as usize;
-        self.work[ci].phase = Phase::Idle;
-        let team = self.m.components[ci].team;
-        if team != NONE {
-            self.release_team(team);
+        self.nodes[ci].phase = Phase::Idle;
+        let hot = self.m.hot[ci];
+        if hot.team != NONE {
+            self.release_team(hot.team);
         }
-        let (f0, f1) = self.m.components[ci].failures;
-        for f in f0..f1 {
-            if self.failure_waiting[f as usize] {
-                self.failure_waiting[f as usize] = false;
+        for f in hot.failures.0..hot.failures.1 {
+            if self.failures[f as usize].waiting {
+                self.failures[f as usize].waiting = false;
                 self.arm_failure(f);
             }
         }
-        self.refresh(c);
-        self.propagate();
+        self.update(c);
     }
 
-    /// Re-evaluates `c` after its own state or a requirement changed;
-    /// queues it for propagation if its availability flipped.
-    #[inline]
+    /// Re-evaluates `c` after its own state changed and carries an
+    /// availability change up the graph.
+    #[inline(always)]
+    fn update(&mut self, c: u32) {
+        if self.flip(c) {
+            self.carry(c);
+            self.propagate();
+        }
+    }
+
+    /// Re-evaluates `c` after a requirement changed; queues it for
+    /// propagation if its availability flipped.
+    #[inline(always)]
     fn refresh(&mut self, c: u32) {
-        let ci = c as usize;
-        let now_available = self.own_ok(c) && self.failed_requirements[ci] == 0;
-        if now_available != self.available[ci] {
-            self.available[ci] = now_available;
+        if self.flip(c) {
             self.stack.push(c);
         }
     }
 
+    /// Sets `c`'s availability from its own state and its requirements;
+    /// true if it changed.
+    #[inline(always)]
+    fn flip(&mut self, c: u32) -> bool {
+        let node = &mut self.nodes[c as usize];
+        let now_available =
+            node.disrupts == 0 && node.phase == Phase::Idle && node.failed_requirements == 0;
+        let flipped = now_available != node.available;
+        node.available = now_available;
+        flipped
+    }
+
+    #[inline]
     fn set_group_holds(&mut self, g: u32, holds: bool) {
         let gi = g as usize;
-        if self.group_holds[gi] == holds {
+        if self.groups[gi].holds == holds {
             return;
         }
-        self.group_holds[gi] = holds;
+        self.groups[gi].holds = holds;
         let owner = self.m.groups[gi].owner;
+        let node = &mut self.nodes[owner as usize];
         if holds {
-            self.failed_requirements[owner as usize] -= 1;
+            node.failed_requirements -= 1;
         } else {
-            self.failed_requirements[owner as usize] += 1;
+            node.failed_requirements += 1;
         }
         self.refresh(owner);
     }
 
-    /// Carries availability changes up the graph.
+    /// Carries the availability changes queued by [`Trial::refresh`] up the graph.
     fn propagate(&mut self) {
-        let m = self.m;
         while let Some(x) = self.stack.pop() {
-            let up = self.available[x as usize];
-            self.note(x, if up { TraceKind::Up } else { TraceKind::Down });
-            let s = m.components[x as usize].service;
-            if s != NONE {
-                if up {
-                    self.service_up(s);
-                } else {
-                    self.service_down(s);
-                }
+            self.carry(x);
+        }
+    }
+
+    /// Tells the service and the dependents of `x` that its availability
+    /// changed.
+    #[inline]
+    fn carry(&mut self, x: u32) {
+        let m = self.m;
+        let up = self.nodes[x as usize].available;
+        self.note(x, if up { TraceKind::Up } else { TraceKind::Down });
+        let s = m.hot[x as usize].service;
+        if s != NONE {
+            if up {
+                self.service_up(s);
+            } else {
+                self.service_down(s);
             }
-            for edge in m.dependents(x) {
-                let d = edge.dependent;
-                if edge.group == NONE {
+        }
+        for edge in m.dependents(x) {
+            let d = edge.dependent;
+            if edge.group == NONE {
+                let node = &mut self.nodes[d as usize];
+                if up {
+                    node.failed_requirements -= 1;
+                } else {
+                    node.failed_requirements += 1;
+                }
+                self.refresh(d);
+                continue;
+            }
+            let g = edge.group;
+            let group = &mut self.groups[g as usize];
+            match group.kind {
+                GroupKind::AtLeast => {
                     if up {
-                        self.failed_requirements[d as usize] -= 1;
+                        group.up += 1;
                     } else {
-                        self.failed_requirements[d as usize] += 1;
+                        group.up -= 1;
                     }
-                    self.refresh(d);
-                    continue;
+                    let holds = group.up >= group.k;
+                    self.set_group_holds(g, holds);
                 }
-                let g = edge.group;
-                match m.groups[g as usize].kind {
-                    GroupKind::AtLeast => {
-                        let gi = g as usize;
-                        if up {
-                            self.group_up[gi] += 1;
-                        } else {
-                            self.group_up[gi] -= 1;
-                        }
-                        let holds = self.group_up[gi] >= m.groups[gi].k;
-                        self.set_group_holds(g, holds);
-                    }
-                    GroupKind::Failover => self.failover_member_changed(g, x, up),
-                }
+                GroupKind::Failover => self.failover_member_changed(g, x, up),
             }
         }
     }
@@ -851,30 +885,30 @@ impl<'m> Trial<'m> {
             .iter()
             .position(|&c| c == member)
             .expect("the member belongs to its group") as u32;
-        let active = self.group_active[gi];
-        match self.group_state[gi] {
+        let active = self.groups[gi].active;
+        match self.groups[gi].state {
             Failover::Holding => {
                 if position == active && !up {
-                    self.group_incident[gi] = self.incident;
+                    self.groups[gi].incident = self.incident;
                     self.set_group_holds(g, false);
                     self.choose_switch_target(g);
                 }
             }
             Failover::Switching(target) => {
                 if position == active && up {
-                    self.group_gen[gi] = self.group_gen[gi].wrapping_add(1);
-                    self.group_state[gi] = Failover::Holding;
+                    self.groups[gi].gen = self.groups[gi].gen.wrapping_add(1);
+                    self.groups[gi].state = Failover::Holding;
                     self.pending_group_emits.push((g, false));
                     self.set_group_holds(g, true);
                 } else if position == target && !up {
-                    self.group_gen[gi] = self.group_gen[gi].wrapping_add(1);
+                    self.groups[gi].gen = self.groups[gi].gen.wrapping_add(1);
                     self.choose_switch_target(g);
                 }
             }
             Failover::Waiting => {
                 if up {
                     if position == active {
-                        self.group_state[gi] = Failover::Holding;
+                        self.groups[gi].state = Failover::Holding;
                         self.pending_group_emits.push((g, false));
                         self.set_group_holds(g, true);
                     } else {
@@ -887,16 +921,16 @@ impl<'m> Trial<'m> {
 
     fn choose_switch_target(&mut self, g: u32) {
         let gi = g as usize;
-        let active = self.group_active[gi];
+        let active = self.groups[gi].active;
         let target = self
             .m
             .members(g)
             .iter()
             .enumerate()
-            .position(|(p, &c)| p as u32 != active && self.available[c as usize]);
+            .position(|(p, &c)| p as u32 != active && self.nodes[c as usize].available);
         match target {
             Some(p) => self.start_switch(g, p as u32),
-            None => self.group_state[gi] = Failover::Waiting,
+            None => self.groups[gi].state = Failover::Waiting,
         }
     }
 
@@ -904,12 +938,13 @@ impl<'m> Trial<'m> {
         self.note(self.m.groups[g as usize].owner, TraceKind::SwitchStarted);
         let gi = g as usize;
         let group = &self.m.groups[gi];
-        let mut counter = self.group_draws[gi];
+        let mut counter = self.groups[gi].draws;
         let duration = group.switchover.sample(self.draw(group.tag, &mut counter));
-        self.group_draws[gi] = counter;
-        self.group_gen[gi] = self.group_gen[gi].wrapping_add(1);
-        self.group_state[gi] = Failover::Switching(target);
-        let gen = self.group_gen[gi];
+        let state = &mut self.groups[gi];
+        state.draws = counter;
+        state.gen = state.gen.wrapping_add(1);
+        state.state = Failover::Switching(target);
+        let gen = state.gen;
         self.schedule(self.now + duration, SWITCH, gen, g);
     }
 
@@ -941,7 +976,14 @@ impl<'m> Trial<'m> {
     }
 
     /// Pushes this event's data losses up to the services.
+    #[inline]
     fn settle_losses(&mut self) {
+        if !self.pending_losses.is_empty() || !self.pending_group_emits.is_empty() {
+            self.settle_pending_losses();
+        }
+    }
+
+    fn settle_pending_losses(&mut self) {
         let incident = self.incident;
         while let Some((c, loss)) = self.pending_losses.pop() {
             self.offer_loss(c, incident, loss);
@@ -950,8 +992,8 @@ impl<'m> Trial<'m> {
         while let Some((g, switched)) = self.pending_group_emits.pop() {
             let gi = g as usize;
             let group = &self.m.groups[gi];
-            let incident = self.group_incident[gi];
-            let member = self.m.members(g)[self.group_active[gi] as usize] as usize;
+            let incident = self.groups[gi].incident;
+            let member = self.m.members(g)[self.groups[gi].active as usize] as usize;
             let mut loss = if self.loss_incident[member] == incident && incident != 0 {
                 self.loss[member]
             } else {
@@ -981,7 +1023,7 @@ impl<'m> Trial<'m> {
         self.loss_incident[ci] = incident;
         self.loss[ci] = loss;
         self.loss_stack.push(c);
-        let s = self.m.components[ci].service;
+        let s = self.m.hot[ci].service;
         if s != NONE {
             let out = &mut self.services[s as usize];
             if loss.is_infinite() {
@@ -1028,8 +1070,9 @@ impl<'m> Trial<'m> {
                         }
                     }
                     GroupKind::Failover => {
-                        let active = m.members(g)[self.group_active[gi] as usize];
-                        if self.group_state[gi] == Failover::Holding && active == x {
+                        let state = &self.groups[gi];
+                        let active = m.members(g)[state.active as usize];
+                        if state.state == Failover::Holding && active == x {
                             self.offer_loss(d, incident, loss);
                         }
                         // Otherwise the loss reaches the group when it holds
