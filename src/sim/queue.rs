@@ -131,7 +131,7 @@ impl EventQueue {
         }
         let mut i = self.len;
         self.len += 1;
-        if (i + 3) / 4 >= self.lines.len() {
+        if i.div_ceil(4) >= self.lines.len() {
             self.lines.push(Line([EMPTY; 4]));
         }
         while i > 0 {
