@@ -809,7 +809,7 @@ impl<'m> Trial<'m> {
         flipped
     }
 
-    #[inline]
+    #[inline(always)]
     fn set_group_holds(&mut self, g: u32, holds: bool) {
         let gi = g as usize;
         if self.groups[gi].holds == holds {
@@ -835,7 +835,7 @@ impl<'m> Trial<'m> {
 
     /// Tells the service and the dependents of `x` that its availability
     /// changed.
-    #[inline]
+    #[inline(always)]
     fn carry(&mut self, x: u32) {
         let m = self.m;
         let up = self.nodes[x as usize].available;
