@@ -178,7 +178,7 @@ impl EventQueue {
     }
 
     /// Places `entry` at the root (whose entry is gone) and sifts it down.
-    #[inline]
+    #[inline(always)]
     fn sift_down(&mut self, entry: u128) {
         let n = self.len;
         let mut i = 0;

@@ -784,7 +784,9 @@ impl<'m> Trial<'m> {
     fn update(&mut self, c: u32) {
         if self.flip(c) {
             self.carry(c);
-            self.propagate();
+            if !self.stack.is_empty() {
+                self.propagate();
+            }
         }
     }
 
