@@ -24,6 +24,9 @@ pub struct HotComponent {
     pub work_tag: u64,
     /// Its detection delay, in [`Model::dists`] ([`NONE`]: found at once).
     pub detect: u32,
+    /// A copy of its first dependent link (`up_edges[up.0]`), which spares
+    /// the hot loop a second cache line for most components.
+    pub first_up: UpEdge,
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +75,8 @@ pub struct UpEdge {
 #[derive(Debug, Clone)]
 pub struct CompiledFailure {
     pub component: u32,
-    pub every: Option<f64>,
+    /// Mean time between failures, hours, when exponential (`after` is [`NONE`]).
+    pub every: f64,
     /// Time to failure when it is not exponential, in [`Model::dists`].
     pub after: u32,
     pub effect: Effect,
@@ -225,8 +229,8 @@ impl Model {
             let f_start = failures.len() as u32;
             for (j, f) in c.failures.iter().enumerate() {
                 let (every, after) = match &f.arrival {
-                    Arrival::Every(h) => (Some(*h), NONE),
-                    Arrival::After(d) => (None, dists.intern(Some(d))),
+                    Arrival::Every(h) => (*h, NONE),
+                    Arrival::After(d) => (f64::NAN, dists.intern(Some(d))),
                 };
                 failures.push(CompiledFailure {
                     component: i as u32,
@@ -273,6 +277,10 @@ impl Model {
                 service,
                 work_tag: tag(&["work", &c.id]),
                 detect: dists.intern(c.detect.as_ref()),
+                first_up: UpEdge {
+                    dependent: NONE,
+                    group: NONE,
+                },
             });
             components.push(CompiledComponent {
                 priority: c.priority,
@@ -312,6 +320,9 @@ impl Model {
             edges.sort_by_key(|e| (e.dependent, e.group));
             up_edges.extend(edges);
             link.up = (start, up_edges.len() as u32);
+            if let Some(&first) = up_edges.get(start as usize) {
+                link.first_up = first;
+            }
         }
 
         let threats = scenario

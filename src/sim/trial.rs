@@ -6,7 +6,7 @@
 //! changes, only the components above it are revisited, and a dependent is
 //! revisited only when a counter it depends on crosses its threshold.
 
-use super::model::{GroupKind, Model, NONE};
+use super::model::{GroupKind, Model, UpEdge, NONE};
 use super::queue::{EventQueue, Packed};
 use super::rng::{trial_key, uniform};
 use crate::scenario::Effect;
@@ -157,15 +157,21 @@ enum Failover {
     Waiting,
 }
 
-/// A redundancy group's state in a trial.
+/// Whether a redundancy group holds, and its count of available members
+/// (at_least groups): what a member's change reads, in 12 bytes.
 #[derive(Debug, Clone, Copy)]
-struct GroupState {
-    kind: GroupKind,
+struct GroupCount {
     /// Members available (at_least groups).
     up: u32,
     /// Members needed (at_least groups).
     k: u32,
+    kind: GroupKind,
     holds: bool,
+}
+
+/// A failover group's state in a trial.
+#[derive(Debug, Clone, Copy)]
+struct GroupState {
     /// Position of the member a failover group runs on.
     active: u32,
     state: Failover,
@@ -194,6 +200,14 @@ const FRESH: Node = Node {
     phase: Phase::Idle,
     rebuild: false,
     available: true,
+};
+
+const FRESH_GROUP: GroupState = GroupState {
+    active: 0,
+    state: Failover::Holding,
+    gen: 0,
+    draws: 0,
+    incident: 0,
 };
 
 /// Reusable state for running trials of one model on one thread.
@@ -227,9 +241,10 @@ pub struct Trial<'m> {
     pub last_recovery_trigger: Vec<u32>,
 
     nodes: Vec<Node>,
+    counts: Vec<GroupCount>,
     groups: Vec<GroupState>,
     /// Every group as it starts a trial.
-    fresh_groups: Vec<GroupState>,
+    fresh_counts: Vec<GroupCount>,
     failures: Vec<FailureState>,
     threat_arrivals: Vec<u32>,
     threat_occurrences: Vec<u32>,
@@ -256,19 +271,14 @@ pub struct Trial<'m> {
 impl<'m> Trial<'m> {
     pub fn new(m: &'m Model) -> Self {
         let n = m.components.len();
-        let fresh_groups: Vec<GroupState> = m
+        let fresh_counts: Vec<GroupCount> = m
             .groups
             .iter()
-            .map(|g| GroupState {
+            .map(|g| GroupCount {
                 kind: g.kind,
                 up: g.members.1 - g.members.0,
                 k: g.k,
                 holds: true,
-                active: 0,
-                state: Failover::Holding,
-                gen: 0,
-                draws: 0,
-                incident: 0,
             })
             .collect();
         Trial {
@@ -289,8 +299,9 @@ impl<'m> Trial<'m> {
             outage_causes: vec![Vec::new(); m.services.len()],
             last_recovery_trigger: vec![NONE; m.services.len()],
             nodes: vec![FRESH; n],
-            groups: fresh_groups.clone(),
-            fresh_groups,
+            counts: fresh_counts.clone(),
+            groups: vec![FRESH_GROUP; m.groups.len()],
+            fresh_counts,
             failures: vec![FailureState::default(); m.failures.len()],
             threat_arrivals: vec![0; m.threats.len()],
             threat_occurrences: vec![0; m.threats.len()],
@@ -320,7 +331,8 @@ impl<'m> Trial<'m> {
         // Generations are reset too: they are part of the queue's tie-break,
         // which must not depend on the trials run before on this thread.
         self.nodes.fill(FRESH);
-        self.groups.copy_from_slice(&self.fresh_groups);
+        self.counts.copy_from_slice(&self.fresh_counts);
+        self.groups.fill(FRESH_GROUP);
         self.failures.fill(FailureState::default());
         self.threat_arrivals.fill(0);
         self.threat_occurrences.fill(0);
@@ -455,10 +467,9 @@ impl<'m> Trial<'m> {
         let mut counter = self.failures[f as usize].draws;
         let u = self.draw(fm.tag, &mut counter);
         self.failures[f as usize].draws = counter;
-        let ttf = match (fm.every, self.m.dist(fm.after)) {
-            (Some(mean), _) => -mean * (1.0 - u).ln(),
-            (None, Some(d)) => d.sample(u),
-            (None, None) => return,
+        let ttf = match self.m.dist(fm.after) {
+            Some(d) => d.sample(u),
+            None => -fm.every * (1.0 - u).ln(),
         };
         let at = self.now + ttf;
         if at <= self.horizon {
@@ -814,10 +825,10 @@ impl<'m> Trial<'m> {
     #[inline(always)]
     fn set_group_holds(&mut self, g: u32, holds: bool) {
         let gi = g as usize;
-        if self.groups[gi].holds == holds {
+        if self.counts[gi].holds == holds {
             return;
         }
-        self.groups[gi].holds = holds;
+        self.counts[gi].holds = holds;
         let owner = self.m.groups[gi].owner;
         let node = &mut self.nodes[owner as usize];
         if holds {
@@ -850,32 +861,43 @@ impl<'m> Trial<'m> {
                 self.service_down(s);
             }
         }
-        for edge in m.dependents(x) {
-            let d = edge.dependent;
-            if edge.group == NONE {
-                let node = &mut self.nodes[d as usize];
+        let hot = &m.hot[x as usize];
+        let (first, end) = hot.up;
+        if first < end {
+            self.carry_edge(x, up, hot.first_up);
+            for &edge in &m.up_edges[first as usize + 1..end as usize] {
+                self.carry_edge(x, up, edge);
+            }
+        }
+    }
+
+    /// Tells the dependent at the end of `edge` that `x` went up or down.
+    #[inline(always)]
+    fn carry_edge(&mut self, x: u32, up: bool, edge: UpEdge) {
+        let d = edge.dependent;
+        if edge.group == NONE {
+            let node = &mut self.nodes[d as usize];
+            if up {
+                node.failed_requirements -= 1;
+            } else {
+                node.failed_requirements += 1;
+            }
+            self.refresh(d);
+            return;
+        }
+        let g = edge.group;
+        let group = &mut self.counts[g as usize];
+        match group.kind {
+            GroupKind::AtLeast => {
                 if up {
-                    node.failed_requirements -= 1;
+                    group.up += 1;
                 } else {
-                    node.failed_requirements += 1;
+                    group.up -= 1;
                 }
-                self.refresh(d);
-                continue;
+                let holds = group.up >= group.k;
+                self.set_group_holds(g, holds);
             }
-            let g = edge.group;
-            let group = &mut self.groups[g as usize];
-            match group.kind {
-                GroupKind::AtLeast => {
-                    if up {
-                        group.up += 1;
-                    } else {
-                        group.up -= 1;
-                    }
-                    let holds = group.up >= group.k;
-                    self.set_group_holds(g, holds);
-                }
-                GroupKind::Failover => self.failover_member_changed(g, x, up),
-            }
+            GroupKind::Failover => self.failover_member_changed(g, x, up),
         }
     }
 
