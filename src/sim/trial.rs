@@ -8,7 +8,7 @@
 
 use super::model::{GroupKind, Model, UpEdge, NONE};
 use super::queue::{EventQueue, Packed};
-use super::rng::{trial_key, uniform};
+use super::rng::{exp1, sample, trial_key, uniform, word};
 use crate::scenario::Effect;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -449,11 +449,12 @@ impl<'m> Trial<'m> {
         }
     }
 
+    /// The next random word of entity `tag`, whose stream position is `counter`.
     #[inline]
-    fn draw(&self, tag: u64, counter: &mut u32) -> f64 {
-        let u = uniform(self.key, tag, u64::from(*counter));
+    fn draw(&self, tag: u64, counter: &mut u32) -> u64 {
+        let w = word(self.key, tag, u64::from(*counter));
         *counter += 1;
-        u
+        w
     }
 
     #[inline]
@@ -465,11 +466,11 @@ impl<'m> Trial<'m> {
     fn arm_failure(&mut self, f: u32) {
         let fm = &self.m.failures[f as usize];
         let mut counter = self.failures[f as usize].draws;
-        let u = self.draw(fm.tag, &mut counter);
+        let w = self.draw(fm.tag, &mut counter);
         self.failures[f as usize].draws = counter;
         let ttf = match self.m.dist(fm.after) {
-            Some(d) => d.sample(u),
-            None => -fm.every * (1.0 - u).ln(),
+            Some(d) => sample(d, w),
+            None => fm.every * exp1(w),
         };
         let at = self.now + ttf;
         if at <= self.horizon {
@@ -481,9 +482,9 @@ impl<'m> Trial<'m> {
         let th = &self.m.threats[t as usize];
         let Some(rate) = th.rate else { return };
         let mut counter = self.threat_arrivals[t as usize];
-        let u = self.draw(th.arrival_tag, &mut counter);
+        let w = self.draw(th.arrival_tag, &mut counter);
         self.threat_arrivals[t as usize] = counter;
-        let at = self.now - (1.0 - u).ln() / rate;
+        let at = self.now + exp1(w) / rate;
         if at <= self.horizon {
             self.schedule(at, THREAT, 0, t);
         }
@@ -554,7 +555,7 @@ impl<'m> Trial<'m> {
         self.threat_occurrences[t as usize] += 1;
         let duration = match &th.duration {
             Some(d) if th.effect == Effect::Disrupt => {
-                d.sample(uniform(self.key, th.duration_tag, u64::from(occurrence)))
+                sample(d, word(self.key, th.duration_tag, u64::from(occurrence)))
             }
             _ => 0.0,
         };
@@ -662,7 +663,7 @@ impl<'m> Trial<'m> {
         let detect = match m.dist(m.hot[ci].detect) {
             Some(d) => {
                 let mut counter = self.nodes[ci].detect_draws;
-                let v = d.sample(self.draw(m.components[ci].detect_tag, &mut counter));
+                let v = sample(d, self.draw(m.components[ci].detect_tag, &mut counter));
                 self.nodes[ci].detect_draws = counter;
                 v
             }
@@ -759,10 +760,10 @@ impl<'m> Trial<'m> {
         let mut duration = self
             .m
             .dist(node.work)
-            .map_or(0.0, |d| d.sample(self.draw(tag, &mut counter)));
+            .map_or(0.0, |d| sample(d, self.draw(tag, &mut counter)));
         if node.rebuild && node.tier != NONE {
             let restore = &self.m.tiers[node.tier as usize].restore;
-            duration += restore.sample(self.draw(tag, &mut counter));
+            duration += sample(restore, self.draw(tag, &mut counter));
         }
         let node = &mut self.nodes[ci];
         node.phase = Phase::Running;
@@ -963,7 +964,7 @@ impl<'m> Trial<'m> {
         let gi = g as usize;
         let group = &self.m.groups[gi];
         let mut counter = self.groups[gi].draws;
-        let duration = group.switchover.sample(self.draw(group.tag, &mut counter));
+        let duration = sample(&group.switchover, self.draw(group.tag, &mut counter));
         let state = &mut self.groups[gi];
         state.draws = counter;
         state.gen = state.gen.wrapping_add(1);
