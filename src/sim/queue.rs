@@ -146,6 +146,22 @@ impl EventQueue {
         self.set(i, entry);
     }
 
+    /// The event most likely to come out next, as a hint for prefetching
+    /// its data: the earliest one, or after a pop the earliest child of the
+    /// root (an event pushed meanwhile may come first).
+    #[inline]
+    pub fn next_hint(&self) -> Option<Packed> {
+        if !self.hole {
+            return (self.len > 0).then(|| Packed(self.get(0) as u64));
+        }
+        if self.len < 2 {
+            return None;
+        }
+        let kids = &self.lines[1].0;
+        let first = kids[0].min(kids[1]).min(kids[2].min(kids[3]));
+        Some(Packed(first as u64))
+    }
+
     /// Removes the earliest event; the queue must not be empty (its time
     /// was read with [`EventQueue::peek_time`]).
     #[inline]

@@ -210,6 +210,25 @@ const FRESH_GROUP: GroupState = GroupState {
     incident: 0,
 };
 
+/// Components from which prefetching the next event's data pays. Measured on
+/// the pairs model, one thread, whole process: 9% faster at 10,000
+/// components, 2% slower at 1,000 (whose state fits in the second-level cache).
+const PREFETCH_FROM: usize = 2048;
+
+/// Asks the CPU to start loading the cache line of `value`.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint to the cache. It reads nothing into the
+    // program, cannot fault, and `value` is a live reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// Reusable state for running trials of one model on one thread.
 pub struct Trial<'m> {
     m: &'m Model,
@@ -225,6 +244,8 @@ pub struct Trial<'m> {
     trace: Option<Vec<TraceEvent>>,
     /// Record what caused each outage and what ended it (see [`Trial::set_explain`]).
     explain: bool,
+    /// Prefetch the next event's data (large models).
+    prefetch: bool,
     /// The component being hit, and the threat hitting it (or NONE for an
     /// independent failure), while an event is processed.
     cause_component: u32,
@@ -292,6 +313,7 @@ impl<'m> Trial<'m> {
             events: 0,
             trace: None,
             explain: false,
+            prefetch: n >= PREFETCH_FROM,
             cause_component: NONE,
             cause_threat: NONE,
             trigger: NONE,
@@ -430,6 +452,11 @@ impl<'m> Trial<'m> {
                 break;
             }
             let event = self.queue.pop_event();
+            if self.prefetch {
+                if let Some(next) = self.queue.next_hint() {
+                    self.prefetch_for(next);
+                }
+            }
             self.now = time;
             self.events += 1;
             self.handle(event);
@@ -457,6 +484,29 @@ impl<'m> Trial<'m> {
         w
     }
 
+    /// Starts loading what the handling of `event` will read first, so that
+    /// on large models the cache misses overlap with the current event.
+    #[inline(always)]
+    fn prefetch_for(&self, event: Packed) {
+        let i = event.index() as usize;
+        match event.kind() {
+            FAILURE => {
+                prefetch(&self.m.failures[i]);
+                prefetch(&self.failures[i]);
+                let c = event.gen() as usize;
+                if let (Some(node), Some(hot)) = (self.nodes.get(c), self.m.hot.get(c)) {
+                    prefetch(node);
+                    prefetch(hot);
+                }
+            }
+            DONE | READY => {
+                prefetch(&self.nodes[i]);
+                prefetch(&self.m.hot[i]);
+            }
+            _ => {}
+        }
+    }
+
     #[inline]
     fn schedule(&mut self, time: f64, kind: u8, gen: u32, index: u32) {
         self.queue.push(time, Packed::new(kind, gen, index));
@@ -474,7 +524,10 @@ impl<'m> Trial<'m> {
         };
         let at = self.now + ttf;
         if at <= self.horizon {
-            self.schedule(at, FAILURE, 0, f);
+            // A failure's generation is its component (failures are numbered in
+            // component order, so ties still order by failure): a hint for
+            // prefetching.
+            self.schedule(at, FAILURE, fm.component, f);
         }
     }
 
