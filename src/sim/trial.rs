@@ -390,8 +390,17 @@ impl<'m> Trial<'m> {
         self.explain = on;
     }
 
-    #[inline]
+    #[inline(always)]
     fn note(&mut self, component: u32, kind: TraceKind) {
+        if self.trace.is_some() {
+            self.record_trace(component, kind);
+        }
+    }
+
+    /// Out of the hot path: only traced trials (one per report) come here.
+    #[cold]
+    #[inline(never)]
+    fn record_trace(&mut self, component: u32, kind: TraceKind) {
         if let Some(trace) = &mut self.trace {
             trace.push(TraceEvent {
                 time: self.now,
