@@ -162,6 +162,8 @@ impl Dist {
 
     /// Draws a value by inverse transform from `u` in (0, 1). One uniform per
     /// draw keeps common random numbers aligned between variants of a scenario.
+    /// The engine draws through `sim::rng::sample`, which takes exponentials
+    /// by the ziggurat method instead.
     #[inline]
     pub fn sample(&self, u: f64) -> f64 {
         match *self {

@@ -77,7 +77,7 @@ pub struct CompiledFailure {
     pub component: u32,
     /// Mean time between failures, hours, when exponential (`after` is [`NONE`]).
     pub every: f64,
-    /// Time to failure when it is not exponential, in [`Model::dists`].
+    /// Time to failure given as `after:`, in [`Model::dists`] ([`NONE`] for `every:`).
     pub after: u32,
     pub effect: Effect,
     /// How long the work takes, in [`Model::dists`]: the failure's own
@@ -302,9 +302,9 @@ impl Model {
             components[c].holds_data |= below;
         }
 
-        // Upward CSR.
+        // The dependents of each component, contiguous per component.
         let mut up_edges = Vec::new();
-        for (c, link) in hot.iter_mut().enumerate() {
+        for (c, h) in hot.iter_mut().enumerate() {
             let start = up_edges.len() as u32;
             let mut edges: Vec<UpEdge> = graph
                 .dependents(c)
@@ -319,9 +319,9 @@ impl Model {
             // petgraph lists edges newest first; keep a stable, readable order.
             edges.sort_by_key(|e| (e.dependent, e.group));
             up_edges.extend(edges);
-            link.up = (start, up_edges.len() as u32);
+            h.up = (start, up_edges.len() as u32);
             if let Some(&first) = up_edges.get(start as usize) {
-                link.first_up = first;
+                h.first_up = first;
             }
         }
 
@@ -379,6 +379,7 @@ impl Model {
     /// The distribution at `index` in [`Model::dists`]; [`NONE`] gives none.
     #[inline]
     pub fn dist(&self, index: u32) -> Option<&Dist> {
+        debug_assert!(index == NONE || (index as usize) < self.dists.len());
         self.dists.get(index as usize)
     }
 

@@ -87,6 +87,11 @@ pub struct TraceEvent {
 pub const SWITCHOVER: u32 = 1 << 31;
 
 /// Event kinds, packed into the queue's entries (see [`Packed`]).
+/// A failure mode's failure. Its generation field is unused for
+/// staleness and carries the component instead (masked to 29 bits), as a
+/// prefetch hint; failures are numbered in component order, so ties between
+/// failures still sort by failure below 2^29 components, and the order is a
+/// pure function of the events in any case.
 const FAILURE: u8 = 0;
 const THREAT: u8 = 1;
 const DISRUPT_END: u8 = 2;
@@ -129,6 +134,7 @@ enum Phase {
 /// A component's state in a trial: everything an event on it touches, in
 /// one record.
 #[derive(Debug, Clone, Copy)]
+#[repr(align(32))] // two records to a cache line, none across two
 struct Node {
     /// Disruptions in force.
     disrupts: u32,
