@@ -285,6 +285,24 @@ mod tests {
     }
 
     #[test]
+    fn the_hint_names_the_next_event() {
+        let mut q = EventQueue::new();
+        assert_eq!(q.next_hint(), None);
+        for (i, t) in [5.0, 1.0, 9.0, 3.0, 7.0, 2.0].into_iter().enumerate() {
+            q.push(t, Packed::new(0, 0, i as u32));
+        }
+        // Without a hole the hint is the root; after a pop (a hole at the
+        // root) it is the earliest of what is left.
+        assert_eq!(q.next_hint().map(Packed::index), Some(1));
+        for expected in [5, 3, 0, 4, 2] {
+            q.pop();
+            assert_eq!(q.next_hint().map(Packed::index), Some(expected));
+        }
+        q.pop();
+        assert_eq!(q.next_hint(), None);
+    }
+
+    #[test]
     fn packing_round_trips() {
         let e = Packed::new(5, (1 << 29) + 3, u32::MAX);
         assert_eq!(e.kind(), 5);
