@@ -18,6 +18,7 @@ pub mod rng;
 mod runner;
 mod sensitivity;
 mod trial;
+mod ziggurat;
 
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;

@@ -6,8 +6,8 @@
 //! number of threads, and a component's draws do not depend on what other
 //! components do (common random numbers across variants of a scenario).
 
+use super::ziggurat::{F as ZIG_F, X as ZIG_X};
 use crate::scenario::Dist;
-use std::sync::OnceLock;
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -76,30 +76,6 @@ const LAYERS: usize = 256;
 /// "The ziggurat method for generating random variables", J. Stat. Softw.
 /// 5(8), 2000).
 const ZIG_R: f64 = 7.697_117_470_131_05;
-/// The area of each layer.
-const ZIG_V: f64 = 0.003_949_659_822_581_557;
-
-/// The ziggurat's layer edges `x` (decreasing from the base layer's virtual
-/// width to 0) and the density at each edge `f = exp(-x)`.
-struct Ziggurat {
-    x: [f64; LAYERS + 1],
-    f: [f64; LAYERS + 1],
-}
-
-fn ziggurat() -> &'static Ziggurat {
-    static TABLES: OnceLock<Ziggurat> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        let mut x = [0.0; LAYERS + 1];
-        x[0] = ZIG_V * ZIG_R.exp();
-        x[1] = ZIG_R;
-        for i in 2..LAYERS {
-            x[i] = -(ZIG_V / x[i - 1] + (-x[i - 1]).exp()).ln();
-        }
-        x[LAYERS] = 0.0;
-        let f = x.map(|x| (-x).exp());
-        Ziggurat { x, f }
-    })
-}
 
 /// A standard exponential variate (mean 1) from one random word, by the
 /// ziggurat method: about 99% of draws cost a multiplication and a
@@ -109,15 +85,15 @@ fn ziggurat() -> &'static Ziggurat {
 /// aligned between scenario variants).
 #[inline]
 pub fn exp1(word: u64) -> f64 {
-    let z = ziggurat();
+    let (x, f) = (&ZIG_X, &ZIG_F);
     let mut bits = word;
     let mut tries: u64 = 0;
     loop {
-        let i = (bits & 0xff) as usize;
+        let i = bits as usize & (LAYERS - 1);
         let u = unit(bits);
-        let x = u * z.x[i];
-        if x < z.x[i + 1] {
-            return x;
+        let v = u * x[i];
+        if v < x[i + 1] {
+            return v;
         }
         tries += 1;
         let extra = mix64(word ^ tries.wrapping_mul(GOLDEN));
@@ -125,8 +101,8 @@ pub fn exp1(word: u64) -> f64 {
             // The tail beyond R is R plus an exponential (memorylessness).
             return ZIG_R - unit(extra).ln();
         }
-        if z.f[i + 1] + (z.f[i] - z.f[i + 1]) * unit(extra) < (-x).exp() {
-            return x;
+        if f[i + 1] + (f[i] - f[i + 1]) * unit(extra) < (-v).exp() {
+            return v;
         }
         tries += 1;
         bits = mix64(word ^ tries.wrapping_mul(GOLDEN));
@@ -194,17 +170,31 @@ mod tests {
         }
     }
 
+    /// The area of each layer of the 256-layer ziggurat (Marsaglia and Tsang).
+    const ZIG_V: f64 = 0.003_949_659_822_581_557;
+
     #[test]
-    fn ziggurat_layers_close_at_zero() {
-        // The recursion from R must land on the last layer: its area equals
-        // the others' (to the precision of the published constants).
-        let z = ziggurat();
-        let last = z.x[LAYERS - 1] * (1.0 - z.f[LAYERS - 1]);
-        assert!(
-            (last - ZIG_V).abs() < 1e-9 * ZIG_V.max(1.0),
-            "last layer {last}"
-        );
-        assert!(z.x.windows(2).all(|w| w[0] > w[1]));
+    fn ziggurat_tables_are_the_recursion_and_close_at_zero() {
+        // Recompute the tables (Marsaglia and Tsang's recursion from R and V):
+        // the written-out ones must match to rounding (the platform's exp
+        // and ln may differ in the last bit), and the last layer must have
+        // the same area as the others.
+        let mut x = [0.0; LAYERS + 1];
+        x[0] = ZIG_V * ZIG_R.exp();
+        x[1] = ZIG_R;
+        for i in 2..LAYERS {
+            x[i] = -(ZIG_V / x[i - 1] + (-x[i - 1]).exp()).ln();
+        }
+        for i in 0..=LAYERS {
+            assert!((x[i] - ZIG_X[i]).abs() <= 1e-12 * ZIG_X[i], "x[{i}]");
+            let f = (-ZIG_X[i]).exp();
+            assert!((f - ZIG_F[i]).abs() <= 1e-14 * f, "f[{i}]");
+        }
+        let last = ZIG_X[LAYERS - 1] * (1.0 - ZIG_F[LAYERS - 1]);
+        assert!((last - ZIG_V).abs() < 1e-9, "last layer {last}");
+        assert!(ZIG_X.windows(2).all(|w| w[0] > w[1]));
+        assert_eq!(ZIG_X[LAYERS], 0.0);
+        assert_eq!(ZIG_F[LAYERS], 1.0);
     }
 
     #[test]
