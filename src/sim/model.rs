@@ -38,8 +38,6 @@ pub struct CompiledComponent {
     pub rebuild: u32,
     /// Range into [`Model::tiers`].
     pub tiers: (u32, u32),
-    /// Number of plain requirements.
-    pub plain_requirements: u32,
     pub stateful: bool,
     /// It or something below it holds data.
     pub holds_data: bool,
@@ -184,12 +182,10 @@ impl Model {
         let mut services = Vec::new();
 
         for (i, c) in scenario.components.iter().enumerate() {
-            let mut plain = 0;
             for (j, req) in c.depends_on.iter().enumerate() {
                 use crate::scenario::Requirement::*;
                 match req {
                     Plain(_) => {
-                        plain += 1;
                         group_of[i].push(NONE);
                     }
                     AtLeast { k, of } => {
@@ -287,7 +283,6 @@ impl Model {
                 repair: dists.intern(c.repair.as_ref()),
                 rebuild: dists.intern(c.rebuild.as_ref().or(c.repair.as_ref())),
                 tiers: (t_start, tiers.len() as u32),
-                plain_requirements: plain,
                 stateful: c.stateful,
                 holds_data: c.stateful,
                 detect_tag: tag(&["detect", &c.id]),

@@ -898,14 +898,19 @@ impl<'m> Trial<'m> {
             return;
         }
         self.counts[gi].holds = holds;
-        let owner = self.m.groups[gi].owner;
-        let node = &mut self.nodes[owner as usize];
-        if holds {
+        self.requirement_changed(self.m.groups[gi].owner, holds);
+    }
+
+    /// One of `c`'s requirements (a plain link or a group) became met or unmet.
+    #[inline(always)]
+    fn requirement_changed(&mut self, c: u32, met: bool) {
+        let node = &mut self.nodes[c as usize];
+        if met {
             node.failed_requirements -= 1;
         } else {
             node.failed_requirements += 1;
         }
-        self.refresh(owner);
+        self.refresh(c);
     }
 
     /// Carries the availability changes queued by [`Trial::refresh`] up the graph.
@@ -922,15 +927,14 @@ impl<'m> Trial<'m> {
         let m = self.m;
         let up = self.nodes[x as usize].available;
         self.note(x, if up { TraceKind::Up } else { TraceKind::Down });
-        let s = m.hot[x as usize].service;
-        if s != NONE {
+        let hot = &m.hot[x as usize];
+        if hot.service != NONE {
             if up {
-                self.service_up(s);
+                self.service_up(hot.service);
             } else {
-                self.service_down(s);
+                self.service_down(hot.service);
             }
         }
-        let hot = &m.hot[x as usize];
         let (first, end) = hot.up;
         if first < end {
             self.carry_edge(x, up, hot.first_up);
@@ -943,15 +947,8 @@ impl<'m> Trial<'m> {
     /// Tells the dependent at the end of `edge` that `x` went up or down.
     #[inline(always)]
     fn carry_edge(&mut self, x: u32, up: bool, edge: UpEdge) {
-        let d = edge.dependent;
         if edge.group == NONE {
-            let node = &mut self.nodes[d as usize];
-            if up {
-                node.failed_requirements -= 1;
-            } else {
-                node.failed_requirements += 1;
-            }
-            self.refresh(d);
+            self.requirement_changed(edge.dependent, up);
             return;
         }
         let g = edge.group;
