@@ -232,15 +232,8 @@ pub struct ReportArgs {
     /// Threats to drill, comma-separated; `all` (the default) or `none`
     #[arg(long, alias = "threat", value_delimiter = ',')]
     pub threats: Vec<String>,
-    /// Number of Monte Carlo trials (per simulation)
-    #[arg(long, default_value_t = 10_000)]
-    pub trials: u64,
-    /// Random seed: the same scenario and seed give the same numbers
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default: all cores); the results do not depend on it
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub trial: TrialArgs,
     /// Write the HTML to this file instead of standard output
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -294,9 +287,11 @@ pub struct CompareArgs {
     pub sim: SimArgs,
 }
 
+/// How many trials, from which seed, on how many threads: shared by every
+/// command that simulates.
 #[derive(Debug, Args)]
-pub struct SimArgs {
-    /// Number of Monte Carlo trials
+pub struct TrialArgs {
+    /// Number of Monte Carlo trials (per simulation)
     #[arg(long, default_value_t = 10_000)]
     pub trials: u64,
     /// Random seed: the same scenario and seed give the same output, byte for byte
@@ -305,6 +300,12 @@ pub struct SimArgs {
     /// Worker threads (default: all cores); the results do not depend on it
     #[arg(long)]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    #[command(flatten)]
+    pub trial: TrialArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,

@@ -5,7 +5,9 @@ mod report_cmd;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, CompareArgs, GraphFormat, OutputFormat, SensitivityArgs, SimArgs};
+use cli::{
+    Cli, Command, CompareArgs, GraphFormat, OutputFormat, SensitivityArgs, SimArgs, TrialArgs,
+};
 use drsim::scenario::{self, Loaded, ScenarioError};
 use drsim::{graph, report, sim};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -90,7 +92,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if s.threat_index(&threat).is_none() {
                 bail!("{}", unknown_threat(s, &threat));
             }
-            let config = config(&sim);
+            let config = config(&sim.trial);
             let bar = progress(&sim);
             let results = sim::drill_with(s, &threat, &config, &bar, explain)?;
             bar.finish();
@@ -104,7 +106,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let loaded = load(&file)?;
             let horizon = parse_horizon(horizon.as_deref())?;
-            let config = config(&sim);
+            let config = config(&sim.trial);
             let bar = progress(&sim);
             let results = sim::run_with(&loaded.scenario, horizon, &config, &bar, explain)?;
             bar.finish();
@@ -149,7 +151,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     }
     let threats = select_threats(s, &args.threats)?;
     let horizon = parse_horizon(args.horizon.as_deref())?;
-    let config = config(&args.sim);
+    let config = config(&args.sim.trial);
     let bar = progress(&args.sim);
     let result = sim::compare(s, &chosen, horizon, &threats, &config, &bar)?;
     bar.finish();
@@ -180,7 +182,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<()> {
         bail!("--top must be at least 1, e.g. --top 15");
     }
     let horizon = parse_horizon(args.horizon.as_deref())?;
-    let config = config(&args.sim);
+    let config = config(&args.sim.trial);
     let bar = progress(&args.sim);
     let mut result = sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar)?;
     bar.finish();
@@ -273,7 +275,7 @@ fn threat_list(s: &scenario::Scenario, headline: &str) -> String {
     out
 }
 
-fn config(args: &SimArgs) -> sim::Config {
+fn config(args: &TrialArgs) -> sim::Config {
     sim::Config {
         trials: args.trials,
         seed: args.seed,
@@ -309,7 +311,7 @@ fn progress(args: &SimArgs) -> Bar {
     if args.quiet || !std::io::stderr().is_terminal() {
         return Bar(ProgressBar::hidden());
     }
-    let bar = ProgressBar::new(args.trials);
+    let bar = ProgressBar::new(args.trial.trials);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} trials  {per_sec}  eta {eta}")
             .expect("the template is valid"),

@@ -23,11 +23,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
     let loaded = load(&args.file)?;
     let s = &loaded.scenario;
     let threats = select_threats(s, &args.threats)?;
-    let config = sim::Config {
-        trials: args.trials,
-        seed: args.seed,
-        threads: args.threads.unwrap_or(0),
-    };
+    let config = crate::config(&args.trial);
     let bar = bar(args.quiet);
     let started = Instant::now();
     bar.0.set_message("annual risk");
@@ -50,8 +46,8 @@ pub fn report(args: ReportArgs) -> Result<()> {
                 s,
                 &threat,
                 &service,
-                args.seed,
-                TRACE_SCAN.min(args.trials),
+                config.seed,
+                TRACE_SCAN.min(config.trials),
             )?;
             Some(html::Representative {
                 threat,
