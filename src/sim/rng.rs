@@ -48,6 +48,29 @@ pub fn word(trial_key: u64, tag: u64, counter: u64) -> u64 {
     mix64(key.wrapping_add(counter.wrapping_add(1).wrapping_mul(GOLDEN)))
 }
 
+/// An entity's stream in one trial, drawn in order: its words are those of
+/// [`word`] with counters 0, 1, 2, ... (SplitMix64 from the entity's key),
+/// without mixing the key again for every draw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stream(u64);
+
+impl Stream {
+    /// A placeholder, before the entity's stream is set.
+    pub const ZERO: Stream = Stream(0);
+
+    #[inline]
+    pub fn new(trial_key: u64, tag: u64) -> Self {
+        Stream(mix64(trial_key ^ tag))
+    }
+
+    /// The next word.
+    #[inline]
+    pub fn next_word(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(GOLDEN);
+        mix64(self.0)
+    }
+}
+
 /// A uniform number in (0, 1) from the top 53 bits of a random word.
 #[inline]
 pub fn unit(word: u64) -> f64 {
@@ -112,6 +135,16 @@ pub fn exp1(word: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_gives_the_words_of_its_entity_in_order() {
+        let key = trial_key(7, 3);
+        let entity = tag(&["c", "x"]);
+        let mut stream = Stream::new(key, entity);
+        for counter in 0..100 {
+            assert_eq!(stream.next_word(), word(key, entity, counter));
+        }
+    }
 
     #[test]
     fn uniforms_are_in_the_open_interval_and_look_uniform() {

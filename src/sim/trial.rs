@@ -8,7 +8,7 @@
 
 use super::model::{GroupKind, Model, UpEdge, NONE};
 use super::queue::{EventQueue, Packed};
-use super::rng::{exp1, sample, trial_key, uniform, word};
+use super::rng::{exp1, sample, trial_key, uniform, word, Stream};
 use crate::scenario::Effect;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -143,12 +143,12 @@ struct Node {
     /// Work generation: queued events of older generations are stale.
     gen: u32,
     detect_draws: u32,
-    work_draws: u32,
-    /// The backup tier a rebuild restores from ([`NONE`]: nothing to restore).
-    tier: u32,
     /// How long the current repair or rebuild takes, chosen when it was
     /// hit (an index into [`Model::dists`]).
     work: u32,
+    /// Its repair and rebuild durations; set when work on it first starts in
+    /// a trial (its generation is then 0).
+    work_stream: Stream,
     phase: Phase,
     /// The current work is a rebuild (after a destroy), not a repair.
     rebuild: bool,
@@ -189,10 +189,13 @@ struct GroupState {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct FailureState {
-    draws: u32,
+    /// Its times to failure (set when a run starts).
+    stream: Stream,
     /// Its component is being repaired; the next failure is armed when done.
     waiting: bool,
 }
+
+const _: () = assert!(std::mem::size_of::<Node>() == 32, "a node fills half a line");
 
 /// A component's state before anything happens.
 const FRESH: Node = Node {
@@ -200,9 +203,8 @@ const FRESH: Node = Node {
     failed_requirements: 0,
     gen: 0,
     detect_draws: 0,
-    work_draws: 0,
-    tier: NONE,
     work: NONE,
+    work_stream: Stream::ZERO,
     phase: Phase::Idle,
     rebuild: false,
     available: true,
@@ -268,6 +270,9 @@ pub struct Trial<'m> {
     pub last_recovery_trigger: Vec<u32>,
 
     nodes: Vec<Node>,
+    /// The backup tier a rebuild restores from ([`NONE`]: nothing to
+    /// restore); set with [`Node::rebuild`] when work starts.
+    rebuild_tier: Vec<u32>,
     counts: Vec<GroupCount>,
     groups: Vec<GroupState>,
     /// Every group as it starts a trial.
@@ -327,6 +332,7 @@ impl<'m> Trial<'m> {
             outage_causes: vec![Vec::new(); m.services.len()],
             last_recovery_trigger: vec![NONE; m.services.len()],
             nodes: vec![FRESH; n],
+            rebuild_tier: vec![NONE; n],
             counts: fresh_counts.clone(),
             groups: vec![FRESH_GROUP; m.groups.len()],
             fresh_counts,
@@ -443,6 +449,9 @@ impl<'m> Trial<'m> {
             }
             Mode::Run { horizon } => {
                 self.horizon = horizon;
+                for (state, fm) in self.failures.iter_mut().zip(&self.m.failures) {
+                    state.stream = Stream::new(self.key, fm.tag);
+                }
                 for f in 0..self.m.failures.len() as u32 {
                     self.arm_failure(f);
                 }
@@ -530,9 +539,7 @@ impl<'m> Trial<'m> {
     #[inline(always)]
     fn arm_failure(&mut self, f: u32) {
         let fm = &self.m.failures[f as usize];
-        let mut counter = self.failures[f as usize].draws;
-        let w = self.draw(fm.tag, &mut counter);
-        self.failures[f as usize].draws = counter;
+        let w = self.failures[f as usize].stream.next_word();
         let ttf = match self.m.dist(fm.after) {
             Some(d) => sample(d, w),
             None => fm.every * exp1(w),
@@ -738,11 +745,14 @@ impl<'m> Trial<'m> {
             None => 0.0,
         };
         let node = &mut self.nodes[ci];
+        if node.gen == 0 {
+            node.work_stream = Stream::new(self.key, m.hot[ci].work_tag);
+        }
         node.gen = node.gen.wrapping_add(1);
         node.phase = Phase::Detecting;
         node.work = work;
         node.rebuild = rebuild;
-        node.tier = tier;
+        self.rebuild_tier[ci] = tier;
         let gen = node.gen;
         if detect > 0.0 {
             self.schedule(self.now + detect, READY, gen, c);
@@ -822,20 +832,19 @@ impl<'m> Trial<'m> {
     fn start_task(&mut self, c: u32) {
         self.note(c, TraceKind::Started);
         let ci = c as usize;
-        let tag = self.m.hot[ci].work_tag;
-        let node = self.nodes[ci];
-        let mut counter = node.work_draws;
+        let node = &mut self.nodes[ci];
         let mut duration = self
             .m
             .dist(node.work)
-            .map_or(0.0, |d| sample(d, self.draw(tag, &mut counter)));
-        if node.rebuild && node.tier != NONE {
-            let restore = &self.m.tiers[node.tier as usize].restore;
-            duration += sample(restore, self.draw(tag, &mut counter));
+            .map_or(0.0, |d| sample(d, node.work_stream.next_word()));
+        if node.rebuild {
+            let tier = self.rebuild_tier[ci];
+            if tier != NONE {
+                let restore = &self.m.tiers[tier as usize].restore;
+                duration += sample(restore, node.work_stream.next_word());
+            }
         }
-        let node = &mut self.nodes[ci];
         node.phase = Phase::Running;
-        node.work_draws = counter;
         let gen = node.gen;
         self.schedule(self.now + duration, DONE, gen, c);
     }
