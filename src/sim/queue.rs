@@ -120,7 +120,7 @@ impl EventQueue {
         (self.len > 0).then(|| split(self.get(0)).0)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: f64, event: Packed) {
         debug_assert!(time >= 0.0, "event times are non-negative");
         let entry = entry(time, event);
