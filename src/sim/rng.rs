@@ -106,8 +106,22 @@ const ZIG_R: f64 = 7.697_117_470_131_05;
 /// tries draw further words from this word alone, so a draw always uses
 /// exactly one word of its entity's stream (common random numbers stay
 /// aligned between scenario variants).
-#[inline]
+#[inline(always)]
 pub fn exp1(word: u64) -> f64 {
+    // The first try, inline; the rest, rare, out of the caller's way.
+    let i = word as usize & (LAYERS - 1);
+    let v = unit(word) * ZIG_X[i];
+    if v < ZIG_X[i + 1] {
+        return v;
+    }
+    exp1_retry(word)
+}
+
+/// [`exp1`] after a rejected first try: the whole procedure again, whose
+/// first try rejects the same way.
+#[cold]
+#[inline(never)]
+fn exp1_retry(word: u64) -> f64 {
     let (x, f) = (&ZIG_X, &ZIG_F);
     let mut bits = word;
     let mut tries: u64 = 0;
