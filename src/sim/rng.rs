@@ -101,7 +101,7 @@ const LAYERS: usize = 256;
 const ZIG_R: f64 = 7.697_117_470_131_05;
 
 /// A standard exponential variate (mean 1) from one random word, by the
-/// ziggurat method: about 99% of draws cost a multiplication and a
+/// ziggurat method: about 98% of draws cost a multiplication and a
 /// comparison, where inverse transform costs a logarithm. The rare rejected
 /// tries draw further words from this word alone, so a draw always uses
 /// exactly one word of its entity's stream (common random numbers stay

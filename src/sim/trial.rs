@@ -195,7 +195,10 @@ struct FailureState {
     waiting: bool,
 }
 
-const _: () = assert!(std::mem::size_of::<Node>() == 32, "a node fills half a line");
+const _: () = assert!(
+    std::mem::size_of::<Node>() == 32,
+    "a node fills half a line"
+);
 
 /// A component's state before anything happens.
 const FRESH: Node = Node {
