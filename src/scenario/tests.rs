@@ -179,3 +179,24 @@ fn option_errors_name_the_option() {
     );
     assert!(rendered(&two).contains("exactly one of"));
 }
+
+#[test]
+fn a_component_hit_without_a_repair_time_is_warned_of_unless_the_threat_has_one() {
+    let yaml = |threat_repair: &str| {
+        format!(
+            "name: x\ncomponents:\n  - {{id: db, kind: database}}\n  - {{id: nas, kind: storage, repair: 1h}}\n  - {{id: shop, kind: service, depends_on: [db, nas]}}\nthreats:\n  - {{id: crash, hits: {{components: [db, nas]}}, effect: damage{threat_repair}}}\n"
+        )
+    };
+    let warned = |threat_repair: &str| -> Vec<String> {
+        load_str(&yaml(threat_repair), "t.yaml")
+            .unwrap()
+            .warnings
+            .iter()
+            .filter(|w| w.message.contains("come back instantly"))
+            .map(|w| w.path.clone())
+            .collect()
+    };
+    // Only `db` lacks a repair time of its own.
+    assert_eq!(warned(""), vec!["components[0]".to_string()]);
+    assert!(warned(", repair: 2h").is_empty());
+}

@@ -769,13 +769,22 @@ pub fn validate(
         });
     }
 
+    // Components a threat hits with its own repair or rebuild time: one pass
+    // over the targets (a scan per component was quadratic in large estates).
+    let mut threat_overrides = vec![false; components.len()];
+    for t in threats
+        .iter()
+        .filter(|t| t.rebuild.is_some() || t.repair.is_some())
+    {
+        for &c in &t.targets {
+            threat_overrides[c] = true;
+        }
+    }
     for (i, c) in components.iter().enumerate() {
         let damage_without_repair = can_be_damaged[i] && c.repair.is_none();
         let destroy_without_rebuild =
             can_be_destroyed[i] && c.rebuild.is_none() && c.repair.is_none();
-        let threat_overrides = threats
-            .iter()
-            .any(|t| t.targets.contains(&i) && (t.rebuild.is_some() || t.repair.is_some()));
+        let threat_overrides = threat_overrides[i];
         let failure_overrides =
             !c.failures.is_empty() && c.failures.iter().all(|f| f.repair.is_some());
         if (damage_without_repair || destroy_without_rebuild)
