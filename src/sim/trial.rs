@@ -748,6 +748,8 @@ impl<'m> Trial<'m> {
             None => 0.0,
         };
         let node = &mut self.nodes[ci];
+        // The first work on it in this trial (a generation would wrap to 0
+        // again only after 2^32 works on one component in one trial).
         if node.gen == 0 {
             node.work_stream = Stream::new(self.key, m.hot[ci].work_tag);
         }
