@@ -106,9 +106,9 @@ pub struct CompiledThreat {
     pub chance: f64,
     pub effect: Effect,
     pub duration: Option<Dist>,
-    /// Its own rebuild and repair times, in [`Model::dists`] ([`NONE`]: the component's).
-    pub rebuild: u32,
-    pub repair: u32,
+    /// Its own repair (damage) or rebuild (destroy) time, in
+    /// [`Model::dists`] ([`NONE`]: each target's own).
+    pub work: u32,
     pub reaches_backups: bool,
     pub arrival_tag: u64,
     pub duration_tag: u64,
@@ -168,6 +168,27 @@ pub struct Model {
     pub horizon: f64,
 }
 
+/// How long the work after a hit of `effect` takes, in [`Model::dists`]:
+/// the failure mode's or threat's `own` time if it has one, else the
+/// component's `repair` (damage) or `rebuild` (destroy); [`NONE`] for a
+/// disruption, which clears by itself.
+fn work_time(effect: Effect, own: u32, repair: u32, rebuild: u32) -> u32 {
+    match effect {
+        Effect::Disrupt => NONE,
+        _ if own != NONE => own,
+        Effect::Damage => repair,
+        Effect::Destroy => rebuild,
+    }
+}
+
+impl CompiledComponent {
+    /// How long its work after a hit of `effect` takes, given the hit's
+    /// `own` time ([`NONE`]: none; see [`work_time`]).
+    pub fn work(&self, effect: Effect, own: u32) -> u32 {
+        work_time(effect, own, self.repair, self.rebuild)
+    }
+}
+
 impl Model {
     pub fn compile(scenario: &Scenario, graph: &DependencyGraph) -> Model {
         let n = scenario.components.len();
@@ -222,6 +243,8 @@ impl Model {
                     }
                 }
             }
+            let repair = dists.intern(c.repair.as_ref());
+            let rebuild = dists.intern(c.rebuild.as_ref().or(c.repair.as_ref()));
             let f_start = failures.len() as u32;
             for (j, f) in c.failures.iter().enumerate() {
                 let (every, after) = match &f.arrival {
@@ -233,10 +256,7 @@ impl Model {
                     every,
                     after,
                     effect: f.effect,
-                    work: dists.intern(f.repair.as_ref().or(match f.effect {
-                        Effect::Destroy => c.rebuild.as_ref().or(c.repair.as_ref()),
-                        _ => c.repair.as_ref(),
-                    })),
+                    work: work_time(f.effect, dists.intern(f.repair.as_ref()), repair, rebuild),
                     tag: tag(&["failure", &c.id, &j.to_string()]),
                 });
             }
@@ -280,8 +300,8 @@ impl Model {
             });
             components.push(CompiledComponent {
                 priority: c.priority,
-                repair: dists.intern(c.repair.as_ref()),
-                rebuild: dists.intern(c.rebuild.as_ref().or(c.repair.as_ref())),
+                repair,
+                rebuild,
                 tiers: (t_start, tiers.len() as u32),
                 stateful: c.stateful,
                 holds_data: c.stateful,
@@ -340,8 +360,11 @@ impl Model {
                     chance: t.chance,
                     effect: t.effect,
                     duration: t.duration.clone(),
-                    rebuild: dists.intern(t.rebuild.as_ref()),
-                    repair: dists.intern(t.repair.as_ref()),
+                    work: dists.intern(match t.effect {
+                        Effect::Damage => t.repair.as_ref(),
+                        Effect::Destroy => t.rebuild.as_ref(),
+                        Effect::Disrupt => None,
+                    }),
                     reaches_backups: t.reaches_backups,
                     arrival_tag: tag(&["arrival", &t.id]),
                     duration_tag: tag(&["duration", &t.id]),

@@ -644,13 +644,7 @@ impl<'m> Trial<'m> {
                 continue;
             }
             // The threat's own repair or rebuild time, else the component's.
-            let comp = &m.components[c as usize];
-            let or = |own: u32, component: u32| if own == NONE { component } else { own };
-            let work = match th.effect {
-                Effect::Disrupt => NONE,
-                Effect::Damage => or(th.repair, comp.repair),
-                Effect::Destroy => or(th.rebuild, comp.rebuild),
-            };
+            let work = m.components[c as usize].work(th.effect, th.work);
             self.hit(
                 c,
                 th.effect,
