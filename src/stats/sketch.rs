@@ -72,9 +72,13 @@ impl Sketch {
         self.moments.sd()
     }
 
+    /// The bucket of `v`, clamped to the buckets of finite floats: validated
+    /// inputs give finite values, and should one not be, the sketch stays
+    /// small (an infinity would otherwise ask for 2^31 buckets).
     #[inline]
     fn index(v: f64) -> i32 {
-        (v.ln() / ln_gamma()).ceil() as i32
+        let limit = (f64::MAX.ln() / ln_gamma()).ceil() as i32 + 1;
+        ((v.ln() / ln_gamma()).ceil() as i32).clamp(-limit, limit)
     }
 
     /// The value that stands for bucket `i`: within the relative error of
@@ -253,6 +257,19 @@ mod tests {
 
     fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
         sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+    }
+
+    #[test]
+    fn extreme_values_keep_the_sketch_small() {
+        // An infinity would index bucket i32::MAX without the clamp.
+        let top = Sketch::index(f64::MAX);
+        assert!(Sketch::index(f64::INFINITY) <= top + 1);
+        assert!(Sketch::index(f64::MIN_POSITIVE) >= -top - 1);
+        let mut s = Sketch::new();
+        s.add(1e-300);
+        s.add(f64::MAX);
+        assert!(s.buckets.len() < 200_000, "{} buckets", s.buckets.len());
+        assert_eq!(s.quantile(1.0), f64::MAX);
     }
 
     #[test]
