@@ -88,6 +88,17 @@ impl Draw for Frontier {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        // The axis code loops forever on an infinite or NaN range.
+        if let Some(p) = self.points.iter().find(|p| {
+            ![p.annual_cost, p.ale, p.ale_ci95[0], p.ale_ci95[1]]
+                .iter()
+                .all(|v| v.is_finite())
+        }) {
+            return Err(format!(
+                "cannot chart `{}`: its cost or loss is not a finite number",
+                p.label
+            ));
+        }
         root.fill(&WHITE).map_err(fail)?;
         let x_hi = self
             .points
@@ -266,6 +277,22 @@ mod tests {
             ale,
             ale_ci95: [ale * 0.9, ale * 1.1],
         }
+    }
+
+    #[test]
+    fn a_point_that_is_not_finite_is_refused_not_drawn() {
+        // Drawing an infinite axis range loops forever inside plotters.
+        let frontier = Frontier {
+            currency: "GBP".into(),
+            points: vec![
+                point("base", 0.0, 100.0),
+                point("huge", f64::INFINITY, 50.0),
+            ],
+        };
+        let err = Figure::new("frontier", "t", frontier, String::new())
+            .err()
+            .expect("an infinite cost is refused");
+        assert!(err.contains("`huge`"), "{err}");
     }
 
     #[test]
