@@ -227,6 +227,9 @@ fn parse_horizon(text: Option<&str>) -> Result<Option<f64>> {
     if hours <= 0.0 {
         bail!("--horizon must be longer than zero, e.g. --horizon 1y");
     }
+    if hours > scenario::MAX_HORIZON_HOURS {
+        bail!("--horizon is longer than 1000y, the longest drsim simulates; plans are usually judged over 1y to 10y");
+    }
     Ok(Some(hours))
 }
 

@@ -102,9 +102,12 @@ impl ScenarioError {
 
 /// The closest candidate to a misspelt id, if one is close enough.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wrong.chars().count() / 3).max(2);
+    let len = wrong.chars().count();
+    let limit = (len / 3).max(2);
     candidates
         .into_iter()
+        // The distance is at least the difference in length.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(wrong, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)

@@ -23,7 +23,7 @@ pub use error::{edit_distance, suggest, Diagnostic, ScenarioError};
 pub use model::*;
 pub use options::InvestmentOption;
 pub use units::{fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours};
-pub use validate::find_cycle;
+pub use validate::{find_cycle, MAX_HORIZON_HOURS};
 
 use std::path::Path;
 

@@ -6,7 +6,7 @@ use super::error::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
 use super::units::Hours;
-use super::validate::validate;
+use super::validate::{fmt_number, id_is_valid, money_is_valid, validate};
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
 
@@ -225,27 +225,36 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
                 format!("duplicate option id `{}`", raw.id),
             ));
         }
+        if !id_is_valid(&raw.id) {
+            errors.push(
+                Diagnostic::new(
+                    format!("{path}.id"),
+                    format!("`{}` is not a valid option id", raw.id),
+                )
+                .help("ids use lowercase letters, digits, `-` and `_`, starting with a letter or digit, e.g. `standby-db`; put free text in `name`"),
+            );
+        }
         let lifetime_years = raw.lifetime.map_or(5.0, |h| h.0 / 8760.0);
-        if lifetime_years <= 0.0 {
+        if raw.lifetime.is_some_and(|h| h.0 < 24.0) {
             errors.push(
                 Diagnostic::new(
                     format!("{path}.lifetime"),
-                    "the lifetime must be longer than zero",
+                    "the lifetime must be at least 1d",
                 )
-                .help("e.g. lifetime: 5y"),
+                .help("the years over which the upfront cost is spread, e.g. lifetime: 5y"),
             );
         }
         for (key, v) in [
             ("upfront", raw.cost.upfront),
             ("per_year", raw.cost.per_year),
         ] {
-            if !(v.is_finite() && v >= 0.0) {
+            if !money_is_valid(v) {
                 errors.push(
                     Diagnostic::new(
                         format!("{path}.cost.{key}"),
-                        format!("{v} is not a valid cost"),
+                        format!("{} is not a valid cost", fmt_number(v)),
                     )
-                    .help("a non-negative number in the scenario's currency"),
+                    .help("a non-negative number in the scenario's currency, at most 1e15"),
                 );
             }
         }

@@ -200,3 +200,149 @@ fn a_component_hit_without_a_repair_time_is_warned_of_unless_the_threat_has_one(
     assert_eq!(warned(""), vec!["components[0]".to_string()]);
     assert!(warned(", repair: 2h").is_empty());
 }
+
+/// A component and a service with `extra` in the component's mapping.
+fn with_component(extra: &str) -> String {
+    format!("name: x\ncomponents:\n  - {{id: a, kind: server{extra}}}\n  - {{id: s, kind: service, depends_on: [a], impact: {{per_hour: 1}}}}\n")
+}
+
+#[test]
+fn durations_past_what_floats_hold_are_refused() {
+    // 1e305y is finite as a number but not in hours (8.76e308).
+    for (extra, needle) in [
+        (", repair: 1e305y", "up to 1000000y"),
+        (", repair: 1000001y", "up to 1000000y"),
+        (", repair: {lognormal: [5e-324h, 1h]}", "at least 1ms"),
+        (", repair: 0.0001s", "at least 1ms"),
+    ] {
+        let msg = rendered(&with_component(extra));
+        assert!(msg.contains(needle), "{extra}: {msg}");
+        assert!(msg.contains("t.yaml:3"), "{extra}: {msg}");
+    }
+    for fine in [", repair: 1000000y", ", repair: 0.001s", ", repair: 0h"] {
+        assert!(load_str(&with_component(fine), "t.yaml").is_ok(), "{fine}");
+    }
+}
+
+#[test]
+fn weibull_shapes_outside_the_handled_range_are_refused() {
+    for shape in ["1e-300", "0.09", "101"] {
+        let extra = format!(", failures: [{{after: {{weibull: {{shape: {shape}, scale: 1y}}}}}}]");
+        let msg = rendered(&with_component(&extra));
+        assert!(msg.contains("outside what drsim handles"), "{shape}: {msg}");
+    }
+    for shape in ["0.1", "100"] {
+        let extra = format!(", failures: [{{after: {{weibull: {{shape: {shape}, scale: 1y}}}}}}]");
+        assert!(
+            load_str(&with_component(&extra), "t.yaml").is_ok(),
+            "{shape}"
+        );
+    }
+}
+
+#[test]
+fn failures_and_threats_that_would_stop_time_are_refused() {
+    // A time to failure of 0 fails the component again at the same instant
+    // for ever; so would threats a googol times a year.
+    for (extra, needle) in [
+        (
+            ", failures: [{after: 0h}]",
+            "mean time to failure must be at least 1m",
+        ),
+        (
+            ", failures: [{after: {uniform: [0h, 0h]}}]",
+            "mean time to failure must be at least 1m",
+        ),
+        (", failures: [{every: 59s}]", "at least 1m"),
+    ] {
+        let d = errors(&with_component(extra));
+        assert!(
+            d.iter().any(|d| d.message.contains(needle)),
+            "{extra}: {d:?}"
+        );
+        assert!(d.iter().any(|d| d.line == Some(3)), "{extra}: {d:?}");
+    }
+    assert!(load_str(&with_component(", failures: [{every: 1m}]"), "t.yaml").is_ok());
+    let threat = |freq: &str| {
+        format!(
+            "{}threats:\n  - {{id: t, {freq}, hits: {{components: [a]}}, effect: damage}}\n",
+            with_component(", repair: 1h")
+        )
+    };
+    for freq in ["per_year: 1e300", "per_year: 525601", "every: 30s"] {
+        let msg = rendered(&threat(freq));
+        assert!(msg.contains("threats[0]"), "{freq}: {msg}");
+    }
+    assert!(load_str(&threat("per_year: 525600"), "t.yaml").is_ok());
+}
+
+#[test]
+fn horizons_past_1000_years_and_huge_money_are_refused() {
+    let msg = rendered(&format!("horizon: 1001y\n{}", with_component("")));
+    assert!(msg.contains("longer than 1000y"), "{msg}");
+    assert!(load_str(&format!("horizon: 1000y\n{}", with_component("")), "t.yaml").is_ok());
+    let msg = rendered(&with_component("").replace("per_hour: 1", "per_hour: 1e308"));
+    // The amount is shown in e-notation, not as 309 digits.
+    assert!(
+        msg.contains("1e308 is not a valid amount of money"),
+        "{msg}"
+    );
+    assert!(load_str(
+        &with_component("").replace("per_hour: 1", "per_hour: 1e15"),
+        "t.yaml"
+    )
+    .is_ok());
+}
+
+#[test]
+fn option_ids_costs_and_lifetimes_are_checked() {
+    let base = with_component(", repair: 1h");
+    let option = |body: &str| format!("{base}options:\n  - {body}\n");
+    for (body, needle) in [
+        (
+            "{id: \"O O\", cost: {upfront: 1}, changes: []}",
+            "not a valid option id",
+        ),
+        (
+            "{id: \"\", cost: {upfront: 1}, changes: []}",
+            "not a valid option id",
+        ),
+        (
+            "{id: o, cost: {upfront: 1e308}, changes: []}",
+            "1e308 is not a valid cost",
+        ),
+        (
+            "{id: o, cost: {upfront: 1}, lifetime: 23h, changes: []}",
+            "at least 1d",
+        ),
+    ] {
+        let msg = rendered(&option(body));
+        assert!(msg.contains(needle), "{body}: {msg}");
+    }
+    assert!(load_str(
+        &option("{id: o-1, cost: {upfront: 1}, lifetime: 1d, changes: []}"),
+        "t.yaml"
+    )
+    .is_ok());
+}
+
+#[test]
+fn many_unknown_references_are_each_located() {
+    // 20,000 references to one missing id: each error is located and gets a
+    // suggestion without rescanning the file or every id (this took minutes).
+    let mut yaml = String::from("name: x\ncomponents:\n");
+    for i in 0..20_000 {
+        yaml.push_str(&format!(
+            "  - {{id: app-{i}, kind: server, depends_on: [core-db]}}\n"
+        ));
+    }
+    yaml.push_str("  - {id: svc, kind: service, depends_on: [app-0]}\n");
+    let d = errors(&yaml);
+    assert_eq!(d.len(), 20_000);
+    assert_eq!(d[19_999].line, Some(20_002));
+    assert!(
+        d[19_999].message.contains("unknown component `core-db`"),
+        "{:?}",
+        d[19_999]
+    );
+}

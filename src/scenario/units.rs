@@ -65,8 +65,30 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     if value < 0.0 {
         return Err(format!("`{t}` is negative: durations cannot be negative"));
     }
-    Ok(value * per)
+    let hours = value * per;
+    if hours > MAX_HOURS {
+        return Err(format!(
+            "`{t}` is longer than drsim handles: durations go up to 1000000y"
+        ));
+    }
+    if hours > 0.0 && hours < MIN_HOURS {
+        return Err(format!(
+            "`{t}` is shorter than drsim resolves: durations are 0 (instant) or at least 1ms (0.001s)"
+        ));
+    }
+    Ok(hours)
 }
+
+/// The longest duration accepted: a million years, in hours. Sums and
+/// products of such durations (and of money per hour) stay finite.
+pub const MAX_HOURS: f64 = 1e6 * 8760.0;
+/// The shortest non-zero duration accepted: one millisecond, in hours.
+/// Halving or doubling any accepted duration (sensitivity analysis) keeps it
+/// finite and above zero.
+pub const MIN_HOURS: f64 = 0.001 / 3600.0;
+/// Weibull shapes accepted. Below 0.1 a draw raises a logarithm to a power
+/// over 10, and its tail runs past any float.
+pub const WEIBULL_SHAPES: (f64, f64) = (0.1, 100.0);
 
 /// A duration in hours, deserialized from a string with a unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -206,9 +228,15 @@ impl Dist {
             Dist::Exp { mean } => Dist::Exp {
                 mean: mean * factor,
             },
-            Dist::LogNormal { p5, p95, .. } => {
-                Dist::lognormal(p5 * factor, p95 * factor).expect("scaling keeps 0 < p5 < p95")
-            }
+            // Accepted durations (1 ms to a million years) stay in range when
+            // halved or doubled; past that, shift the log-mean directly.
+            Dist::LogNormal { p5, p95, mu, sigma } => Dist::lognormal(p5 * factor, p95 * factor)
+                .unwrap_or(Dist::LogNormal {
+                    p5: p5 * factor,
+                    p95: p95 * factor,
+                    mu: mu + factor.ln(),
+                    sigma,
+                }),
             Dist::Uniform { lo, hi } => Dist::Uniform {
                 lo: lo * factor,
                 hi: hi * factor,
@@ -471,10 +499,17 @@ impl<'de> Visitor<'de> for DistVisitor {
             }
             "weibull" => {
                 let RawWeibull { shape, scale } = map.next_value()?;
+                let (lo, hi) = WEIBULL_SHAPES;
                 if !(shape > 0.0 && shape.is_finite()) {
                     return Err(de::Error::custom(
                         "weibull: shape must be a number above zero",
                     ));
+                }
+                if !(lo..=hi).contains(&shape) {
+                    return Err(de::Error::custom(format_args!(
+                        "weibull: shape {shape} is outside what drsim handles ({lo} to {hi}); \
+                         shapes below 1 mean early failures, above 1 wear-out, typically 0.5 to 5"
+                    )));
                 }
                 if scale.0 <= 0.0 {
                     return Err(de::Error::custom("weibull: scale must be above zero"));

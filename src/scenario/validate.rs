@@ -8,6 +8,14 @@ use super::raw::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{HashMap, HashSet, VecDeque};
 
+/// The longest horizon simulated, in hours (1000 years).
+pub const MAX_HORIZON_HOURS: f64 = 1000.0 * 8760.0;
+/// The shortest mean interval between a component's failures or a threat's
+/// events, in hours (one minute): simulated time must move on.
+pub const MIN_INTERVAL_HOURS: f64 = 1.0 / 60.0;
+/// The most events a year a threat may have (once a minute).
+pub const MAX_PER_YEAR: f64 = 525_600.0;
+
 /// What an id names.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum IdKind {
@@ -32,6 +40,9 @@ impl IdKind {
 /// validation errors (the YAML parser gives them only for syntax errors).
 pub(crate) struct Locator<'a> {
     lines: Vec<&'a str>,
+    /// The first line of each `id: x`, indexed on the first lookup: a file
+    /// with many errors is not scanned once per error.
+    id_lines: std::cell::OnceCell<HashMap<&'a str, usize>>,
 }
 
 fn is_id_char(c: char) -> bool {
@@ -42,6 +53,7 @@ impl<'a> Locator<'a> {
     pub(crate) fn new(src: &'a str) -> Self {
         Locator {
             lines: src.lines().collect(),
+            id_lines: std::cell::OnceCell::new(),
         }
     }
 
@@ -60,22 +72,48 @@ impl<'a> Locator<'a> {
         None
     }
 
+    /// The values after each `id:` in `line`, passed to `found` until it
+    /// returns true.
+    fn id_values(line: &'a str, mut found: impl FnMut(&'a str) -> bool) -> bool {
+        let mut from = 0;
+        while let Some(at) = Self::find_word(line, "id", from) {
+            let rest = line[at + 2..].trim_start();
+            if let Some(rest) = rest.strip_prefix(':') {
+                if found(rest.trim_start().trim_start_matches(['"', '\''])) {
+                    return true;
+                }
+            }
+            from = at + 2;
+        }
+        false
+    }
+
     /// 0-based line of the item whose `id:` is `id`.
     pub(crate) fn id_line(&self, id: &str) -> Option<usize> {
-        self.lines.iter().position(|line| {
-            let mut from = 0;
-            while let Some(at) = Self::find_word(line, "id", from) {
-                let rest = line[at + 2..].trim_start();
-                if let Some(rest) = rest.strip_prefix(':') {
-                    let rest = rest.trim_start().trim_start_matches(['"', '\'']);
-                    if rest.starts_with(id) && !rest[id.len()..].starts_with(is_id_char) {
-                        return true;
+        let matches =
+            |rest: &str| rest.starts_with(id) && !rest[id.len()..].starts_with(is_id_char);
+        if id.is_empty() || !id.chars().all(is_id_char) {
+            return self
+                .lines
+                .iter()
+                .position(|line| Self::id_values(line, matches));
+        }
+        // For an id of id characters, `matches` holds exactly when the
+        // run of id characters after `id:` is the id.
+        let index = self.id_lines.get_or_init(|| {
+            let mut index = HashMap::new();
+            for (i, line) in self.lines.iter().enumerate() {
+                Self::id_values(line, |rest| {
+                    let end = rest.find(|c: char| !is_id_char(c)).unwrap_or(rest.len());
+                    if end > 0 {
+                        index.entry(&rest[..end]).or_insert(i);
                     }
-                }
-                from = at + 2;
+                    false
+                });
             }
-            false
-        })
+            index
+        });
+        index.get(id).copied()
     }
 
     /// 1-based (line, column) of `token` at or after line `from`.
@@ -111,7 +149,14 @@ struct Validator<'a> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     loc: Locator<'a>,
+    /// Suggestions already worked out, by noun and unknown id: a file that
+    /// names one missing id many times compares it with the ids once.
+    suggestions: HashMap<(String, String), Option<String>>,
 }
+
+/// Unknown ids for which a close known id is looked for; past this, errors
+/// list known ids without comparing (each comparison scans every id).
+const MAX_SUGGESTIONS: usize = 100;
 
 impl Validator<'_> {
     fn error(&mut self, owner: Option<&str>, token: Option<&str>, d: Diagnostic) {
@@ -131,14 +176,7 @@ impl Validator<'_> {
     }
 
     fn check_id(&mut self, path: &str, id: &str) {
-        let valid = id
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-        if !valid {
+        if !id_is_valid(id) {
             let fixed: String = id
                 .to_ascii_lowercase()
                 .chars()
@@ -210,7 +248,17 @@ impl Validator<'_> {
             },
             None => {
                 let mut d = Diagnostic::new(path, format!("unknown {noun} `{id}`"));
-                d = match suggest(id, candidates.iter().copied()) {
+                let key = (noun.to_string(), id.to_string());
+                let suggestion = match self.suggestions.get(&key) {
+                    Some(known) => known.clone(),
+                    None if self.suggestions.len() < MAX_SUGGESTIONS => {
+                        let found = suggest(id, candidates.iter().copied()).map(str::to_string);
+                        self.suggestions.insert(key, found.clone());
+                        found
+                    }
+                    None => None,
+                };
+                d = match suggestion {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None if candidates.is_empty() => {
                         d.help(format!("the scenario defines no {noun}s"))
@@ -251,13 +299,45 @@ fn as_team(k: IdKind) -> Option<usize> {
     }
 }
 
+/// Ids use lowercase letters, digits, `-` and `_`, starting with a letter or
+/// digit.
+pub(crate) fn id_is_valid(id: &str) -> bool {
+    id.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+/// A number as written in a message: plain, or in e-notation when huge.
+pub(crate) fn fmt_number(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The largest amount of money accepted in one field (a thousand
+/// trillion): totals over a run stay finite.
+pub const MAX_MONEY: f64 = 1e15;
+
+/// Is `value` a non-negative, finite amount no larger than [`MAX_MONEY`]?
+pub(crate) fn money_is_valid(value: f64) -> bool {
+    value.is_finite() && (0.0..=MAX_MONEY).contains(&value)
+}
+
 fn non_negative_money(v: &mut Validator, owner: &str, path: String, value: f64) {
-    if !(value.is_finite() && value >= 0.0) {
+    if !money_is_valid(value) {
         v.error(
             Some(owner),
             None,
-            Diagnostic::new(path, format!("{value} is not a valid amount of money"))
-                .help("write a plain non-negative number in the scenario's currency"),
+            Diagnostic::new(
+                path,
+                format!("{} is not a valid amount of money", fmt_number(value)),
+            )
+            .help("write a plain non-negative number in the scenario's currency, at most 1e15"),
         );
     }
 }
@@ -273,6 +353,7 @@ pub fn validate(
         errors: Vec::new(),
         warnings: Vec::new(),
         loc: Locator::new(src),
+        suggestions: HashMap::new(),
     };
 
     if raw.name.trim().is_empty() {
@@ -290,6 +371,13 @@ pub fn validate(
             None,
             Diagnostic::new("horizon", "the horizon must be longer than zero")
                 .help("e.g. `horizon: 1y`"),
+        );
+    } else if horizon > MAX_HORIZON_HOURS {
+        v.error(
+            None,
+            None,
+            Diagnostic::new("horizon", "the horizon is longer than 1000y")
+                .help("drsim simulates up to 1000y; plans are usually judged over 1y to 10y"),
         );
     }
     if raw.components.is_empty() {
@@ -450,20 +538,35 @@ pub fn validate(
         for (j, f) in c.failures.iter().enumerate() {
             let fp = format!("{p}.failures[{j}]");
             let arrival = match (&f.every, &f.after) {
-                (Some(e), None) if e.0 > 0.0 => Some(Arrival::Every(e.0)),
+                (Some(e), None) if e.0 >= MIN_INTERVAL_HOURS => Some(Arrival::Every(e.0)),
                 (Some(_), None) => {
                     v.error(
                         Some(&c.id),
                         Some("every"),
                         Diagnostic::new(
                             format!("{fp}.every"),
-                            "the mean time between failures must be longer than zero",
+                            "the mean time between failures must be at least 1m",
                         )
                         .help("e.g. every: 5y"),
                     );
                     None
                 }
-                (None, Some(d)) => Some(Arrival::After(d.clone())),
+                (None, Some(d)) if d.mean() >= MIN_INTERVAL_HOURS => {
+                    Some(Arrival::After(d.clone()))
+                }
+                (None, Some(_)) => {
+                    v.error(
+                        Some(&c.id),
+                        Some("after"),
+                        Diagnostic::new(
+                            format!("{fp}.after"),
+                            "the mean time to failure must be at least 1m (after a repair the \
+                             component would fail again at once)",
+                        )
+                        .help("e.g. after: {weibull: {shape: 2, scale: 5y}}"),
+                    );
+                    None
+                }
                 (Some(_), Some(_)) => {
                     v.error(Some(&c.id), Some("failures"), Diagnostic::new(fp.clone(), "a failure has either `every` or `after`, not both").help("every: 3y is an exponential time to failure; after: {weibull: ...} any other distribution"));
                     None
@@ -557,29 +660,34 @@ pub fn validate(
     for (i, t) in raw.threats.iter().enumerate() {
         let p = format!("threats[{i}]");
         let rate = match (&t.every, t.per_year) {
-            (Some(e), None) if e.0 > 0.0 => Some(1.0 / e.0),
+            (Some(e), None) if e.0 >= MIN_INTERVAL_HOURS => Some(1.0 / e.0),
             (Some(_), None) => {
                 v.error(
                     Some(&t.id),
                     Some("every"),
                     Diagnostic::new(
                         format!("{p}.every"),
-                        "the mean interval between events must be longer than zero",
+                        "the mean interval between events must be at least 1m",
                     )
                     .help("e.g. every: 20y, or per_year: 0.05"),
                 );
                 None
             }
-            (None, Some(py)) if py.is_finite() && py >= 0.0 => (py > 0.0).then_some(py / 8760.0),
+            (None, Some(py)) if py.is_finite() && (0.0..=MAX_PER_YEAR).contains(&py) => {
+                (py > 0.0).then_some(py / 8760.0)
+            }
             (None, Some(py)) => {
                 v.error(
                     Some(&t.id),
                     Some("per_year"),
                     Diagnostic::new(
                         format!("{p}.per_year"),
-                        format!("per_year {py} is not a valid frequency"),
+                        format!("per_year {} is not a valid frequency", fmt_number(py)),
                     )
-                    .help("a non-negative number of events per year, e.g. per_year: 0.2"),
+                    .help(format!(
+                        "a non-negative number of events per year, at most {MAX_PER_YEAR} \
+                         (once a minute), e.g. per_year: 0.2"
+                    )),
                 );
                 None
             }
@@ -817,7 +925,7 @@ pub fn validate(
 
     let mut risk_tolerance = Vec::new();
     for (i, r) in raw.risk_tolerance.iter().enumerate() {
-        if !(r.loss.is_finite() && r.loss > 0.0 && r.p > 0.0 && r.p <= 1.0) {
+        if !(money_is_valid(r.loss) && r.loss > 0.0 && r.p > 0.0 && r.p <= 1.0) {
             v.error(None, None, Diagnostic::new(format!("risk_tolerance[{i}]"), "each point needs loss > 0 and 0 < p <= 1").help("e.g. {loss: 1000000, p: 0.1}: a loss above 1M should happen less than 1 year in 10"));
         } else {
             risk_tolerance.push(TolerancePoint {
