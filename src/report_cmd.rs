@@ -3,11 +3,11 @@
 //! (and, with `--charts`, every chart as SVG, PNG and CSV), each file
 //! atomically.
 
-use super::{emit, load, select_threats, Bar};
+use super::{emit, select_threats, Bar};
 use crate::cli::ReportArgs;
 use anyhow::{bail, Context, Result};
 use drsim::report::html;
-use drsim::{report, sim};
+use drsim::{report, scenario, sim};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -18,9 +18,10 @@ use std::time::Instant;
 const TRACE_SCAN: u64 = 2001;
 
 pub fn report(args: ReportArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let loaded = load(&args.file)?;
+    // Read once: the digest and the scenario come from the same bytes, and
+    // a pipe can be read only once.
+    let bytes = scenario::read_path(&args.file)?;
+    let loaded = scenario::load_bytes(&bytes, &args.file.display().to_string())?;
     let s = &loaded.scenario;
     let threats = select_threats(s, &args.threats)?;
     let config = crate::config(&args.trial);

@@ -25,6 +25,7 @@ pub use options::InvestmentOption;
 pub use units::{fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours};
 pub use validate::{find_cycle, MAX_HORIZON_HOURS};
 
+use std::io::Read;
 use std::path::Path;
 
 /// Largest scenario file drsim reads (a real estate is far below this).
@@ -75,24 +76,52 @@ pub fn load_bytes(bytes: &[u8], file: &str) -> Result<Loaded, ScenarioError> {
 
 /// Reads, parses and validates a scenario file.
 pub fn load_path(path: &Path) -> Result<Loaded, ScenarioError> {
-    let file = path.display().to_string();
+    let bytes = read_path(path)?;
+    load_bytes(&bytes, &path.display().to_string())
+}
+
+/// Reads a scenario file's bytes, refusing a directory and anything longer
+/// than [`MAX_FILE_BYTES`]. Works on pipes and devices too, which report no
+/// length: the cap is enforced on what is read, not on the metadata.
+pub fn read_path(path: &Path) -> Result<Vec<u8>, ScenarioError> {
     let io = |source| ScenarioError::Io {
-        file: file.clone(),
+        file: path.display().to_string(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {
         return Err(io(std::io::Error::other("it is a directory, not a file")));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(io(std::io::Error::other(format!(
-            "the file is {} MB; drsim reads scenario files up to {} MB",
-            meta.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))));
+    // A regular file says how long it is: refuse it before reading a byte.
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+        return Err(io(too_long(Some(meta.len()))));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    load_bytes(&bytes, &file)
+    read_capped(file).map_err(io)
+}
+
+/// Reads `reader` to the end, but no more than [`MAX_FILE_BYTES`]: a longer
+/// (or endless, like `/dev/zero`) input is an error once the cap is passed.
+pub fn read_capped<R: Read>(reader: R) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_long(None));
+    }
+    Ok(bytes)
+}
+
+/// The error for a file over the cap; `len` when its length is known.
+fn too_long(len: Option<u64>) -> std::io::Error {
+    let mb = |n: u64| n / (1024 * 1024);
+    let size = match len {
+        Some(n) => format!("{} MB", mb(n)),
+        None => format!("over {} MB", mb(MAX_FILE_BYTES)),
+    };
+    std::io::Error::other(format!(
+        "the file is {size}; drsim reads scenario files up to {} MB",
+        mb(MAX_FILE_BYTES)
+    ))
 }
 
 /// Turns a YAML/serde error into a diagnostic with line, column and key path.

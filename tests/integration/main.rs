@@ -1,5 +1,7 @@
 //! Integration tests, one binary with modules by theme:
 //! - `cli`: the binary end to end (assert_cmd);
+//! - `io`: reading scenarios and writing files at the edges (byte-order
+//!   marks, endless inputs, symbolic links, devices, unwritable places);
 //! - `closed_form`: the engine against answers derived on paper, with
 //!   tolerances from the standard error at a fixed seed;
 //! - `properties`: invariants over random valid scenarios (proptest);
@@ -10,6 +12,7 @@ mod cli;
 mod closed_form;
 mod compare;
 mod explain;
+mod io;
 mod properties;
 mod report;
 mod scenarios;
