@@ -41,7 +41,11 @@ pub struct Loaded {
 }
 
 /// Parses and validates scenario text. `file` names it in error messages.
+/// One leading byte-order mark is skipped, as editors on Windows write one.
 pub fn load_str(src: &str, file: &str) -> Result<Loaded, ScenarioError> {
+    // Stripped before parsing, so lines and columns count from the text
+    // after it: the mark is invisible in an editor.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let raw: raw::RawScenario =
         serde_yaml_ng::from_str(src).map_err(|e| ScenarioError::Invalid {
             file: file.to_string(),

@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use drsim::scenario::{read_capped, MAX_FILE_BYTES};
+use predicates::prelude::*;
 use std::io::Read;
 
 fn drsim() -> Command {
@@ -19,6 +20,33 @@ fn an_endless_input_is_refused_at_the_cap() {
     let at_cap = read_capped(std::io::repeat(b'#').take(MAX_FILE_BYTES)).unwrap();
     assert_eq!(at_cap.len() as u64, MAX_FILE_BYTES);
     assert_eq!(read_capped(TINY.as_bytes()).unwrap(), TINY.as_bytes());
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.yaml");
+    std::fs::write(
+        &path,
+        [b"\xEF\xBB\xBF".as_slice(), TINY.as_bytes()].concat(),
+    )
+    .unwrap();
+    drsim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Tiny — valid"));
+    // Columns count from after the mark, as an editor shows them.
+    let bad = dir.path().join("bom-bad.yaml");
+    std::fs::write(&bad, b"\xEF\xBB\xBFnam: x\ncomponents: []\n").unwrap();
+    drsim()
+        .arg("check")
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown field `nam`"))
+        .stderr(predicate::str::contains("bom-bad.yaml:1:1 "));
 }
 
 #[test]
