@@ -1,9 +1,10 @@
 //! The drsim binary: parses arguments, runs a command, prints errors.
 
 mod cli;
+mod output;
 mod report_cmd;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Parser;
 use cli::{
     Cli, Command, CompareArgs, GraphFormat, OutputFormat, SensitivityArgs, SimArgs, TrialArgs,
@@ -12,7 +13,7 @@ use drsim::scenario::{self, Loaded, ScenarioError};
 use drsim::{graph, report, sim};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -322,7 +323,8 @@ fn progress(args: &SimArgs) -> Bar {
     Bar(bar)
 }
 
-/// Writes to stdout, or atomically to a file (temporary file, then rename).
+/// Writes to stdout, or to a file (see [`output`]: atomically where it is a
+/// regular file).
 fn emit(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         None => {
@@ -330,27 +332,7 @@ fn emit(text: &str, output: Option<&Path>) -> Result<()> {
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .with_context(|| format!("{} is not a file name", path.display()))?;
-            let mut tmp = PathBuf::from(dir);
-            tmp.push(format!(
-                ".{}.tmp-{}",
-                name.to_string_lossy(),
-                std::process::id()
-            ));
-            std::fs::write(&tmp, text)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| {
-                let _ = std::fs::remove_file(&tmp);
-                format!("cannot write {}", path.display())
-            })?;
-        }
+        Some(path) => output::write(path, text.as_bytes())?,
     }
     Ok(())
 }

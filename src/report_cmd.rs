@@ -11,7 +11,7 @@ use drsim::{report, scenario, sim};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// Trials scanned for the median-recovery trial of the timeline.
@@ -99,31 +99,13 @@ fn write_charts(dir: &Path, figures: &[report::charts::Figure]) -> Result<()> {
     Ok(())
 }
 
-/// Writes `f` as a PNG at `png` atomically (temporary file, then rename).
+/// Writes `f` as a PNG at `png` (atomically where it is a regular file).
 fn write_png(f: &report::charts::Figure, png: &Path) -> Result<()> {
-    let dir = png
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = png
-        .file_name()
-        .with_context(|| format!("{} is not a file name", png.display()))?;
     // The encoder picks the format from the extension: keep `.png` last.
-    let tmp: PathBuf = dir.join(format!(
-        ".{}.tmp-{}.png",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = f
-        .write_png(&tmp)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", png.display()))
-        .and_then(|()| {
-            std::fs::rename(&tmp, png).with_context(|| format!("cannot write {}", png.display()))
-        });
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
+    crate::output::write_with(png, ".png", |tmp| {
+        f.write_png(tmp)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", png.display()))
+    })
 }
 
 /// The format `--chart FILE` asks for, from its extension.

@@ -70,3 +70,122 @@ fn a_pipe_is_read_once() {
         .success();
     assert!(std::fs::read_to_string(&out).unwrap().contains("Tiny"));
 }
+
+/// Names in `dir` that look like a temporary output file.
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_link_writes_the_target_and_keeps_the_link() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("tiny.yaml");
+    std::fs::write(&scenario, TINY).unwrap();
+    let real = dir.path().join("real.dot");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.dot");
+    symlink("real.dot", &link).unwrap();
+    drsim()
+        .arg("graph")
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("digraph"));
+    // A link to a device: the device is written, the link stays a link.
+    let null = dir.path().join("null.dot");
+    symlink("/dev/null", &null).unwrap();
+    drsim()
+        .arg("graph")
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&null)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_link(&null).unwrap(),
+        std::path::Path::new("/dev/null")
+    );
+    // A device that refuses the bytes is an error, and the link stays.
+    if std::path::Path::new("/dev/full").exists() {
+        let full = dir.path().join("full.dot");
+        symlink("/dev/full", &full).unwrap();
+        drsim()
+            .arg("graph")
+            .arg(&scenario)
+            .arg("-o")
+            .arg(&full)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "cannot write {}",
+                full.display()
+            )));
+        assert_eq!(
+            std::fs::read_link(&full).unwrap(),
+            std::path::Path::new("/dev/full")
+        );
+    }
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn an_unwritable_place_is_named_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("tiny.yaml");
+    std::fs::write(&scenario, TINY).unwrap();
+    // The path the user gave, not the hidden temporary file next to it.
+    let nowhere = dir.path().join("no-such-dir").join("out.dot");
+    drsim()
+        .arg("graph")
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&nowhere)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "cannot write {}: the directory",
+            nowhere.display()
+        )))
+        .stderr(predicate::str::contains(".tmp-").not());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root writes anyway: then there is nothing more to see here.
+        let root = std::fs::write(locked.join("probe"), "").is_ok();
+        if !root {
+            let out = locked.join("out.dot");
+            drsim()
+                .arg("graph")
+                .arg(&scenario)
+                .arg("-o")
+                .arg(&out)
+                .assert()
+                .code(1)
+                .stderr(predicate::str::contains(format!(
+                    "cannot write {}: Permission denied (the directory {} is not writable)",
+                    out.display(),
+                    locked.display()
+                )));
+            assert_eq!(leftovers(&locked), Vec::<String>::new());
+        }
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+}
