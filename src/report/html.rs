@@ -6,7 +6,7 @@
 use super::charts::{self, Figure};
 use super::format::{hours, money, percent, plus_minus_percent};
 use super::text::worst_service;
-use crate::scenario::Scenario;
+use crate::scenario::{ComponentId, Scenario};
 use crate::sim::{Comparison, Results, ServiceResult, TraceEvent};
 use crate::stats::{self, Proportion};
 use std::fmt::Write;
@@ -548,7 +548,13 @@ fn top_shares(shares: &[(String, f64)], label: impl Fn(&str) -> String) -> Strin
 /// and, when the annual run explained its downtime, what started it.
 fn weak_spots(out: &mut String, s: &Scenario, annual: &Results) {
     let graph = crate::graph::DependencyGraph::build(s);
-    let spof = crate::graph::single_points_of_failure(s, &graph);
+    let services: Vec<Option<ComponentId>> = annual
+        .services
+        .iter()
+        .map(|r| s.component_index(&r.id))
+        .collect();
+    let found: Vec<ComponentId> = services.iter().flatten().copied().collect();
+    let mut spof = crate::graph::single_points_of_failure(s, &graph, &found).into_iter();
     let _ = writeln!(
         out,
         "<section id=\"weak-spots\">\n<h2>Weak spots</h2>\n<p>A single point of failure is a component whose loss alone takes the service down, with everything else working. The causes of downtime come from the simulated years: the share of each service's downtime that began with each threat (or with components failing on their own) and with a hit on each component.</p>"
@@ -565,14 +571,14 @@ fn weak_spots(out: &mut String, s: &Scenario, annual: &Results) {
         );
     }
     let _ = writeln!(out, "</tr></thead><tbody>");
-    for r in &annual.services {
-        let points = s
-            .component_index(&r.id)
+    for (r, c) in annual.services.iter().zip(services) {
+        let points = c
             .map(|c| {
-                spof[c]
-                    .iter()
-                    .filter(|&&x| x != c)
-                    .map(|&x| escape(s.components[x].label()))
+                spof.next()
+                    .expect("a set for each service found")
+                    .into_iter()
+                    .filter(|&x| x != c)
+                    .map(|x| escape(s.components[x].label()))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();

@@ -2,7 +2,7 @@
 
 use super::format::{hours, money};
 use crate::graph::DependencyGraph;
-use crate::scenario::{Diagnostic, Effect, InvestmentOption, Kind, Scenario};
+use crate::scenario::{ComponentId, Diagnostic, Effect, InvestmentOption, Kind, Scenario};
 use std::fmt::Write;
 
 /// Summary of a valid scenario, with its options and warnings.
@@ -129,10 +129,11 @@ pub fn render(
         }
     }
 
-    let spof = crate::graph::single_points_of_failure(s, g);
+    let services: Vec<ComponentId> = s.services().map(|(i, _)| i).collect();
+    let spof = crate::graph::single_points_of_failure(s, g, &services);
     let mut lines = Vec::new();
-    for (i, c) in s.services() {
-        let alone: Vec<&str> = spof[i]
+    for ((i, c), set) in s.services().zip(&spof) {
+        let alone: Vec<&str> = set
             .iter()
             .filter(|&&x| x != i)
             .map(|&x| s.components[x].id.as_str())

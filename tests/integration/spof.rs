@@ -64,7 +64,9 @@ proptest! {
         let yaml = scenario_yaml(&spec);
         let s = load_str(&yaml, "random").unwrap_or_else(|e| panic!("{e}\n{yaml}")).scenario;
         let g = DependencyGraph::build(&s);
-        let spof = single_points_of_failure(&s, &g);
+        let all: Vec<usize> = (0..s.components.len()).collect();
+        let spof = single_points_of_failure(&s, &g, &all);
+        prop_assert_eq!(spof.len(), all.len());
         for (target, set) in spof.iter().enumerate() {
             for c in 0..s.components.len() {
                 prop_assert_eq!(
@@ -73,6 +75,9 @@ proptest! {
                     "component {} for {} in\n{}", c, target, yaml
                 );
             }
+            // Asked alone (only the groups below it looked at), the same set.
+            let alone = single_points_of_failure(&s, &g, &[target]);
+            prop_assert_eq!(&alone[0], set, "{} asked alone in\n{}", target, yaml);
         }
     }
 }
