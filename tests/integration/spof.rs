@@ -4,6 +4,7 @@
 use drsim::graph::{available_without, single_points_of_failure, DependencyGraph};
 use drsim::scenario::load_str;
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 /// A random acyclic scenario: component i depends only on lower indices.
 fn scenario_yaml(spec: &[(u8, Vec<(u8, u8)>)]) -> String {
@@ -56,28 +57,56 @@ fn scenario_yaml(spec: &[(u8, Vec<(u8, u8)>)]) -> String {
     y
 }
 
+/// Each component's set, asked for all at once and alone, against brute
+/// force.
+fn check_against_brute_force(spec: &[(u8, Vec<(u8, u8)>)]) -> Result<(), TestCaseError> {
+    let yaml = scenario_yaml(spec);
+    let s = load_str(&yaml, "random")
+        .unwrap_or_else(|e| panic!("{e}\n{yaml}"))
+        .scenario;
+    let g = DependencyGraph::build(&s);
+    let all: Vec<usize> = (0..s.components.len()).collect();
+    let spof = single_points_of_failure(&s, &g, &all);
+    prop_assert_eq!(spof.len(), all.len());
+    for (target, set) in spof.iter().enumerate() {
+        for c in 0..s.components.len() {
+            prop_assert_eq!(
+                set.contains(&c),
+                !available_without(&s, &g, &[c], target),
+                "component {} for {} in\n{}",
+                c,
+                target,
+                yaml
+            );
+        }
+        prop_assert!(
+            set.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no repeats: {:?}",
+            set
+        );
+        // Asked alone (only the groups below it looked at), the same set.
+        let alone = single_points_of_failure(&s, &g, &[target]);
+        prop_assert_eq!(&alone[0], set, "{} asked alone in\n{}", target, yaml);
+    }
+    Ok(())
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
 
     #[test]
     fn spof_sets_match_brute_force(spec in proptest::collection::vec((0u8..4, proptest::collection::vec((0u8..3, any::<u8>()), 0..3)), 2..14)) {
-        let yaml = scenario_yaml(&spec);
-        let s = load_str(&yaml, "random").unwrap_or_else(|e| panic!("{e}\n{yaml}")).scenario;
-        let g = DependencyGraph::build(&s);
-        let all: Vec<usize> = (0..s.components.len()).collect();
-        let spof = single_points_of_failure(&s, &g, &all);
-        prop_assert_eq!(spof.len(), all.len());
-        for (target, set) in spof.iter().enumerate() {
-            for c in 0..s.components.len() {
-                prop_assert_eq!(
-                    set.contains(&c),
-                    !available_without(&s, &g, &[c], target),
-                    "component {} for {} in\n{}", c, target, yaml
-                );
-            }
-            // Asked alone (only the groups below it looked at), the same set.
-            let alone = single_points_of_failure(&s, &g, &[target]);
-            prop_assert_eq!(&alone[0], set, "{} asked alone in\n{}", target, yaml);
-        }
+        check_against_brute_force(&spec)?;
+    }
+}
+
+proptest! {
+    // Larger graphs: groups under groups, and sets met both over plain
+    // links and through a group's set.
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(11), ..ProptestConfig::default() })]
+
+    #[test]
+    fn spof_sets_match_brute_force_on_larger_graphs(spec in proptest::collection::vec((0u8..4, proptest::collection::vec((0u8..3, any::<u8>()), 0..4)), 30..70)) {
+        check_against_brute_force(&spec)?;
     }
 }
