@@ -15,11 +15,13 @@ pub fn currency_prefix(code: &str) -> String {
     }
 }
 
-/// `£1.3M`, `£12k`, `£950`.
+/// `£2.1tn`, `£1.3M`, `£12k`, `£950`.
 pub fn money(amount: f64, currency: &str) -> String {
     let sign = if amount < 0.0 { "-" } else { "" };
     let a = amount.abs();
-    let body = if a >= 1e9 {
+    let body = if a >= 1e12 {
+        format!("{:.1}tn", a / 1e12)
+    } else if a >= 1e9 {
         format!("{:.1}bn", a / 1e9)
     } else if a >= 1e6 {
         format!("{:.1}M", a / 1e6)
@@ -77,6 +79,8 @@ mod tests {
     #[test]
     fn money_is_short_and_signed() {
         assert_eq!(money(1_300_000.0, "GBP"), "£1.3M");
+        assert_eq!(money(3.65e17, "GBP"), "£365000.0tn");
+        assert_eq!(money(2.5e9, "GBP"), "£2.5bn");
         assert_eq!(money(12_345.0, "GBP"), "£12k");
         assert_eq!(money(950.0, "USD"), "$950");
         assert_eq!(money(-2500.0, "CHF"), "-CHF 2.5k");

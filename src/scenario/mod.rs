@@ -186,9 +186,15 @@ fn syntax_help(message: &str) -> Option<String> {
             return Some(format!("did you mean `{s}`?"));
         }
     }
-    if message.contains("repetition limit") || message.contains("recursion limit") {
+    if message.contains("repetition limit") {
         return Some(
             "the file expands YAML aliases too far (an alias bomb?); write the content out plainly"
+                .into(),
+        );
+    }
+    if message.contains("recursion limit") {
+        return Some(
+            "the file nests lists or mappings (or aliases) too deeply; a scenario needs only a few levels"
                 .into(),
         );
     }

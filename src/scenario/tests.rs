@@ -346,3 +346,27 @@ fn many_unknown_references_are_each_located() {
         d[19_999]
     );
 }
+
+#[test]
+fn deep_nesting_is_not_called_an_alias_bomb() {
+    let deep = format!(
+        "name: x\ncomponents: [{{id: a, kind: service}}]\noptions:\n  - {}{}\n",
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    let msg = rendered(&deep);
+    assert!(msg.contains("recursion limit"), "{msg}");
+    assert!(msg.contains("nests lists or mappings"), "{msg}");
+    assert!(!msg.contains("alias bomb"), "{msg}");
+}
+
+#[test]
+fn each_duplicate_id_points_at_its_own_definition() {
+    let yaml = "name: x\n# the db is our main database\ncomponents:\n  - {id: db, kind: database}\n  - {id: app, kind: server, depends_on: [db]}\n  - {id: db, kind: server}\n  - id: db\n    kind: server\n  - {id: s, kind: service, depends_on: [app]}\n";
+    let lines: Vec<Option<usize>> = errors(yaml)
+        .iter()
+        .filter(|d| d.message.contains("duplicate id `db`"))
+        .map(|d| d.line)
+        .collect();
+    assert_eq!(lines, [Some(6), Some(7)]);
+}

@@ -152,6 +152,8 @@ struct Validator<'a> {
     /// Suggestions already worked out, by noun and unknown id: a file that
     /// names one missing id many times compares it with the ids once.
     suggestions: HashMap<(String, String), Option<String>>,
+    /// How many times each id has been defined again.
+    repeats: HashMap<String, usize>,
 }
 
 /// Unknown ids for which a close known id is looked for; past this, errors
@@ -207,13 +209,20 @@ impl Validator<'_> {
                 )
                 .help("ids must be unique across sites, teams, components and threats"),
             );
+            // The line of this definition: the n-th `id: <id>` for the
+            // (n-1)-th repeat (a comment naming the id does not count).
+            let repeat = self.repeats.entry(id.to_string()).or_insert(0);
+            *repeat += 1;
+            let nth = *repeat;
+            let matches =
+                |rest: &str| rest.starts_with(id) && !rest[id.len()..].starts_with(is_id_char);
             let line = self
                 .loc
                 .lines
                 .iter()
                 .enumerate()
-                .filter(|(_, l)| Locator::find_word(l, id, 0).is_some())
-                .nth(1)
+                .filter(|(_, l)| Locator::id_values(l, matches))
+                .nth(nth)
                 .map(|(i, _)| i + 1);
             if let Some(last) = self.errors.last_mut() {
                 last.line = line;
@@ -354,6 +363,7 @@ pub fn validate(
         warnings: Vec::new(),
         loc: Locator::new(src),
         suggestions: HashMap::new(),
+        repeats: HashMap::new(),
     };
 
     if raw.name.trim().is_empty() {
