@@ -40,9 +40,9 @@ impl IdKind {
 /// validation errors (the YAML parser gives them only for syntax errors).
 pub(crate) struct Locator<'a> {
     lines: Vec<&'a str>,
-    /// The first line of each `id: x`, indexed on the first lookup: a file
-    /// with many errors is not scanned once per error.
-    id_lines: std::cell::OnceCell<HashMap<&'a str, usize>>,
+    /// The lines of each `id: x`, indexed on the first lookup: a file with
+    /// many errors is not scanned once per error.
+    id_lines: std::cell::OnceCell<HashMap<&'a str, Vec<usize>>>,
 }
 
 fn is_id_char(c: char) -> bool {
@@ -90,30 +90,42 @@ impl<'a> Locator<'a> {
 
     /// 0-based line of the item whose `id:` is `id`.
     pub(crate) fn id_line(&self, id: &str) -> Option<usize> {
-        let matches =
-            |rest: &str| rest.starts_with(id) && !rest[id.len()..].starts_with(is_id_char);
+        self.nth_id_line(id, 0)
+    }
+
+    /// 0-based line of the `n`-th line (from 0) with `id: <id>`: where the
+    /// id is defined again, for a duplicate.
+    pub(crate) fn nth_id_line(&self, id: &str, n: usize) -> Option<usize> {
         if id.is_empty() || !id.chars().all(is_id_char) {
+            let matches =
+                |rest: &str| rest.starts_with(id) && !rest[id.len()..].starts_with(is_id_char);
             return self
                 .lines
                 .iter()
-                .position(|line| Self::id_values(line, matches));
+                .enumerate()
+                .filter(|(_, line)| Self::id_values(line, matches))
+                .nth(n)
+                .map(|(i, _)| i);
         }
-        // For an id of id characters, `matches` holds exactly when the
-        // run of id characters after `id:` is the id.
+        // For an id of id characters, the scan above matches exactly the
+        // lines where the run of id characters after `id:` is the id.
         let index = self.id_lines.get_or_init(|| {
-            let mut index = HashMap::new();
+            let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
             for (i, line) in self.lines.iter().enumerate() {
                 Self::id_values(line, |rest| {
                     let end = rest.find(|c: char| !is_id_char(c)).unwrap_or(rest.len());
                     if end > 0 {
-                        index.entry(&rest[..end]).or_insert(i);
+                        let lines = index.entry(&rest[..end]).or_default();
+                        if lines.last() != Some(&i) {
+                            lines.push(i);
+                        }
                     }
                     false
                 });
             }
             index
         });
-        index.get(id).copied()
+        index.get(id).and_then(|lines| lines.get(n)).copied()
     }
 
     /// 1-based (line, column) of `token` at or after line `from`.
@@ -213,17 +225,7 @@ impl Validator<'_> {
             // (n-1)-th repeat (a comment naming the id does not count).
             let repeat = self.repeats.entry(id.to_string()).or_insert(0);
             *repeat += 1;
-            let nth = *repeat;
-            let matches =
-                |rest: &str| rest.starts_with(id) && !rest[id.len()..].starts_with(is_id_char);
-            let line = self
-                .loc
-                .lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| Locator::id_values(l, matches))
-                .nth(nth)
-                .map(|(i, _)| i + 1);
+            let line = self.loc.nth_id_line(id, *repeat).map(|i| i + 1);
             if let Some(last) = self.errors.last_mut() {
                 last.line = line;
             }

@@ -72,13 +72,12 @@ impl Sketch {
         self.moments.sd()
     }
 
-    /// The bucket of `v`, clamped to the buckets of finite floats: validated
-    /// inputs give finite values, and should one not be, the sketch stays
-    /// small (an infinity would otherwise ask for 2^31 buckets).
+    /// The bucket of `v`, an infinity counted as the largest float:
+    /// validated inputs give finite values, and should one not be, the
+    /// sketch stays small (an infinity would ask for 2^31 buckets).
     #[inline]
     fn index(v: f64) -> i32 {
-        let limit = (f64::MAX.ln() / ln_gamma()).ceil() as i32 + 1;
-        ((v.ln() / ln_gamma()).ceil() as i32).clamp(-limit, limit)
+        (v.min(f64::MAX).ln() / ln_gamma()).ceil() as i32
     }
 
     /// The value that stands for bucket `i`: within the relative error of
