@@ -1,5 +1,7 @@
 //! Integration tests, one binary with modules by theme:
 //! - `cli`: the binary end to end (assert_cmd);
+//! - `outputs`: every command's text, JSON and CSV (and the report) on
+//!   the bundled scenarios, snapshotted byte for byte;
 //! - `io`: reading scenarios and writing files at the edges (byte-order
 //!   marks, endless inputs, symbolic links, devices, unwritable places);
 //! - `closed_form`: the engine against answers derived on paper, with
@@ -13,6 +15,7 @@ mod closed_form;
 mod compare;
 mod explain;
 mod io;
+mod outputs;
 mod properties;
 mod report;
 mod scenarios;
