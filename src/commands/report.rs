@@ -3,29 +3,70 @@
 //! (and, with `--charts`, every chart as SVG, PNG and CSV), each file
 //! atomically.
 
-use super::{emit, select_threats, Bar};
-use crate::cli::ReportArgs;
-use anyhow::{bail, Context, Result};
+use super::shared::{self, emit, Bar};
+use crate::cli::TrialArgs;
+use anyhow::{anyhow, Context, Result};
 use drsim::report::html;
 use drsim::{report, scenario, sim};
-use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
-use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Trials scanned for the median-recovery trial of the timeline.
 const TRACE_SCAN: u64 = 2001;
 
-pub fn report(args: ReportArgs) -> Result<()> {
+/// Write a board report: one self-contained HTML file with charts and plain words
+#[derive(Debug, clap::Args)]
+#[command(long_about = "\
+Write a board report: the annual risk simulation plus a drill of each selected
+threat, in one self-contained HTML file (inline CSS and SVG charts, no
+scripts, nothing fetched; prints on A4).
+
+At the top, in plain words: the expected annual loss, where the loss
+exceedance curve crosses the board's risk tolerance, the five largest risks,
+the services likely to miss their RTO, RPO or MTPD, and one sentence per
+threat. Then the charts: loss exceedance with the risk tolerance, a heat map
+of P(RTO met) by threat and service, recovery time and data loss per threat,
+annual downtime, each service's single points of failure and the top causes
+of its downtime, the recovery timeline of one representative trial, and the
+dependency graph; the investment options when the scenario has any (a table,
+and cost against remaining loss with the efficient frontier); and the method
+(version, scenario SHA-256, seed, trials, assumptions).
+
+With --charts DIR, every chart is also written as SVG and PNG, with the data
+behind it as CSV.
+
+Examples:
+  drsim report scenarios/hospital.yaml -o hospital-report.html
+  drsim report scenarios/bank.yaml --threats ransomware,regional-disaster-london --charts charts/")]
+pub struct Args {
+    /// Scenario file (YAML)
+    file: PathBuf,
+    /// Threats to drill, comma-separated; `all` (the default) or `none`
+    #[arg(long, alias = "threat", value_delimiter = ',')]
+    threats: Vec<String>,
+    #[command(flatten)]
+    trial: TrialArgs,
+    /// Write the HTML to this file instead of standard output
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Also write every chart as SVG and PNG, and its data as CSV, into this directory
+    #[arg(long)]
+    charts: Option<PathBuf>,
+    /// No progress bar
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub fn exec(args: Args) -> Result<()> {
     // Read once: the digest and the scenario come from the same bytes, and
     // a pipe can be read only once.
     let bytes = scenario::read_path(&args.file)?;
     let loaded = scenario::load_bytes(&bytes, &args.file.display().to_string())?;
     let s = &loaded.scenario;
-    let threats = select_threats(s, &args.threats)?;
-    let config = crate::config(&args.trial);
-    let bar = bar(args.quiet);
+    let threats = shared::threats(s, &args.threats)?;
+    let config = shared::config(&args.trial);
+    let bar = Bar::stages(args.quiet);
     let started = Instant::now();
     bar.0.set_message("annual risk");
     // With the downtime explained: it costs little, and the report shows it.
@@ -81,7 +122,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
             run_time_s,
         },
     };
-    let out = html::render(&input).map_err(|e| anyhow::anyhow!("cannot draw a chart: {e}"))?;
+    let out = html::render(&input).map_err(|e| anyhow!("cannot draw a chart: {e}"))?;
     // Charts first, the report last: a failed run leaves no report.
     if let Some(dir) = &args.charts {
         write_charts(dir, &out.figures)?;
@@ -94,58 +135,7 @@ fn write_charts(dir: &Path, figures: &[report::charts::Figure]) -> Result<()> {
     for f in figures {
         emit(&f.svg, Some(&dir.join(format!("{}.svg", f.name))))?;
         emit(&f.csv, Some(&dir.join(format!("{}.csv", f.name))))?;
-        write_png(f, &dir.join(format!("{}.png", f.name)))?;
+        shared::write_png(f, &dir.join(format!("{}.png", f.name)))?;
     }
     Ok(())
-}
-
-/// Writes `f` as a PNG at `png` (atomically where it is a regular file).
-fn write_png(f: &report::charts::Figure, png: &Path) -> Result<()> {
-    // The encoder picks the format from the extension: keep `.png` last.
-    crate::output::write_with(png, ".png", |tmp| {
-        f.write_png(tmp)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", png.display()))
-    })
-}
-
-/// The format `--chart FILE` asks for, from its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartFormat {
-    Svg,
-    Png,
-}
-
-/// Checks `--chart FILE` before anything is simulated.
-pub fn chart_format(path: &Path) -> Result<ChartFormat> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("svg") => Ok(ChartFormat::Svg),
-        Some("png") => Ok(ChartFormat::Png),
-        _ => bail!(
-            "--chart {}: the file name must end in .svg or .png, e.g. --chart tornado.svg",
-            path.display()
-        ),
-    }
-}
-
-/// Writes one chart for `--chart FILE`, as SVG or PNG, atomically.
-pub fn write_chart(f: &report::charts::Figure, path: &Path, format: ChartFormat) -> Result<()> {
-    match format {
-        ChartFormat::Svg => emit(&f.svg, Some(path)),
-        ChartFormat::Png => write_png(f, path),
-    }
-}
-
-fn bar(quiet: bool) -> Bar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return Bar(ProgressBar::hidden());
-    }
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg:24} {bar:40} {pos}/{len} trials  eta {eta}")
-            .expect("the template is valid"),
-    );
-    Bar(bar)
 }

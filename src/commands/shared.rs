@@ -1,0 +1,254 @@
+//! What the commands share: the layer between clap's arguments and the
+//! library. Command-line rules (a horizon is positive, threats and options
+//! exist, a chart file is `.svg` or `.png`) are checked here, once, with
+//! messages that name the flag; the library's own errors name no flag.
+
+use crate::cli::{OutputFormat, SimArgs, TrialArgs};
+use crate::output;
+use anyhow::{anyhow, bail, Result};
+use drsim::scenario::{self, InvestmentOption, Loaded, Scenario};
+use drsim::{report, sim};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// Reads and validates the scenario at `file`.
+pub fn load(file: &Path) -> Result<Loaded> {
+    Ok(scenario::load_path(file)?)
+}
+
+/// The engine's trial settings from the command line.
+pub fn config(args: &TrialArgs) -> sim::Config {
+    sim::Config {
+        trials: args.trials,
+        seed: args.seed,
+        threads: args.threads.unwrap_or(0),
+    }
+}
+
+/// `--horizon`, in hours; `None` when not given (the scenario's horizon).
+pub fn horizon(text: Option<&str>) -> Result<Option<f64>> {
+    let Some(h) = text else { return Ok(None) };
+    let hours = scenario::parse_duration(h).map_err(|e| anyhow!("--horizon: {e}"))?;
+    if hours <= 0.0 {
+        bail!("--horizon must be longer than zero, e.g. --horizon 1y");
+    }
+    if hours > scenario::MAX_HORIZON_HOURS {
+        bail!("--horizon is longer than 1000y, the longest drsim simulates; plans are usually judged over 1y to 10y");
+    }
+    Ok(Some(hours))
+}
+
+/// The threat `--threat` names for a drill; without one, the list of threats.
+pub fn drill_threat(s: &Scenario, given: Option<String>) -> Result<String> {
+    let Some(threat) = given else {
+        bail!("{}", threat_list(s, "drill needs --threat ID"));
+    };
+    if s.threat_index(&threat).is_none() {
+        bail!("{}", unknown_threat(s, &threat));
+    }
+    Ok(threat)
+}
+
+/// The threats named on the command line: `all` (also when none are
+/// named), `none`, or a list of ids, each of which must exist.
+pub fn threats(s: &Scenario, given: &[String]) -> Result<Vec<String>> {
+    let threats: Vec<String> = match given {
+        [] => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "all" => s.threats.iter().map(|t| t.id.clone()).collect(),
+        [one] if one == "none" => Vec::new(),
+        list => list.to_vec(),
+    };
+    for t in &threats {
+        if s.threat_index(t).is_none() {
+            bail!("{}", unknown_threat(s, t));
+        }
+    }
+    Ok(threats)
+}
+
+/// "unknown threat" with a suggestion and the list of threats.
+fn unknown_threat(s: &Scenario, given: &str) -> String {
+    let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
+    let hint = scenario::suggest(given, known.iter().copied())
+        .map(|x| format!("; did you mean `{x}`?"))
+        .unwrap_or_default();
+    threat_list(s, &format!("unknown threat `{given}`{hint}"))
+}
+
+fn threat_list(s: &Scenario, headline: &str) -> String {
+    if s.threats.is_empty() {
+        return format!("{headline}; this scenario defines no threats (add some under `threats:`)");
+    }
+    let mut out = format!("{headline}\nthreats in {}:", s.name);
+    for t in &s.threats {
+        out.push_str(&format!(
+            "\n  {:24} {}",
+            t.id,
+            t.name.as_deref().unwrap_or("")
+        ));
+    }
+    out.push_str(&format!(
+        "\nexample: --threat {}",
+        s.threats.first().map_or("ID", |t| t.id.as_str())
+    ));
+    out
+}
+
+/// The options `--options` names (all of them when none are named); the
+/// scenario must have some.
+pub fn options(loaded: &Loaded, given: &[String], file: &Path) -> Result<Vec<InvestmentOption>> {
+    if loaded.options.is_empty() {
+        bail!(
+            "{} has no investment options to compare; add an `options:` section, e.g.\n\
+             options:\n  - id: bigger-team\n    cost: {{per_year: 60000}}\n    changes:\n      - set: {{id: TEAM_ID, size: 3}}",
+            file.display()
+        );
+    }
+    let known: Vec<&str> = loaded.options.iter().map(|o| o.id.as_str()).collect();
+    let mut chosen = Vec::new();
+    for id in given {
+        match loaded.options.iter().find(|o| &o.id == id) {
+            Some(o) => chosen.push(o.clone()),
+            None => {
+                let hint = scenario::suggest(id, known.iter().copied())
+                    .map(|x| format!("; did you mean `{x}`?"))
+                    .unwrap_or_default();
+                bail!("unknown option `{id}`{hint}\noptions: {}", known.join(", "));
+            }
+        }
+    }
+    if chosen.is_empty() {
+        chosen = loaded.options.clone();
+    }
+    Ok(chosen)
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or with
+/// `--quiet`.
+pub struct Bar(pub ProgressBar);
+
+impl sim::Progress for Bar {
+    fn update(&self, done: u64, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(done);
+    }
+}
+
+impl Bar {
+    /// A bar over the trials of one simulation.
+    pub fn trials(args: &SimArgs) -> Bar {
+        Bar::styled(
+            args.quiet,
+            args.trial.trials,
+            "{spinner} {bar:40} {pos}/{len} trials  {per_sec}  eta {eta}",
+        )
+    }
+
+    /// A bar for several simulations in turn, each named by its message.
+    pub fn stages(quiet: bool) -> Bar {
+        Bar::styled(
+            quiet,
+            0,
+            "{spinner} {msg:24} {bar:40} {pos}/{len} trials  eta {eta}",
+        )
+    }
+
+    fn styled(quiet: bool, length: u64, template: &str) -> Bar {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar(ProgressBar::hidden());
+        }
+        let bar = ProgressBar::new(length);
+        bar.set_style(ProgressStyle::with_template(template).expect("the template is valid"));
+        Bar(bar)
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Writes to stdout, or to a file (see [`output`]: atomically where it is a
+/// regular file).
+pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+        Some(path) => output::write(path, text.as_bytes())?,
+    }
+    Ok(())
+}
+
+/// A drill's or a run's results in the chosen format.
+pub fn render(results: &sim::Results, format: OutputFormat) -> String {
+    match format {
+        OutputFormat::Text => report::text::render(results),
+        OutputFormat::Json => report::json::render(results),
+        OutputFormat::Csv => report::csv::render(results),
+    }
+}
+
+/// The format `--chart FILE` asks for, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    Svg,
+    Png,
+}
+
+/// `--chart FILE`, checked before anything is simulated.
+pub fn chart(path: Option<&Path>) -> Result<Option<(&Path, ChartFormat)>> {
+    let Some(path) = path else { return Ok(None) };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let format = match ext.as_deref() {
+        Some("svg") => ChartFormat::Svg,
+        Some("png") => ChartFormat::Png,
+        _ => bail!(
+            "--chart {}: the file name must end in .svg or .png, e.g. --chart tornado.svg",
+            path.display()
+        ),
+    };
+    Ok(Some((path, format)))
+}
+
+/// Writes one chart for `--chart FILE`, as SVG or PNG, atomically.
+fn write_chart(f: &report::charts::Figure, path: &Path, format: ChartFormat) -> Result<()> {
+    match format {
+        ChartFormat::Svg => emit(&f.svg, Some(path)),
+        ChartFormat::Png => write_png(f, path),
+    }
+}
+
+/// Writes `f` as a PNG at `png` (atomically where it is a regular file).
+pub fn write_png(f: &report::charts::Figure, png: &Path) -> Result<()> {
+    // The encoder picks the format from the extension: keep `.png` last.
+    output::write_with(png, ".png", |tmp| {
+        f.write_png(tmp)
+            .map_err(|e| anyhow!("cannot write {}: {e}", png.display()))
+    })
+}
+
+/// Writes the chart (when `--chart` was given), then the result in the
+/// chosen format: `renderers` are the text, JSON and CSV renderers.
+pub fn finish<R, E: std::fmt::Display>(
+    args: &SimArgs,
+    chart: Option<(&Path, ChartFormat)>,
+    figure: impl FnOnce() -> std::result::Result<report::charts::Figure, E>,
+    renderers: [fn(&R) -> String; 3],
+    result: &R,
+) -> Result<()> {
+    if let Some((path, format)) = chart {
+        let figure = figure().map_err(|e| anyhow!("cannot draw the chart: {e}"))?;
+        write_chart(&figure, path, format)?;
+    }
+    let render = match args.format {
+        OutputFormat::Text => renderers[0],
+        OutputFormat::Json => renderers[1],
+        OutputFormat::Csv => renderers[2],
+    };
+    emit(&render(result), args.output.as_deref())
+}
