@@ -14,12 +14,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
+        // Help and version go to stdout (exit 0), usage errors to stderr
+        // (exit 1); help that could not be written is a failure too.
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
+            return match e.print() {
+                Ok(()) if !e.use_stderr() => ExitCode::SUCCESS,
+                _ => ExitCode::from(1),
             };
         }
     };

@@ -189,3 +189,31 @@ fn an_unwritable_place_is_named_as_given() {
     }
     assert_eq!(leftovers(dir.path()), Vec::<String>::new());
 }
+
+/// Runs drsim with stdout or stderr on `/dev/full` (every write fails) and
+/// returns its exit code.
+#[cfg(target_os = "linux")]
+fn exit_code_with_full(args: &[&str], stream: &str) -> Option<i32> {
+    let full = || std::fs::File::create("/dev/full").expect("/dev/full exists on Linux");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("drsim"));
+    cmd.args(args);
+    match stream {
+        "stdout" => cmd.stdout(full()),
+        _ => cmd.stderr(full()),
+    };
+    cmd.status().expect("drsim starts").code()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_unwritable_stderr_or_stdout_fails_cleanly() {
+    // The error cannot be printed, but the exit code still says so (it
+    // was 101, a panic in the printing).
+    assert_eq!(
+        exit_code_with_full(&["check", "no-such-file.yaml"], "stderr"),
+        Some(1)
+    );
+    // Help that could not be written is not a success (it exited 0).
+    assert_eq!(exit_code_with_full(&["--help"], "stdout"), Some(1));
+    assert_eq!(exit_code_with_full(&["check", "--help"], "stdout"), Some(1));
+}
