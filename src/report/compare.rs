@@ -1,5 +1,6 @@
 //! Output of `drsim compare`: a table sorted by net benefit, JSON and CSV.
 
+use super::csv::{Cell, Table};
 use super::format::{money, percent};
 use crate::sim::{Change, Comparison, OptionResult};
 use serde_json::{json, Value};
@@ -213,30 +214,35 @@ pub fn json(c: &Comparison) -> String {
 
 /// One row per option.
 pub fn csv(c: &Comparison) -> String {
-    let mut out = String::from(
-        "option,name,annual_cost,ale_mean,ale_change_mean,ale_change_ci95_lo,ale_change_ci95_hi,independent_ci95_half_width,net_benefit,roi,payback_years,p_better\n",
-    );
+    let mut table = Table::new([
+        "option",
+        "name",
+        "annual_cost",
+        "ale_mean",
+        "ale_change_mean",
+        "ale_change_ci95_lo",
+        "ale_change_ci95_hi",
+        "independent_ci95_half_width",
+        "net_benefit",
+        "roi",
+        "payback_years",
+        "p_better",
+    ]);
     for o in sorted(c) {
-        let name = if o.name.contains([',', '"']) {
-            format!("\"{}\"", o.name.replace('"', "\"\""))
-        } else {
-            o.name.clone()
-        };
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            o.id,
-            name,
-            o.annual_cost,
-            o.ale.mean,
-            o.ale_change.mean,
-            o.ale_change.ci95[0],
-            o.ale_change.ci95[1],
-            o.independent_half_width,
-            o.net_benefit,
-            o.roi.map_or(String::new(), |r| r.to_string()),
-            o.payback_years.map_or(String::new(), |y| y.to_string()),
-            o.p_better.p
-        ));
+        table.row([
+            Cell::from(&o.id),
+            Cell::from(&o.name),
+            o.annual_cost.into(),
+            o.ale.mean.into(),
+            o.ale_change.mean.into(),
+            o.ale_change.ci95[0].into(),
+            o.ale_change.ci95[1].into(),
+            o.independent_half_width.into(),
+            o.net_benefit.into(),
+            o.roi.into(),
+            o.payback_years.into(),
+            o.p_better.p.into(),
+        ]);
     }
-    out
+    table.finish()
 }

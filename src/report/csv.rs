@@ -1,49 +1,121 @@
-//! One CSV row per service, for spreadsheets.
+//! CSV: the one writer every CSV output goes through (RFC 4180 quoting by
+//! the `csv` crate), and the drill or run table, one row per service.
 
 use crate::sim::Results;
 use crate::stats::{Proportion, Summary};
 
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
+/// One cell: text is quoted where it must be; a number is written as Rust
+/// prints it (shortest form that reads back the same); `Empty` is a value
+/// that does not apply.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Num(f64),
+    Count(u64),
+    Empty,
+}
+
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Self {
+        Cell::Text(s)
     }
 }
 
-fn num(x: f64) -> String {
-    format!("{x}")
+impl<'a> From<&'a String> for Cell<'a> {
+    fn from(s: &'a String) -> Self {
+        Cell::Text(s)
+    }
 }
 
-fn opt_summary(s: &Option<Summary>, out: &mut Vec<String>) {
+impl From<f64> for Cell<'_> {
+    fn from(x: f64) -> Self {
+        Cell::Num(x)
+    }
+}
+
+impl From<bool> for Cell<'_> {
+    fn from(b: bool) -> Self {
+        Cell::Text(if b { "true" } else { "false" })
+    }
+}
+
+impl From<u64> for Cell<'_> {
+    fn from(n: u64) -> Self {
+        Cell::Count(n)
+    }
+}
+
+impl From<usize> for Cell<'_> {
+    fn from(n: usize) -> Self {
+        Cell::Count(n as u64)
+    }
+}
+
+impl From<Option<f64>> for Cell<'_> {
+    fn from(x: Option<f64>) -> Self {
+        x.map_or(Cell::Empty, Cell::Num)
+    }
+}
+
+/// A CSV document: a header, then rows of the same width.
+pub struct Table {
+    out: csv::Writer<Vec<u8>>,
+}
+
+impl Table {
+    pub fn new<'h>(header: impl IntoIterator<Item = &'h str>) -> Table {
+        let mut table = Table {
+            out: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new()),
+        };
+        table.write(header.into_iter().map(Cell::Text));
+        table
+    }
+
+    /// Appends one row.
+    pub fn row<'c>(&mut self, cells: impl IntoIterator<Item = Cell<'c>>) {
+        self.write(cells)
+    }
+
+    fn write<'c>(&mut self, cells: impl IntoIterator<Item = Cell<'c>>) {
+        let fields: Vec<String> = cells
+            .into_iter()
+            .map(|c| match c {
+                Cell::Text(s) => s.to_string(),
+                Cell::Num(x) => x.to_string(),
+                Cell::Count(n) => n.to_string(),
+                Cell::Empty => String::new(),
+            })
+            .collect();
+        self.out
+            .write_record(&fields)
+            .expect("a row has as many cells as the header (writing to memory cannot fail)");
+    }
+
+    /// The document as text.
+    pub fn finish(self) -> String {
+        let bytes = self
+            .out
+            .into_inner()
+            .expect("flushing to memory cannot fail");
+        String::from_utf8(bytes).expect("every cell was UTF-8")
+    }
+}
+
+fn summary<'a>(s: Option<&Summary>) -> [Cell<'a>; 6] {
     match s {
-        Some(s) => out.extend([
-            num(s.mean),
-            num(s.ci95[0]),
-            num(s.ci95[1]),
-            num(s.p50),
-            num(s.p90),
-            num(s.p99),
-        ]),
-        None => out.extend(std::iter::repeat_n(String::new(), 6)),
+        Some(s) => [s.mean, s.ci95[0], s.ci95[1], s.p50, s.p90, s.p99].map(Cell::Num),
+        None => [Cell::Empty; 6],
     }
 }
 
-fn opt_prop(p: &Option<Proportion>, out: &mut Vec<String>) {
-    match p {
-        Some(p) => out.push(num(p.p)),
-        None => out.push(String::new()),
-    }
+fn proportion<'a>(p: Option<&Proportion>) -> Cell<'a> {
+    p.map_or(Cell::Empty, |p| Cell::Num(p.p))
 }
 
 /// Header plus one row per service.
 pub fn render(r: &Results) -> String {
-    let stat_cols = |name: &str| {
-        ["mean", "ci95_lo", "ci95_hi", "p50", "p90", "p99"]
-            .iter()
-            .map(|k| format!("{name}_{k}"))
-            .collect::<Vec<_>>()
-    };
     let mut header = vec!["service".to_string(), "name".into(), "affected_p".into()];
     for name in [
         "recovery_h",
@@ -53,25 +125,27 @@ pub fn render(r: &Results) -> String {
         "outages",
         "loss",
     ] {
-        header.extend(stat_cols(name));
+        for k in ["mean", "ci95_lo", "ci95_hi", "p50", "p90", "p99"] {
+            header.push(format!("{name}_{k}"));
+        }
     }
     header.extend(["rto_met_p", "rpo_met_p", "mtpd_met_p", "total_data_loss_p"].map(String::from));
-    let mut out = header.join(",");
-    out.push('\n');
+    let mut table = Table::new(header.iter().map(String::as_str));
     for s in &r.services {
-        let mut row = vec![field(&s.id), field(&s.name), num(s.affected.p)];
-        opt_summary(&s.recovery_h, &mut row);
-        opt_summary(&Some(s.downtime_h), &mut row);
-        opt_summary(&Some(s.data_loss_h), &mut row);
-        opt_summary(&s.availability, &mut row);
-        opt_summary(&s.outages, &mut row);
-        opt_summary(&Some(s.loss), &mut row);
-        opt_prop(&s.rto_met, &mut row);
-        opt_prop(&s.rpo_met, &mut row);
-        opt_prop(&s.mtpd_met, &mut row);
-        row.push(num(s.total_data_loss.p));
-        out.push_str(&row.join(","));
-        out.push('\n');
+        let mut row = vec![Cell::from(&s.id), Cell::from(&s.name), s.affected.p.into()];
+        row.extend(summary(s.recovery_h.as_ref()));
+        row.extend(summary(Some(&s.downtime_h)));
+        row.extend(summary(Some(&s.data_loss_h)));
+        row.extend(summary(s.availability.as_ref()));
+        row.extend(summary(s.outages.as_ref()));
+        row.extend(summary(Some(&s.loss)));
+        row.extend([
+            proportion(s.rto_met.as_ref()),
+            proportion(s.rpo_met.as_ref()),
+            proportion(s.mtpd_met.as_ref()),
+            s.total_data_loss.p.into(),
+        ]);
+        table.row(row);
     }
-    out
+    table.finish()
 }

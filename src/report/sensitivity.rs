@@ -1,6 +1,7 @@
 //! Output of `drsim sensitivity`: the tornado as a table, JSON and CSV
 //! (the chart is [`charts::tornado`](super::charts::tornado)).
 
+use super::csv::{Cell, Table};
 use super::format::{money, percent};
 use crate::sim::{
     Change, InputKind, InputResult, Metric, Sensitivity, HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
@@ -190,46 +191,53 @@ pub fn json(s: &Sensitivity) -> String {
     text
 }
 
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 /// One row per input, largest swing first.
 pub fn csv(s: &Sensitivity) -> String {
-    let mut out = String::from(
-        "rank,key,label,kind,base_value,low_value,high_value,\
-         low_mean,low_ci95_lo,low_ci95_hi,high_mean,high_ci95_lo,high_ci95_hi,\
-         low_change_mean,high_change_mean,difference_mean,difference_ci95_lo,difference_ci95_hi,swing,changed_trials\n",
-    );
+    let mut table = Table::new([
+        "rank",
+        "key",
+        "label",
+        "kind",
+        "base_value",
+        "low_value",
+        "high_value",
+        "low_mean",
+        "low_ci95_lo",
+        "low_ci95_hi",
+        "high_mean",
+        "high_ci95_lo",
+        "high_ci95_hi",
+        "low_change_mean",
+        "high_change_mean",
+        "difference_mean",
+        "difference_ci95_lo",
+        "difference_ci95_hi",
+        "swing",
+        "changed_trials",
+    ]);
     for (rank, i) in s.inputs.iter().enumerate() {
-        let cells = [
-            (rank + 1).to_string(),
-            field(&i.key),
-            field(&i.label),
-            i.kind.as_str().to_string(),
-            field(&i.base_value),
-            field(&i.low_value),
-            field(&i.high_value),
-            i.low.mean.to_string(),
-            i.low.ci95[0].to_string(),
-            i.low.ci95[1].to_string(),
-            i.high.mean.to_string(),
-            i.high.ci95[0].to_string(),
-            i.high.ci95[1].to_string(),
-            i.low_change.mean.to_string(),
-            i.high_change.mean.to_string(),
-            i.difference.mean.to_string(),
-            i.difference.ci95[0].to_string(),
-            i.difference.ci95[1].to_string(),
-            i.swing.to_string(),
-            i.changed_trials.to_string(),
-        ];
-        out.push_str(&cells.join(","));
-        out.push('\n');
+        table.row([
+            Cell::from(rank + 1),
+            Cell::from(&i.key),
+            Cell::from(&i.label),
+            Cell::from(i.kind.as_str()),
+            Cell::from(&i.base_value),
+            Cell::from(&i.low_value),
+            Cell::from(&i.high_value),
+            i.low.mean.into(),
+            i.low.ci95[0].into(),
+            i.low.ci95[1].into(),
+            i.high.mean.into(),
+            i.high.ci95[0].into(),
+            i.high.ci95[1].into(),
+            i.low_change.mean.into(),
+            i.high_change.mean.into(),
+            i.difference.mean.into(),
+            i.difference.ci95[0].into(),
+            i.difference.ci95[1].into(),
+            i.swing.into(),
+            Cell::from(i.changed_trials),
+        ]);
     }
-    out
+    table.finish()
 }

@@ -169,3 +169,54 @@ fn common_random_numbers_narrow_the_interval_for_a_one_component_option() {
         "paired interval only {gain:.1}x narrower than independent"
     );
 }
+
+/// Reads CSV text back with the `csv` crate: every record, header first.
+fn records(text: &str) -> Vec<csv::StringRecord> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("well-formed CSV"))
+        .collect()
+}
+
+#[test]
+fn csv_keeps_a_name_with_a_newline_comma_or_quote_in_one_cell() {
+    // The comparison CSV quoted commas and quotes but not newlines: this
+    // option's row came out as rows of 12, 2 and 11 fields.
+    let yaml = BASE.replace("Bring the supplier's work in house", r#""Faster\nrepair""#);
+    let loaded = load_str(&yaml, "base.yaml").unwrap();
+    let c = compare(
+        &loaded.scenario,
+        &loaded.options,
+        None,
+        &[],
+        &config(),
+        &NoProgress,
+    )
+    .unwrap();
+    let rows = records(&drsim::report::compare::csv(&c));
+    assert_eq!(rows.len(), 3, "a header and one row per option");
+    assert!(rows.iter().all(|r| r.len() == 12), "{rows:?}");
+    assert!(rows.iter().any(|r| &r[1] == "Faster\nrepair"), "{rows:?}");
+
+    // The per-service table of a run, with a service whose name has
+    // every character that needs quoting.
+    let name = "Faster\nrepair, \"really\"\r\nnow";
+    let yaml = BASE.replace(
+        "{id: svc1, kind: service,",
+        &format!(
+            "{{id: svc1, name: \"{}\", kind: service,",
+            name.replace('\n', "\\n")
+                .replace('\r', "\\r")
+                .replace('"', "\\\"")
+        ),
+    );
+    let loaded = load_str(&yaml, "base.yaml").unwrap();
+    let r = run(&loaded.scenario, None, &config(), &NoProgress).unwrap();
+    let rows = records(&drsim::report::csv::render(&r));
+    let width = rows[0].len();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r.len() == width), "{rows:?}");
+    assert_eq!(&rows[1][1], name);
+}

@@ -2,6 +2,7 @@
 //! vertical lines: shared by the recovery, data-loss and downtime charts.
 
 use super::{axis_hours, colour, fail, log_range, Draw};
+use crate::report::csv::{Cell, Table};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -137,11 +138,11 @@ impl Draw for CdfChart {
 
 /// The CSV behind a CDF chart.
 pub fn csv(series: &[Series], value: &str) -> String {
-    let mut out = format!("service,{value},cumulative_probability\n");
+    let mut table = Table::new(["service", value, "cumulative_probability"]);
     for s in series {
-        for (x, p) in &s.points {
-            out.push_str(&format!("{},{x},{p}\n", super::csv_field(&s.label)));
+        for &(x, p) in &s.points {
+            table.row([Cell::from(&s.label), x.into(), p.into()]);
         }
     }
-    out
+    table.finish()
 }

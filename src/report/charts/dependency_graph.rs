@@ -7,7 +7,8 @@
 //! by site into columns, and within a layer ordered by the mean position of
 //! their neighbours (barycentre sweeps) to keep lines short.
 
-use super::{csv_field, fail, truncate, wrap2, Draw, Figure};
+use super::{fail, truncate, wrap2, Draw, Figure};
+use crate::report::csv::{Cell, Table};
 use crate::scenario::{Kind, Requirement, Scenario};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -421,7 +422,7 @@ impl Draw for GraphChart {
 
 /// The dependency graph chart and its edges as CSV.
 pub fn figure(s: &Scenario) -> Result<Figure, String> {
-    let mut csv = String::from("dependent,dependency,requirement\n");
+    let mut csv = Table::new(["dependent", "dependency", "requirement"]);
     for c in &s.components {
         for req in &c.depends_on {
             let how = match req {
@@ -430,15 +431,14 @@ pub fn figure(s: &Scenario) -> Result<Figure, String> {
                 Requirement::Failover { .. } => "failover member".to_string(),
             };
             for &m in req.members() {
-                csv.push_str(&format!(
-                    "{},{},{}\n",
-                    csv_field(&c.id),
-                    csv_field(&s.components[m].id),
-                    csv_field(&how)
-                ));
+                csv.row([
+                    Cell::from(&c.id),
+                    Cell::from(&s.components[m].id),
+                    Cell::from(&how),
+                ]);
             }
         }
     }
     let chart = layout(s);
-    Figure::new("dependency-graph", chart.title.clone(), chart, csv)
+    Figure::new("dependency-graph", chart.title.clone(), chart, csv.finish())
 }

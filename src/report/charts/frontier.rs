@@ -3,7 +3,8 @@
 //! zero, each with the 95% interval of its loss, and the efficient frontier
 //! through the options no cheaper option beats.
 
-use super::{csv_field, fail, truncate, Draw, Figure};
+use super::{fail, truncate, Draw, Figure};
+use crate::report::csv::{Cell, Table};
 use crate::report::format::money;
 use crate::sim::Comparison;
 use plotters::coord::Shift;
@@ -244,19 +245,27 @@ impl Draw for Frontier {
 pub fn figure(c: &Comparison) -> Result<Figure, String> {
     let chart = Frontier::from_comparison(c);
     let on = efficient(&chart.points);
-    let mut csv = String::from("id,label,annual_cost,ale,ale_ci95_lo,ale_ci95_hi,efficient\n");
+    let mut csv = Table::new([
+        "id",
+        "label",
+        "annual_cost",
+        "ale",
+        "ale_ci95_lo",
+        "ale_ci95_hi",
+        "efficient",
+    ]);
     for (i, p) in chart.points.iter().enumerate() {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
-            csv_field(&p.id),
-            csv_field(&p.label),
-            p.annual_cost,
-            p.ale,
-            p.ale_ci95[0],
-            p.ale_ci95[1],
-            on.contains(&i)
-        ));
+        csv.row([
+            Cell::from(&p.id),
+            Cell::from(&p.label),
+            p.annual_cost.into(),
+            p.ale.into(),
+            p.ale_ci95[0].into(),
+            p.ale_ci95[1].into(),
+            on.contains(&i).into(),
+        ]);
     }
+    let csv = csv.finish();
     Figure::new(
         "options-frontier",
         "Investment options: annual cost against expected annual loss, with the efficient frontier",

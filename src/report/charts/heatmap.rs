@@ -1,6 +1,7 @@
 //! Threats × services, each cell coloured by P(RTO met) in that threat's drill.
 
-use super::{csv_field, fail, truncate, wrap2, Draw, Figure};
+use super::{fail, truncate, wrap2, Draw, Figure};
+use crate::report::csv::{Cell, Table};
 use crate::report::format::percent;
 use crate::sim::Results;
 use plotters::coord::Shift;
@@ -136,7 +137,7 @@ pub fn figure(drills: &[(String, &Results)]) -> Result<Figure, String> {
         .first()
         .map(|(_, r)| r.services.iter().map(|s| s.name.clone()).collect())
         .unwrap_or_default();
-    let mut csv = String::from("threat,service,p_rto_met,ci95_low,ci95_high\n");
+    let mut csv = Table::new(["threat", "service", "p_rto_met", "ci95_low", "ci95_high"]);
     let rows = drills
         .iter()
         .map(|(name, r)| {
@@ -145,14 +146,13 @@ pub fn figure(drills: &[(String, &Results)]) -> Result<Figure, String> {
                 .iter()
                 .map(|s| {
                     if let Some(p) = s.rto_met {
-                        csv.push_str(&format!(
-                            "{},{},{},{},{}\n",
-                            csv_field(r.threat.as_deref().unwrap_or("")),
-                            csv_field(&s.id),
-                            p.p,
-                            p.ci95[0],
-                            p.ci95[1]
-                        ));
+                        csv.row([
+                            Cell::from(r.threat.as_deref().unwrap_or("")),
+                            Cell::from(&s.id),
+                            p.p.into(),
+                            p.ci95[0].into(),
+                            p.ci95[1].into(),
+                        ]);
                     }
                     s.rto_met.map(|p| p.p)
                 })
@@ -164,6 +164,6 @@ pub fn figure(drills: &[(String, &Results)]) -> Result<Figure, String> {
         "rto-heatmap",
         "Chance of meeting the RTO, by threat and service",
         Heatmap { services, rows },
-        csv,
+        csv.finish(),
     )
 }

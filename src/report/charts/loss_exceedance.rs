@@ -2,6 +2,7 @@
 //! board's risk tolerance over it and the crossing marked.
 
 use super::{fail, Draw, Figure};
+use crate::report::csv::{Cell, Table};
 use crate::report::format::{money, percent};
 use crate::scenario::TolerancePoint;
 use crate::stats::ExceedancePoint;
@@ -265,13 +266,14 @@ impl Draw for LossExceedance {
 
 /// The chart and its data.
 pub fn figure(chart: LossExceedance) -> Result<Figure, String> {
-    let mut csv = String::from("series,loss,p_exceed\n");
+    let mut csv = Table::new(["series", "loss", "p_exceed"]);
     for p in &chart.curve {
-        csv.push_str(&format!("simulated,{},{}\n", p.loss, p.p));
+        csv.row([Cell::from("simulated"), p.loss.into(), p.p.into()]);
     }
     for t in &chart.tolerance {
-        csv.push_str(&format!("risk_tolerance,{},{}\n", t.loss, t.p));
+        csv.row([Cell::from("risk_tolerance"), t.loss.into(), t.p.into()]);
     }
+    let csv = csv.finish();
     Figure::new(
         "loss-exceedance",
         "Loss exceedance curve with the board's risk tolerance",

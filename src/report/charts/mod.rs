@@ -117,15 +117,6 @@ pub(crate) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-/// A CSV field, quoted when it needs to be.
-pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// A file-name-safe stem from an id: letters, digits and dashes.
 pub fn slug(id: &str) -> String {
     let s: String = id

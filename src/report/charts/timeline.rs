@@ -2,7 +2,8 @@
 //! each component was hit, waited for its team, was repaired, and when each
 //! service was down.
 
-use super::{colour, csv_field, fail, truncate, Draw, Figure};
+use super::{colour, fail, truncate, Draw, Figure};
+use crate::report::csv::{Cell, Table};
 use crate::scenario::{Effect, Scenario};
 use crate::sim::{TraceEvent, TraceKind};
 use plotters::coord::Shift;
@@ -324,17 +325,19 @@ fn capitalise(s: &str) -> String {
 /// The timeline chart and its data.
 pub fn figure(scenario: &Scenario, title: String, trace: &[TraceEvent]) -> Result<Figure, String> {
     let rows = rows(scenario, trace);
-    let mut csv = String::from("component,name,phase,start_h,end_h\n");
+    let mut csv = Table::new(["component", "name", "phase", "start_h", "end_h"]);
     for r in &rows {
-        for (phase, a, b) in &r.bars {
-            csv.push_str(&format!(
-                "{},{},{},{a},{b}\n",
-                csv_field(&scenario.components[r.component].id),
-                csv_field(&r.label),
-                csv_field(phase.label())
-            ));
+        for &(phase, a, b) in &r.bars {
+            csv.row([
+                Cell::from(&scenario.components[r.component].id),
+                Cell::from(&r.label),
+                Cell::from(phase.label()),
+                a.into(),
+                b.into(),
+            ]);
         }
     }
+    let csv = csv.finish();
     Figure::new(
         "recovery-timeline",
         title.clone(),

@@ -1,7 +1,8 @@
 //! The tornado: one horizontal bar per input, largest swing at the top,
 //! from the metric as given to the metric with the input low and high.
 
-use super::{csv_field, fail, truncate, Draw, Figure};
+use super::{fail, truncate, Draw, Figure};
+use crate::report::csv::{Cell, Table};
 use crate::report::format::{money, percent};
 use crate::sim::{InputKind, Metric, Sensitivity, HIGH_FACTOR, LOW_FACTOR};
 use plotters::coord::Shift;
@@ -248,19 +249,28 @@ impl Draw for Tornado {
 /// The chart and its data.
 pub fn figure(s: &Sensitivity) -> Result<Figure, String> {
     let chart = Tornado::from_sensitivity(s);
-    let mut csv = String::from("rank,label,low_setting,high_setting,base,low,high,swing\n");
+    let mut csv = Table::new([
+        "rank",
+        "label",
+        "low_setting",
+        "high_setting",
+        "base",
+        "low",
+        "high",
+        "swing",
+    ]);
     for (rank, b) in chart.bars.iter().enumerate() {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            rank + 1,
-            csv_field(&b.label),
-            csv_field(&b.low_setting),
-            csv_field(&b.high_setting),
-            chart.base,
-            b.low,
-            b.high,
-            (b.high - b.low).abs()
-        ));
+        csv.row([
+            Cell::from(rank + 1),
+            Cell::from(&b.label),
+            Cell::from(&b.low_setting),
+            Cell::from(&b.high_setting),
+            chart.base.into(),
+            b.low.into(),
+            b.high.into(),
+            (b.high - b.low).abs().into(),
+        ]);
     }
+    let csv = csv.finish();
     Figure::new("tornado", format!("Tornado: {}", chart.title), chart, csv)
 }
