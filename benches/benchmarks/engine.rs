@@ -107,11 +107,7 @@ pub fn runner(c: &mut Criterion) {
     let trials = 4096;
     group.throughput(Throughput::Elements(trials));
     for threads in [1, 2] {
-        let config = sim::Config {
-            trials,
-            seed: 1,
-            threads,
-        };
+        let config = sim::Config::new(trials, 1, threads).expect("at least 2 trials");
         group.bench_function(
             BenchmarkId::new("enterprise-1000-run-trials", threads),
             |b| {

@@ -58,7 +58,7 @@ pub fn exec(args: Args) -> Result<()> {
     let options = shared::options(&loaded, &args.options, &args.file)?;
     let threats = shared::threats(&loaded.scenario, &args.threats)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
-    let config = shared::config(&args.sim.trial);
+    let config = shared::config(&args.sim.trial)?;
     let bar = Bar::trials(&args.sim);
     let result = sim::compare(&loaded.scenario, &options, horizon, &threats, &config, &bar)?;
     bar.finish();

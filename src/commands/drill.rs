@@ -42,7 +42,7 @@ pub fn exec(args: Args) -> Result<()> {
     let loaded = load(&args.file)?;
     let s = &loaded.scenario;
     let threat = shared::drill_threat(s, args.threat)?;
-    let config = shared::config(&args.sim.trial);
+    let config = shared::config(&args.sim.trial)?;
     let bar = Bar::trials(&args.sim);
     let results = sim::drill_with(s, &threat, &config, &bar, args.explain)?;
     bar.finish();

@@ -65,7 +65,7 @@ pub fn exec(args: Args) -> Result<()> {
     let loaded = scenario::load_bytes(&bytes, &args.file.display().to_string())?;
     let s = &loaded.scenario;
     let threats = shared::threats(s, &args.threats)?;
-    let config = shared::config(&args.trial);
+    let config = shared::config(&args.trial)?;
     let bar = Bar::stages(args.quiet);
     let started = Instant::now();
     bar.0.set_message("annual risk");
@@ -89,7 +89,7 @@ pub fn exec(args: Args) -> Result<()> {
                 &threat,
                 &service,
                 config.seed,
-                TRACE_SCAN.min(config.trials),
+                TRACE_SCAN.min(config.trials.get()),
             )?;
             Some(html::Representative {
                 threat,

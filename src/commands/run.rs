@@ -37,7 +37,7 @@ pub struct Args {
 pub fn exec(args: Args) -> Result<()> {
     let loaded = load(&args.file)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
-    let config = shared::config(&args.sim.trial);
+    let config = shared::config(&args.sim.trial)?;
     let bar = Bar::trials(&args.sim);
     let results = sim::run_with(&loaded.scenario, horizon, &config, &bar, args.explain)?;
     bar.finish();

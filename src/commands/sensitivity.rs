@@ -70,7 +70,7 @@ pub fn exec(args: Args) -> Result<()> {
         bail!("--top must be at least 1, e.g. --top 15");
     }
     let horizon = shared::horizon(args.horizon.as_deref())?;
-    let config = shared::config(&args.sim.trial);
+    let config = shared::config(&args.sim.trial)?;
     let bar = Bar::trials(&args.sim);
     let mut result = sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar)?;
     bar.finish();

@@ -18,12 +18,14 @@ pub fn load(file: &Path) -> Result<Loaded> {
 }
 
 /// The engine's trial settings from the command line.
-pub fn config(args: &TrialArgs) -> sim::Config {
-    sim::Config {
-        trials: args.trials,
-        seed: args.seed,
-        threads: args.threads.unwrap_or(0),
-    }
+pub fn config(args: &TrialArgs) -> Result<sim::Config> {
+    sim::Config::new(args.trials, args.seed, args.threads.unwrap_or(0)).map_err(|_| {
+        anyhow!(
+            "--trials must be at least {} (got {}): an interval needs two samples",
+            sim::Trials::MIN,
+            args.trials
+        )
+    })
 }
 
 /// `--horizon`, in hours; `None` when not given (the scenario's horizon).

@@ -132,9 +132,6 @@ pub fn compare(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Comparison, SimError> {
-    if config.trials < 2 {
-        return Err(SimError::TooFewTrials(config.trials));
-    }
     for t in threats {
         if base.threat_index(t).is_none() {
             return Err(SimError::UnknownThreat {
@@ -317,7 +314,7 @@ pub fn compare(
         }
     }
 
-    let trials = config.trials as f64;
+    let trials = config.trials.get() as f64;
     let per_year = 1.0 / years;
     let results = options
         .iter()
@@ -339,7 +336,7 @@ pub fn compare(
                 ale: Change::from(loss, per_year),
                 ale_change,
                 independent_half_width,
-                p_better: stats::wilson(*wins, config.trials),
+                p_better: stats::wilson(*wins, config.trials.get()),
                 net_benefit,
                 roi: (annual_cost > 0.0).then(|| net_benefit / annual_cost),
                 payback_years: (reduction > o.per_year)
@@ -351,7 +348,7 @@ pub fn compare(
     Ok(Comparison {
         scenario: base.name.clone(),
         currency: base.currency.clone(),
-        trials: config.trials,
+        trials: config.trials.get(),
         seed: config.seed,
         horizon_h: horizon,
         base_ale: Change::from(&risk.base, per_year),

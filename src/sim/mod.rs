@@ -6,7 +6,7 @@
 //! use drsim::{scenario, sim};
 //! let yaml = "name: Demo\ncomponents:\n  - {id: app, kind: application, repair: 2h}\n  - {id: shop, kind: service, depends_on: [app], rto: 4h}\nthreats:\n  - {id: crash, hits: {components: [app]}, effect: damage}\n";
 //! let s = scenario::load_str(yaml, "demo.yaml").unwrap().scenario;
-//! let config = sim::Config { trials: 100, seed: 1, threads: 1 };
+//! let config = sim::Config::new(100, 1, 1).expect("at least 2 trials");
 //! let results = sim::drill(&s, "crash", &config, &sim::NoProgress).unwrap();
 //! assert_eq!(results.services[0].recovery_h.unwrap().mean, 2.0);
 //! ```
@@ -37,10 +37,43 @@ use thiserror::Error;
 /// How many trials, from which seed, on how many threads.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub trials: u64,
+    pub trials: Trials,
     pub seed: u64,
     /// 0: all cores.
     pub threads: usize,
+}
+
+impl Config {
+    /// `trials` trials (at least [`Trials::MIN`]) from `seed` on `threads`
+    /// threads (0: all cores).
+    pub fn new(trials: u64, seed: u64, threads: usize) -> Result<Config, SimError> {
+        Ok(Config {
+            trials: Trials::new(trials)?,
+            seed,
+            threads,
+        })
+    }
+}
+
+/// A number of trials that every statistic can be computed from: at least
+/// two, since an interval needs two samples. Checked once, when it is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trials(u64);
+
+impl Trials {
+    /// The fewest trials a simulation runs.
+    pub const MIN: u64 = 2;
+
+    pub fn new(n: u64) -> Result<Trials, SimError> {
+        if n < Trials::MIN {
+            return Err(SimError::TooFewTrials(n));
+        }
+        Ok(Trials(n))
+    }
+
+    pub fn get(self) -> u64 {
+        self.0
+    }
 }
 
 /// Receives progress from the runner; the CLI turns it into a bar.
@@ -61,7 +94,7 @@ pub enum SimError {
     NoThreats,
     #[error("unknown service `{0}`")]
     UnknownService(String),
-    #[error("--trials must be at least 2 (got {0}): an interval needs two samples")]
+    #[error("at least 2 trials are needed (got {0}): an interval needs two samples")]
     TooFewTrials(u64),
     #[error("could not start {threads} threads: {message}")]
     Threads { threads: usize, message: String },
@@ -256,9 +289,6 @@ fn execute(
     progress: &dyn Progress,
     explain: bool,
 ) -> Result<Results, SimError> {
-    if config.trials < 2 {
-        return Err(SimError::TooFewTrials(config.trials));
-    }
     let graph = DependencyGraph::build(scenario);
     let model = Model::compile(scenario, &graph);
     let samples = simulate_with(&model, mode, config, progress, explain)?;
@@ -364,5 +394,23 @@ pub fn summarize(
         loss,
         loss_exceedance,
         events: samples.events,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fewer_than_two_trials_cannot_be_configured() {
+        for n in [0, 1] {
+            let err = Config::new(n, 1, 0).unwrap_err();
+            // The library says what is wrong; the command line names the flag.
+            assert_eq!(
+                err.to_string(),
+                format!("at least 2 trials are needed (got {n}): an interval needs two samples")
+            );
+        }
+        assert_eq!(Config::new(2, 1, 0).unwrap().trials.get(), 2);
     }
 }

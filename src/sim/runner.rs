@@ -224,7 +224,7 @@ pub(crate) fn in_parallel<A, S>(
 where
     A: Send,
 {
-    let trials = config.trials;
+    let trials = config.trials.get();
     let chunks = trials.div_ceil(CHUNK);
     let done = AtomicU64::new(0);
     let work = || {

@@ -743,9 +743,6 @@ fn tornado(
     progress: &dyn Progress,
     skip: bool,
 ) -> Result<Sensitivity, SensitivityError> {
-    if config.trials < 2 {
-        return Err(SimError::TooFewTrials(config.trials).into());
-    }
     let graph = DependencyGraph::build(base);
     let base_model = Model::compile(base, &graph);
     let (mode, service) = resolve(base, &base_model, metric, horizon)?;
@@ -911,7 +908,7 @@ fn tornado(
     Ok(Sensitivity {
         scenario: base.name.clone(),
         currency: base.currency.clone(),
-        trials: config.trials,
+        trials: config.trials.get(),
         seed: config.seed,
         metric: metric.clone(),
         horizon_h,
@@ -966,11 +963,7 @@ threats:
         let s = crate::scenario::load_str(ESTATE, "estate.yaml")
             .unwrap()
             .scenario;
-        let config = Config {
-            trials: 600,
-            seed: 5,
-            threads: 1,
-        };
+        let config = Config::new(600, 5, 1).expect("at least 2 trials");
         for metric in ["ale", "rto:shop:fire", "rto:shop:ransomware"] {
             let metric = Metric::parse(metric).unwrap();
             let fast = tornado(&s, &metric, None, &config, &NoProgress, true).unwrap();

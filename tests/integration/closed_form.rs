@@ -28,11 +28,7 @@ fn load(yaml: &str) -> Scenario {
 }
 
 fn config(trials: u64, seed: u64) -> Config {
-    Config {
-        trials,
-        seed,
-        threads: 0,
-    }
+    Config::new(trials, seed, 0).expect("at least 2 trials")
 }
 
 fn drill(s: &Scenario, threat: &str, trials: u64, seed: u64) -> Results {
@@ -700,11 +696,8 @@ threats:
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
     let s = load(EVERYTHING);
-    let with = |threads: usize, seed: u64| Config {
-        trials: 1000,
-        seed,
-        threads,
-    };
+    let with =
+        |threads: usize, seed: u64| Config::new(1000, seed, threads).expect("at least 2 trials");
     let one = sim::run(&s, None, &with(1, 81), &NoProgress).expect("runs");
     let two = sim::run(&s, None, &with(2, 81), &NoProgress).expect("runs");
     assert!(one.events > 0 && one.services[0].outages.expect("run").mean > 0.0);
@@ -792,11 +785,7 @@ fn a_large_estate_of_redundant_pairs() {
     // Steady state (1 − (λ/(λ+μ))²)^1100 = 0.8977; the start from all-up adds a little.
     assert!(exact > 0.8977 && exact < 0.8985, "exact {exact}");
 
-    let with = |threads: usize| Config {
-        trials: 150,
-        seed: 5,
-        threads,
-    };
+    let with = |threads: usize| Config::new(150, 5, threads).expect("at least 2 trials");
     let one = sim::run(&s, None, &with(1), &NoProgress).expect("runs");
     let two = sim::run(&s, None, &with(2), &NoProgress).expect("runs");
     assert_eq!(format!("{one:?}"), format!("{two:?}"));

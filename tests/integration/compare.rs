@@ -24,11 +24,7 @@ options:
 ";
 
 fn config() -> Config {
-    Config {
-        trials: 4000,
-        seed: 9,
-        threads: 0,
-    }
+    Config::new(4000, 9, 0).expect("at least 2 trials")
 }
 
 #[test]
@@ -155,11 +151,7 @@ fn common_random_numbers_narrow_the_interval_for_a_one_component_option() {
         &option,
         None,
         &[],
-        &Config {
-            trials: 4000,
-            seed: 1,
-            threads: 0,
-        },
+        &Config::new(4000, 1, 0).expect("at least 2 trials"),
         &NoProgress,
     )
     .unwrap();

@@ -15,11 +15,7 @@ threats:
 ";
 
 fn config() -> Config {
-    Config {
-        trials: 3000,
-        seed: 5,
-        threads: 0,
-    }
+    Config::new(3000, 5, 0).expect("at least 2 trials")
 }
 
 fn share(v: &[(String, f64)], id: &str) -> f64 {

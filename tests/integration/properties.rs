@@ -614,7 +614,7 @@ proptest! {
     #[test]
     fn outcomes_are_within_bounds(spec in spec(), seed in 0..1000u64) {
         let (scenario, yaml) = spec.load();
-        let config = sim::Config { trials: TRIALS, seed, threads: 1 };
+        let config = sim::Config::new(TRIALS, seed, 1).expect("at least 2 trials");
         for mode in modes(&scenario) {
             let per_trial = outcomes(&scenario, mode, seed, TRIALS);
             for (t, services) in per_trial.iter().enumerate() {
@@ -1010,7 +1010,7 @@ proptest! {
             }
         }
         // And the parallel runner does not depend on the number of threads.
-        let one = sim::Config { trials: TRIALS, seed, threads: 1 };
+        let one = sim::Config::new(TRIALS, seed, 1).expect("at least 2 trials");
         let two = sim::Config { threads: 2, ..one.clone() };
         let a = sim::run(&scenario, None, &one, &NoProgress).unwrap();
         let b = sim::run(&scenario, None, &two, &NoProgress).unwrap();

@@ -59,11 +59,7 @@ fn every_bundled_scenario_is_valid_and_realistic() {
 
 #[test]
 fn every_bundled_threat_can_be_drilled_and_every_scenario_run() {
-    let config = Config {
-        trials: 200,
-        seed: 3,
-        threads: 0,
-    };
+    let config = Config::new(200, 3, 0).expect("at least 2 trials");
     for path in bundled() {
         let s = load_path(&path).unwrap().scenario;
         for t in &s.threats {
@@ -111,11 +107,7 @@ fn the_readme_example_scenario_is_valid_and_its_output_is_current() {
     drill(
         &loaded.scenario,
         "ransomware",
-        &Config {
-            trials: 100,
-            seed: 1,
-            threads: 1,
-        },
+        &Config::new(100, 1, 1).expect("at least 2 trials"),
         &NoProgress,
     )
     .unwrap();
@@ -128,11 +120,7 @@ fn the_readme_example_scenario_is_valid_and_its_output_is_current() {
     let results = drill(
         &hospital,
         "ransomware",
-        &Config {
-            trials: 10_000,
-            seed: 1,
-            threads: 0,
-        },
+        &Config::new(10_000, 1, 0).expect("at least 2 trials"),
         &NoProgress,
     )
     .unwrap();

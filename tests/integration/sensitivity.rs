@@ -32,11 +32,7 @@ threats:
 const YEAR: f64 = 8760.0;
 
 fn config(threads: usize) -> Config {
-    Config {
-        trials: 4000,
-        seed: 3,
-        threads,
-    }
+    Config::new(4000, 3, threads).expect("at least 2 trials")
 }
 
 /// Expected loss of the orders service over one year when disruptions of
