@@ -13,6 +13,7 @@
 mod cli;
 mod closed_form;
 mod compare;
+mod diagnostics;
 mod explain;
 mod io;
 mod outputs;
