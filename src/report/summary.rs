@@ -74,7 +74,7 @@ pub fn render(
                 Some(py) => format!("{py:.3}/yr (every {})", hours(8760.0 / py)),
                 None => "drill only".into(),
             };
-            let effect = match t.effect {
+            let effect = match t.effect.kind() {
                 Effect::Disrupt => "disrupts",
                 Effect::Damage => "damages",
                 Effect::Destroy => "destroys",
@@ -84,7 +84,7 @@ pub fn render(
             } else {
                 String::new()
             };
-            let backups = if t.reaches_backups {
+            let backups = if t.effect.reaches_backups() {
                 ", reaches online backups"
             } else {
                 ""

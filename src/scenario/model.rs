@@ -126,9 +126,44 @@ pub enum Arrival {
 #[derive(Debug, Clone)]
 pub struct FailureMode {
     pub arrival: Arrival,
-    pub effect: Effect,
-    /// Overrides the component's repair (damage) or rebuild (destroy).
-    pub repair: Option<Dist>,
+    pub effect: FailureEffect,
+}
+
+/// What an independent failure does, with the data that effect needs.
+/// (A disruption, which clears by itself, belongs to threats.)
+#[derive(Debug, Clone)]
+pub enum FailureEffect {
+    /// Repaired by the component's team, taking `repair` hours when given
+    /// (the failure's `repair` key), else the component's repair time.
+    Damage { repair: Option<Dist> },
+    /// Rebuilt, then restored from backup, taking `rebuild` hours when
+    /// given (the failure's `repair` key), else the component's rebuild.
+    Destroy { rebuild: Option<Dist> },
+}
+
+impl FailureEffect {
+    pub fn kind(&self) -> Effect {
+        match self {
+            FailureEffect::Damage { .. } => Effect::Damage,
+            FailureEffect::Destroy { .. } => Effect::Destroy,
+        }
+    }
+
+    /// The failure's own repair or rebuild time, when it has one.
+    pub fn own_time(&self) -> Option<&Dist> {
+        match self {
+            FailureEffect::Damage { repair } => repair.as_ref(),
+            FailureEffect::Destroy { rebuild } => rebuild.as_ref(),
+        }
+    }
+
+    /// The same as [`FailureEffect::own_time`], to change it.
+    pub fn own_time_mut(&mut self) -> Option<&mut Dist> {
+        match self {
+            FailureEffect::Damage { repair } => repair.as_mut(),
+            FailureEffect::Destroy { rebuild } => rebuild.as_mut(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -159,14 +194,76 @@ pub struct Threat {
     /// Sites named by the selector: their non-offsite backups are lost on destroy.
     pub sites: Vec<SiteId>,
     pub chance: f64,
-    pub effect: Effect,
-    /// Disrupt: how long until it clears by itself, hours.
-    pub duration: Option<Dist>,
-    /// Destroy: overrides the components' rebuild.
-    pub rebuild: Option<Dist>,
-    /// Damage: overrides the components' repair.
-    pub repair: Option<Dist>,
-    pub reaches_backups: bool,
+    pub effect: ThreatEffect,
+}
+
+/// What a threat does to each component it hits, with exactly the data
+/// that effect needs (spec section 6).
+#[derive(Debug, Clone)]
+pub enum ThreatEffect {
+    /// Unavailable for `duration` hours (one draw per event), then back by
+    /// itself with its data.
+    Disrupt { duration: Dist },
+    /// Repaired by the component's team, taking `repair` hours when given,
+    /// else the component's repair time.
+    Damage { repair: Option<Dist> },
+    /// Rebuilt (taking `rebuild` hours when given, else the component's
+    /// rebuild time), then restored from the newest surviving backup. With
+    /// `reaches_backups` (ransomware) the tiers that are not immutable are
+    /// destroyed too.
+    Destroy {
+        rebuild: Option<Dist>,
+        reaches_backups: bool,
+    },
+}
+
+impl ThreatEffect {
+    pub fn kind(&self) -> Effect {
+        match self {
+            ThreatEffect::Disrupt { .. } => Effect::Disrupt,
+            ThreatEffect::Damage { .. } => Effect::Damage,
+            ThreatEffect::Destroy { .. } => Effect::Destroy,
+        }
+    }
+
+    /// The time the effect brings with it: a disruption's duration, or the
+    /// repair or rebuild time that overrides the component's.
+    pub fn own_time(&self) -> Option<&Dist> {
+        match self {
+            ThreatEffect::Disrupt { duration } => Some(duration),
+            ThreatEffect::Damage { repair } => repair.as_ref(),
+            ThreatEffect::Destroy { rebuild, .. } => rebuild.as_ref(),
+        }
+    }
+
+    /// The same as [`ThreatEffect::own_time`], to change it.
+    pub fn own_time_mut(&mut self) -> Option<&mut Dist> {
+        match self {
+            ThreatEffect::Disrupt { duration } => Some(duration),
+            ThreatEffect::Damage { repair } => repair.as_mut(),
+            ThreatEffect::Destroy { rebuild, .. } => rebuild.as_mut(),
+        }
+    }
+
+    /// The key of [`ThreatEffect::own_time`] in the scenario file.
+    pub fn own_time_key(&self) -> &'static str {
+        match self {
+            ThreatEffect::Disrupt { .. } => "duration",
+            ThreatEffect::Damage { .. } => "repair",
+            ThreatEffect::Destroy { .. } => "rebuild",
+        }
+    }
+
+    /// Whether a hit also destroys the component's backups that are not
+    /// immutable.
+    pub fn reaches_backups(&self) -> bool {
+        match self {
+            ThreatEffect::Disrupt { .. } | ThreatEffect::Damage { .. } => false,
+            ThreatEffect::Destroy {
+                reaches_backups, ..
+            } => *reaches_backups,
+        }
+    }
 }
 
 impl Threat {

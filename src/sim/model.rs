@@ -3,7 +3,7 @@
 
 use super::rng::tag;
 use crate::graph::{DependencyGraph, Link};
-use crate::scenario::{Arrival, Dist, Effect, Scenario};
+use crate::scenario::{Arrival, Dist, Effect, Scenario, ThreatEffect};
 use std::collections::HashMap;
 
 pub const NONE: u32 = u32::MAX;
@@ -105,6 +105,7 @@ pub struct CompiledThreat {
     pub site_hit: Vec<bool>,
     pub chance: f64,
     pub effect: Effect,
+    /// A disruption's duration; `None` for any other effect.
     pub duration: Option<Dist>,
     /// Its own repair (damage) or rebuild (destroy) time, in
     /// [`Model::dists`] ([`NONE`]: each target's own).
@@ -173,11 +174,15 @@ pub struct Model {
 /// component's `repair` (damage) or `rebuild` (destroy); [`NONE`] for a
 /// disruption, which clears by itself.
 fn work_time(effect: Effect, own: u32, repair: u32, rebuild: u32) -> u32 {
-    match effect {
-        Effect::Disrupt => NONE,
-        _ if own != NONE => own,
+    let component = match effect {
+        Effect::Disrupt => return NONE,
         Effect::Damage => repair,
         Effect::Destroy => rebuild,
+    };
+    if own != NONE {
+        own
+    } else {
+        component
     }
 }
 
@@ -255,8 +260,13 @@ impl Model {
                     component: i as u32,
                     every,
                     after,
-                    effect: f.effect,
-                    work: work_time(f.effect, dists.intern(f.repair.as_ref()), repair, rebuild),
+                    effect: f.effect.kind(),
+                    work: work_time(
+                        f.effect.kind(),
+                        dists.intern(f.effect.own_time()),
+                        repair,
+                        rebuild,
+                    ),
                     tag: tag(&["failure", &c.id, &j.to_string()]),
                 });
             }
@@ -348,6 +358,14 @@ impl Model {
                 for (i, c) in scenario.components.iter().enumerate() {
                     site_hit[i] = c.site.is_some_and(|s| t.sites.contains(&s));
                 }
+                let (duration, work, reaches_backups) = match &t.effect {
+                    ThreatEffect::Disrupt { duration } => (Some(duration.clone()), None, false),
+                    ThreatEffect::Damage { repair } => (None, repair.as_ref(), false),
+                    ThreatEffect::Destroy {
+                        rebuild,
+                        reaches_backups,
+                    } => (None, rebuild.as_ref(), *reaches_backups),
+                };
                 CompiledThreat {
                     rate: t.rate,
                     targets: t.targets.iter().map(|&c| c as u32).collect(),
@@ -358,14 +376,10 @@ impl Model {
                         .collect(),
                     site_hit,
                     chance: t.chance,
-                    effect: t.effect,
-                    duration: t.duration.clone(),
-                    work: dists.intern(match t.effect {
-                        Effect::Damage => t.repair.as_ref(),
-                        Effect::Destroy => t.rebuild.as_ref(),
-                        Effect::Disrupt => None,
-                    }),
-                    reaches_backups: t.reaches_backups,
+                    effect: t.effect.kind(),
+                    duration,
+                    work: dists.intern(work),
+                    reaches_backups,
                     arrival_tag: tag(&["arrival", &t.id]),
                     duration_tag: tag(&["duration", &t.id]),
                 }

@@ -139,9 +139,9 @@ impl InputKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Knob {
     ThreatFrequency(usize),
-    ThreatDuration(usize),
-    ThreatRepair(usize),
-    ThreatRebuild(usize),
+    /// The threat effect's own time: a disruption's duration, or the
+    /// repair or rebuild that overrides the components'.
+    ThreatTime(usize),
     FailureFrequency {
         component: usize,
         mode: usize,
@@ -264,7 +264,7 @@ fn exposures(s: &Scenario, drilled: Option<usize>) -> Vec<Exposure> {
     if drilled.is_none() {
         for (c, comp) in s.components.iter().enumerate() {
             for f in &comp.failures {
-                note(&mut ex[c], f.effect, f.repair.is_some());
+                note(&mut ex[c], f.effect.kind(), f.effect.own_time().is_some());
             }
         }
     }
@@ -273,13 +273,9 @@ fn exposures(s: &Scenario, drilled: Option<usize>) -> Vec<Exposure> {
         if !active {
             continue;
         }
-        let overridden = match threat.effect {
-            Effect::Disrupt => false,
-            Effect::Damage => threat.repair.is_some(),
-            Effect::Destroy => threat.rebuild.is_some(),
-        };
+        let overridden = threat.effect.own_time().is_some();
         for &c in &threat.targets {
-            note(&mut ex[c], threat.effect, overridden);
+            note(&mut ex[c], threat.effect.kind(), overridden);
         }
     }
     // Unavailability propagates up; the graph is acyclic, so this settles.
@@ -311,11 +307,8 @@ fn inputs(s: &Scenario, drilled: Option<usize>) -> Vec<Knob> {
         if run {
             knobs.push(Knob::ThreatFrequency(t));
         }
-        match threat.effect {
-            Effect::Disrupt if threat.duration.is_some() => knobs.push(Knob::ThreatDuration(t)),
-            Effect::Damage if threat.repair.is_some() => knobs.push(Knob::ThreatRepair(t)),
-            Effect::Destroy if threat.rebuild.is_some() => knobs.push(Knob::ThreatRebuild(t)),
-            _ => {}
+        if threat.effect.own_time().is_some() {
+            knobs.push(Knob::ThreatTime(t));
         }
     }
     for (c, comp) in s.components.iter().enumerate() {
@@ -326,7 +319,7 @@ fn inputs(s: &Scenario, drilled: Option<usize>) -> Vec<Knob> {
                     component: c,
                     mode: m,
                 });
-                if f.repair.is_some() && f.effect != Effect::Disrupt {
+                if f.effect.own_time().is_some() {
                     knobs.push(Knob::FailureRepair {
                         component: c,
                         mode: m,
@@ -392,11 +385,9 @@ fn trim(x: f64) -> String {
 
 fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
     match knob {
-        Knob::ThreatDuration(t) => s.threats[t].duration.as_ref(),
-        Knob::ThreatRepair(t) => s.threats[t].repair.as_ref(),
-        Knob::ThreatRebuild(t) => s.threats[t].rebuild.as_ref(),
+        Knob::ThreatTime(t) => s.threats[t].effect.own_time(),
         Knob::FailureRepair { component, mode } => {
-            s.components[component].failures[mode].repair.as_ref()
+            s.components[component].failures[mode].effect.own_time()
         }
         Knob::Repair(c) => s.components[c].repair.as_ref(),
         Knob::Rebuild(c) => s.components[c].rebuild.as_ref(),
@@ -416,11 +407,9 @@ fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
 /// The same as [`dist`], to change it.
 fn dist_mut(s: &mut Scenario, knob: Knob) -> Option<&mut Dist> {
     match knob {
-        Knob::ThreatDuration(t) => s.threats[t].duration.as_mut(),
-        Knob::ThreatRepair(t) => s.threats[t].repair.as_mut(),
-        Knob::ThreatRebuild(t) => s.threats[t].rebuild.as_mut(),
+        Knob::ThreatTime(t) => s.threats[t].effect.own_time_mut(),
         Knob::FailureRepair { component, mode } => {
-            s.components[component].failures[mode].repair.as_mut()
+            s.components[component].failures[mode].effect.own_time_mut()
         }
         Knob::Repair(c) => s.components[c].repair.as_mut(),
         Knob::Rebuild(c) => s.components[c].rebuild.as_mut(),
@@ -464,21 +453,14 @@ fn describe(s: &Scenario, knob: Knob) -> (String, String, InputKind) {
             format!("{} frequency", threat(t)),
             Frequency,
         ),
-        Knob::ThreatDuration(t) => (
-            format!("threats.{}.duration", threat(t)),
-            format!("{} duration", threat(t)),
-            Duration,
-        ),
-        Knob::ThreatRepair(t) => (
-            format!("threats.{}.repair", threat(t)),
-            format!("{} repair", threat(t)),
-            Duration,
-        ),
-        Knob::ThreatRebuild(t) => (
-            format!("threats.{}.rebuild", threat(t)),
-            format!("{} rebuild", threat(t)),
-            Duration,
-        ),
+        Knob::ThreatTime(t) => {
+            let key = s.threats[t].effect.own_time_key();
+            (
+                format!("threats.{}.{key}", threat(t)),
+                format!("{} {key}", threat(t)),
+                Duration,
+            )
+        }
         Knob::FailureFrequency { component, mode } => (
             format!("components.{}.failures[{mode}].frequency", comp(component)),
             format!("{} frequency", failure(component, mode)),
@@ -703,9 +685,7 @@ fn trigger(s: &Scenario, knob: Knob, high: bool) -> Trigger {
         Knob::ThreatFrequency(t) if !high => Trigger::Struck(t),
         Knob::FailureFrequency { component, .. } if !high => Trigger::WorkedOn(component),
         Knob::ThreatFrequency(_) | Knob::FailureFrequency { .. } => Trigger::Always,
-        Knob::ThreatDuration(t) | Knob::ThreatRepair(t) | Knob::ThreatRebuild(t) => {
-            Trigger::Struck(t)
-        }
+        Knob::ThreatTime(t) => Trigger::Struck(t),
         Knob::FailureRepair { component: c, .. }
         | Knob::Repair(c)
         | Knob::Rebuild(c)

@@ -631,12 +631,11 @@ impl<'m> Trial<'m> {
         let th = &m.threats[t as usize];
         let occurrence = self.threat_occurrences[t as usize];
         self.threat_occurrences[t as usize] += 1;
-        let duration = match &th.duration {
-            Some(d) if th.effect == Effect::Disrupt => {
-                sample(d, word(self.key, th.duration_tag, u64::from(occurrence)))
-            }
-            _ => 0.0,
-        };
+        // Only a disruption has a duration: one draw per event, shared by
+        // every component it hits.
+        let duration = th.duration.as_ref().map_or(0.0, |d| {
+            sample(d, word(self.key, th.duration_tag, u64::from(occurrence)))
+        });
         for (k, &c) in th.targets.iter().enumerate() {
             if th.chance < 1.0
                 && uniform(self.key, th.target_tags[k], u64::from(occurrence)) >= th.chance

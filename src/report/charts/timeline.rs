@@ -99,13 +99,12 @@ pub fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
         match e.kind {
             TraceKind::Hit(effect) => {
                 s.first.get_or_insert(t);
-                match s.hit {
-                    None => s.hit = Some((t, effect)),
-                    Some((t0, Effect::Damage)) if effect == Effect::Destroy => {
-                        s.hit = Some((t0, effect))
-                    }
-                    _ => {}
-                }
+                // A destroy on a damaged component upgrades its hit.
+                s.hit = match s.hit {
+                    None => Some((t, effect)),
+                    Some((t0, Effect::Damage)) if effect == Effect::Destroy => Some((t0, effect)),
+                    Some(hit) => Some(hit),
+                };
             }
             TraceKind::Ready => {
                 if let Some((t0, _)) = s.hit {
@@ -122,7 +121,7 @@ pub fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
             TraceKind::Repaired => {
                 let phase = match s.hit.map(|h| h.1) {
                     Some(Effect::Destroy) => Phase::Rebuild,
-                    _ => Phase::Repair,
+                    Some(Effect::Damage | Effect::Disrupt) | None => Phase::Repair,
                 };
                 if let Some(t0) = s.started.take() {
                     s.bars.push((phase, t0, t));

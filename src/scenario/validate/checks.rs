@@ -46,7 +46,7 @@ impl Validator<'_> {
             let destroy_without_rebuild =
                 reach.destroyed[i] && c.rebuild.is_none() && c.repair.is_none();
             let failure_overrides =
-                !c.failures.is_empty() && c.failures.iter().all(|f| f.repair.is_some());
+                !c.failures.is_empty() && c.failures.iter().all(|f| f.effect.own_time().is_some());
             if !(damage_without_repair || destroy_without_rebuild)
                 || threat_overrides[i]
                 || failure_overrides
@@ -113,9 +113,11 @@ impl Validator<'_> {
 /// estates).
 fn threat_overrides(components: usize, threats: &[Threat]) -> Vec<bool> {
     let mut overrides = vec![false; components];
-    let overriding = threats
-        .iter()
-        .filter(|t| t.rebuild.is_some() || t.repair.is_some());
+    let overriding = threats.iter().filter(|t| match &t.effect {
+        ThreatEffect::Disrupt { .. } => false,
+        ThreatEffect::Damage { repair } => repair.is_some(),
+        ThreatEffect::Destroy { rebuild, .. } => rebuild.is_some(),
+    });
     for t in overriding {
         for &c in &t.targets {
             overrides[c] = true;

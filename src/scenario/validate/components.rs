@@ -79,11 +79,16 @@ impl Validator<'_> {
             let Some(arrival) = arrival else {
                 continue;
             };
-            failures.push(FailureMode {
-                arrival,
-                effect,
-                repair: f.repair.clone(),
-            });
+            let effect = match effect {
+                Effect::Damage => FailureEffect::Damage {
+                    repair: f.repair.clone(),
+                },
+                Effect::Destroy => FailureEffect::Destroy {
+                    rebuild: f.repair.clone(),
+                },
+                Effect::Disrupt => continue, // reported above
+            };
+            failures.push(FailureMode { arrival, effect });
         }
         failures
     }

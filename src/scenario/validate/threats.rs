@@ -20,8 +20,9 @@ impl Validator<'_> {
     ) -> Vec<Threat> {
         let mut threats = Vec::with_capacity(raw.len());
         for (i, t) in raw.iter().enumerate() {
-            let threat = self.threat(i, t, components, reach);
-            threats.push(threat);
+            if let Some(threat) = self.threat(i, t, components, reach) {
+                threats.push(threat);
+            }
         }
         threats
     }
@@ -32,29 +33,25 @@ impl Validator<'_> {
         t: &RawThreat,
         components: &[Component],
         reach: &mut Reach,
-    ) -> Threat {
+    ) -> Option<Threat> {
         let p = format!("threats[{i}]");
         let rate = self.report(&t.id, rate(&p, t)).flatten();
         let chance = self.chance(&p, t);
         let (targets, sites) = self.hits(&p, t, components);
         self.selects(&p, t, &targets);
-        self.effect(&p, t);
+        let effect = self.effect(&p, t);
         for &c in &targets {
             reach.mark(c, t.effect);
         }
-        Threat {
+        Some(Threat {
             id: t.id.clone(),
             name: t.name.clone(),
             rate,
             targets,
             sites,
             chance,
-            effect: t.effect,
-            duration: t.duration.clone(),
-            rebuild: t.rebuild.clone(),
-            repair: t.repair.clone(),
-            reaches_backups: t.reaches_backups,
-        }
+            effect: effect?,
+        })
     }
 
     /// The chance that an event hits: a probability, 1 if not given.
@@ -166,10 +163,13 @@ impl Validator<'_> {
         }
     }
 
-    /// A disrupt needs a duration; duration, rebuild, repair and
-    /// reaches_backups each belong to one effect.
-    fn effect(&mut self, p: &str, t: &RawThreat) {
+    /// The effect with its keys: a disrupt needs a duration; duration,
+    /// rebuild, repair and reaches_backups each belong to one effect.
+    /// `None` (with the error reported) when a key is missing or misplaced.
+    fn effect(&mut self, p: &str, t: &RawThreat) -> Option<ThreatEffect> {
+        let mut valid = true;
         if t.effect == Effect::Disrupt && t.duration.is_none() {
+            valid = false;
             self.error(
                 Some(&t.id),
                 Some("disrupt"),
@@ -192,7 +192,23 @@ impl Validator<'_> {
             }
             let d = Diagnostic::new(format!("{p}.{key}"), message).help(help);
             self.error(Some(&t.id), Some(key), d);
+            valid = false;
         }
+        if !valid {
+            return None;
+        }
+        Some(match t.effect {
+            Effect::Disrupt => ThreatEffect::Disrupt {
+                duration: t.duration.clone()?,
+            },
+            Effect::Damage => ThreatEffect::Damage {
+                repair: t.repair.clone(),
+            },
+            Effect::Destroy => ThreatEffect::Destroy {
+                rebuild: t.rebuild.clone(),
+                reaches_backups: t.reaches_backups,
+            },
+        })
     }
 }
 
