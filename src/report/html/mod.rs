@@ -411,52 +411,9 @@ pub fn plain_words(input: &Input) -> String {
     out
 }
 
-const CSS: &str = r#"
-:root { --ink: #1d1d1f; --muted: #5a5a5f; --line: #d0d0d5; --accent: #1f5fa8; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-       color: var(--ink); max-width: 1040px; margin: 0 auto; padding: 24px 28px 64px; line-height: 1.45; font-size: 16px; background: #fff; }
-header { border-bottom: 3px solid var(--accent); margin-bottom: 8px; }
-h1 { font-size: 1.9em; margin: 0 0 4px; }
-h2 { font-size: 1.4em; margin: 1.8em 0 0.5em; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-h3 { font-size: 1.1em; margin: 1.4em 0 0.4em; }
-p.sub { color: var(--muted); margin: 0 0 12px; }
-p.lead { font-size: 1.1em; }
-p.appetite { font-size: 1.05em; border-left: 4px solid #d62728; padding: 4px 10px; background: #fdf1f0; }
-p.note, figcaption, .muted { color: var(--muted); font-size: 0.9em; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 0.9em; }
-th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
-td:not(:first-child) { white-space: nowrap; }
-table.risks td:nth-child(2) { white-space: normal; }
-table.weak-spots td { white-space: normal; }
-th:first-child, td:first-child, th.l, td.l { text-align: left; }
-table.risks td:nth-child(2), table.risks th:nth-child(2) { text-align: left; }
-thead th { background: #f3f4f7; font-weight: 600; }
-ul.sentences li, ul.misses li { margin-bottom: 6px; }
-figure { margin: 16px 0 24px; break-inside: avoid; page-break-inside: avoid; }
-figure .svg svg { display: block; width: 100%; height: auto; }
-figure.wide .svg { overflow-x: auto; }
-figure.wide .svg svg { width: auto; max-width: none; }
-nav ol { columns: 2; font-size: 0.95em; }
-a { color: var(--accent); }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.92em; overflow-wrap: anywhere; }
-dl.method { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
-dl.method dt { font-weight: 600; }
-dl.method dd { margin: 0; overflow-wrap: anywhere; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  nav { display: none; }
-  h2 { break-before: page; page-break-before: always; break-after: avoid; }
-  #plain-words h2 { break-before: auto; page-break-before: auto; }
-  h3 { break-after: avoid; }
-  table, tr, figure, li { break-inside: avoid; page-break-inside: avoid; }
-  figure.wide .svg { overflow: visible; }
-  figure.wide .svg svg { width: 100%; height: auto; }
-  a { color: inherit; text-decoration: none; }
-  p.appetite { background: none; }
-}
-"#;
+/// The style sheet, in its own file so it reads and edits as CSS. The file
+/// starts at its first rule: the line break after `<style>` is `render`'s.
+const CSS: &str = include_str!("report.css");
 
 fn figure_html(out: &mut String, f: &Figure, caption: &str, wide: bool) {
     let _ = writeln!(
@@ -968,7 +925,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
     let _ = writeln!(b, "</ul>\n</section>");
 
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"drsim {}\">\n<title>DR risk report: {}</title>\n<style>{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"drsim {}\">\n<title>DR risk report: {}</title>\n<style>\n{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
         env!("CARGO_PKG_VERSION"),
         escape(&s.name),
         CSS,
