@@ -3,13 +3,21 @@
 //! charts, and the method at the end. It takes finished results and never
 //! re-runs anything.
 
+mod words;
+
+pub use words::{hours_words, target_words};
+
 use super::charts::{self, Figure};
 use super::format::{hours, money, percent, plus_minus_percent};
 use super::text::worst_service;
 use crate::scenario::{ComponentId, Scenario};
 use crate::sim::{Comparison, Results, ServiceResult, TraceEvent};
-use crate::stats::{self, Proportion};
+use crate::stats;
 use std::fmt::Write;
+use words::{
+    component_label, count, drill_label, lower_first, met_text, one_period, periods, target_text,
+    threat_label,
+};
 
 /// One traced drill trial, shown as the recovery timeline.
 #[derive(Debug, Clone)]
@@ -64,88 +72,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// `10,000`.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Hours for people: `45 minutes`, `6.5 hours`, `3.9 days`.
-pub fn hours_words(h: f64) -> String {
-    if h <= 0.0 {
-        return "no time".into();
-    }
-    let num = |x: f64| {
-        if x < 10.0 {
-            let s = format!("{x:.1}");
-            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-        } else {
-            format!("{x:.0}")
-        }
-    };
-    let plural = |n: String, unit: &str| {
-        if n == "1" {
-            format!("1 {unit}")
-        } else {
-            format!("{n} {unit}s")
-        }
-    };
-    if h < 1.0 {
-        plural(format!("{:.0}", (h * 60.0).max(1.0)), "minute")
-    } else if h < 48.0 {
-        plural(num(h), "hour")
-    } else {
-        plural(num(h / 24.0), "day")
-    }
-}
-
-/// A target as an adjective: `4-hour`, `15-minute`, `2-day`.
-pub fn target_words(h: f64) -> String {
-    let trim = |x: f64| {
-        let s = format!("{x:.1}");
-        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-    };
-    if h <= 0.0 {
-        "zero".into()
-    } else if h < 1.0 {
-        format!("{:.0}-minute", h * 60.0)
-    } else if h >= 48.0 && (h / 24.0).fract() == 0.0 {
-        format!("{}-day", trim(h / 24.0))
-    } else {
-        format!("{}-hour", trim(h))
-    }
-}
-
-/// Lower-cases the first letter of a name used mid-sentence, unless it is an
-/// acronym ("EHR outage") or starts a proper noun ("Faster Payments outage":
-/// the next word is capitalised too).
-fn lower_first(s: &str) -> String {
-    let mut words = s.split_whitespace();
-    let first = words.next().unwrap_or("");
-    let second_capital = words
-        .next()
-        .and_then(|w| w.chars().next())
-        .is_some_and(char::is_uppercase);
-    let mut chars = first.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() && !second_capital => {
-            a.to_lowercase().chain(s.chars().skip(1)).collect()
-        }
-        _ => s.to_string(),
-    }
-}
-
-fn threat_label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
-    s.threat_index(id).map_or(id, |t| s.threats[t].label())
 }
 
 /// The drill and service to trace for the recovery timeline: the drill
@@ -262,17 +188,6 @@ fn risks<'a>(input: &Input<'a>) -> Vec<Risk<'a>> {
     out
 }
 
-fn met_text(p: &Option<Proportion>) -> String {
-    match p {
-        Some(p) => format!("{} {}", percent(p.p), plus_minus_percent(p.ci95)),
-        None => "–".into(),
-    }
-}
-
-fn target_text(t: Option<f64>) -> String {
-    t.map(hours).unwrap_or_else(|| "–".into())
-}
-
 /// The plain-words section as HTML (every scenario string escaped).
 pub fn plain_words(input: &Input) -> String {
     let s = input.scenario;
@@ -348,7 +263,7 @@ pub fn plain_words(input: &Input) -> String {
                     (met.p < 0.5).then(|| {
                         format!(
                             "{} (met in {} {})",
-                            escape(threat_label(s, d.threat.as_deref().unwrap_or(""))),
+                            escape(drill_label(s, d)),
                             percent(met.p),
                             plus_minus_percent(met.ci95)
                         )
@@ -386,7 +301,7 @@ pub fn plain_words(input: &Input) -> String {
 
     let _ = writeln!(w, "<h3>After each threat</h3>\n<ul class=\"sentences\">");
     for d in input.drills {
-        let label = threat_label(s, d.threat.as_deref().unwrap_or(""));
+        let label = drill_label(s, d);
         let sentence = match worst_service(d) {
             Some(svc) => drill_sentence(label, svc),
             None => format!("After {}, no service is affected.", lower_first(label)),
@@ -478,12 +393,6 @@ fn annual_table(out: &mut String, r: &Results) {
         );
     }
     let _ = writeln!(out, "</tbody></table>");
-}
-
-/// A component for people: its name, or its id.
-fn component_label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
-    s.component_index(id)
-        .map_or(id, |c| s.components[c].label())
 }
 
 /// `a (40%), b (25%), c (10%)`: the first three of a ranked share list.
@@ -662,13 +571,12 @@ pub fn render(input: &Input) -> Result<Report, String> {
     let mut body = String::new();
     let b = &mut body;
 
-    let period = annual.horizon_h().map_or("1y".to_string(), hours);
     let _ = writeln!(
         b,
         "<header>\n<h1>Disaster-recovery risk report: {}</h1>\n<p class=\"sub\">{} simulated {} and {} simulated strikes of each of {} threat{}; made by drsim {}.</p>\n</header>",
         escape(&s.name),
         count(annual.trials),
-        if period == "1y" { "years".to_string() } else { format!("periods of {period}") },
+        periods(annual),
         count(input.drills.first().map_or(0, |d| d.trials)),
         input.drills.len(),
         if input.drills.len() == 1 { "" } else { "s" },
@@ -695,11 +603,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
         tolerance: s.risk_tolerance.clone(),
         currency: annual.currency.clone(),
         trials: annual.trials,
-        period: if period == "1y" {
-            "a year".into()
-        } else {
-            period.clone()
-        },
+        period: one_period(annual),
     })?;
     let caption = match appetite_sentence(annual, s) {
         Some(sentence) => format!(
@@ -737,12 +641,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
         let named: Vec<(String, &Results)> = input
             .drills
             .iter()
-            .map(|d| {
-                (
-                    threat_label(s, d.threat.as_deref().unwrap_or("")).to_string(),
-                    d,
-                )
-            })
+            .map(|d| (drill_label(s, d).to_string(), d))
             .collect();
         let heat = charts::heatmap::figure(&named)?;
         figure_html(
@@ -804,11 +703,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
         b,
         "<p>{} simulated {}, with independent failures and all threats arriving at random.</p>",
         count(annual.trials),
-        if period == "1y" {
-            "years".to_string()
-        } else {
-            format!("periods of {period}")
-        }
+        periods(annual)
     );
     annual_table(b, annual);
     let down = charts::downtime::figure(annual)?;
@@ -831,9 +726,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
     match input.representative {
         Some(r) => {
             let threat = threat_label(s, &r.threat);
-            let service = s
-                .component_index(&r.service)
-                .map_or(r.service.as_str(), |c| s.components[c].label());
+            let service = component_label(s, &r.service);
             let title = format!(
                 "{}: median trial for {}, back after {}",
                 threat,
@@ -939,30 +832,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_for_hours_and_targets() {
-        assert_eq!(hours_words(6.5), "6.5 hours");
-        assert_eq!(hours_words(19.2), "19 hours");
-        assert_eq!(hours_words(0.25), "15 minutes");
-        assert_eq!(hours_words(1.0), "1 hour");
-        assert_eq!(hours_words(94.0), "3.9 days");
-        assert_eq!(target_words(4.0), "4-hour");
-        assert_eq!(target_words(0.25), "15-minute");
-        assert_eq!(target_words(48.0), "2-day");
-        assert_eq!(target_words(24.0), "24-hour");
-    }
-
-    #[test]
-    fn escapes_markup_and_keeps_acronyms() {
+    fn escapes_markup() {
         assert_eq!(
             escape("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
-        assert_eq!(lower_first("Ransomware attack"), "ransomware attack");
-        assert_eq!(lower_first("EHR vendor outage"), "EHR vendor outage");
-        assert_eq!(
-            lower_first("Faster Payments outage"),
-            "Faster Payments outage"
-        );
-        assert_eq!(target_words(0.0), "zero");
     }
 }
