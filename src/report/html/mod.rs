@@ -188,14 +188,13 @@ fn risks<'a>(input: &Input<'a>) -> Vec<Risk<'a>> {
     out
 }
 
-/// The plain-words section as HTML (every scenario string escaped).
-pub fn plain_words(input: &Input) -> String {
+/// The conclusions for the board: the expected loss, the largest risks,
+/// the targets likely to be missed and one sentence per threat (every
+/// scenario string escaped).
+fn plain_words_section(w: &mut Out, input: &Input) {
     let s = input.scenario;
     let annual = input.annual;
     let cur = &annual.currency;
-    let mut out = String::new();
-    let w = &mut out;
-    let _ = writeln!(w, "<section id=\"plain-words\">\n<h2>In plain words</h2>");
     let period = annual.horizon_h().map_or("year".to_string(), |h| {
         if (h - 8760.0).abs() < 1e-6 {
             "year".into()
@@ -321,28 +320,15 @@ pub fn plain_words(input: &Input) -> String {
     let _ = writeln!(w, "</ul>");
     let _ = writeln!(
         w,
-        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates.</p>\n</section>"
+        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates.</p>"
     );
-    out
 }
 
 /// The style sheet, in its own file so it reads and edits as CSS. The file
 /// starts at its first rule: the line break after `<style>` is `render`'s.
 const CSS: &str = include_str!("report.css");
 
-fn figure_html(out: &mut String, f: &Figure, caption: &str, wide: bool) {
-    let _ = writeln!(
-        out,
-        "<figure class=\"chart{}\" id=\"fig-{}\">\n<div class=\"svg\" role=\"img\" aria-label=\"{}\">\n{}\n</div>\n<figcaption>{}</figcaption>\n</figure>",
-        if wide { " wide" } else { "" },
-        escape(&f.name),
-        escape(&f.title),
-        f.svg.trim(),
-        caption
-    );
-}
-
-fn drill_table(out: &mut String, d: &Results) {
+fn drill_table(out: &mut Out, d: &Results) {
     let cur = &d.currency;
     let _ = writeln!(
         out,
@@ -371,7 +357,7 @@ fn drill_table(out: &mut String, d: &Results) {
     let _ = writeln!(out, "</tbody></table>");
 }
 
-fn annual_table(out: &mut String, r: &Results) {
+fn annual_table(out: &mut Out, r: &Results) {
     let cur = &r.currency;
     let _ = writeln!(
         out,
@@ -412,7 +398,9 @@ fn top_shares(shares: &[(String, f64)], label: impl Fn(&str) -> String) -> Strin
 
 /// Per service: its single points of failure (from the dependency graph)
 /// and, when the annual run explained its downtime, what started it.
-fn weak_spots(out: &mut String, s: &Scenario, annual: &Results) {
+fn weak_spots_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    let annual = input.annual;
     let graph = crate::graph::DependencyGraph::build(s);
     let services: Vec<Option<ComponentId>> = annual
         .services
@@ -423,7 +411,7 @@ fn weak_spots(out: &mut String, s: &Scenario, annual: &Results) {
     let mut spof = crate::graph::single_points_of_failure(s, &graph, &found).into_iter();
     let _ = writeln!(
         out,
-        "<section id=\"weak-spots\">\n<h2>Weak spots</h2>\n<p>A single point of failure is a component whose loss alone takes the service down, with everything else working. The causes of downtime come from the simulated years: the share of each service's downtime that began with each threat (or with components failing on their own) and with a hit on each component.</p>"
+        "<p>A single point of failure is a component whose loss alone takes the service down, with everything else working. The causes of downtime come from the simulated years: the share of each service's downtime that began with each threat (or with components failing on their own) and with a hit on each component.</p>"
     );
     let explained = annual.services.iter().any(|r| r.explain.is_some());
     let _ = write!(
@@ -485,10 +473,11 @@ fn weak_spots(out: &mut String, s: &Scenario, annual: &Results) {
         }
         let _ = writeln!(out, "</tr>");
     }
-    let _ = writeln!(out, "</tbody></table>\n</section>");
+    let _ = writeln!(out, "</tbody></table>");
+    Ok(())
 }
 
-fn comparison_table(out: &mut String, c: &Comparison) {
+fn comparison_table(out: &mut Out, c: &Comparison) {
     let cur = &c.currency;
     let signed = |x: f64| {
         if x > 0.0 {
@@ -563,21 +552,169 @@ pub const ASSUMPTIONS: [&str; 9] = [
     "The same scenario, seed and number of trials give the same numbers, whatever the number of threads.",
 ];
 
+/// One section of the report. The page's sections and its table of contents
+/// (the `<nav>`) are both made from [`SECTIONS`], so no section can be in the
+/// one and missing from the other, or in a different order.
+struct Section {
+    /// The anchor the contents link to (report.css styles `#plain-words`).
+    id: &'static str,
+    /// The heading, as HTML.
+    title: &'static str,
+    /// Its line in the contents, when shorter than the heading.
+    nav: Option<&'static str>,
+    /// Writes what comes between the heading and the end of the section,
+    /// charts included. A section that writes nothing is left out, of the
+    /// page and of the contents alike.
+    write: fn(&mut Out, &Input) -> Result<(), String>,
+}
+
+impl Section {
+    fn wrap(&self, page: &mut String, content: &str) {
+        let _ = write!(
+            page,
+            "<section id=\"{}\">\n<h2>{}</h2>\n{content}</section>\n",
+            self.id, self.title
+        );
+    }
+}
+
+/// The first section, named because [`plain_words`] also renders it alone.
+const PLAIN_WORDS: Section = Section {
+    id: "plain-words",
+    title: "In plain words",
+    nav: None,
+    write: |out, input| {
+        plain_words_section(out, input);
+        Ok(())
+    },
+};
+
+/// The report's sections in page order: the conclusions first, then the
+/// evidence, then how it was made.
+const SECTIONS: &[Section] = &[
+    PLAIN_WORDS,
+    Section {
+        id: "appetite",
+        title: "Risk appetite",
+        nav: None,
+        write: appetite_section,
+    },
+    // Only when the scenario has investment options.
+    Section {
+        id: "options",
+        title: "Investment options",
+        nav: None,
+        write: options_section,
+    },
+    Section {
+        id: "heatmap",
+        title: "Recovery targets by threat and service",
+        nav: Some("RTO by threat and service"),
+        write: heatmap_section,
+    },
+    Section {
+        id: "drills",
+        title: "Each threat in detail",
+        nav: None,
+        write: drills_section,
+    },
+    Section {
+        id: "annual",
+        title: "A year of operation",
+        nav: None,
+        write: annual_section,
+    },
+    Section {
+        id: "weak-spots",
+        title: "Weak spots",
+        nav: None,
+        write: weak_spots_section,
+    },
+    Section {
+        id: "timeline",
+        title: "One recovery, step by step",
+        nav: None,
+        write: timeline_section,
+    },
+    Section {
+        id: "graph",
+        title: "Dependency graph",
+        nav: None,
+        write: graph_section,
+    },
+    Section {
+        id: "method",
+        title: "Method",
+        nav: None,
+        write: method_section,
+    },
+];
+
+/// What a section writes: its HTML and the charts it draws, which the
+/// report keeps in page order for `--charts`.
+#[derive(Default)]
+struct Out {
+    html: String,
+    figures: Vec<Figure>,
+}
+
+impl Write for Out {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.html.push_str(s);
+        Ok(())
+    }
+}
+
+impl Out {
+    /// Shows a chart with its caption (HTML) and keeps it for `--charts`.
+    /// A `wide` chart keeps its own width and scrolls sideways on screen
+    /// rather than shrinking its labels to the column.
+    fn figure(&mut self, f: Figure, caption: &str, wide: bool) {
+        let _ = writeln!(
+            self,
+            "<figure class=\"chart{}\" id=\"fig-{}\">\n<div class=\"svg\" role=\"img\" aria-label=\"{}\">\n{}\n</div>\n<figcaption>{}</figcaption>\n</figure>",
+            if wide { " wide" } else { "" },
+            escape(&f.name),
+            escape(&f.title),
+            f.svg.trim(),
+            caption
+        );
+        self.figures.push(f);
+    }
+}
+
+impl Input<'_> {
+    /// Trials per drilled threat: every drill runs the same number.
+    fn drill_trials(&self) -> u64 {
+        self.drills.first().map_or(0, |d| d.trials)
+    }
+}
+
 /// Renders the report and all its charts.
 pub fn render(input: &Input) -> Result<Report, String> {
     let s = input.scenario;
     let annual = input.annual;
-    let mut figures: Vec<Figure> = Vec::new();
+    // Every section first: the contents list only those that wrote something.
+    let mut figures = Vec::new();
+    let mut shown = Vec::new();
+    for section in SECTIONS {
+        let mut out = Out::default();
+        (section.write)(&mut out, input)?;
+        figures.append(&mut out.figures);
+        if !out.html.is_empty() {
+            shown.push((section, out.html));
+        }
+    }
+
     let mut body = String::new();
     let b = &mut body;
-
     let _ = writeln!(
         b,
         "<header>\n<h1>Disaster-recovery risk report: {}</h1>\n<p class=\"sub\">{} simulated {} and {} simulated strikes of each of {} threat{}; made by drsim {}.</p>\n</header>",
         escape(&s.name),
         count(annual.trials),
         periods(annual),
-        count(input.drills.first().map_or(0, |d| d.trials)),
+        count(input.drill_trials()),
         input.drills.len(),
         if input.drills.len() == 1 { "" } else { "s" },
         env!("CARGO_PKG_VERSION")
@@ -585,19 +722,42 @@ pub fn render(input: &Input) -> Result<Report, String> {
     if let Some(d) = &s.description {
         let _ = writeln!(b, "<p>{}</p>", escape(d));
     }
-    let _ = writeln!(
-        b,
-        "<nav><ol><li><a href=\"#plain-words\">In plain words</a></li><li><a href=\"#appetite\">Risk appetite</a></li>{}<li><a href=\"#heatmap\">RTO by threat and service</a></li><li><a href=\"#drills\">Each threat in detail</a></li><li><a href=\"#annual\">A year of operation</a></li><li><a href=\"#weak-spots\">Weak spots</a></li><li><a href=\"#timeline\">One recovery, step by step</a></li><li><a href=\"#graph\">Dependency graph</a></li><li><a href=\"#method\">Method</a></li></ol></nav>",
-        if input.comparison.is_some() {
-            "<li><a href=\"#options\">Investment options</a></li>"
-        } else {
-            ""
-        }
-    );
-    b.push_str(&plain_words(input));
+    b.push_str("<nav><ol>");
+    for (section, _) in &shown {
+        let _ = write!(
+            b,
+            "<li><a href=\"#{}\">{}</a></li>",
+            section.id,
+            section.nav.unwrap_or(section.title)
+        );
+    }
+    b.push_str("</ol></nav>\n");
+    for (section, content) in &shown {
+        section.wrap(b, content);
+    }
 
-    // Risk appetite.
-    let _ = writeln!(b, "<section id=\"appetite\">\n<h2>Risk appetite</h2>");
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"drsim {}\">\n<title>DR risk report: {}</title>\n<style>\n{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(&s.name),
+        CSS,
+        body
+    );
+    Ok(Report { html, figures })
+}
+
+/// The plain-words section as HTML (every scenario string escaped).
+pub fn plain_words(input: &Input) -> String {
+    let mut out = Out::default();
+    plain_words_section(&mut out, input);
+    let mut html = String::new();
+    PLAIN_WORDS.wrap(&mut html, &out.html);
+    html
+}
+
+fn appetite_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    let annual = input.annual;
     let lec = charts::loss_exceedance::figure(charts::loss_exceedance::LossExceedance {
         curve: annual.loss_exceedance.clone(),
         tolerance: s.risk_tolerance.clone(),
@@ -612,65 +772,61 @@ pub fn render(input: &Input) -> Result<Report, String> {
         ),
         None => "The chance that a year's loss exceeds the amount on the horizontal axis. The scenario sets no <code>risk_tolerance</code> to compare it with.".to_string(),
     };
-    figure_html(b, &lec, &caption, false);
-    figures.push(lec);
-    let _ = writeln!(b, "</section>");
+    out.figure(lec, &caption, false);
+    Ok(())
+}
 
-    if let Some(c) = input.comparison {
-        let _ = writeln!(b, "<section id=\"options\">\n<h2>Investment options</h2>");
-        comparison_table(b, c);
-        let frontier = charts::frontier::figure(c)?;
-        figure_html(
-            b,
-            &frontier,
-            "Each option's annual cost against the expected annual loss that remains with it (the base scenario at zero cost), with the 95% interval of that loss. The green line is the efficient frontier: the choices that no cheaper choice beats. An option off the line (hollow) costs more than another that leaves less loss.",
-            false,
-        );
-        figures.push(frontier);
-        let _ = writeln!(b, "</section>");
-    }
-
-    // Heat map.
-    let _ = writeln!(
-        b,
-        "<section id=\"heatmap\">\n<h2>Recovery targets by threat and service</h2>"
+fn options_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let Some(c) = input.comparison else {
+        return Ok(());
+    };
+    comparison_table(out, c);
+    let frontier = charts::frontier::figure(c)?;
+    out.figure(
+        frontier,
+        "Each option's annual cost against the expected annual loss that remains with it (the base scenario at zero cost), with the 95% interval of that loss. The green line is the efficient frontier: the choices that no cheaper choice beats. An option off the line (hollow) costs more than another that leaves less loss.",
+        false,
     );
-    if input.drills.is_empty() {
-        let _ = writeln!(b, "<p>No threats were drilled.</p>");
-    } else {
-        let named: Vec<(String, &Results)> = input
-            .drills
-            .iter()
-            .map(|d| (drill_label(s, d).to_string(), d))
-            .collect();
-        let heat = charts::heatmap::figure(&named)?;
-        figure_html(
-            b,
-            &heat,
-            "Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always.",
-            false,
-        );
-        figures.push(heat);
-    }
-    let _ = writeln!(b, "</section>");
+    Ok(())
+}
 
-    // Each drill.
-    let _ = writeln!(b, "<section id=\"drills\">\n<h2>Each threat in detail</h2>");
+fn heatmap_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    if input.drills.is_empty() {
+        let _ = writeln!(out, "<p>No threats were drilled.</p>");
+        return Ok(());
+    }
+    let named: Vec<(String, &Results)> = input
+        .drills
+        .iter()
+        .map(|d| (drill_label(s, d).to_string(), d))
+        .collect();
+    let heat = charts::heatmap::figure(&named)?;
+    out.figure(
+        heat,
+        "Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always.",
+        false,
+    );
+    Ok(())
+}
+
+fn drills_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
     for d in input.drills {
         let id = d.threat.as_deref().unwrap_or("");
         let label = threat_label(s, id);
         let _ = writeln!(
-            b,
+            out,
             "<article class=\"drill\" id=\"drill-{}\">\n<h3>{}</h3>",
             escape(&charts::slug(id)),
             escape(label)
         );
         if let Some(svc) = worst_service(d) {
-            let _ = writeln!(b, "<p>{}</p>", escape(&drill_sentence(label, svc)));
+            let _ = writeln!(out, "<p>{}</p>", escape(&drill_sentence(label, svc)));
         }
-        drill_table(b, d);
+        drill_table(out, d);
         let _ = writeln!(
-            b,
+            out,
             "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {}.</p>",
             money(d.loss.mean, &d.currency),
             money(d.loss.ci95[0], &d.currency),
@@ -678,105 +834,89 @@ pub fn render(input: &Input) -> Result<Report, String> {
             money(d.loss.p90, &d.currency)
         );
         let rec = charts::recovery::figure(d, label)?;
-        figure_html(
-            b,
-            &rec,
+        out.figure(
+            rec,
             "Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs. Where a line crosses its RTO is the chance of meeting it.",
             false,
         );
-        figures.push(rec);
         let loss = charts::data_loss::figure(d, label)?;
-        figure_html(
-            b,
-            &loss,
+        out.figure(
+            loss,
             "Share of simulated strikes losing at most the hours of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives.",
             false,
         );
-        figures.push(loss);
-        let _ = writeln!(b, "</article>");
+        let _ = writeln!(out, "</article>");
     }
-    let _ = writeln!(b, "</section>");
+    Ok(())
+}
 
-    // A year.
-    let _ = writeln!(b, "<section id=\"annual\">\n<h2>A year of operation</h2>");
+fn annual_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let annual = input.annual;
     let _ = writeln!(
-        b,
+        out,
         "<p>{} simulated {}, with independent failures and all threats arriving at random.</p>",
         count(annual.trials),
         periods(annual)
     );
-    annual_table(b, annual);
+    annual_table(out, annual);
     let down = charts::downtime::figure(annual)?;
-    figure_html(
-        b,
-        &down,
+    out.figure(
+        down,
         "Share of simulated years in which each service is down for at most the hours on the horizontal axis, all outages added up.",
         false,
     );
-    figures.push(down);
-    let _ = writeln!(b, "</section>");
+    Ok(())
+}
 
-    weak_spots(b, s, annual);
-
-    // Timeline.
-    let _ = writeln!(
-        b,
-        "<section id=\"timeline\">\n<h2>One recovery, step by step</h2>"
+fn timeline_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    let Some(r) = input.representative else {
+        let _ = writeln!(
+            out,
+            "<p>No drilled threat affected any service, so there is no recovery to show.</p>"
+        );
+        return Ok(());
+    };
+    let threat = threat_label(s, &r.threat);
+    let service = component_label(s, &r.service);
+    let title = format!(
+        "{}: median trial for {}, back after {}",
+        threat,
+        service,
+        hours_words(r.recovery_h)
     );
-    match input.representative {
-        Some(r) => {
-            let threat = threat_label(s, &r.threat);
-            let service = component_label(s, &r.service);
-            let title = format!(
-                "{}: median trial for {}, back after {}",
-                threat,
-                service,
-                hours_words(r.recovery_h)
-            );
-            let _ = writeln!(
-                b,
-                "<p>One simulated strike (trial {}) of the threat that costs most per strike: {}. It is the trial in which {} took the median time to recover, {}: half the simulated strikes were quicker, half slower. Each bar shows when a component was hit, waited to be noticed or for its team, and was repaired or rebuilt; red bars show when each service was down.</p>",
-                r.trial,
-                escape(&lower_first(threat)),
-                escape(service),
-                hours_words(r.recovery_h)
-            );
-            let tl = charts::timeline::figure(s, title, &r.trace)?;
-            figure_html(
-                b,
-                &tl,
-                "Recovery timeline (a Gantt chart) of one representative trial.",
-                false,
-            );
-            figures.push(tl);
-        }
-        None => {
-            let _ = writeln!(
-                b,
-                "<p>No drilled threat affected any service, so there is no recovery to show.</p>"
-            );
-        }
-    }
-    let _ = writeln!(b, "</section>");
+    let _ = writeln!(
+        out,
+        "<p>One simulated strike (trial {}) of the threat that costs most per strike: {}. It is the trial in which {} took the median time to recover, {}: half the simulated strikes were quicker, half slower. Each bar shows when a component was hit, waited to be noticed or for its team, and was repaired or rebuilt; red bars show when each service was down.</p>",
+        r.trial,
+        escape(&lower_first(threat)),
+        escape(service),
+        hours_words(r.recovery_h)
+    );
+    let tl = charts::timeline::figure(s, title, &r.trace)?;
+    out.figure(
+        tl,
+        "Recovery timeline (a Gantt chart) of one representative trial.",
+        false,
+    );
+    Ok(())
+}
 
-    // Graph.
-    let _ = writeln!(b, "<section id=\"graph\">\n<h2>Dependency graph</h2>");
-    let graph = charts::dependency_graph::figure(s)?;
-    figure_html(
-        b,
-        &graph,
+fn graph_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let graph = charts::dependency_graph::figure(input.scenario)?;
+    out.figure(
+        graph,
         "Business services at the top; everything they depend on below, grouped by site. Diamonds are redundancy: k of n members needed, or a failover group with a standby.",
         true,
     );
-    figures.push(graph);
-    let _ = writeln!(b, "</section>");
+    Ok(())
+}
 
-    // Method.
+fn method_section(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    let annual = input.annual;
     let m = &input.method;
-    let _ = writeln!(
-        b,
-        "<section id=\"method\">\n<h2>Method</h2>\n<dl class=\"method\">"
-    );
+    let _ = writeln!(out, "<dl class=\"method\">");
     let rows: Vec<(&str, String)> = vec![
         ("Tool", format!("drsim {}", env!("CARGO_PKG_VERSION"))),
         ("Scenario", escape(&s.name)),
@@ -790,7 +930,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
             format!(
                 "{} simulated years; {} trials per drilled threat",
                 count(annual.trials),
-                count(input.drills.first().map_or(0, |d| d.trials))
+                count(input.drill_trials())
             ),
         ),
         ("Threats drilled", {
@@ -809,22 +949,14 @@ pub fn render(input: &Input) -> Result<Report, String> {
         ("Run time", format!("{:.1} s", m.run_time_s)),
     ];
     for (k, v) in rows {
-        let _ = writeln!(b, "<dt>{k}</dt><dd>{v}</dd>");
+        let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
     }
-    let _ = writeln!(b, "</dl>\n<h3>Assumptions</h3>\n<ul>");
+    let _ = writeln!(out, "</dl>\n<h3>Assumptions</h3>\n<ul>");
     for a in ASSUMPTIONS {
-        let _ = writeln!(b, "<li>{a}</li>");
+        let _ = writeln!(out, "<li>{a}</li>");
     }
-    let _ = writeln!(b, "</ul>\n</section>");
-
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"drsim {}\">\n<title>DR risk report: {}</title>\n<style>\n{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        escape(&s.name),
-        CSS,
-        body
-    );
-    Ok(Report { html, figures })
+    let _ = writeln!(out, "</ul>");
+    Ok(())
 }
 
 #[cfg(test)]
@@ -837,5 +969,13 @@ mod tests {
             escape("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
+    }
+
+    #[test]
+    fn every_section_has_its_own_anchor() {
+        let mut ids: Vec<&str> = SECTIONS.iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), SECTIONS.len());
     }
 }
