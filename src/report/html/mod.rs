@@ -102,10 +102,18 @@ struct Section {
     title: &'static str,
     /// Its line in the contents, when shorter than the heading.
     nav: Option<&'static str>,
+    /// Whether this report has the section at all; when not, it is left out
+    /// of the page and of the contents alike. A section with nothing to show
+    /// (no threats drilled) still appears, and says so or stays empty.
+    shown: fn(&Input) -> bool,
     /// Writes what comes between the heading and the end of the section,
-    /// charts included. A section that writes nothing is left out, of the
-    /// page and of the contents alike.
+    /// charts included.
     write: fn(&mut Out, &Input) -> Result<(), String>,
+}
+
+/// For the sections every report has.
+fn always(_: &Input) -> bool {
+    true
 }
 
 impl Section {
@@ -123,6 +131,7 @@ const PLAIN_WORDS: Section = Section {
     id: "plain-words",
     title: "In plain words",
     nav: None,
+    shown: always,
     write: |out, input| {
         plain_words::write(out, input);
         Ok(())
@@ -137,57 +146,63 @@ const SECTIONS: &[Section] = &[
         id: "appetite",
         title: "Risk appetite",
         nav: None,
+        shown: always,
         write: annual::appetite,
     },
-    // Only when the scenario has investment options: without them
-    // `options::write` writes nothing, so the section and its line in the
-    // contents are both left out.
     Section {
         id: "options",
         title: "Investment options",
         nav: None,
+        shown: |input| input.comparison.is_some(),
         write: options::write,
     },
     Section {
         id: "heatmap",
         title: "Recovery targets by threat and service",
         nav: Some("RTO by threat and service"),
+        shown: always,
         write: drills::heatmap,
     },
     Section {
         id: "drills",
         title: "Each threat in detail",
         nav: None,
+        shown: always,
         write: drills::each,
     },
     Section {
         id: "annual",
         title: "A year of operation",
         nav: None,
+        shown: always,
         write: annual::year,
     },
     Section {
         id: "weak-spots",
         title: "Weak spots",
         nav: None,
+        shown: always,
         write: weak_spots::write,
     },
     Section {
         id: "timeline",
         title: "One recovery, step by step",
         nav: None,
+        shown: always,
         write: drills::timeline,
     },
     Section {
         id: "graph",
         title: "Dependency graph",
         nav: None,
+        shown: always,
         write: weak_spots::graph,
     },
     Section {
         id: "method",
         title: "Method",
         nav: None,
+        shown: always,
         write: method::write,
     },
 ];
@@ -240,17 +255,7 @@ const CSS: &str = include_str!("report.css");
 pub fn render(input: &Input) -> Result<Report, String> {
     let s = input.scenario;
     let annual = input.annual;
-    // Every section first: the contents list only those that wrote something.
-    let mut figures = Vec::new();
-    let mut shown = Vec::new();
-    for section in SECTIONS {
-        let mut out = Out::default();
-        (section.write)(&mut out, input)?;
-        figures.append(&mut out.figures);
-        if !out.html.is_empty() {
-            shown.push((section, out.html));
-        }
-    }
+    let shown: Vec<&Section> = SECTIONS.iter().filter(|x| (x.shown)(input)).collect();
 
     let mut body = String::new();
     let b = &mut body;
@@ -269,7 +274,7 @@ pub fn render(input: &Input) -> Result<Report, String> {
         let _ = writeln!(b, "<p>{}</p>", escape(d));
     }
     b.push_str("<nav><ol>");
-    for (section, _) in &shown {
+    for section in &shown {
         let _ = write!(
             b,
             "<li><a href=\"#{}\">{}</a></li>",
@@ -278,8 +283,12 @@ pub fn render(input: &Input) -> Result<Report, String> {
         );
     }
     b.push_str("</ol></nav>\n");
-    for (section, content) in &shown {
-        section.wrap(b, content);
+    let mut figures = Vec::new();
+    for section in &shown {
+        let mut out = Out::default();
+        (section.write)(&mut out, input)?;
+        section.wrap(b, &out.html);
+        figures.append(&mut out.figures);
     }
 
     let html = format!(
@@ -310,5 +319,58 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), SECTIONS.len());
+    }
+
+    /// Without options and with no threat drilled, the options are left out
+    /// of the page and the contents, and every other section is in both, in
+    /// the list's order, even with nothing to show.
+    #[test]
+    fn the_contents_follow_the_sections() {
+        use crate::{scenario, sim};
+        let yaml = "name: Demo\ncomponents:\n  - {id: app, kind: application, repair: 2h}\n  - {id: shop, kind: service, depends_on: [app], rto: 4h}\n";
+        let s = scenario::load_str(yaml, "demo.yaml").unwrap().scenario;
+        let config = sim::Config {
+            trials: 10,
+            seed: 1,
+            threads: 1,
+        };
+        let annual = sim::run(&s, None, &config, &sim::NoProgress).unwrap();
+        let input = Input {
+            scenario: &s,
+            annual: &annual,
+            drills: &[],
+            representative: None,
+            comparison: None,
+            method: Method {
+                scenario_sha256: "0".into(),
+                threads: 1,
+                run_time_s: 0.0,
+            },
+        };
+        let html = render(&input).unwrap().html;
+        let after = |text: &str, start: &str| -> Vec<String> {
+            text.split(start)
+                .skip(1)
+                .map(|x| x.split('"').next().unwrap().to_string())
+                .collect()
+        };
+        let nav = html
+            .split("<nav>")
+            .nth(1)
+            .unwrap()
+            .split("</nav>")
+            .next()
+            .unwrap();
+        let listed = after(nav, "<a href=\"#");
+        let expected: Vec<&str> = SECTIONS
+            .iter()
+            .map(|x| x.id)
+            .filter(|&id| id != "options")
+            .collect();
+        assert_eq!(listed, expected);
+        assert_eq!(after(&html, "<section id=\""), expected);
+        assert!(
+            html.contains("<section id=\"drills\">\n<h2>Each threat in detail</h2>\n</section>\n")
+        );
     }
 }

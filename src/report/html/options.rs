@@ -7,8 +7,8 @@ use crate::report::format::{money, percent};
 use crate::sim::Comparison;
 use std::fmt::Write;
 
-/// The options by net benefit, and the efficient frontier. Writes nothing
-/// when the scenario has no options, which leaves the section out.
+/// The options by net benefit, and the efficient frontier. The section is
+/// shown only with a comparison, so the `else` is never taken.
 pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     let Some(c) = input.comparison else {
         return Ok(());
