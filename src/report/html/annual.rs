@@ -1,0 +1,78 @@
+//! The sections from the annual run: the loss exceedance curve against the
+//! board's risk tolerance, and a year of operation service by service.
+
+use super::plain_words::appetite_sentence;
+use super::words::{count, met_text, one_period, periods};
+use super::{escape, Input, Out};
+use crate::report::charts;
+use crate::report::format::{hours, money, percent};
+use crate::sim::Results;
+use std::fmt::Write;
+
+/// The loss exceedance curve against the board's risk tolerance. The
+/// caption repeats the plain-words sentence, so the chart and the words
+/// cannot disagree.
+pub(super) fn appetite(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    let annual = input.annual;
+    let lec = charts::loss_exceedance::figure(charts::loss_exceedance::LossExceedance {
+        curve: annual.loss_exceedance.clone(),
+        tolerance: s.risk_tolerance.clone(),
+        currency: annual.currency.clone(),
+        trials: annual.trials,
+        period: one_period(annual),
+    })?;
+    let caption = match appetite_sentence(annual, s) {
+        Some(sentence) => format!(
+            "The blue curve is the chance that a year's loss exceeds the amount on the horizontal axis; the red dashed line is the board's risk tolerance (<code>risk_tolerance</code>). {}",
+            escape(&sentence)
+        ),
+        None => "The chance that a year's loss exceeds the amount on the horizontal axis. The scenario sets no <code>risk_tolerance</code> to compare it with.".to_string(),
+    };
+    out.figure(lec, &caption, false);
+    Ok(())
+}
+
+/// Each service over the simulated years, all failures and threats
+/// together: what a normal year costs, beside the drills' single strikes.
+pub(super) fn year(out: &mut Out, input: &Input) -> Result<(), String> {
+    let annual = input.annual;
+    let _ = writeln!(
+        out,
+        "<p>{} simulated {}, with independent failures and all threats arriving at random.</p>",
+        count(annual.trials),
+        periods(annual)
+    );
+    annual_table(out, annual);
+    let down = charts::downtime::figure(annual)?;
+    out.figure(
+        down,
+        "Share of simulated years in which each service is down for at most the hours on the horizontal axis, all outages added up.",
+        false,
+    );
+    Ok(())
+}
+
+fn annual_table(out: &mut Out, r: &Results) {
+    let cur = &r.currency;
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th>Service</th><th>Availability</th><th>Downtime (mean, p90)</th><th>Outages (mean)</th><th>P(no outage beyond RTO)</th><th>Data lost (mean)</th><th>Loss (mean ± 95%)</th></tr></thead><tbody>"
+    );
+    for s in &r.services {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{} ±{}</td></tr>",
+            escape(&s.name),
+            s.availability.map_or("–".into(), |a| percent(a.mean)),
+            hours(s.downtime_h.mean),
+            hours(s.downtime_h.p90),
+            s.outages.map_or(0.0, |o| o.mean),
+            met_text(&s.rto_met),
+            hours(s.data_loss_h.mean),
+            money(s.loss.mean, cur),
+            money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, cur)
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+}

@@ -1,0 +1,141 @@
+//! The sections from the drills, where each threat strikes at time zero:
+//! the heat map of RTOs met, each threat in detail, and one traced recovery.
+
+use super::plain_words::drill_sentence;
+use super::words::{
+    component_label, drill_label, hours_words, lower_first, met_text, target_text, threat_label,
+};
+use super::{escape, Input, Out};
+use crate::report::charts;
+use crate::report::format::{hours, money, percent};
+use crate::report::text::worst_service;
+use crate::sim::Results;
+use std::fmt::Write;
+
+/// Every threat against every service in one chart: where to look first.
+pub(super) fn heatmap(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    if input.drills.is_empty() {
+        let _ = writeln!(out, "<p>No threats were drilled.</p>");
+        return Ok(());
+    }
+    let named: Vec<(String, &Results)> = input
+        .drills
+        .iter()
+        .map(|d| (drill_label(s, d).to_string(), d))
+        .collect();
+    let heat = charts::heatmap::figure(&named)?;
+    out.figure(
+        heat,
+        "Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always.",
+        false,
+    );
+    Ok(())
+}
+
+/// One article per drilled threat: its worst service in a sentence, the
+/// table, and the recovery and data-loss curves.
+pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    for d in input.drills {
+        let id = d.threat.as_deref().unwrap_or("");
+        let label = threat_label(s, id);
+        let _ = writeln!(
+            out,
+            "<article class=\"drill\" id=\"drill-{}\">\n<h3>{}</h3>",
+            escape(&charts::slug(id)),
+            escape(label)
+        );
+        if let Some(svc) = worst_service(d) {
+            let _ = writeln!(out, "<p>{}</p>", escape(&drill_sentence(label, svc)));
+        }
+        drill_table(out, d);
+        let _ = writeln!(
+            out,
+            "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {}.</p>",
+            money(d.loss.mean, &d.currency),
+            money(d.loss.ci95[0], &d.currency),
+            money(d.loss.ci95[1], &d.currency),
+            money(d.loss.p90, &d.currency)
+        );
+        let rec = charts::recovery::figure(d, label)?;
+        out.figure(
+            rec,
+            "Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs. Where a line crosses its RTO is the chance of meeting it.",
+            false,
+        );
+        let loss = charts::data_loss::figure(d, label)?;
+        out.figure(
+            loss,
+            "Share of simulated strikes losing at most the hours of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives.",
+            false,
+        );
+        let _ = writeln!(out, "</article>");
+    }
+    Ok(())
+}
+
+fn drill_table(out: &mut Out, d: &Results) {
+    let cur = &d.currency;
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th>Service</th><th>Hit</th><th>Recovery p50 / p90 / p99</th><th>RTO</th><th>P(RTO met)</th><th>Data loss p50 / p90</th><th>RPO</th><th>P(RPO met)</th><th>All data lost</th><th>Loss (mean)</th></tr></thead><tbody>"
+    );
+    for s in &d.services {
+        let rec = s.recovery_h.unwrap_or(s.downtime_h);
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&s.name),
+            percent(s.affected.p),
+            hours(rec.p50),
+            hours(rec.p90),
+            hours(rec.p99),
+            target_text(s.rto_h),
+            met_text(&s.rto_met),
+            hours(s.data_loss_h.p50),
+            hours(s.data_loss_h.p90),
+            target_text(s.rpo_h),
+            met_text(&s.rpo_met),
+            percent(s.total_data_loss.p),
+            money(s.loss.mean, cur)
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+}
+
+/// The representative trial (see `representative_choice`) as a Gantt
+/// chart, so the board sees one recovery unfold and not only its odds.
+pub(super) fn timeline(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    let Some(r) = input.representative else {
+        let _ = writeln!(
+            out,
+            "<p>No drilled threat affected any service, so there is no recovery to show.</p>"
+        );
+        return Ok(());
+    };
+    let threat = threat_label(s, &r.threat);
+    let service = component_label(s, &r.service);
+    let title = format!(
+        "{}: median trial for {}, back after {}",
+        threat,
+        service,
+        hours_words(r.recovery_h)
+    );
+    let _ = writeln!(
+        out,
+        "<p>One simulated strike (trial {}) of the threat that costs most per strike: {}. It is the trial in which {} took the median time to recover, {}: half the simulated strikes were quicker, half slower. Each bar shows when a component was hit, waited to be noticed or for its team, and was repaired or rebuilt; red bars show when each service was down.</p>",
+        r.trial,
+        escape(&lower_first(threat)),
+        escape(service),
+        hours_words(r.recovery_h)
+    );
+    let tl = charts::timeline::figure(s, title, &r.trace)?;
+    out.figure(
+        tl,
+        "Recovery timeline (a Gantt chart) of one representative trial.",
+        false,
+    );
+    Ok(())
+}

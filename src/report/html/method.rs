@@ -1,0 +1,69 @@
+//! The method section: how the report was made (tool, scenario digest,
+//! seed, trials) and the model's assumptions, so a reader can reproduce the
+//! numbers and knows what they leave out.
+
+use super::words::count;
+use super::{escape, Input, Out};
+use std::fmt::Write;
+
+/// The facts needed to reproduce the numbers (scenario digest, seed,
+/// trials), then the assumptions.
+pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
+    let s = input.scenario;
+    let annual = input.annual;
+    let m = &input.method;
+    let _ = writeln!(out, "<dl class=\"method\">");
+    let rows: Vec<(&str, String)> = vec![
+        ("Tool", format!("drsim {}", env!("CARGO_PKG_VERSION"))),
+        ("Scenario", escape(&s.name)),
+        (
+            "Scenario SHA-256",
+            format!("<code>{}</code>", escape(&m.scenario_sha256)),
+        ),
+        ("Seed", annual.seed.to_string()),
+        (
+            "Trials",
+            format!(
+                "{} simulated years; {} trials per drilled threat",
+                count(annual.trials),
+                count(input.drill_trials())
+            ),
+        ),
+        ("Threats drilled", {
+            let ids: Vec<String> = input
+                .drills
+                .iter()
+                .map(|d| escape(d.threat.as_deref().unwrap_or("")))
+                .collect();
+            if ids.is_empty() {
+                "none".into()
+            } else {
+                ids.join(", ")
+            }
+        }),
+        ("Threads", m.threads.to_string()),
+        ("Run time", format!("{:.1} s", m.run_time_s)),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
+    }
+    let _ = writeln!(out, "</dl>\n<h3>Assumptions</h3>\n<ul>");
+    for a in ASSUMPTIONS {
+        let _ = writeln!(out, "<li>{a}</li>");
+    }
+    let _ = writeln!(out, "</ul>");
+    Ok(())
+}
+
+/// The model's assumptions, from the scenario specification, in short.
+pub const ASSUMPTIONS: [&str; 9] = [
+    "Components fail independently of each other: at a constant rate (<code>every</code>) or after a stated time-to-failure distribution (<code>after</code>), renewed after each repair.",
+    "Threats arrive at random at their yearly rate (a Poisson process); in a drill the threat strikes at time zero and hits each component it selects with its <code>chance</code>, independently.",
+    "A component is available when it is not hit and all its requirements hold: plain dependencies, k-of-n groups, and failover groups that switch to the next available member after the switchover time (no failback).",
+    "Repair starts after the component's detection delay, when a member of its team is free; busy teams take waiting work by priority, then by ready time. Teams have a fixed size and are always on call.",
+    "A destroyed component is rebuilt, then restored from the newest surviving backup; ransomware that reaches backups also destroys non-immutable tiers, and a threat on a site destroys that site's non-offsite tiers. Data lost is the age of the recovery point; with no surviving tier, the data is lost altogether.",
+    "Money lost = downtime hours × <code>per_hour</code> + hours of data lost × <code>per_hour_data_lost</code> + outages × <code>per_incident</code> (+ <code>per_total_data_loss</code> when all data is lost). No discounting; costs the scenario does not price (clinical harm, reputation, fines) are not included.",
+    "All durations and rates are the scenario's estimates. The ± figures and 95% intervals show the simulation's sampling error only, not the uncertainty in those estimates.",
+    "The largest risks multiply a threat's yearly rate by the mean loss of one strike in a drill, starting from everything working; the annual figures come from a separate simulation of whole years with all failures and threats together.",
+    "The same scenario, seed and number of trials give the same numbers, whatever the number of threads.",
+];

@@ -1,0 +1,261 @@
+//! The plain-words section: what a board member reads first, and may read
+//! alone. Its two sentences also appear further down (the appetite caption,
+//! each threat's article), so they are made here once.
+
+use super::words::{drill_label, hours_words, lower_first, target_words};
+use super::{escape, Input, Out, PLAIN_WORDS};
+use crate::report::charts;
+use crate::report::format::{hours, money, percent, plus_minus_percent};
+use crate::report::text::worst_service;
+use crate::scenario::Scenario;
+use crate::sim::{Results, ServiceResult};
+use crate::stats;
+use std::fmt::Write;
+
+/// The plain-words section as HTML (every scenario string escaped).
+pub fn plain_words(input: &Input) -> String {
+    let mut out = Out::default();
+    write(&mut out, input);
+    let mut html = String::new();
+    PLAIN_WORDS.wrap(&mut html, &out.html);
+    html
+}
+
+/// The conclusions for the board: the expected loss, the largest risks,
+/// the targets likely to be missed and one sentence per threat (every
+/// scenario string escaped).
+pub(super) fn write(w: &mut Out, input: &Input) {
+    let s = input.scenario;
+    let annual = input.annual;
+    let cur = &annual.currency;
+    let period = annual.horizon_h().map_or("year".to_string(), |h| {
+        if (h - 8760.0).abs() < 1e-6 {
+            "year".into()
+        } else {
+            hours(h)
+        }
+    });
+    let _ = writeln!(
+        w,
+        "<p class=\"lead\">Over a {period}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {period} in 10 costs more than {}, and one in 100 more than {}.</p>",
+        money(annual.loss.mean, cur),
+        money(annual.loss.ci95[0], cur),
+        money(annual.loss.ci95[1], cur),
+        money(annual.loss.p90, cur),
+        money(annual.loss.p99, cur)
+    );
+    if let Some(sentence) = appetite_sentence(annual, s) {
+        let _ = writeln!(w, "<p class=\"appetite\">{}</p>", escape(&sentence));
+    }
+
+    let risks = risks(input);
+    if !risks.is_empty() {
+        let _ = writeln!(
+            w,
+            "<h3>The {} largest risks by expected annual loss</h3>\n<p>How often the threat strikes, times what one strike costs on average.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Chance per year</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th><th>Expected annual loss (95% interval)</th></tr></thead><tbody>",
+            if risks.len() == 5 { "five".to_string() } else { risks.len().to_string() }
+        );
+        for (i, r) in risks.iter().enumerate() {
+            let _ = writeln!(
+                w,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong> ({} – {})</td></tr>",
+                i + 1,
+                escape(&r.threat),
+                percent(1.0 - (-r.per_year).exp()),
+                money(r.drill.loss.mean, cur),
+                money(r.drill.loss.p90, cur),
+                money(r.ale, cur),
+                money(r.ale_ci[0], cur),
+                money(r.ale_ci[1], cur)
+            );
+        }
+        let _ = writeln!(w, "</tbody></table>");
+    }
+
+    // Services likely to miss a target (met in fewer than half the drills).
+    let _ = writeln!(
+        w,
+        "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest outage the organisation can survive.</p>"
+    );
+    let mut items = Vec::new();
+    for (k, svc) in annual.services.iter().enumerate() {
+        let mut parts = Vec::new();
+        for (what, target) in [("RTO", svc.rto_h), ("RPO", svc.rpo_h), ("MTPD", svc.mtpd_h)] {
+            let Some(target) = target else { continue };
+            let misses: Vec<String> = input
+                .drills
+                .iter()
+                .filter_map(|d| {
+                    let r = d.services.get(k)?;
+                    let met = match what {
+                        "RTO" => r.rto_met,
+                        "RPO" => r.rpo_met,
+                        _ => r.mtpd_met,
+                    }?;
+                    (met.p < 0.5).then(|| {
+                        format!(
+                            "{} (met in {} {})",
+                            escape(drill_label(s, d)),
+                            percent(met.p),
+                            plus_minus_percent(met.ci95)
+                        )
+                    })
+                })
+                .collect();
+            if !misses.is_empty() {
+                parts.push(format!(
+                    "its {} {what} after: {}",
+                    target_words(target),
+                    misses.join("; ")
+                ));
+            }
+        }
+        if !parts.is_empty() {
+            items.push(format!(
+                "<li><strong>{}</strong> is likely to miss {}.</li>",
+                escape(&svc.name),
+                parts.join(". It is also likely to miss ")
+            ));
+        }
+    }
+    if items.is_empty() {
+        let _ = writeln!(
+            w,
+            "<p>No service is likely to miss its RTO, RPO or MTPD under any of the drilled threats (each is met in at least half of the simulated attacks).</p>"
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "<p>A target counts as likely missed when it is met in fewer than half of the simulated attacks.</p>\n<ul class=\"misses\">\n{}\n</ul>",
+            items.join("\n")
+        );
+    }
+
+    let _ = writeln!(w, "<h3>After each threat</h3>\n<ul class=\"sentences\">");
+    for d in input.drills {
+        let label = drill_label(s, d);
+        let sentence = match worst_service(d) {
+            Some(svc) => drill_sentence(label, svc),
+            None => format!("After {}, no service is affected.", lower_first(label)),
+        };
+        let _ = write!(w, "<li>{}", escape(&sentence));
+        for svc in d.services.iter().filter(|x| x.total_data_loss.p >= 0.01) {
+            let _ = write!(
+                w,
+                " {} loses all its data (no backup survives) in {} ({}) of attacks.",
+                escape(&svc.name),
+                percent(svc.total_data_loss.p),
+                plus_minus_percent(svc.total_data_loss.ci95)
+            );
+        }
+        let _ = writeln!(w, "</li>");
+    }
+    let _ = writeln!(w, "</ul>");
+    let _ = writeln!(
+        w,
+        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates.</p>"
+    );
+}
+
+/// One sentence a board member understands, about one service after one threat.
+pub fn drill_sentence(threat: &str, s: &ServiceResult) -> String {
+    let after = format!("After {}", lower_first(threat));
+    let Some(rec) = s.recovery_h else {
+        return format!("{after}, {} was not simulated.", s.name);
+    };
+    if s.affected.p == 0.0 {
+        return format!("{after}, {} is never affected.", s.name);
+    }
+    let spread = match (rec.p50 > 0.0, rec.p90 > 0.0) {
+        (true, _) => format!(
+            "half the time it takes more than {}, and 1 time in 10 more than {}",
+            hours_words(rec.p50),
+            hours_words(rec.p90)
+        ),
+        (false, true) => format!(
+            "more often than not it is not affected at all, but 1 time in 10 it takes more than {}",
+            hours_words(rec.p90)
+        ),
+        (false, false) => format!(
+            "it is affected in only {} of attacks, and 1 time in 100 it takes more than {}",
+            percent(s.affected.p),
+            hours_words(rec.p99)
+        ),
+    };
+    match (s.rto_met, s.rto_h) {
+        (Some(p), Some(rto)) => format!(
+            "{after}, {} has a {} chance ({}) of being back within its {} target; {spread}.",
+            s.name,
+            percent(p.p),
+            plus_minus_percent(p.ci95),
+            target_words(rto),
+        ),
+        _ => format!("{after}, {} (which has no RTO): {spread}.", s.name),
+    }
+}
+
+/// The sentence about the loss exceedance curve and the board's tolerance.
+pub fn appetite_sentence(annual: &Results, scenario: &Scenario) -> Option<String> {
+    use charts::loss_exceedance::{appetite, Appetite};
+    let cur = &annual.currency;
+    let n = annual.trials;
+    let interval = |p: f64| {
+        let k = (p * n as f64).round() as u64;
+        plus_minus_percent(stats::wilson(k, n).ci95)
+    };
+    let verdict = appetite(&annual.loss_exceedance, &scenario.risk_tolerance)?;
+    Some(match verdict {
+        Appetite::Crosses {
+            loss,
+            worst_loss,
+            worst_p,
+            worst_tolerated,
+        } => format!(
+            "The loss exceedance curve crosses the board's risk tolerance at about {}: larger losses are more likely than the board accepts. A year losing more than {} has a {} chance ({}), where the board accepts {}.",
+            money(loss, cur),
+            money(worst_loss, cur),
+            percent(worst_p),
+            interval(worst_p),
+            percent(worst_tolerated)
+        ),
+        Appetite::Below { loss, p, tolerated } => format!(
+            "The loss exceedance curve stays below the board's risk tolerance everywhere; it comes closest at {}, where the chance of a worse year is {} ({}) against {} accepted.",
+            money(loss, cur),
+            percent(p),
+            interval(p),
+            percent(tolerated)
+        ),
+    })
+}
+
+/// A threat's expected annual loss: its yearly rate times the mean loss of one strike.
+struct Risk<'a> {
+    threat: String,
+    per_year: f64,
+    drill: &'a Results,
+    ale: f64,
+    ale_ci: [f64; 2],
+}
+
+fn risks<'a>(input: &Input<'a>) -> Vec<Risk<'a>> {
+    let s = input.scenario;
+    let mut out: Vec<Risk> = input
+        .drills
+        .iter()
+        .filter_map(|d| {
+            let t = &s.threats[s.threat_index(d.threat.as_deref()?)?];
+            let per_year = t.per_year()?;
+            Some(Risk {
+                threat: t.label().to_string(),
+                per_year,
+                drill: d,
+                ale: per_year * d.loss.mean,
+                ale_ci: [per_year * d.loss.ci95[0], per_year * d.loss.ci95[1]],
+            })
+        })
+        .filter(|r| r.ale > 0.0)
+        .collect();
+    out.sort_by(|a, b| b.ale.total_cmp(&a.ale).then(a.threat.cmp(&b.threat)));
+    out.truncate(5);
+    out
+}
