@@ -329,11 +329,7 @@ mod tests {
         use crate::{scenario, sim};
         let yaml = "name: Demo\ncomponents:\n  - {id: app, kind: application, repair: 2h}\n  - {id: shop, kind: service, depends_on: [app], rto: 4h}\n";
         let s = scenario::load_str(yaml, "demo.yaml").unwrap().scenario;
-        let config = sim::Config {
-            trials: 10,
-            seed: 1,
-            threads: 1,
-        };
+        let config = sim::Config::new(10, 1, 1).expect("at least 2 trials");
         let annual = sim::run(&s, None, &config, &sim::NoProgress).unwrap();
         let input = Input {
             scenario: &s,
