@@ -72,8 +72,8 @@ pub fn threats(s: &Scenario, given: &[String]) -> Result<Vec<String>> {
 /// "unknown threat" with a suggestion and the list of threats.
 fn unknown_threat(s: &Scenario, given: &str) -> String {
     let known: Vec<&str> = s.threats.iter().map(|t| t.id.as_str()).collect();
-    let hint = scenario::suggest(given, known.iter().copied())
-        .map(|x| format!("; did you mean `{x}`?"))
+    let hint = scenario::did_you_mean(given, known.iter().copied())
+        .map(|hint| format!("; {hint}"))
         .unwrap_or_default();
     threat_list(s, &format!("unknown threat `{given}`{hint}"))
 }
@@ -113,8 +113,8 @@ pub fn options(loaded: &Loaded, given: &[String], file: &Path) -> Result<Vec<Inv
         match loaded.options.iter().find(|o| &o.id == id) {
             Some(o) => chosen.push(o.clone()),
             None => {
-                let hint = scenario::suggest(id, known.iter().copied())
-                    .map(|x| format!("; did you mean `{x}`?"))
+                let hint = scenario::did_you_mean(id, known.iter().copied())
+                    .map(|hint| format!("; {hint}"))
                     .unwrap_or_default();
                 bail!("unknown option `{id}`{hint}\noptions: {}", known.join(", "));
             }

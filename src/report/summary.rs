@@ -2,7 +2,9 @@
 
 use super::format::{hours, money};
 use crate::graph::DependencyGraph;
-use crate::scenario::{ComponentId, Diagnostic, Effect, InvestmentOption, Kind, Scenario};
+use crate::scenario::{
+    ComponentId, Diagnostic, Effect, InvestmentOption, Kind, Scenario, HOURS_PER_YEAR,
+};
 use std::fmt::Write;
 
 /// Summary of a valid scenario, with its options and warnings.
@@ -71,7 +73,7 @@ pub fn render(
         let width = s.threats.iter().map(|t| t.id.len()).max().unwrap_or(0);
         for t in &s.threats {
             let freq = match t.per_year() {
-                Some(py) => format!("{py:.3}/yr (every {})", hours(8760.0 / py)),
+                Some(py) => format!("{py:.3}/yr (every {})", hours(HOURS_PER_YEAR / py)),
                 None => "drill only".into(),
             };
             let effect = match t.effect.kind() {

@@ -100,6 +100,20 @@ impl ScenarioError {
     }
 }
 
+/// "did you mean `x`?" for the candidate closest to a misspelt `wrong`, if
+/// one is close enough: the one wording of every suggestion drsim makes.
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    suggest(wrong, candidates).map(suggestion)
+}
+
+/// The wording of a suggestion, for a caller that found `candidate` itself.
+pub fn suggestion(candidate: &str) -> String {
+    format!("did you mean `{candidate}`?")
+}
+
 /// The closest candidate to a misspelt id, if one is close enough.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let len = wrong.chars().count();

@@ -19,10 +19,12 @@ mod raw;
 mod units;
 mod validate;
 
-pub use error::{edit_distance, suggest, Diagnostic, ScenarioError};
+pub use error::{did_you_mean, edit_distance, suggest, Diagnostic, ScenarioError};
 pub use model::*;
 pub use options::InvestmentOption;
-pub use units::{fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours};
+pub use units::{
+    fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours, HOURS_PER_YEAR,
+};
 pub use validate::{find_cycle, MAX_HORIZON_HOURS};
 
 use std::io::Read;
@@ -169,10 +171,10 @@ fn syntax_help(message: &str) -> Option<String> {
             .skip(1)
             .step_by(2)
             .collect();
-        return Some(match suggest(wrong, expected.iter().copied()) {
-            Some(s) => format!(
-                "did you mean `{s}`? (unknown keys are errors so a typo cannot change a result)"
-            ),
+        return Some(match did_you_mean(wrong, expected.iter().copied()) {
+            Some(hint) => {
+                format!("{hint} (unknown keys are errors so a typo cannot change a result)")
+            }
             None => format!("allowed keys here: {}", expected.join(", ")),
         });
     }
@@ -182,8 +184,8 @@ fn syntax_help(message: &str) -> Option<String> {
             return Some("this value runs on into the next item: is a closing `}` or `]` missing on this line?".into());
         }
         let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
-        if let Some(s) = suggest(wrong, expected.iter().copied()) {
-            return Some(format!("did you mean `{s}`?"));
+        if let Some(hint) = did_you_mean(wrong, expected.iter().copied()) {
+            return Some(hint);
         }
     }
     if message.contains("repetition limit") {

@@ -272,7 +272,7 @@ impl Threat {
     }
     /// Expected events per year.
     pub fn per_year(&self) -> Option<f64> {
-        self.rate.map(|r| r * 8760.0)
+        self.rate.map(|r| r * super::HOURS_PER_YEAR)
     }
 }
 

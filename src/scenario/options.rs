@@ -5,7 +5,7 @@
 use super::error::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
-use super::units::Hours;
+use super::units::{Hours, HOURS_PER_YEAR};
 use super::validate::{fmt_number, id_is_valid, money_is_valid, validate};
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
@@ -234,7 +234,7 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
                 .help("ids use lowercase letters, digits, `-` and `_`, starting with a letter or digit, e.g. `standby-db`; put free text in `name`"),
             );
         }
-        let lifetime_years = raw.lifetime.map_or(5.0, |h| h.0 / 8760.0);
+        let lifetime_years = raw.lifetime.map_or(5.0, |h| h.0 / HOURS_PER_YEAR);
         if raw.lifetime.is_some_and(|h| h.0 < 24.0) {
             errors.push(
                 Diagnostic::new(

@@ -18,7 +18,7 @@ fn unit_hours(unit: &str) -> Option<f64> {
         "h" => 1.0,
         "d" => 24.0,
         "w" => 168.0,
-        "y" => 8760.0,
+        "y" => HOURS_PER_YEAR,
         _ => return None,
     })
 }
@@ -79,9 +79,13 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     Ok(hours)
 }
 
+/// Hours in a year: the `y` unit, and how hours become years (a year is 365
+/// days throughout; per-year rates and annual figures use this).
+pub const HOURS_PER_YEAR: f64 = 8760.0;
+
 /// The longest duration accepted: a million years, in hours. Sums and
 /// products of such durations (and of money per hour) stay finite.
-pub const MAX_HOURS: f64 = 1e6 * 8760.0;
+pub const MAX_HOURS: f64 = 1e6 * HOURS_PER_YEAR;
 /// The shortest non-zero duration accepted: one millisecond, in hours.
 /// Halving or doubling any accepted duration (sensitivity analysis) keeps it
 /// finite and above zero.
@@ -299,10 +303,10 @@ pub fn fmt_hours(h: f64) -> String {
         format!("{}m", trim(h * 60.0))
     } else if h < 48.0 {
         format!("{}h", trim(h))
-    } else if h < 8760.0 {
+    } else if h < HOURS_PER_YEAR {
         format!("{}d", trim(h / 24.0))
     } else {
-        format!("{}y", trim(h / 8760.0))
+        format!("{}y", trim(h / HOURS_PER_YEAR))
     }
 }
 

@@ -7,13 +7,12 @@
 //! runs would: the paired interval is reported beside the width an
 //! independent comparison would have had.
 
-use super::runner::{in_parallel, service_loss};
+use super::runner::in_parallel;
+use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
-use crate::scenario::{InvestmentOption, Scenario};
+use crate::scenario::{InvestmentOption, Scenario, HOURS_PER_YEAR};
 use crate::stats::{self, Moments, Proportion};
-
-const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// A difference of two paired quantities: mean and 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,7 +22,10 @@ pub struct Change {
 }
 
 impl Change {
-    fn from(m: &Moments, scale: f64) -> Change {
+    /// The mean of paired per-trial differences (or values) in `m` with its
+    /// 95% interval, both times `scale` (e.g. to make a horizon's loss a
+    /// year's).
+    pub(super) fn scaled(m: &Moments, scale: f64) -> Change {
         let [lo, hi] = m.ci95();
         Change {
             mean: m.mean() * scale,
@@ -101,15 +103,6 @@ fn compile(s: &Scenario) -> Model {
     Model::compile(s, &DependencyGraph::build(s))
 }
 
-fn total_loss(model: &Model, trial: &Trial) -> f64 {
-    model
-        .services
-        .iter()
-        .zip(&trial.services)
-        .map(|(svc, out)| service_loss(svc, out))
-        .sum()
-}
-
 #[derive(Clone)]
 struct RiskAcc {
     base: Moments,
@@ -162,7 +155,7 @@ pub fn compare(
         },
         |(base_trial, option_trials), acc, t| {
             base_trial.run(config.seed, t, mode);
-            let l0 = total_loss(&base_model, base_trial);
+            let l0 = trial_loss(&base_model, &base_trial.services);
             acc.base.add(l0);
             for ((model, trial), cell) in models
                 .iter()
@@ -170,7 +163,7 @@ pub fn compare(
                 .zip(acc.options.iter_mut())
             {
                 trial.run(config.seed, t, mode);
-                let l = total_loss(model, trial);
+                let l = trial_loss(model, &trial.services);
                 cell.0.add(l);
                 cell.1.add(l - l0);
                 cell.2 += u64::from(l < l0);
@@ -240,15 +233,11 @@ pub fn compare(
             },
             |(base_trial, option_trials), acc, t| {
                 base_trial.run(config.seed, t, base_mode);
-                let met = |model: &Model, trial: &Trial, s: usize| -> [Option<bool>; 2] {
-                    let svc = &model.services[s];
-                    let out = &trial.services[s];
-                    [
-                        svc.rto.map(|rto| out.recovered_at <= rto),
-                        svc.rpo
-                            .map(|rpo| out.total_losses == 0 && out.worst_incident_loss <= rpo),
-                    ]
-                };
+                let met =
+                    |model: &Model, trial: &Trial, s: usize, mode: Mode| -> [Option<bool>; 2] {
+                        let met = targets::met(&model.services[s], &trial.services[s], mode);
+                        [met.rto, met.rpo]
+                    };
                 for (i, trial) in option_trials.iter_mut().enumerate() {
                     let Some(mode) = option_modes[i] else {
                         continue;
@@ -258,8 +247,8 @@ pub fn compare(
                         let Some(os) = *mapped else {
                             continue;
                         };
-                        let b = met(&base_model, base_trial, s);
-                        let o = met(&models[i], trial, os);
+                        let b = met(&base_model, base_trial, s, base_mode);
+                        let o = met(&models[i], trial, os, mode);
                         for k in 0..2 {
                             if let (Some(b), Some(o)) = (b[k], o[k]) {
                                 let cell = &mut acc.cells[i][s][k];
@@ -294,7 +283,7 @@ pub fn compare(
                         .clone();
                     let get = |k: usize| {
                         (cell[k].0.count() > 0)
-                            .then(|| (cell[k].0.mean(), Change::from(&cell[k].1, 1.0)))
+                            .then(|| (cell[k].0.mean(), Change::scaled(&cell[k].1, 1.0)))
                     };
                     let rto = get(0);
                     let rpo = get(1);
@@ -321,7 +310,7 @@ pub fn compare(
         .zip(&risk.options)
         .zip(drill_results)
         .map(|((o, (loss, change, wins)), drills)| {
-            let ale_change = Change::from(change, per_year);
+            let ale_change = Change::scaled(change, per_year);
             let independent_half_width =
                 stats::Z95 * ((risk.base.variance() + loss.variance()) / trials).sqrt() * per_year;
             let annual_cost = o.annual_cost();
@@ -333,7 +322,7 @@ pub fn compare(
                 upfront: o.upfront,
                 per_year: o.per_year,
                 annual_cost,
-                ale: Change::from(loss, per_year),
+                ale: Change::scaled(loss, per_year),
                 ale_change,
                 independent_half_width,
                 p_better: stats::wilson(*wins, config.trials.get()),
@@ -351,7 +340,7 @@ pub fn compare(
         trials: config.trials.get(),
         seed: config.seed,
         horizon_h: horizon,
-        base_ale: Change::from(&risk.base, per_year),
+        base_ale: Change::scaled(&risk.base, per_year),
         options: results,
         threats: threats.to_vec(),
     })

@@ -17,6 +17,7 @@ mod queue;
 pub mod rng;
 mod runner;
 mod sensitivity;
+mod targets;
 mod trial;
 mod ziggurat;
 
@@ -102,8 +103,8 @@ pub enum SimError {
 
 fn suggestion(given: &str, known: &[String]) -> String {
     let mut out = String::new();
-    if let Some(s) = crate::scenario::suggest(given, known.iter().map(String::as_str)) {
-        out.push_str(&format!("; did you mean `{s}`?"));
+    if let Some(hint) = crate::scenario::did_you_mean(given, known.iter().map(String::as_str)) {
+        out.push_str(&format!("; {hint}"));
     }
     out.push_str(&format!("\nthreats in this scenario: {}", known.join(", ")));
     out

@@ -3,7 +3,8 @@
 //! boundaries and the merge order do not depend on the thread count, so
 //! neither do the results; memory does not grow with the number of trials.
 
-use super::model::{CompiledService, Model, NONE};
+use super::model::{Model, NONE};
+use super::targets;
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
 use crate::stats::Sketch;
@@ -15,15 +16,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const CHUNK: u64 = 256;
 /// Work units run in parallel before their summaries are merged, in order.
 const BATCH: u64 = 64;
-
-/// Money lost by one service in one trial (spec section 9).
-#[inline]
-pub fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
-    out.downtime * svc.per_hour
-        + out.data_loss * svc.per_hour_data_lost
-        + f64::from(out.outages) * svc.per_incident
-        + f64::from(out.total_losses) * svc.per_total_data_loss
-}
 
 /// Streaming summaries of one service's per-trial values.
 #[derive(Debug, Clone, Default)]
@@ -103,7 +95,7 @@ impl Samples {
             .zip(outcomes)
             .zip(self.services.iter_mut())
         {
-            let loss = service_loss(svc, out);
+            let loss = targets::service_loss(svc, out);
             total += loss;
             s.loss.add(loss);
             s.downtime.add(out.downtime);
@@ -111,23 +103,17 @@ impl Samples {
             s.affected += u64::from(out.affected());
             s.total_data_loss += u64::from(out.total_losses > 0);
             match mode {
-                Mode::Drill { .. } => {
-                    s.recovery.add(out.recovered_at);
-                    s.rto_met += u64::from(svc.rto.is_some_and(|t| out.recovered_at <= t));
-                    s.mtpd_met += u64::from(svc.mtpd.is_some_and(|t| out.recovered_at <= t));
-                }
+                Mode::Drill { .. } => s.recovery.add(out.recovered_at),
                 Mode::Run { horizon } => {
                     s.availability.add(1.0 - out.downtime / horizon);
                     s.outages.add(f64::from(out.outages));
                     s.rto_breaches.add(f64::from(out.rto_breaches));
-                    s.rto_met += u64::from(svc.rto.is_some() && out.rto_breaches == 0);
-                    s.mtpd_met += u64::from(svc.mtpd.is_some_and(|t| out.longest_outage <= t));
                 }
             }
-            s.rpo_met += u64::from(
-                svc.rpo
-                    .is_some_and(|t| out.total_losses == 0 && out.worst_incident_loss <= t),
-            );
+            let met = targets::met(svc, out, mode);
+            s.rto_met += u64::from(met.rto == Some(true));
+            s.rpo_met += u64::from(met.rpo == Some(true));
+            s.mtpd_met += u64::from(met.mtpd == Some(true));
         }
         self.total_loss.add(total);
     }

@@ -15,15 +15,16 @@
 //! the backup tiers of a component that nothing destroys.
 
 use super::compare::Change;
-use super::runner::{in_parallel, service_loss};
+use super::runner::in_parallel;
+use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
-use crate::scenario::{fmt_hours, Arrival, Dist, Effect, Requirement, Scenario, Threat};
+use crate::scenario::{
+    fmt_hours, Arrival, Dist, Effect, Requirement, Scenario, Threat, HOURS_PER_YEAR,
+};
 use crate::stats::Moments;
 use std::fmt::Write as _;
 use thiserror::Error;
-
-const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// Low and high settings of frequencies, durations and backup intervals.
 pub const LOW_FACTOR: f64 = 0.5;
@@ -99,8 +100,8 @@ pub enum SensitivityError {
 fn service_hint(given: &str, known: &[String]) -> String {
     let mut out = String::new();
     if !given.is_empty() {
-        if let Some(s) = crate::scenario::suggest(given, known.iter().map(String::as_str)) {
-            let _ = write!(out, "; did you mean `{s}`?");
+        if let Some(hint) = crate::scenario::did_you_mean(given, known.iter().map(String::as_str)) {
+            let _ = write!(out, "; {hint}");
         }
     }
     if known.is_empty() {
@@ -779,15 +780,10 @@ fn tornado(
 
     let measure = |model: &Model, trial: &Trial| -> f64 {
         match service {
-            None => model
-                .services
-                .iter()
-                .zip(&trial.services)
-                .map(|(svc, out)| service_loss(svc, out))
-                .sum(),
+            None => trial_loss(model, &trial.services),
             Some(s) => {
-                let rto = model.services[s].rto.expect("checked above");
-                f64::from(u8::from(trial.services[s].recovered_at <= rto))
+                let met = targets::met(&model.services[s], &trial.services[s], mode);
+                f64::from(u8::from(met.rto.expect("checked above")))
             }
         }
     };
@@ -849,13 +845,7 @@ fn tornado(
         Mode::Drill { .. } => None,
     };
     let scale = horizon_h.map_or(1.0, |h| HOURS_PER_YEAR / h);
-    let change = |m: &Moments| {
-        let [lo, hi] = m.ci95();
-        Change {
-            mean: m.mean() * scale,
-            ci95: [lo * scale, hi * scale],
-        }
-    };
+    let change = |m: &Moments| Change::scaled(m, scale);
     let mut results: Vec<InputResult> = kept
         .iter()
         .zip(&acc.inputs)

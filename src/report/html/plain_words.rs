@@ -7,7 +7,7 @@ use super::{escape, Input, Out, PLAIN_WORDS};
 use crate::report::charts;
 use crate::report::format::{hours, money, percent, plus_minus_percent};
 use crate::report::text::worst_service;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, HOURS_PER_YEAR};
 use crate::sim::{Results, ServiceResult};
 use crate::stats;
 use std::fmt::Write;
@@ -29,7 +29,7 @@ pub(super) fn write(w: &mut Out, input: &Input) {
     let annual = input.annual;
     let cur = &annual.currency;
     let period = annual.horizon_h().map_or("year".to_string(), |h| {
-        if (h - 8760.0).abs() < 1e-6 {
+        if (h - HOURS_PER_YEAR).abs() < 1e-6 {
             "year".into()
         } else {
             hours(h)

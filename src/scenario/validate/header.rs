@@ -3,9 +3,10 @@
 use super::{Validator, MAX_HORIZON_HOURS};
 use crate::scenario::error::Diagnostic;
 use crate::scenario::raw::RawScenario;
+use crate::scenario::HOURS_PER_YEAR;
 
 /// The horizon when the file gives none: a year, in hours.
-const DEFAULT_HORIZON_HOURS: f64 = 8760.0;
+const DEFAULT_HORIZON_HOURS: f64 = HOURS_PER_YEAR;
 
 impl Validator<'_> {
     /// Checks the header; returns the horizon, in hours.

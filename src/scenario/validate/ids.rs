@@ -4,7 +4,7 @@
 
 use super::locate::is_id_char;
 use super::{id_is_valid, Validator};
-use crate::scenario::error::{suggest, Diagnostic};
+use crate::scenario::error::{suggest, suggestion, Diagnostic};
 use crate::scenario::raw::{RawComponent, RawScenario, RawSite, RawTeam, RawThreat};
 
 /// What an id names.
@@ -197,7 +197,7 @@ impl Validator<'_> {
     fn unknown_help(&mut self, want: Ref, id: &str) -> String {
         let noun = want.noun();
         if let Some(s) = self.suggestion(want, id) {
-            return format!("did you mean `{s}`?");
+            return suggestion(&s);
         }
         let candidates = self.known.of(want);
         if candidates.is_empty() {

@@ -31,6 +31,7 @@ pub use cycle::find_cycle;
 use super::error::Diagnostic;
 use super::model::*;
 use super::raw::*;
+use super::HOURS_PER_YEAR;
 use checks::Reach;
 use ids::{IdKind, Known};
 use locate::Locator;
@@ -38,7 +39,7 @@ use locate::Locator;
 use std::collections::HashMap;
 
 /// The longest horizon simulated, in hours (1000 years).
-pub const MAX_HORIZON_HOURS: f64 = 1000.0 * 8760.0;
+pub const MAX_HORIZON_HOURS: f64 = 1000.0 * HOURS_PER_YEAR;
 /// The shortest mean interval between a component's failures or a threat's
 /// events, in hours (one minute): simulated time must move on.
 pub const MIN_INTERVAL_HOURS: f64 = 1.0 / 60.0;

@@ -5,9 +5,10 @@
 use super::checks::Reach;
 use super::ids::Ref;
 use super::{fmt_number, Problem, Validator, MAX_PER_YEAR, MIN_INTERVAL_HOURS};
-use crate::scenario::error::{suggest, Diagnostic};
+use crate::scenario::error::{did_you_mean, Diagnostic};
 use crate::scenario::model::*;
 use crate::scenario::raw::RawThreat;
+use crate::scenario::HOURS_PER_YEAR;
 
 impl Validator<'_> {
     /// The threats, in file order; marks in `reach` the components a
@@ -126,8 +127,8 @@ impl Validator<'_> {
                 format!("{p}.hits.tags[{j}]"),
                 format!("no component has the tag `{tag}`"),
             );
-            if let Some(s) = suggest(tag, all_tags(components)) {
-                d = d.help(format!("did you mean `{s}`?"));
+            if let Some(hint) = did_you_mean(tag, all_tags(components)) {
+                d = d.help(hint);
             }
             self.error(Some(&t.id), Some(tag), d);
         }
@@ -226,7 +227,7 @@ fn rate(p: &str, t: &RawThreat) -> Result<Option<f64>, Problem> {
             .help("e.g. every: 20y, or per_year: 0.05"),
         )),
         (None, Some(py)) if py.is_finite() && (0.0..=MAX_PER_YEAR).contains(&py) => {
-            Ok((py > 0.0).then_some(py / 8760.0))
+            Ok((py > 0.0).then_some(py / HOURS_PER_YEAR))
         }
         (None, Some(py)) => Err((
             "per_year",

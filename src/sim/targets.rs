@@ -1,0 +1,60 @@
+//! What one trial means for a service (spec section 9): the money it lost
+//! and whether it met its RTO, RPO and MTPD. Every statistic that counts
+//! or adds these (the runner, compare, sensitivity) asks here, so the rule
+//! is written once.
+
+use super::model::{CompiledService, Model};
+use super::trial::{Mode, ServiceOutcome};
+
+/// Money lost by one service in one trial.
+#[inline]
+pub fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
+    out.downtime * svc.per_hour
+        + out.data_loss * svc.per_hour_data_lost
+        + f64::from(out.outages) * svc.per_incident
+        + f64::from(out.total_losses) * svc.per_total_data_loss
+}
+
+/// Money lost by all services in one trial, added in service order.
+pub fn trial_loss(model: &Model, outcomes: &[ServiceOutcome]) -> f64 {
+    model
+        .services
+        .iter()
+        .zip(outcomes)
+        .fold(0.0, |total, (svc, out)| total + service_loss(svc, out))
+}
+
+/// Whether one trial met each of a service's targets; `None` where the
+/// service sets no such target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Met {
+    pub rto: Option<bool>,
+    pub rpo: Option<bool>,
+    pub mtpd: Option<bool>,
+}
+
+/// The targets judged on one trial. In a drill the RTO and MTPD are met
+/// when the service is back for good within them; over a run, the RTO when
+/// no outage breached it and the MTPD when the longest outage stayed within
+/// it. The RPO is met when no data was lost altogether and no incident
+/// lost more than it.
+#[inline]
+pub fn met(svc: &CompiledService, out: &ServiceOutcome, mode: Mode) -> Met {
+    let (rto, mtpd) = match mode {
+        Mode::Drill { .. } => (
+            svc.rto.map(|t| out.recovered_at <= t),
+            svc.mtpd.map(|t| out.recovered_at <= t),
+        ),
+        Mode::Run { .. } => (
+            svc.rto.map(|_| out.rto_breaches == 0),
+            svc.mtpd.map(|t| out.longest_outage <= t),
+        ),
+    };
+    Met {
+        rto,
+        rpo: svc
+            .rpo
+            .map(|t| out.total_losses == 0 && out.worst_incident_loss <= t),
+        mtpd,
+    }
+}
