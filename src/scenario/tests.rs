@@ -370,3 +370,25 @@ fn each_duplicate_id_points_at_its_own_definition() {
         .collect();
     assert_eq!(lines, [Some(6), Some(7)]);
 }
+
+#[test]
+fn a_currency_is_a_short_code_or_sign_without_markup() {
+    // The currency is written into every money figure of the HTML report;
+    // this one ran its handler in a browser (issue 13, finding 1).
+    let hostile = "name: x\ncurrency: \"<img src=x onerror=\\\"document.title='PWNED'\\\">\"\ncomponents: [{id: s, kind: service, impact: {per_hour: 1000}}]\n";
+    let e = errors(hostile);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].message.contains("the currency must be a code or sign"),
+        "{e:?}"
+    );
+    assert_eq!(e[0].line, Some(2));
+    for bad in ["\"\"", "\"a b\"", "\"\\e[2J\"", "\"GBP&\"", "ABCDEFGHI"] {
+        let yaml = format!("name: x\ncurrency: {bad}\ncomponents: [{{id: s, kind: service}}]\n");
+        assert_eq!(errors(&yaml).len(), 1, "{bad}");
+    }
+    for good in ["GBP", "CHF", "£", "US$", "kr"] {
+        let yaml = format!("name: x\ncurrency: {good}\ncomponents: [{{id: s, kind: service}}]\n");
+        assert!(load_str(&yaml, "x.yaml").is_ok(), "{good}");
+    }
+}

@@ -130,4 +130,15 @@ impl<'a> Locator<'a> {
         }
         (Some(line + 1), None)
     }
+
+    /// 1-based line of the top-level `key:` (at the start of a line).
+    pub(super) fn top_level(&self, key: &str) -> Option<usize> {
+        self.lines
+            .iter()
+            .position(|line| {
+                line.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+            .map(|i| i + 1)
+    }
 }

@@ -162,6 +162,12 @@ impl<'a> Validator<'a> {
         self.errors.push(d.at(line, col));
     }
 
+    /// An error in the top-level `key`, located at its line.
+    fn header_error(&mut self, key: &str, d: Diagnostic) {
+        let line = self.loc.top_level(key);
+        self.errors.push(d.at(line, None));
+    }
+
     /// A warning, located at the item with id `owner`.
     fn warn(&mut self, owner: Option<&str>, d: Diagnostic) {
         let (line, col) = match owner {
