@@ -7,13 +7,10 @@ use super::shared::{self, emit, Bar};
 use crate::cli::TrialArgs;
 use anyhow::{anyhow, Context, Result};
 use drsim::report::html;
-use drsim::{report, scenario, sim};
+use drsim::{graph, report, scenario, sim};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Trials scanned for the median-recovery trial of the timeline.
-const TRACE_SCAN: u64 = 2001;
 
 /// Write a board report: one self-contained HTML file with charts and plain words
 #[derive(Debug, clap::Args)]
@@ -84,13 +81,15 @@ pub fn exec(args: Args) -> Result<()> {
     };
     let representative = match html::representative_choice(&drills) {
         Some((threat, service)) => {
-            let (trial, recovery_h, trace) = sim::median_drill_trace(
-                s,
-                &threat,
-                &service,
-                config.seed,
-                TRACE_SCAN.min(config.trials.get()),
-            )?;
+            let p50 = drills
+                .iter()
+                .filter(|d| d.threat.as_deref() == Some(threat.as_str()))
+                .flat_map(|d| &d.services)
+                .find(|r| r.id == service)
+                .and_then(|r| r.recovery_h.map(|h| h.p50))
+                .expect("the representative comes from a drill's service");
+            let (trial, recovery_h, trace) =
+                sim::median_drill_trace(s, &threat, &service, &config, p50)?;
             Some(html::Representative {
                 threat,
                 service,
@@ -110,8 +109,18 @@ pub fn exec(args: Args) -> Result<()> {
         0 => rayon::current_num_threads(),
         n => n,
     };
+    // The structure the numbers came from, analysed once for the report.
+    let graph = graph::DependencyGraph::build(s);
+    let services: Vec<scenario::ComponentId> = annual
+        .services
+        .iter()
+        .filter_map(|r| s.component_index(&r.id))
+        .collect();
+    let single_points = graph::single_points_of_failure(s, &graph, &services);
     let input = html::Input {
         scenario: s,
+        graph: &graph,
+        single_points: &single_points,
         annual: &annual,
         drills: &drills,
         representative: representative.as_ref(),

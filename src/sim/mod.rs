@@ -296,15 +296,19 @@ fn execute(
     Ok(summarize(scenario, &model, mode, config, samples))
 }
 
-/// One drill trial traced: the one whose recovery time of `service` is the
-/// median over the first `scan` trials (ties: the lowest trial number).
-/// Returns the trial number, that recovery time and the trace.
+/// One drill trial traced, from the sample that [`drill`] with `config`
+/// summarised: the first (lowest-numbered) trial whose recovery time of
+/// `service` is the reported median `p50` at the quantile sketch's
+/// resolution. Such a trial exists, since the median sample is one. The
+/// trials are run again one by one (each is a pure function of the seed and
+/// its number) until it is found. Returns the trial number, its recovery
+/// time and the trace.
 pub fn median_drill_trace(
     scenario: &Scenario,
     threat: &str,
     service: &str,
-    seed: u64,
-    scan: u64,
+    config: &Config,
+    p50: f64,
 ) -> Result<(u64, f64, Vec<TraceEvent>), SimError> {
     let Some(t) = scenario.threat_index(threat) else {
         return Err(SimError::UnknownThreat {
@@ -322,16 +326,22 @@ pub fn median_drill_trace(
         .ok_or_else(|| SimError::UnknownService(service.to_string()))?;
     let mode = Mode::Drill { threat: t as u32 };
     let mut trial = Trial::new(&model);
-    let mut recoveries: Vec<(f64, u64)> = (0..scan.max(1))
-        .map(|i| {
-            trial.run(seed, i, mode);
-            (trial.services[s].recovered_at, i)
-        })
-        .collect();
-    recoveries.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let (recovery, index) = recoveries[(recoveries.len() - 1) / 2];
-    let trace = trial.run_traced(seed, index, mode);
-    Ok((index, recovery, trace))
+    let mut nearest: Option<(f64, u64, f64)> = None;
+    for i in 0..config.trials.get() {
+        trial.run(config.seed, i, mode);
+        let recovery = trial.services[s].recovered_at;
+        if stats::Sketch::same_bucket(recovery, p50) {
+            let trace = trial.run_traced(config.seed, i, mode);
+            return Ok((i, recovery, trace));
+        }
+        // Only if p50 did not come from this sample: the closest trial.
+        let distance = (recovery - p50).abs();
+        if nearest.is_none_or(|(d, _, _)| distance < d) {
+            nearest = Some((distance, i, recovery));
+        }
+    }
+    let (_, index, recovery) = nearest.expect("at least 2 trials");
+    Ok((index, recovery, trial.run_traced(config.seed, index, mode)))
 }
 
 /// Turns raw samples into summaries with intervals.

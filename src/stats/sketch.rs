@@ -80,6 +80,17 @@ impl Sketch {
         (v.min(f64::MAX).ln() / ln_gamma()).ceil() as i32
     }
 
+    /// Whether `a` and `b` fall in the same bucket, so that neither can be
+    /// told from the other at the sketch's resolution (all values at or
+    /// near zero share one).
+    pub fn same_bucket(a: f64, b: f64) -> bool {
+        match (a <= ZERO, b <= ZERO) {
+            (true, true) => true,
+            (false, false) => Self::index(a) == Self::index(b),
+            (true, false) | (false, true) => false,
+        }
+    }
+
     /// The value that stands for bucket `i`: within the relative error of
     /// every value in it.
     fn representative(i: i32) -> f64 {

@@ -805,8 +805,10 @@ fn a_traced_drill_shows_waiting_for_the_team() {
     )
     .unwrap()
     .scenario;
-    let (trial, recovery, trace) = drsim::sim::median_drill_trace(&s, "surge", "s3", 1, 5).unwrap();
-    assert!(trial < 5);
+    let config = Config::new(5, 1, 0).expect("at least 2 trials");
+    let (trial, recovery, trace) =
+        drsim::sim::median_drill_trace(&s, "surge", "s3", &config, 6.5).unwrap();
+    assert_eq!(trial, 0, "every trial recovers at 6.5h: the first is taken");
     assert_eq!(recovery, 6.5);
     use drsim::sim::TraceKind::*;
     let c3: Vec<(f64, drsim::sim::TraceKind)> = trace
@@ -832,4 +834,32 @@ fn a_traced_drill_shows_waiting_for_the_team() {
         .map(|e| e.time)
         .collect();
     assert_eq!(s3_events, vec![0.0, 6.5]);
+}
+
+#[test]
+fn the_traced_median_trial_is_one_of_the_reported_sample() {
+    // Lognormal repairs: every trial recovers at a different time. The
+    // report prints the drill's p50 beside the timeline of the "median
+    // trial", so that trial must come from the same sample and recover in
+    // the printed p50 (it came from a separate 2,001-trial scan).
+    let s = drsim::scenario::load_str(
+        "name: m\ncomponents:\n  - {id: db, kind: database, repair: {lognormal: [1h, 20h]}}\n  - {id: shop, kind: service, depends_on: [db]}\nthreats:\n  - {id: crash, hits: {components: [db]}, effect: damage}\n",
+        "m",
+    )
+    .unwrap()
+    .scenario;
+    for (trials, seed) in [(3000, 1), (501, 7)] {
+        let config = Config::new(trials, seed, 0).expect("at least 2 trials");
+        let drill = sim::drill(&s, "crash", &config, &NoProgress).expect("runs");
+        let p50 = service(&drill, "shop").recovery_h.expect("a drill").p50;
+        let (trial, recovery, trace) =
+            drsim::sim::median_drill_trace(&s, "crash", "shop", &config, p50).unwrap();
+        assert!(trial < trials);
+        assert!(
+            (recovery - p50).abs() <= 2.0 * drsim::stats::RELATIVE_ERROR * p50,
+            "trial {trial} recovered at {recovery}, the reported p50 is {p50}"
+        );
+        let up = trace.iter().map(|e| e.time).fold(0.0, f64::max);
+        assert_eq!(up, recovery, "the trace is that trial's");
+    }
 }

@@ -8,6 +8,7 @@
 //! their neighbours (barycentre sweeps) to keep lines short.
 
 use super::{fail, truncate, wrap2, Draw, Figure};
+use crate::graph::DependencyGraph;
 use crate::report::csv::{Cell, Table};
 use crate::scenario::{Kind, Requirement, Scenario};
 use plotters::coord::Shift;
@@ -77,7 +78,7 @@ const LEGEND: [(&str, Kind); 8] = [
 ];
 
 /// Lays the scenario's graph out.
-pub fn layout(s: &Scenario) -> GraphChart {
+pub fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
     let n = s.components.len();
     let mut nodes: Vec<Node> = s
         .components
@@ -127,7 +128,6 @@ pub fn layout(s: &Scenario) -> GraphChart {
         }
     }
     // Layers: from the services down, each node below everything that needs it.
-    let graph = crate::graph::DependencyGraph::build(s);
     for &c in graph.topological_order().iter().rev() {
         let lc = nodes[c].layer;
         for req in &s.components[c].depends_on {
@@ -421,7 +421,7 @@ impl Draw for GraphChart {
 }
 
 /// The dependency graph chart and its edges as CSV.
-pub fn figure(s: &Scenario) -> Result<Figure, String> {
+pub fn figure(s: &Scenario, graph: &DependencyGraph) -> Result<Figure, String> {
     let mut csv = Table::new(["dependent", "dependency", "requirement"]);
     for c in &s.components {
         for req in &c.depends_on {
@@ -439,6 +439,6 @@ pub fn figure(s: &Scenario) -> Result<Figure, String> {
             }
         }
     }
-    let chart = layout(s);
+    let chart = layout(s, graph);
     Figure::new("dependency-graph", chart.title.clone(), chart, csv.finish())
 }

@@ -21,7 +21,8 @@ pub use words::{hours_words, target_words};
 
 use super::charts::Figure;
 use super::text::worst_service;
-use crate::scenario::Scenario;
+use crate::graph::DependencyGraph;
+use crate::scenario::{ComponentId, Scenario};
 use crate::sim::{Comparison, Results, TraceEvent};
 use std::fmt::Write;
 use words::{count, periods};
@@ -46,9 +47,16 @@ pub struct Method {
     pub run_time_s: f64,
 }
 
-/// Everything the report shows.
+/// Everything the report shows: results computed before it is written
+/// (the report computes nothing of its own).
 pub struct Input<'a> {
     pub scenario: &'a Scenario,
+    /// The scenario's dependency graph, built once.
+    pub graph: &'a DependencyGraph,
+    /// Per service of the annual run, in its order: the components whose
+    /// loss alone takes it down, itself included
+    /// ([`crate::graph::single_points_of_failure`]).
+    pub single_points: &'a [Vec<ComponentId>],
     /// The annual risk run (`sim::run`).
     pub annual: &'a Results,
     /// One drill per selected threat, in the scenario's order.
@@ -331,8 +339,12 @@ mod tests {
         let s = scenario::load_str(yaml, "demo.yaml").unwrap().scenario;
         let config = sim::Config::new(10, 1, 1).expect("at least 2 trials");
         let annual = sim::run(&s, None, &config, &sim::NoProgress).unwrap();
+        let graph = DependencyGraph::build(&s);
+        let single_points = crate::graph::single_points_of_failure(&s, &graph, &[1]);
         let input = Input {
             scenario: &s,
+            graph: &graph,
+            single_points: &single_points,
             annual: &annual,
             drills: &[],
             representative: None,

@@ -14,16 +14,11 @@ use std::fmt::Write;
 pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;
     let annual = input.annual;
-    // Built again from the scenario (the dependency-graph chart builds its
-    // own too): the results carry no graph, and it depends on nothing else.
-    let graph = crate::graph::DependencyGraph::build(s);
     let services: Vec<Option<ComponentId>> = annual
         .services
         .iter()
         .map(|r| s.component_index(&r.id))
         .collect();
-    let found: Vec<ComponentId> = services.iter().flatten().copied().collect();
-    let mut spof = crate::graph::single_points_of_failure(s, &graph, &found).into_iter();
     let _ = writeln!(
         out,
         "<p>A single point of failure is a component whose loss alone takes the service down, with everything else working. The causes of downtime come from the simulated years: the share of each service's downtime that began with each threat (or with components failing on their own) and with a hit on each component.</p>"
@@ -40,14 +35,17 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
         );
     }
     let _ = writeln!(out, "</tr></thead><tbody>");
-    for (r, c) in annual.services.iter().zip(services) {
+    for ((r, c), set) in annual
+        .services
+        .iter()
+        .zip(services)
+        .zip(input.single_points)
+    {
         let points = c
             .map(|c| {
-                spof.next()
-                    .expect("a set for each service found")
-                    .into_iter()
-                    .filter(|&x| x != c)
-                    .map(|x| escape(s.components[x].label()))
+                set.iter()
+                    .filter(|&&x| x != c)
+                    .map(|&x| escape(s.components[x].label()))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
@@ -110,7 +108,7 @@ fn top_shares(shares: &[(String, f64)], label: impl Fn(&str) -> String) -> Strin
 /// Drawn wide: a large graph keeps legible labels and scrolls on screen
 /// rather than shrinking to the column.
 pub(super) fn graph(out: &mut Out, input: &Input) -> Result<(), String> {
-    let graph = charts::dependency_graph::figure(input.scenario)?;
+    let graph = charts::dependency_graph::figure(input.scenario, input.graph)?;
     out.figure(
         graph,
         "Business services at the top; everything they depend on below, grouped by site. Diamonds are redundancy: k of n members needed, or a failover group with a standby.",
