@@ -1,5 +1,6 @@
 //! `compare` on common random numbers: closed-form cases.
 
+use super::common::scenario;
 use drsim::scenario::load_str;
 use drsim::sim::{compare, run, Config, NoProgress};
 
@@ -133,8 +134,7 @@ fn comparisons_do_not_depend_on_the_thread_count() {
 #[test]
 fn common_random_numbers_narrow_the_interval_for_a_one_component_option() {
     // lims-immutable changes one component (the LIMS database's backups).
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/hospital.yaml");
-    let loaded = drsim::scenario::load_path(&path).unwrap();
+    let loaded = drsim::scenario::load_path(&scenario("hospital.yaml")).unwrap();
     let option: Vec<_> = loaded
         .options
         .iter()

@@ -8,10 +8,12 @@
 //!   tolerances from the standard error at a fixed seed;
 //! - `properties`: invariants over random valid scenarios (proptest);
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
-//! - `scenarios`: every bundled scenario loads, validates and simulates.
+//! - `scenarios`: every bundled scenario loads, validates and simulates;
+//! - `common`: helpers the others share.
 
 mod cli;
 mod closed_form;
+mod common;
 mod compare;
 mod diagnostics;
 mod explain;
