@@ -1,7 +1,8 @@
 //! Helpers shared by the test modules: the binary, the repository's files,
-//! scenario files written for a test, and what they leave behind.
+//! scenario files written for a test, and looking up a service's results.
 
 use assert_cmd::Command;
+use drsim::sim::{Results, ServiceResult};
 use std::path::{Path, PathBuf};
 
 /// The drsim binary, ready for arguments.
@@ -33,4 +34,13 @@ pub fn leftovers(dir: &Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".tmp-"))
         .collect()
+}
+
+/// The results of the service `id`.
+pub fn service<'r>(results: &'r Results, id: &str) -> &'r ServiceResult {
+    results
+        .services
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no service `{id}` in the results"))
 }
