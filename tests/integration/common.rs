@@ -1,5 +1,8 @@
 //! Helpers shared by the test modules: the binary, the repository's files,
-//! scenario files written for a test, and looking up a service's results.
+//! scenario files written for a test, looking up a service's results, and
+//! random scenarios for the property tests ([`random`]).
+
+pub mod random;
 
 use assert_cmd::Command;
 use drsim::sim::{Results, ServiceResult};

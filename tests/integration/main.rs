@@ -9,7 +9,9 @@
 //! - `properties`: invariants over random valid scenarios (proptest);
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
 //! - `scenarios`: every bundled scenario loads, validates and simulates;
-//! - `common`: helpers the others share.
+//! - `spof`: single points of failure against brute force (proptest);
+//! - `common`: helpers the others share, and the random scenarios of the
+//!   property tests (`common::random`).
 
 mod cli;
 mod closed_form;
