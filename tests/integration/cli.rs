@@ -1,24 +1,7 @@
 //! The binary end to end: exit codes, messages, formats, files.
 
-use assert_cmd::Command;
+use super::common::{drsim, leftovers, scenario, write_temp};
 use predicates::prelude::*;
-use std::path::PathBuf;
-
-fn drsim() -> Command {
-    Command::cargo_bin("drsim").expect("the binary is built")
-}
-
-fn scenario(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-}
-
-fn write_temp(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, content).unwrap();
-    path
-}
 
 const SMALL: &str = "name: Small shop\nteams: [{id: ops, size: 1}]\ncomponents:\n  - {id: db, kind: database, repair: {exp: 2h}, team: ops, failures: [{every: 500h}], data: {backups: [{every: 1h, restore: 30m}]}, rebuild: 1h}\n  - {id: web, kind: server, repair: 1h, failures: [{every: 300h}]}\n  - {id: shop, kind: service, depends_on: [db, web], rto: 2h, rpo: 30m, impact: {per_hour: 1000}}\nthreats:\n  - {id: disk-loss, every: 5y, hits: {components: [db]}, effect: destroy}\n  - {id: crash, hits: {components: [web]}, effect: damage}\n";
 
@@ -285,11 +268,7 @@ fn output_file_is_written_whole_or_not_at_all() {
         .code(1)
         .stderr(predicate::str::contains("cannot write"));
     assert!(!nowhere.exists());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
-        .collect();
+    let leftovers = leftovers(dir.path());
     assert!(leftovers.is_empty());
 }
 

@@ -8,9 +8,10 @@
 //! comparison means something) and, where the spread is known exactly, not
 //! narrower than the spread of the sample allows.
 
+use super::common::service;
 use drsim::graph::DependencyGraph;
 use drsim::scenario::{self, Scenario};
-use drsim::sim::{self, Config, Mode, Model, NoProgress, Results, ServiceResult, Trial};
+use drsim::sim::{self, Config, Mode, Model, NoProgress, Results, Trial};
 use drsim::stats::{Proportion, Summary, Z95};
 use std::f64::consts::PI;
 
@@ -37,14 +38,6 @@ fn drill(s: &Scenario, threat: &str, trials: u64, seed: u64) -> Results {
 
 fn run(s: &Scenario, horizon: f64, trials: u64, seed: u64) -> Results {
     sim::run(s, Some(horizon), &config(trials, seed), &NoProgress).expect("the run runs")
-}
-
-fn service<'r>(results: &'r Results, id: &str) -> &'r ServiceResult {
-    results
-        .services
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("no service `{id}` in the results"))
 }
 
 /// The standard error behind a summary's 95% normal interval.

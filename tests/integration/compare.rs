@@ -1,5 +1,6 @@
 //! `compare` on common random numbers: closed-form cases.
 
+use super::common::{scenario, service};
 use drsim::scenario::load_str;
 use drsim::sim::{compare, run, Config, NoProgress};
 
@@ -68,7 +69,7 @@ fn removing_a_threats_only_target_saves_exactly_that_threats_loss() {
     // svc1 sees the same events with and without the option (common random
     // numbers), so the saving is svc2's loss, trial by trial.
     let base = run(&loaded.scenario, None, &config(), &NoProgress).unwrap();
-    let svc2 = base.services.iter().find(|s| s.id == "svc2").unwrap();
+    let svc2 = service(&base, "svc2");
     assert!(svc2.loss.mean > 0.0);
     assert!(
         (drop.ale_change.mean + svc2.loss.mean).abs() <= 1e-9 * svc2.loss.mean,
@@ -133,8 +134,7 @@ fn comparisons_do_not_depend_on_the_thread_count() {
 #[test]
 fn common_random_numbers_narrow_the_interval_for_a_one_component_option() {
     // lims-immutable changes one component (the LIMS database's backups).
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/hospital.yaml");
-    let loaded = drsim::scenario::load_path(&path).unwrap();
+    let loaded = drsim::scenario::load_path(&scenario("hospital.yaml")).unwrap();
     let option: Vec<_> = loaded
         .options
         .iter()

@@ -1,14 +1,10 @@
 //! Reading scenarios and writing output files at the edges: byte-order
 //! marks, inputs with no length, symbolic links, devices, unwritable places.
 
-use assert_cmd::Command;
+use super::common::{drsim, leftovers, write_temp};
 use drsim::scenario::{read_capped, MAX_FILE_BYTES};
 use predicates::prelude::*;
 use std::io::Read;
-
-fn drsim() -> Command {
-    Command::cargo_bin("drsim").expect("the binary is built")
-}
 
 const TINY: &str = "name: Tiny\ncomponents: [{id: app, kind: service, repair: 1h}]\n";
 
@@ -25,12 +21,11 @@ fn an_endless_input_is_refused_at_the_cap() {
 #[test]
 fn a_byte_order_mark_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bom.yaml");
-    std::fs::write(
-        &path,
+    let path = write_temp(
+        &dir,
+        "bom.yaml",
         [b"\xEF\xBB\xBF".as_slice(), TINY.as_bytes()].concat(),
-    )
-    .unwrap();
+    );
     drsim()
         .arg("check")
         .arg(&path)
@@ -38,8 +33,11 @@ fn a_byte_order_mark_is_skipped() {
         .success()
         .stdout(predicate::str::contains("Tiny — valid"));
     // Columns count from after the mark, as an editor shows them.
-    let bad = dir.path().join("bom-bad.yaml");
-    std::fs::write(&bad, b"\xEF\xBB\xBFnam: x\ncomponents: []\n").unwrap();
+    let bad = write_temp(
+        &dir,
+        "bom-bad.yaml",
+        b"\xEF\xBB\xBFnam: x\ncomponents: []\n",
+    );
     drsim()
         .arg("check")
         .arg(&bad)
@@ -71,22 +69,12 @@ fn a_pipe_is_read_once() {
     assert!(std::fs::read_to_string(&out).unwrap().contains("Tiny"));
 }
 
-/// Names in `dir` that look like a temporary output file.
-fn leftovers(dir: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
-        .collect()
-}
-
 #[cfg(unix)]
 #[test]
 fn output_through_a_link_writes_the_target_and_keeps_the_link() {
     use std::os::unix::fs::symlink;
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("tiny.yaml");
-    std::fs::write(&scenario, TINY).unwrap();
+    let scenario = write_temp(&dir, "tiny.yaml", TINY);
     let real = dir.path().join("real.dot");
     std::fs::write(&real, "old").unwrap();
     let link = dir.path().join("link.dot");
@@ -145,8 +133,7 @@ fn output_through_a_link_writes_the_target_and_keeps_the_link() {
 #[test]
 fn an_unwritable_place_is_named_as_given() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("tiny.yaml");
-    std::fs::write(&scenario, TINY).unwrap();
+    let scenario = write_temp(&dir, "tiny.yaml", TINY);
     // The path the user gave, not the hidden temporary file next to it.
     let nowhere = dir.path().join("no-such-dir").join("out.dot");
     drsim()

@@ -8,10 +8,14 @@
 //!   tolerances from the standard error at a fixed seed;
 //! - `properties`: invariants over random valid scenarios (proptest);
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
-//! - `scenarios`: every bundled scenario loads, validates and simulates.
+//! - `scenarios`: every bundled scenario loads, validates and simulates;
+//! - `spof`: single points of failure against brute force (proptest);
+//! - `common`: helpers the others share, and the random scenarios of the
+//!   property tests (`common::random`).
 
 mod cli;
 mod closed_form;
+mod common;
 mod compare;
 mod diagnostics;
 mod explain;

@@ -5,22 +5,15 @@
 //! The trial counts are small to keep the suite fast; the numbers they give
 //! are not the point, their bytes are.
 
-use assert_cmd::Command;
-use std::path::PathBuf;
+use super::common::{drsim, scenario};
 
 const SCENARIOS: [&str; 3] = ["hospital", "bank", "retail"];
-
-fn scenario(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.yaml"))
-}
 
 /// Runs drsim with `args` (the scenario's path in place of `{}`) and
 /// returns its standard output, which must be valid UTF-8.
 fn output(name: &str, args: &[&str]) -> String {
-    let path = scenario(name);
-    let mut cmd = Command::cargo_bin("drsim").expect("the binary is built");
+    let path = scenario(&format!("{name}.yaml"));
+    let mut cmd = drsim();
     for a in args {
         if *a == "{}" {
             cmd.arg(&path);
@@ -45,16 +38,16 @@ fn snapshot(name: &str, label: &str, args: &[&str]) {
 fn check_output() {
     for name in SCENARIOS {
         // `check` has no --quiet; run it directly.
-        let out = Command::cargo_bin("drsim")
-            .expect("the binary is built")
+        let path = scenario(&format!("{name}.yaml"));
+        let out = drsim()
             .arg("check")
-            .arg(scenario(name))
+            .arg(&path)
             .assert()
             .success()
             .get_output()
             .clone();
         let text = String::from_utf8(out.stdout).expect("output is UTF-8");
-        let text = text.replace(scenario(name).to_str().expect("UTF-8 path"), "SCENARIO");
+        let text = text.replace(path.to_str().expect("UTF-8 path"), "SCENARIO");
         insta::assert_snapshot!(format!("{name}__check"), text);
     }
 }
@@ -63,10 +56,9 @@ fn check_output() {
 fn graph_output() {
     for name in SCENARIOS {
         for format in ["dot", "mermaid"] {
-            let out = Command::cargo_bin("drsim")
-                .expect("the binary is built")
+            let out = drsim()
                 .args(["graph", "--format", format])
-                .arg(scenario(name))
+                .arg(scenario(&format!("{name}.yaml")))
                 .assert()
                 .success()
                 .get_output()

@@ -1,11 +1,6 @@
-//! Invariants over random valid scenarios (proptest).
-//!
-//! Scenarios are generated as a small Rust description ([`Spec`]) that is
-//! rendered to YAML and loaded through the public parser, so every case is
-//! also a valid scenario file: a failing case prints its YAML, ready to be
-//! saved and replayed with `drsim drill` / `drsim run`. The graph is acyclic
-//! by construction: component `i` only depends on components with a smaller
-//! index, and services (last) only on non-service components.
+//! Invariants over random valid scenarios (proptest), drawn by
+//! [`random::spec`] (see there how; a failing case prints its YAML): here
+//! services are only on top, and depend only on non-service components.
 //!
 //! Properties:
 //! 1. `outcomes_are_within_bounds`: every per-trial outcome and every summary
@@ -31,15 +26,12 @@
 //! The proptest seed is fixed so that the suite is reproducible; set
 //! `PROPTEST_RNG_SEED` (and `PROPTEST_CASES`) to explore further.
 
+use super::common::random::{self, Comp, Dur, Req, Shape, Spec};
 use drsim::graph::DependencyGraph;
 use drsim::scenario::{load_str, Scenario};
 use drsim::sim::{self, Mode, Model, NoProgress, ServiceOutcome, Trial};
-use proptest::collection::vec;
-use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::{Config as ProptestConfig, RngSeed};
-use std::fmt::Write as _;
 
 /// Trials per generated scenario and mode.
 const TRIALS: u64 = 50;
@@ -47,470 +39,6 @@ const TRIALS: u64 = 50;
 const HORIZON: f64 = 8760.0;
 /// Slack for sums of floating-point durations.
 const EPS: f64 = 1e-6;
-
-/// `cases` cases from a fixed seed, unless the environment asks otherwise.
-fn config(cases: u32) -> ProptestConfig {
-    let base = ProptestConfig::default(); // reads PROPTEST_* variables
-    let from_env = |name: &str| std::env::var_os(name).is_some();
-    ProptestConfig {
-        cases: if from_env("PROPTEST_CASES") {
-            base.cases
-        } else {
-            cases
-        },
-        rng_seed: if from_env("PROPTEST_RNG_SEED") {
-            base.rng_seed
-        } else {
-            RngSeed::Fixed(0x0D25_1A11)
-        },
-        // No regression files next to the sources: the seed is fixed anyway.
-        failure_persistence: None,
-        ..base
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The scenario description and its YAML.
-
-#[derive(Clone, Debug)]
-enum Dur {
-    Fixed(f64),
-    Exp(f64),
-    Lognormal(f64, f64),
-}
-
-fn hours(h: f64) -> String {
-    format!("{h:.3}h")
-}
-
-impl Dur {
-    fn yaml(&self) -> String {
-        match self {
-            Dur::Fixed(h) => hours(*h),
-            Dur::Exp(h) => format!("{{exp: {}}}", hours(*h)),
-            Dur::Lognormal(a, b) => format!("{{lognormal: [{}, {}]}}", hours(*a), hours(*b)),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Req {
-    Plain(usize),
-    AtLeast(usize, Vec<usize>),
-    Failover(Vec<usize>, Dur, f64),
-}
-
-#[derive(Clone, Debug)]
-struct Backup {
-    every: f64,
-    restore: Dur,
-    immutable: bool,
-    offsite: bool,
-}
-
-#[derive(Clone, Debug)]
-struct Comp {
-    id: String,
-    kind: &'static str,
-    site: Option<usize>,
-    deps: Vec<Req>,
-    /// Mean time between failures, hours, and whether they destroy.
-    failure: Option<(f64, bool)>,
-    repair: Option<Dur>,
-    detect: Option<Dur>,
-    team: Option<usize>,
-    priority: Option<i64>,
-    /// `Some` for a stateful component (`data:`), with its backup tiers.
-    data: Option<Vec<Backup>>,
-    rto: Option<f64>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Effect {
-    Disrupt,
-    Damage,
-    Destroy,
-}
-
-#[derive(Clone, Debug)]
-struct Threat {
-    id: String,
-    effect: Effect,
-    duration: Dur,
-    chance: f64,
-    per_year: Option<f64>,
-    components: Vec<usize>,
-    sites: Vec<usize>,
-    reaches_backups: bool,
-    /// Property 2: does the threat also select the twin of a component it selects?
-    hits_twin: bool,
-}
-
-#[derive(Clone, Debug)]
-struct Spec {
-    sites: usize,
-    teams: Vec<u32>,
-    /// Non-service components first, then the services.
-    comps: Vec<Comp>,
-    threats: Vec<Threat>,
-}
-
-impl Spec {
-    fn services(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.comps.len()).filter(|&i| self.comps[i].kind == "service")
-    }
-
-    fn yaml(&self) -> String {
-        let id = |i: usize| self.comps[i].id.as_str();
-        let list = |ids: &[usize]| ids.iter().map(|&i| id(i)).collect::<Vec<_>>().join(", ");
-        let mut y = String::from("name: property\nhorizon: 1y\n");
-        if self.sites > 0 {
-            y.push_str("sites:\n");
-            for s in 0..self.sites {
-                writeln!(y, "  - {{id: site{s}}}").unwrap();
-            }
-        }
-        if !self.teams.is_empty() {
-            y.push_str("teams:\n");
-            for (t, size) in self.teams.iter().enumerate() {
-                writeln!(y, "  - {{id: team{t}, size: {size}}}").unwrap();
-            }
-        }
-        y.push_str("components:\n");
-        for c in &self.comps {
-            writeln!(y, "  - id: {}\n    kind: {}", c.id, c.kind).unwrap();
-            if let Some(s) = c.site {
-                writeln!(y, "    site: site{s}").unwrap();
-            }
-            if !c.deps.is_empty() {
-                y.push_str("    depends_on:\n");
-                for r in &c.deps {
-                    match r {
-                        Req::Plain(m) => writeln!(y, "      - {}", id(*m)),
-                        Req::AtLeast(k, of) => {
-                            writeln!(y, "      - {{at_least: {k}, of: [{}]}}", list(of))
-                        }
-                        Req::Failover(of, sw, lag) => writeln!(
-                            y,
-                            "      - {{failover: [{}], switchover: {}, lag: {}}}",
-                            list(of),
-                            sw.yaml(),
-                            hours(*lag)
-                        ),
-                    }
-                    .unwrap();
-                }
-            }
-            if let Some((every, destroy)) = c.failure {
-                let effect = if destroy { "destroy" } else { "damage" };
-                writeln!(
-                    y,
-                    "    failures: [{{every: {}, effect: {effect}}}]",
-                    hours(every)
-                )
-                .unwrap();
-            }
-            if let Some(r) = &c.repair {
-                writeln!(y, "    repair: {}", r.yaml()).unwrap();
-            }
-            if let Some(d) = &c.detect {
-                writeln!(y, "    detect: {}", d.yaml()).unwrap();
-            }
-            if let Some(t) = c.team {
-                writeln!(y, "    team: team{t}").unwrap();
-            }
-            if let Some(p) = c.priority {
-                writeln!(y, "    priority: {p}").unwrap();
-            }
-            if let Some(tiers) = &c.data {
-                y.push_str("    data:\n      backups:\n");
-                if tiers.is_empty() {
-                    y.pop();
-                    y.push_str(" []\n");
-                }
-                for b in tiers {
-                    writeln!(
-                        y,
-                        "        - {{every: {}, restore: {}, immutable: {}, offsite: {}}}",
-                        hours(b.every),
-                        b.restore.yaml(),
-                        b.immutable,
-                        b.offsite
-                    )
-                    .unwrap();
-                }
-            }
-            if let Some(rto) = c.rto {
-                writeln!(y, "    rto: {}", hours(rto)).unwrap();
-            }
-        }
-        y.push_str("threats:\n");
-        for t in &self.threats {
-            writeln!(y, "  - id: {}", t.id).unwrap();
-            let mut hits = format!("components: [{}]", list(&t.components));
-            if !t.sites.is_empty() {
-                let sites: Vec<String> = t.sites.iter().map(|s| format!("site{s}")).collect();
-                write!(hits, ", sites: [{}]", sites.join(", ")).unwrap();
-            }
-            writeln!(y, "    hits: {{{hits}}}").unwrap();
-            let effect = match t.effect {
-                Effect::Disrupt => "disrupt",
-                Effect::Damage => "damage",
-                Effect::Destroy => "destroy",
-            };
-            writeln!(y, "    effect: {effect}\n    chance: {:.3}", t.chance).unwrap();
-            if t.effect == Effect::Disrupt {
-                writeln!(y, "    duration: {}", t.duration.yaml()).unwrap();
-            }
-            if let Some(p) = t.per_year {
-                writeln!(y, "    per_year: {p:.3}").unwrap();
-            }
-            if t.reaches_backups {
-                y.push_str("    reaches_backups: true\n");
-            }
-        }
-        y
-    }
-
-    fn load(&self) -> (Scenario, String) {
-        let yaml = self.yaml();
-        match load_str(&yaml, "property.yaml") {
-            Ok(loaded) => (loaded.scenario, yaml),
-            Err(e) => panic!("the generator wrote an invalid scenario: {e}\n{yaml}"),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Strategies. Indices are drawn wide and reduced modulo what exists, so they
-// shrink towards the first components.
-
-fn dur(lo: f64, hi: f64) -> impl Strategy<Value = Dur> {
-    prop_oneof![
-        (lo..hi).prop_map(Dur::Fixed),
-        (lo..hi).prop_map(Dur::Exp),
-        (lo..hi, 1.5f64..6.0).prop_map(|(a, f)| Dur::Lognormal(a, a * f)),
-    ]
-}
-
-/// (kind: 0 plain, 1 at_least, 2 failover; members; k; switchover; lag)
-type RawReq = (u8, Vec<usize>, usize, Dur, f64);
-
-fn raw_req() -> impl Strategy<Value = RawReq> {
-    (
-        prop_oneof![3 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
-        vec(0..1000usize, 1..4),
-        0..4usize,
-        dur(0.05, 2.0),
-        prop_oneof![Just(0.0), 0.01f64..0.5],
-    )
-}
-
-#[derive(Clone, Debug)]
-struct RawComp {
-    kind: usize,
-    site: Option<usize>,
-    deps: Vec<RawReq>,
-    failure: Option<(f64, bool)>,
-    repair: Dur,
-    detect: Option<Dur>,
-    team: Option<usize>,
-    priority: Option<i64>,
-    backups: Vec<Backup>,
-}
-
-fn backup() -> impl Strategy<Value = Backup> {
-    (1.0f64..200.0, dur(0.1, 12.0), any::<bool>(), any::<bool>()).prop_map(
-        |(every, restore, immutable, offsite)| Backup {
-            every,
-            restore,
-            immutable,
-            offsite,
-        },
-    )
-}
-
-prop_compose! {
-    fn raw_comp()(
-        kind in 0..4usize,
-        site in option::of(0..2usize),
-        deps in vec(raw_req(), 0..4),
-        failure in option::weighted(0.8, (200.0f64..5000.0, prop::bool::weighted(0.2))),
-        repair in dur(0.25, 48.0),
-        detect in option::of(dur(0.05, 2.0)),
-        team in option::of(0..1000usize),
-        priority in option::of(1..5i64),
-        backups in vec(backup(), 0..3),
-    ) -> RawComp {
-        RawComp { kind, site, deps, failure, repair, detect, team, priority, backups }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct RawService {
-    plain: Vec<usize>,
-    group: Option<RawReq>,
-    rto: Option<f64>,
-}
-
-prop_compose! {
-    fn raw_service()(
-        plain in vec(0..1000usize, 1..4),
-        group in option::of(raw_req()),
-        rto in option::of(0.5f64..24.0),
-    ) -> RawService {
-        RawService { plain, group, rto }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct RawThreat {
-    effect: Effect,
-    duration: Dur,
-    chance: f64,
-    per_year: Option<f64>,
-    components: Vec<usize>,
-    site: Option<usize>,
-    reaches_backups: bool,
-    hits_twin: bool,
-}
-
-prop_compose! {
-    fn raw_threat()(
-        effect in prop_oneof![Just(Effect::Disrupt), Just(Effect::Damage), Just(Effect::Destroy)],
-        duration in dur(0.25, 48.0),
-        chance in prop_oneof![Just(1.0), 0.3f64..1.0],
-        per_year in option::weighted(0.9, 0.1f64..2.0),
-        components in vec(0..1000usize, 1..5),
-        site in option::weighted(0.25, 0..2usize),
-        reaches_backups in prop::bool::weighted(0.3),
-        hits_twin in any::<bool>(),
-    ) -> RawThreat {
-        RawThreat { effect, duration, chance, per_year, components, site, reaches_backups, hits_twin }
-    }
-}
-
-const KINDS: [&str; 4] = ["server", "database", "application", "network"];
-
-/// Resolves raw requirements of a component that may use indices `0..below`.
-fn requirements(raw: &[RawReq], below: usize) -> Vec<Req> {
-    let mut seen = Vec::new();
-    let mut out = Vec::new();
-    if below == 0 {
-        return out;
-    }
-    for (kind, members, k, switchover, lag) in raw {
-        let mut ms = Vec::new();
-        for m in members {
-            let m = m % below;
-            if !seen.contains(&m) {
-                seen.push(m);
-                ms.push(m);
-            }
-        }
-        match (kind, ms.len()) {
-            (_, 0) => {}
-            (0, _) | (2, 1) => out.extend(ms.into_iter().map(Req::Plain)),
-            (1, n) => out.push(Req::AtLeast(1 + k % n, ms)),
-            _ => out.push(Req::Failover(ms, switchover.clone(), *lag)),
-        }
-    }
-    out
-}
-
-fn build(
-    teams: Vec<u32>,
-    raw: Vec<RawComp>,
-    services: Vec<RawService>,
-    threats: Vec<RawThreat>,
-) -> Spec {
-    let n = raw.len();
-    let mut comps: Vec<Comp> = raw
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let kind = KINDS[r.kind];
-            Comp {
-                id: format!("c{i}"),
-                kind,
-                site: r.site,
-                deps: requirements(&r.deps, i),
-                failure: r.failure,
-                repair: Some(r.repair),
-                detect: r.detect,
-                team: if teams.is_empty() {
-                    None
-                } else {
-                    r.team.map(|t| t % teams.len())
-                },
-                priority: r.priority,
-                data: (kind == "database").then_some(r.backups),
-                rto: None,
-            }
-        })
-        .collect();
-    for (s, r) in services.into_iter().enumerate() {
-        let mut raw_reqs: Vec<RawReq> = vec![(0, r.plain, 0, Dur::Fixed(0.0), 0.0)];
-        raw_reqs.extend(r.group);
-        comps.push(Comp {
-            id: format!("s{s}"),
-            kind: "service",
-            site: None,
-            deps: requirements(&raw_reqs, n),
-            failure: None,
-            repair: None,
-            detect: None,
-            team: None,
-            priority: None,
-            data: None,
-            rto: r.rto,
-        });
-    }
-    let threats = threats
-        .into_iter()
-        .enumerate()
-        .map(|(t, r)| {
-            let mut components: Vec<usize> = Vec::new();
-            for c in r.components {
-                if !components.contains(&(c % n)) {
-                    components.push(c % n);
-                }
-            }
-            Threat {
-                id: format!("h{t}"),
-                effect: r.effect,
-                duration: r.duration,
-                chance: r.chance,
-                per_year: r.per_year,
-                components,
-                sites: r.site.into_iter().collect(),
-                reaches_backups: r.reaches_backups && r.effect == Effect::Destroy,
-                hits_twin: r.hits_twin,
-            }
-        })
-        .collect();
-    Spec {
-        sites: 2,
-        teams,
-        comps,
-        threats,
-    }
-}
-
-/// 3–15 components, 1–3 services, 1–3 threats and `teams` teams of 1–3.
-fn spec_with(teams: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = Spec> {
-    (
-        vec(1..=3u32, teams),
-        vec(raw_comp(), 3..=15),
-        vec(raw_service(), 1..=3),
-        vec(raw_threat(), 1..=3),
-    )
-        .prop_map(|(teams, comps, services, threats)| build(teams, comps, services, threats))
-}
-
-fn spec() -> impl Strategy<Value = Spec> {
-    spec_with(0..=2)
-}
 
 // ---------------------------------------------------------------------------
 // Running trials.
@@ -609,10 +137,10 @@ fn close(a: f64, b: f64) -> bool {
 // Property 1.
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(random::config(128))]
 
     #[test]
-    fn outcomes_are_within_bounds(spec in spec(), seed in 0..1000u64) {
+    fn outcomes_are_within_bounds(spec in random::spec(Shape::default()), seed in 0..1000u64) {
         let (scenario, yaml) = spec.load();
         let config = sim::Config::new(TRIALS, seed, 1).expect("at least 2 trials");
         for mode in modes(&scenario) {
@@ -806,7 +334,7 @@ fn check_twin(
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(random::config(128))]
 
     /// The plain requirement replaced is a service's own. Why this holds
     /// in general: a service is the top of the graph, so its availability
@@ -817,7 +345,7 @@ proptest! {
     /// is unchanged, failover groups included.
     #[test]
     fn redundancy_under_a_service_never_adds_downtime(
-        spec in spec(),
+        spec in random::spec(Shape::default()),
         pick in any::<Index>(),
         seed in 0..1000u64,
     ) {
@@ -836,7 +364,7 @@ proptest! {
     /// later pay a switchover (or wait for a repair) the original avoided.
     #[test]
     fn redundancy_without_failover_never_adds_downtime(
-        spec in spec().prop_map(Spec::without_failover),
+        spec in random::spec(Shape::default()).prop_map(Spec::without_failover),
         pick in any::<Index>(),
         seed in 0..1000u64,
     ) {
@@ -905,7 +433,7 @@ impl Spec {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(random::config(128))]
 
     /// Restricted to equal detect delays within each team (see
     /// `a_larger_team_can_slow_a_drill_when_detect_delays_differ` for why).
@@ -918,7 +446,7 @@ proptest! {
     /// back + switchover), the switchover draw being the same).
     #[test]
     fn a_larger_team_never_slows_a_drill(
-        spec in spec_with(1..=2).prop_map(Spec::equal_detect_per_team),
+        spec in random::spec(Shape { teams: 1..=2, ..Shape::default() }).prop_map(Spec::equal_detect_per_team),
         team in any::<Index>(),
         seed in 0..1000u64,
     ) {
@@ -987,10 +515,10 @@ threats:
 // Property 4.
 
 proptest! {
-    #![proptest_config(config(64))]
+    #![proptest_config(random::config(64))]
 
     #[test]
-    fn same_seed_same_outcome(spec in spec(), seed in 0..1000u64) {
+    fn same_seed_same_outcome(spec in random::spec(Shape::default()), seed in 0..1000u64) {
         let (scenario, yaml) = spec.load();
         let graph = DependencyGraph::build(&scenario);
         let model = Model::compile(&scenario, &graph);

@@ -2,19 +2,9 @@
 //! chart and service, scenario strings escaped, nothing fetched; charts also
 //! as SVG, PNG and CSV; the plain words snapshotted at a fixed seed.
 
-use assert_cmd::Command;
+use super::common::{drsim, scenario, write_temp};
 use scraper::{Html, Selector};
-use std::path::{Path, PathBuf};
-
-fn drsim() -> Command {
-    Command::cargo_bin("drsim").expect("the binary is built")
-}
-
-fn scenario(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-}
+use std::path::Path;
 
 fn select(s: &str) -> Selector {
     Selector::parse(s).expect("a valid selector")
@@ -216,8 +206,7 @@ fn charts_are_also_written_as_svg_png_and_csv() {
 #[test]
 fn hostile_names_are_shown_as_text() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("hostile.yaml");
-    std::fs::write(&file, HOSTILE).unwrap();
+    let file = write_temp(&dir, "hostile.yaml", HOSTILE);
     let html = report(&file, &["--trials", "200"], dir.path());
     let doc = Html::parse_document(&html);
     assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
@@ -370,12 +359,11 @@ fn compare_draws_the_options_frontier() {
 #[test]
 fn sensitivity_draws_the_tornado() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("small.yaml");
-    std::fs::write(
-        &file,
+    let file = write_temp(
+        &dir,
+        "small.yaml",
         "name: Small\nteams: [{id: ops, size: 1}]\ncomponents:\n  - {id: db, kind: database, team: ops, repair: 2h, failures: [{every: 1y}]}\n  - {id: shop, kind: service, depends_on: [db], rto: 4h, impact: {per_hour: 1000}}\nthreats:\n  - {id: outage, per_year: 2, hits: {components: [db]}, effect: disrupt, duration: 3h}\n",
-    )
-    .unwrap();
+    );
     check_chart_flag(
         &["sensitivity", "--quiet", "--trials", "200", "--top", "4"],
         &file,

@@ -1,11 +1,12 @@
 //! Every bundled scenario loads, validates without errors, and simulates.
 
+use super::common::{repo_file, scenario};
 use drsim::scenario::load_path;
 use drsim::sim::{drill, run, Config, NoProgress};
 use std::path::PathBuf;
 
 fn bundled() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let dir = repo_file("scenarios");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("scenarios/ exists")
         .map(|e| e.expect("readable entry").path())
@@ -94,9 +95,7 @@ fn every_bundled_threat_can_be_drilled_and_every_scenario_run() {
 
 #[test]
 fn the_readme_example_scenario_is_valid_and_its_output_is_current() {
-    let readme =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
     let yaml = readme
         .split("```yaml\n")
         .nth(1)
@@ -113,10 +112,7 @@ fn the_readme_example_scenario_is_valid_and_its_output_is_current() {
     .unwrap();
 
     // The drill output quoted in the README is what the tool prints today.
-    let hospital =
-        load_path(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/hospital.yaml"))
-            .unwrap()
-            .scenario;
+    let hospital = load_path(&scenario("hospital.yaml")).unwrap().scenario;
     let results = drill(
         &hospital,
         "ransomware",

@@ -1,7 +1,7 @@
 //! `sensitivity`: the tornado against closed-form answers, its determinism,
 //! and the command line.
 
-use assert_cmd::Command;
+use super::common::{drsim, write_temp};
 use drsim::scenario::load_str;
 use drsim::sim::{sensitivity, Config, InputKind, Metric, NoProgress, SensitivityError};
 use predicates::prelude::*;
@@ -207,20 +207,10 @@ fn bad_metrics_say_what_would_work() {
     assert!(err.contains("has no rto"), "{err}");
 }
 
-fn drsim() -> Command {
-    Command::cargo_bin("drsim").expect("the binary is built")
-}
-
-fn scenario_file(dir: &tempfile::TempDir) -> std::path::PathBuf {
-    let path = dir.path().join("linear.yaml");
-    std::fs::write(&path, LINEAR).unwrap();
-    path
-}
-
 #[test]
 fn cli_rejects_a_misspelt_metric_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
-    let file = scenario_file(&dir);
+    let file = write_temp(&dir, "linear.yaml", LINEAR);
     drsim()
         .args(["sensitivity", "--quiet", "--trials", "100", "--metric"])
         .arg("rto:order:supplier-outage")
@@ -256,7 +246,7 @@ fn cli_rejects_a_misspelt_metric_with_a_hint() {
 #[test]
 fn cli_prints_the_tornado_as_text_json_and_csv() {
     let dir = tempfile::tempdir().unwrap();
-    let file = scenario_file(&dir);
+    let file = write_temp(&dir, "linear.yaml", LINEAR);
     drsim()
         .args(["sensitivity", "--quiet", "--trials", "500", "--top", "3"])
         .arg(&file)

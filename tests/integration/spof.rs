@@ -1,69 +1,33 @@
 //! Single points of failure from the set computation agree with brute
 //! force (lose each component alone, evaluate the structure function).
 
+use super::common::random::{self, Shape, Spec};
 use drsim::graph::{available_without, single_points_of_failure, DependencyGraph};
 use drsim::scenario::load_str;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+use std::ops::{Range, RangeInclusive};
 
-/// A random acyclic scenario: component i depends only on lower indices.
-fn scenario_yaml(spec: &[(u8, Vec<(u8, u8)>)]) -> String {
-    let mut y = String::from("name: random\ncomponents:\n");
-    for (i, (kind, reqs)) in spec.iter().enumerate() {
-        let kind = if i + 1 == spec.len() || *kind == 0 {
-            "service"
-        } else {
-            "server"
-        };
-        y.push_str(&format!(
-            "  - id: c{i}\n    kind: {kind}\n    depends_on:\n"
-        ));
-        if i == 0 {
-            y.push_str("      []\n");
-            continue;
-        }
-        let mut used = std::collections::BTreeSet::new();
-        let mut wrote = false;
-        for (form, seed) in reqs {
-            let pick = |k: u8| (usize::from(seed.wrapping_mul(31).wrapping_add(k * 17))) % i;
-            let members: Vec<usize> = (0..3u8).map(pick).filter(|m| used.insert(*m)).collect();
-            if members.is_empty() {
-                continue;
-            }
-            let list = members
-                .iter()
-                .map(|m| format!("c{m}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            wrote = true;
-            match form % 3 {
-                0 => {
-                    for m in &members {
-                        y.push_str(&format!("      - c{m}\n"));
-                    }
-                }
-                1 => {
-                    let k = 1 + usize::from(*seed) % members.len();
-                    y.push_str(&format!("      - {{at_least: {k}, of: [{list}]}}\n"));
-                }
-                _ if members.len() >= 2 => y.push_str(&format!("      - {{failover: [{list}]}}\n")),
-                _ => y.push_str(&format!("      - c{}\n", members[0])),
-            }
-        }
-        if !wrote {
-            y.push_str("      []\n");
-        }
+/// Scenarios of `components` components with `requirements` requirements
+/// each (plain ones or groups, groups under groups, as many plain as of each
+/// kind of group, three members drawn for each), any of them a service and
+/// the last one always.
+fn shape(components: RangeInclusive<usize>, requirements: Range<usize>) -> Shape {
+    Shape {
+        components,
+        requirements,
+        plain: 1,
+        members: 3..4,
+        inner_services: true,
+        services: 0..=0,
+        ..Shape::default()
     }
-    y
 }
 
 /// Each component's set, asked for all at once and alone, against brute
 /// force.
-fn check_against_brute_force(spec: &[(u8, Vec<(u8, u8)>)]) -> Result<(), TestCaseError> {
-    let yaml = scenario_yaml(spec);
-    let s = load_str(&yaml, "random")
-        .unwrap_or_else(|e| panic!("{e}\n{yaml}"))
-        .scenario;
+fn check_against_brute_force(spec: &Spec) -> Result<(), TestCaseError> {
+    let (s, yaml) = spec.load();
     let g = DependencyGraph::build(&s);
     let all: Vec<usize> = (0..s.components.len()).collect();
     let spof = single_points_of_failure(&s, &g, &all);
@@ -92,10 +56,10 @@ fn check_against_brute_force(spec: &[(u8, Vec<(u8, u8)>)]) -> Result<(), TestCas
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(7), ..ProptestConfig::default() })]
+    #![proptest_config(random::config(1000))]
 
     #[test]
-    fn spof_sets_match_brute_force(spec in proptest::collection::vec((0u8..4, proptest::collection::vec((0u8..3, any::<u8>()), 0..3)), 2..14)) {
+    fn spof_sets_match_brute_force(spec in random::spec(shape(2..=13, 0..3))) {
         check_against_brute_force(&spec)?;
     }
 }
@@ -103,10 +67,10 @@ proptest! {
 proptest! {
     // Larger graphs: groups under groups, and sets met both over plain
     // links and through a group's set.
-    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(11), ..ProptestConfig::default() })]
+    #![proptest_config(random::config(100))]
 
     #[test]
-    fn spof_sets_match_brute_force_on_larger_graphs(spec in proptest::collection::vec((0u8..4, proptest::collection::vec((0u8..3, any::<u8>()), 0..4)), 30..70)) {
+    fn spof_sets_match_brute_force_on_larger_graphs(spec in random::spec(shape(30..=69, 0..4))) {
         check_against_brute_force(&spec)?;
     }
 }
