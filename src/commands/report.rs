@@ -86,7 +86,7 @@ pub fn exec(args: Args) -> Result<()> {
                 .filter(|d| d.threat.as_deref() == Some(threat.as_str()))
                 .flat_map(|d| &d.services)
                 .find(|r| r.id == service)
-                .and_then(|r| r.recovery_h.map(|h| h.p50))
+                .map(|r| r.detail.recovery_h.p50)
                 .expect("the representative comes from a drill's service");
             let (trial, recovery_h, trace) =
                 sim::median_drill_trace(s, &threat, &service, &config, p50)?;

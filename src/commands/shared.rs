@@ -185,11 +185,11 @@ pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
 }
 
 /// A drill's or a run's results in the chosen format.
-pub fn render(results: &sim::Results, format: OutputFormat) -> String {
+pub fn render(results: &impl report::Render, format: OutputFormat) -> String {
     match format {
-        OutputFormat::Text => report::text::render(results),
-        OutputFormat::Json => report::json::render(results),
-        OutputFormat::Csv => report::csv::render(results),
+        OutputFormat::Text => results.text(),
+        OutputFormat::Json => results.json(),
+        OutputFormat::Csv => results.csv(),
     }
 }
 

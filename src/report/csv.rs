@@ -1,6 +1,7 @@
 //! CSV: the one writer every CSV output goes through (RFC 4180 quoting by
 //! the `csv` crate), and the drill or run table, one row per service.
 
+use super::ModeDetail;
 use crate::sim::Results;
 use crate::stats::{Proportion, Summary};
 
@@ -115,7 +116,7 @@ fn proportion<'a>(p: Option<&Proportion>) -> Cell<'a> {
 }
 
 /// Header plus one row per service.
-pub fn render(r: &Results) -> String {
+pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
     let mut header = vec!["service".to_string(), "name".into(), "affected_p".into()];
     for name in [
         "recovery_h",
@@ -133,11 +134,12 @@ pub fn render(r: &Results) -> String {
     let mut table = Table::new(header.iter().map(String::as_str));
     for s in &r.services {
         let mut row = vec![Cell::from(&s.id), Cell::from(&s.name), s.affected.p.into()];
-        row.extend(summary(s.recovery_h.as_ref()));
+        let run = s.detail.run();
+        row.extend(summary(s.detail.recovery_h()));
         row.extend(summary(Some(&s.downtime_h)));
         row.extend(summary(Some(&s.data_loss_h)));
-        row.extend(summary(s.availability.as_ref()));
-        row.extend(summary(s.outages.as_ref()));
+        row.extend(summary(run.map(|r| &r.availability)));
+        row.extend(summary(run.map(|r| &r.outages)));
         row.extend(summary(Some(&s.loss)));
         row.extend([
             proportion(s.rto_met.as_ref()),

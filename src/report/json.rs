@@ -1,5 +1,6 @@
 //! The JSON document of spec section 10, with stable keys.
 
+use super::ModeDetail;
 use crate::sim::{Mode, Results};
 use crate::stats::{Proportion, Summary};
 use serde_json::{json, Map, Value};
@@ -13,12 +14,12 @@ fn proportion(p: &Proportion) -> Value {
 }
 
 /// The results as a JSON value.
-pub fn document(r: &Results) -> Value {
+pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
     let mut services = Map::new();
     for s in &r.services {
         let mut o = Map::new();
         o.insert("affected".into(), proportion(&s.affected));
-        if let Some(x) = &s.recovery_h {
+        if let Some(x) = s.detail.recovery_h() {
             o.insert("recovery_h".into(), summary(x));
         }
         o.insert("downtime_h".into(), summary(&s.downtime_h));
@@ -33,14 +34,10 @@ pub fn document(r: &Results) -> Value {
             }
         }
         o.insert("total_data_loss".into(), proportion(&s.total_data_loss));
-        for (key, x) in [
-            ("availability", &s.availability),
-            ("outages", &s.outages),
-            ("rto_breaches", &s.rto_breaches),
-        ] {
-            if let Some(x) = x {
-                o.insert(key.into(), summary(x));
-            }
+        if let Some(run) = s.detail.run() {
+            o.insert("availability".into(), summary(&run.availability));
+            o.insert("outages".into(), summary(&run.outages));
+            o.insert("rto_breaches".into(), summary(&run.rto_breaches));
         }
         o.insert("loss".into(), summary(&s.loss));
         if let Some(e) = &s.explain {
@@ -75,7 +72,7 @@ pub fn document(r: &Results) -> Value {
 }
 
 /// The results as pretty JSON text with a final newline.
-pub fn render(r: &Results) -> String {
+pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
     let mut text =
         serde_json::to_string_pretty(&document(r)).expect("JSON values always serialize");
     text.push('\n');

@@ -10,3 +10,69 @@ pub mod json;
 pub mod sensitivity;
 pub mod summary;
 pub mod text;
+
+use crate::sim::{DrillDetail, DrillResults, RunDetail, RunResults};
+use crate::stats::Summary;
+
+/// A drill's or a run's results in each format, so a command renders
+/// either without asking which.
+pub trait Render {
+    /// The terminal table and sentences.
+    fn text(&self) -> String;
+    /// The JSON document (spec section 10).
+    fn json(&self) -> String;
+    /// One CSV row per service.
+    fn csv(&self) -> String;
+}
+
+impl Render for DrillResults {
+    fn text(&self) -> String {
+        text::drill(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render(self)
+    }
+}
+
+impl Render for RunResults {
+    fn text(&self) -> String {
+        text::run(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render(self)
+    }
+}
+
+/// The formats whose columns are the same for both modes (JSON, CSV) see a
+/// mode's detail through this: the recovery time is a drill's, the rest a
+/// run's.
+pub trait ModeDetail {
+    /// A drill's recovery time; `None` for a run.
+    fn recovery_h(&self) -> Option<&Summary>;
+    /// A run's availability, outages and RTO breaches; `None` for a drill.
+    fn run(&self) -> Option<&RunDetail>;
+}
+
+impl ModeDetail for DrillDetail {
+    fn recovery_h(&self) -> Option<&Summary> {
+        Some(&self.recovery_h)
+    }
+    fn run(&self) -> Option<&RunDetail> {
+        None
+    }
+}
+
+impl ModeDetail for RunDetail {
+    fn recovery_h(&self) -> Option<&Summary> {
+        None
+    }
+    fn run(&self) -> Option<&RunDetail> {
+        Some(self)
+    }
+}

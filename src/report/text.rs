@@ -2,7 +2,7 @@
 //! words about the service that fares worst.
 
 use super::format::{hours, money, percent, plus_minus_percent};
-use crate::sim::{Mode, Results, ServiceResult};
+use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, ServiceResult};
 
 /// A plain text table; the first column is left-aligned, the rest right.
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -51,19 +51,12 @@ fn met(p: &Option<crate::stats::Proportion>) -> String {
     }
 }
 
-fn label(s: &ServiceResult) -> String {
+fn label<D>(s: &ServiceResult<D>) -> String {
     s.name.clone()
 }
 
-/// The whole terminal report.
-pub fn render(r: &Results) -> String {
-    match r.mode {
-        Mode::Drill { .. } => drill(r),
-        Mode::Run { horizon } => run(r, horizon),
-    }
-}
-
-fn drill(r: &Results) -> String {
+/// The terminal report of a drill.
+pub fn drill(r: &DrillResults) -> String {
     let threat = r.threat.as_deref().unwrap_or("?");
     let mut out = format!(
         "Drill: {threat} strikes {} — {} trials, seed {}\n\n",
@@ -73,7 +66,7 @@ fn drill(r: &Results) -> String {
         .services
         .iter()
         .map(|s| {
-            let rec = s.recovery_h.expect("drills have recovery times");
+            let rec = s.detail.recovery_h;
             vec![
                 label(s),
                 percent(s.affected.p),
@@ -115,7 +108,7 @@ fn drill(r: &Results) -> String {
         out.push_str(&sentence);
         out.push('\n');
     }
-    let totals: Vec<&ServiceResult> = r
+    let totals: Vec<&ServiceResult<DrillDetail>> = r
         .services
         .iter()
         .filter(|s| s.total_data_loss.p > 0.0)
@@ -147,7 +140,7 @@ fn top(v: &[(String, f64)], n: usize) -> String {
 
 /// The `--explain` section: what started each service's outages and what
 /// ended them.
-fn explanations(r: &Results) -> String {
+fn explanations<D>(r: &Results<D>) -> String {
     let mut out = String::new();
     for s in &r.services {
         let Some(e) = &s.explain else { continue };
@@ -185,7 +178,7 @@ fn explanations(r: &Results) -> String {
 /// RTOs, the slowest to recover).
 /// The service that fares worst in a drill: among those affected, the
 /// lowest P(RTO met), else (no RTOs) the slowest mean recovery.
-pub fn worst_service(drill: &Results) -> Option<&ServiceResult> {
+pub fn worst_service(drill: &DrillResults) -> Option<&ServiceResult<DrillDetail>> {
     let affected = || drill.services.iter().filter(|s| s.affected.p > 0.0);
     affected()
         .filter_map(|s| s.rto_met.map(|p| (p.p, s)))
@@ -193,14 +186,13 @@ pub fn worst_service(drill: &Results) -> Option<&ServiceResult> {
         .map(|(_, s)| s)
         .or_else(|| {
             affected().max_by(|a, b| {
-                let ra = a.recovery_h.map_or(0.0, |x| x.mean);
-                let rb = b.recovery_h.map_or(0.0, |x| x.mean);
+                let (ra, rb) = (a.detail.recovery_h.mean, b.detail.recovery_h.mean);
                 ra.total_cmp(&rb)
             })
         })
 }
 
-pub fn worst_drill_sentence(r: &Results) -> Option<String> {
+pub fn worst_drill_sentence(r: &DrillResults) -> Option<String> {
     if r.services.iter().all(|s| s.affected.p == 0.0) {
         return Some(format!(
             "No service was affected by {} in any trial.",
@@ -208,7 +200,7 @@ pub fn worst_drill_sentence(r: &Results) -> Option<String> {
         ));
     }
     let s = worst_service(r)?;
-    let rec = s.recovery_h?;
+    let rec = s.detail.recovery_h;
     let spread = format!(
         "half the time it takes more than {}, and 1 time in 10 more than {}",
         hours(rec.p50),
@@ -227,7 +219,7 @@ pub fn worst_drill_sentence(r: &Results) -> Option<String> {
     })
 }
 
-fn loss_line(r: &Results, what: &str) -> String {
+fn loss_line<D>(r: &Results<D>, what: &str) -> String {
     format!(
         "{what}: mean {} (95% CI {} – {}), p90 {}, p99 {}.\n",
         money(r.loss.mean, &r.currency),
@@ -238,7 +230,9 @@ fn loss_line(r: &Results, what: &str) -> String {
     )
 }
 
-fn run(r: &Results, horizon: f64) -> String {
+/// The terminal report of a run.
+pub fn run(r: &RunResults) -> String {
+    let horizon = r.horizon_h().expect("a run has a horizon");
     let mut out = format!(
         "Risk over {}: {} — {} trials, seed {}\n\n",
         hours(horizon),
@@ -250,8 +244,7 @@ fn run(r: &Results, horizon: f64) -> String {
         .services
         .iter()
         .map(|s| {
-            let a = s.availability.expect("runs have availability");
-            let o = s.outages.expect("runs have outages");
+            let (a, o) = (s.detail.availability, s.detail.outages);
             vec![
                 label(s),
                 percent(a.mean),

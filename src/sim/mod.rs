@@ -8,7 +8,7 @@
 //! let s = scenario::load_str(yaml, "demo.yaml").unwrap().scenario;
 //! let config = sim::Config::new(100, 1, 1).expect("at least 2 trials");
 //! let results = sim::drill(&s, "crash", &config, &sim::NoProgress).unwrap();
-//! assert_eq!(results.services[0].recovery_h.unwrap().mean, 2.0);
+//! assert_eq!(results.services[0].detail.recovery_h.mean, 2.0);
 //! ```
 
 mod compare;
@@ -110,28 +110,28 @@ fn suggestion(given: &str, known: &[String]) -> String {
     out
 }
 
-/// Per-service results of a drill or a run.
+/// Per-service results of a drill or a run: what both measure, and in
+/// `detail` what only one of them does ([`DrillDetail`] or [`RunDetail`]).
 #[derive(Debug, Clone)]
-pub struct ServiceResult {
+pub struct ServiceResult<D> {
     pub id: String,
     pub name: String,
     pub affected: Proportion,
-    /// Drill only: hours from the strike until it is back for good.
-    pub recovery_h: Option<Summary>,
     pub downtime_h: Summary,
     pub data_loss_h: Summary,
+    /// `None` when the service has no RTO. In a drill: back for good within
+    /// the RTO; over a run: no outage longer than the RTO.
     pub rto_met: Option<Proportion>,
+    /// `None` when the service has no RPO: no total data loss and no
+    /// incident losing more than the RPO.
     pub rpo_met: Option<Proportion>,
+    /// `None` when the service has no MTPD. In a drill: back for good within
+    /// it; over a run: no outage longer than it.
     pub mtpd_met: Option<Proportion>,
     pub total_data_loss: Proportion,
-    /// Run only: fraction of the horizon available.
-    pub availability: Option<Summary>,
-    pub outages: Option<Summary>,
-    pub rto_breaches: Option<Summary>,
     pub loss: Summary,
-    /// Points (hours, P(recovery <= hours)) of the recovery-time CDF (drill
-    /// only; empty for run), at the sketch's resolution.
-    pub recovery_cdf: Vec<(f64, f64)>,
+    /// What only a drill, or only a run, measures.
+    pub detail: D,
     /// Points of the downtime CDF.
     pub downtime_cdf: Vec<(f64, f64)>,
     /// Points of the data-loss CDF (hours; total losses count as 0).
@@ -139,9 +139,60 @@ pub struct ServiceResult {
     pub rto_h: Option<f64>,
     pub rpo_h: Option<f64>,
     pub mtpd_h: Option<f64>,
-    /// What caused the downtime and what ended it (with `--explain`).
+    /// What caused the downtime and what ended it (when asked for).
     pub explain: Option<Explanation>,
 }
+
+/// What only a drill measures of a service.
+#[derive(Debug, Clone)]
+pub struct DrillDetail {
+    /// Hours from the strike until it is back for good.
+    pub recovery_h: Summary,
+    /// Points (hours, P(recovery <= hours)) of the recovery-time CDF, at
+    /// the sketch's resolution.
+    pub recovery_cdf: Vec<(f64, f64)>,
+}
+
+/// What only a run measures of a service.
+#[derive(Debug, Clone)]
+pub struct RunDetail {
+    /// Fraction of the horizon available.
+    pub availability: Summary,
+    /// Outages in the horizon.
+    pub outages: Summary,
+    /// Outages longer than the RTO (0 without an RTO).
+    pub rto_breaches: Summary,
+}
+
+/// How a mode's detail comes from the samples.
+pub trait Detail: Sized {
+    /// The detail of one service's samples.
+    fn from_samples(samples: &ServiceSamples) -> Self;
+}
+
+impl Detail for DrillDetail {
+    fn from_samples(s: &ServiceSamples) -> Self {
+        DrillDetail {
+            recovery_h: s.recovery.summary(),
+            recovery_cdf: s.recovery.cdf(),
+        }
+    }
+}
+
+impl Detail for RunDetail {
+    fn from_samples(s: &ServiceSamples) -> Self {
+        RunDetail {
+            availability: s.availability.summary(),
+            outages: s.outages.summary(),
+            rto_breaches: s.rto_breaches.summary(),
+        }
+    }
+}
+
+/// A drill's results.
+pub type DrillResults = Results<DrillDetail>;
+/// A run's results.
+pub type RunResults = Results<RunDetail>;
 
 /// Where a service's downtime came from, as shares.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,23 +253,24 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
     }
 }
 
-/// Everything a report needs from one simulation.
+/// Everything a report needs from one simulation; `D` is what only that
+/// mode measures of each service.
 #[derive(Debug, Clone)]
-pub struct Results {
+pub struct Results<D> {
     pub scenario: String,
     pub currency: String,
     pub mode: Mode,
     pub threat: Option<String>,
     pub trials: u64,
     pub seed: u64,
-    pub services: Vec<ServiceResult>,
+    pub services: Vec<ServiceResult<D>>,
     pub loss: Summary,
     pub loss_exceedance: Vec<ExceedancePoint>,
     /// Simulated events over all trials.
     pub events: u64,
 }
 
-impl Results {
+impl<D> Results<D> {
     pub fn horizon_h(&self) -> Option<f64> {
         match self.mode {
             Mode::Run { horizon } => Some(horizon),
@@ -233,7 +285,7 @@ pub fn drill(
     threat: &str,
     config: &Config,
     progress: &dyn Progress,
-) -> Result<Results, SimError> {
+) -> Result<DrillResults, SimError> {
     drill_with(scenario, threat, config, progress, false)
 }
 
@@ -245,7 +297,7 @@ pub fn drill_with(
     config: &Config,
     progress: &dyn Progress,
     explain: bool,
-) -> Result<Results, SimError> {
+) -> Result<DrillResults, SimError> {
     if scenario.threats.is_empty() {
         return Err(SimError::NoThreats);
     }
@@ -265,7 +317,7 @@ pub fn run(
     horizon: Option<f64>,
     config: &Config,
     progress: &dyn Progress,
-) -> Result<Results, SimError> {
+) -> Result<RunResults, SimError> {
     run_with(scenario, horizon, config, progress, false)
 }
 
@@ -276,20 +328,20 @@ pub fn run_with(
     config: &Config,
     progress: &dyn Progress,
     explain: bool,
-) -> Result<Results, SimError> {
+) -> Result<RunResults, SimError> {
     let mode = Mode::Run {
         horizon: horizon.unwrap_or(scenario.horizon),
     };
     execute(scenario, mode, config, progress, explain)
 }
 
-fn execute(
+fn execute<D: Detail>(
     scenario: &Scenario,
     mode: Mode,
     config: &Config,
     progress: &dyn Progress,
     explain: bool,
-) -> Result<Results, SimError> {
+) -> Result<Results<D>, SimError> {
     let graph = DependencyGraph::build(scenario);
     let model = Model::compile(scenario, &graph);
     let samples = simulate_with(&model, mode, config, progress, explain)?;
@@ -344,16 +396,16 @@ pub fn median_drill_trace(
     Ok((index, recovery, trial.run_traced(config.seed, index, mode)))
 }
 
-/// Turns raw samples into summaries with intervals.
-pub fn summarize(
+/// Turns raw samples into summaries with intervals; `D` must be the
+/// detail of `mode` ([`DrillDetail`] for a drill, [`RunDetail`] for a run).
+pub fn summarize<D: Detail>(
     scenario: &Scenario,
     model: &Model,
     mode: Mode,
     config: &Config,
     samples: Samples,
-) -> Results {
+) -> Results<D> {
     let n = samples.trials;
-    let drill = matches!(mode, Mode::Drill { .. });
     let services = model
         .services
         .iter()
@@ -365,18 +417,14 @@ pub fn summarize(
                 id: c.id.clone(),
                 name: c.label().to_string(),
                 affected: stats::wilson(s.affected, n),
-                recovery_h: drill.then(|| s.recovery.summary()),
                 downtime_h: s.downtime.summary(),
                 data_loss_h: s.data_loss.summary(),
                 rto_met: svc.rto.map(|_| stats::wilson(s.rto_met, n)),
                 rpo_met: svc.rpo.map(|_| stats::wilson(s.rpo_met, n)),
                 mtpd_met: svc.mtpd.map(|_| stats::wilson(s.mtpd_met, n)),
                 total_data_loss: stats::wilson(s.total_data_loss, n),
-                availability: (!drill).then(|| s.availability.summary()),
-                outages: (!drill).then(|| s.outages.summary()),
-                rto_breaches: (!drill).then(|| s.rto_breaches.summary()),
                 loss: s.loss.summary(),
-                recovery_cdf: if drill { s.recovery.cdf() } else { Vec::new() },
+                detail: D::from_samples(s),
                 downtime_cdf: s.downtime.cdf(),
                 data_loss_cdf: s.data_loss.cdf(),
                 explain: samples

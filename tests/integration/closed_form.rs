@@ -11,7 +11,7 @@
 use super::common::service;
 use drsim::graph::DependencyGraph;
 use drsim::scenario::{self, Scenario};
-use drsim::sim::{self, Config, Mode, Model, NoProgress, Results, Trial};
+use drsim::sim::{self, Config, DrillResults, Mode, Model, NoProgress, RunResults, Trial};
 use drsim::stats::{Proportion, Summary, Z95};
 use std::f64::consts::PI;
 
@@ -32,11 +32,11 @@ fn config(trials: u64, seed: u64) -> Config {
     Config::new(trials, seed, 0).expect("at least 2 trials")
 }
 
-fn drill(s: &Scenario, threat: &str, trials: u64, seed: u64) -> Results {
+fn drill(s: &Scenario, threat: &str, trials: u64, seed: u64) -> DrillResults {
     sim::drill(s, threat, &config(trials, seed), &NoProgress).expect("the drill runs")
 }
 
-fn run(s: &Scenario, horizon: f64, trials: u64, seed: u64) -> Results {
+fn run(s: &Scenario, horizon: f64, trials: u64, seed: u64) -> RunResults {
     sim::run(s, Some(horizon), &config(trials, seed), &NoProgress).expect("the run runs")
 }
 
@@ -169,7 +169,7 @@ components:
 
     // sd of one trial's availability: 10h × sd N(T) / T with
     // Var N(T) ≈ T σ² / mu³ = 131, i.e. 2.6e-4; se ≈ 4.1e-6 at 4000 trials.
-    let a = app.availability.expect("run reports availability");
+    let a = app.detail.availability;
     assert_mean(
         "weibull availability",
         &a,
@@ -186,7 +186,7 @@ components:
         1.0,
         6e-6 * horizon,
     );
-    let outages = app.outages.expect("run reports outages");
+    let outages = app.detail.outages;
     assert_mean(
         "weibull outages",
         &outages,
@@ -229,7 +229,7 @@ threats:
 
     let r = drill(&s, "storage-and-app", trials, 21);
     let shop = service(&r, "shop");
-    let recovery = shop.recovery_h.expect("a drill reports recovery");
+    let recovery = shop.detail.recovery_h;
     let sd = (23.12f64 - 3.8 * 3.8).sqrt();
     assert_mean("chain max(exp 2h, exp 3h)", &recovery, 3.8, 0.0, 0.011);
     assert_honest_se("chain max(exp 2h, exp 3h)", &recovery, sd, trials);
@@ -246,7 +246,7 @@ threats:
 
     let r = drill(&s, "storage-and-db", trials, 22);
     let shop = service(&r, "shop");
-    let recovery = shop.recovery_h.expect("a drill reports recovery");
+    let recovery = shop.detail.recovery_h;
     let e = (-0.5f64).exp();
     let mean = 1.0 + 2.0 * e;
     let sd = (1.0 + 12.0 * e - mean * mean).sqrt();
@@ -297,7 +297,7 @@ threats:
     let trials = 100_000;
     let r = drill(&s, "both-down", trials, 31);
     let orders = service(&r, "orders");
-    let recovery = orders.recovery_h.expect("a drill reports recovery");
+    let recovery = orders.detail.recovery_h;
 
     let tail = (-3.5f64).exp();
     let mean = 1.5 - tail;
@@ -374,7 +374,7 @@ threats:
     let trials = 100_000;
     let r = drill(&s, "storm", trials, 41);
     let svc = service(&r, "svc");
-    let recovery = svc.recovery_h.expect("a drill reports recovery");
+    let recovery = svc.detail.recovery_h;
     assert_mean("team of two recovery", &recovery, 4.0, 0.0, 0.009);
     assert_honest_se("team of two recovery", &recovery, 6f64.sqrt(), trials);
     // Unlimited hands would give E[max of three] = 2 (1 + 1/2 + 1/3) = 3.67h
@@ -440,7 +440,7 @@ components:
     // One year holds ~3.7 outages of ~10h: sd of a trial's availability
     // ≈ √(3.7 · 200) / 8760 ≈ 3.1e-3, se ≈ 2.2e-5 at 20000 trials, against
     // an unavailability of 4.3e-3.
-    let got = web.availability.expect("run reports availability");
+    let got = web.detail.availability;
     assert_mean("2 of 3 availability", &got, availability, 0.0, 5e-5);
     assert_mean(
         "2 of 3 downtime",
@@ -449,7 +449,7 @@ components:
         0.0,
         3e-5 * horizon,
     );
-    let got = web.outages.expect("run reports outages");
+    let got = web.detail.outages;
     assert_mean("2 of 3 outages", &got, outages, 0.0, 0.02);
 }
 
@@ -512,7 +512,7 @@ threats:
         trials,
     );
     assert_prob("at_least total loss", &ledger.total_data_loss, 0.0, trials);
-    let recovery = ledger.recovery_h.expect("a drill reports recovery");
+    let recovery = ledger.detail.recovery_h;
     assert!((recovery.mean - 1.5).abs() < 1e-9 && (recovery.max - 1.5).abs() < 1e-9);
 
     let r = drill(&s, "one", trials, 62);
@@ -531,7 +531,7 @@ threats:
         1.0,
         trials,
     );
-    assert_eq!(ledger.recovery_h.expect("drill").max, 0.0);
+    assert_eq!(ledger.detail.recovery_h.max, 0.0);
 }
 
 /// Case 7: A disrupt threat with `chance: 0.3` over ten components, in `run`.
@@ -592,7 +592,7 @@ fn disrupt_threat_with_chance_over_ten_links() {
     // Poisson counts: sd √5.83, se 0.011 at 50000 trials; q = 1 instead
     // of 0.9718 would be 15 se away.
     let all = service(&r, "all-links");
-    let outages = all.outages.expect("run reports outages");
+    let outages = all.detail.outages;
     assert_mean(
         "ten links: outages",
         &outages,
@@ -616,7 +616,7 @@ fn disrupt_threat_with_chance_over_ten_links() {
 
     let rate1 = lambda * 0.3;
     let first = service(&r, "first-link");
-    let outages = first.outages.expect("run reports outages");
+    let outages = first.detail.outages;
     assert_mean(
         "one link: outages",
         &outages,
@@ -693,7 +693,7 @@ fn results_do_not_depend_on_the_thread_count() {
         |threads: usize, seed: u64| Config::new(1000, seed, threads).expect("at least 2 trials");
     let one = sim::run(&s, None, &with(1, 81), &NoProgress).expect("runs");
     let two = sim::run(&s, None, &with(2, 81), &NoProgress).expect("runs");
-    assert!(one.events > 0 && one.services[0].outages.expect("run").mean > 0.0);
+    assert!(one.events > 0 && one.services[0].detail.outages.mean > 0.0);
     assert_eq!(format!("{one:?}"), format!("{two:?}"));
     assert_eq!(one.loss.mean.to_bits(), two.loss.mean.to_bits());
     assert_eq!(one.loss_exceedance, two.loss_exceedance);
@@ -782,9 +782,7 @@ fn a_large_estate_of_redundant_pairs() {
     let one = sim::run(&s, None, &with(1), &NoProgress).expect("runs");
     let two = sim::run(&s, None, &with(2), &NoProgress).expect("runs");
     assert_eq!(format!("{one:?}"), format!("{two:?}"));
-    let availability = service(&one, "system")
-        .availability
-        .expect("run reports availability");
+    let availability = service(&one, "system").detail.availability;
     assert_mean("large pairs availability", &availability, exact, 0.0, 1e-3);
 }
 
@@ -844,7 +842,7 @@ fn the_traced_median_trial_is_one_of_the_reported_sample() {
     for (trials, seed) in [(3000, 1), (501, 7)] {
         let config = Config::new(trials, seed, 0).expect("at least 2 trials");
         let drill = sim::drill(&s, "crash", &config, &NoProgress).expect("runs");
-        let p50 = service(&drill, "shop").recovery_h.expect("a drill").p50;
+        let p50 = service(&drill, "shop").detail.recovery_h.p50;
         let (trial, recovery, trace) =
             drsim::sim::median_drill_trace(&s, "crash", "shop", &config, p50).unwrap();
         assert!(trial < trials);

@@ -40,7 +40,7 @@ pub fn leftovers(dir: &Path) -> Vec<String> {
 }
 
 /// The results of the service `id`.
-pub fn service<'r>(results: &'r Results, id: &str) -> &'r ServiceResult {
+pub fn service<'r, D>(results: &'r Results<D>, id: &str) -> &'r ServiceResult<D> {
     results
         .services
         .iter()

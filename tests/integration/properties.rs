@@ -29,7 +29,7 @@
 use super::common::random::{self, Comp, Dur, Req, Shape, Spec};
 use drsim::graph::DependencyGraph;
 use drsim::scenario::{load_str, Scenario};
-use drsim::sim::{self, Mode, Model, NoProgress, ServiceOutcome, Trial};
+use drsim::sim::{self, Mode, Model, NoProgress, Results, ServiceOutcome, Trial};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -133,6 +133,35 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
 }
 
+/// What a drill's and a run's summaries share, against the outcomes of the
+/// same trials.
+fn check_summaries<D>(
+    results: &Results<D>,
+    per_trial: &[Vec<ServiceOutcome>],
+    what: &dyn Fn(&str) -> String,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(results.services.len(), per_trial[0].len());
+    for (s, r) in results.services.iter().enumerate() {
+        let what = what(&r.id);
+        let downtime = mean(per_trial.iter().map(|o| o[s].downtime));
+        prop_assert!(
+            close(r.downtime_h.mean, downtime),
+            "mean downtime {} != {downtime}: {what}",
+            r.downtime_h.mean
+        );
+        prop_assert!(
+            r.downtime_h.mean >= 0.0 && r.downtime_h.max.is_finite(),
+            "{what}"
+        );
+        prop_assert!(
+            r.data_loss_h.mean >= 0.0 && r.data_loss_h.max.is_finite(),
+            "{what}"
+        );
+        prop_assert!((0.0..=1.0).contains(&r.affected.p), "{what}");
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // Property 1.
 
@@ -152,36 +181,29 @@ proptest! {
                     }
                 }
             }
-            let results = match mode {
+            let what = |id: &str| format!("mode {mode:?}, seed {seed}, service {id}\n{yaml}");
+            match mode {
                 Mode::Drill { threat } => {
-                    sim::drill(&scenario, &scenario.threats[threat as usize].id, &config, &NoProgress)
-                }
-                Mode::Run { horizon } => sim::run(&scenario, Some(horizon), &config, &NoProgress),
-            }
-            .unwrap();
-            prop_assert_eq!(results.services.len(), per_trial[0].len());
-            for (s, r) in results.services.iter().enumerate() {
-                let what = format!("mode {mode:?}, seed {seed}, service {}\n{yaml}", r.id);
-                let downtime = mean(per_trial.iter().map(|o| o[s].downtime));
-                prop_assert!(close(r.downtime_h.mean, downtime), "mean downtime {} != {downtime}: {what}", r.downtime_h.mean);
-                prop_assert!(r.downtime_h.mean >= 0.0 && r.downtime_h.max.is_finite(), "{what}");
-                prop_assert!(r.data_loss_h.mean >= 0.0 && r.data_loss_h.max.is_finite(), "{what}");
-                prop_assert!((0.0..=1.0).contains(&r.affected.p), "{what}");
-                match mode {
-                    Mode::Drill { .. } => {
-                        let rec = r.recovery_h.expect("a drill reports recovery");
+                    let results = sim::drill(&scenario, &scenario.threats[threat as usize].id, &config, &NoProgress).unwrap();
+                    check_summaries(&results, &per_trial, &what)?;
+                    for (s, r) in results.services.iter().enumerate() {
+                        let what = what(&r.id);
+                        let rec = r.detail.recovery_h;
                         prop_assert!(rec.mean >= 0.0 && rec.max.is_finite(), "recovery {rec:?}: {what}");
                         let recovered = mean(per_trial.iter().map(|o| o[s].recovered_at));
                         prop_assert!(close(rec.mean, recovered), "{what}");
-                        prop_assert!(r.availability.is_none(), "{what}");
                     }
-                    Mode::Run { horizon } => {
+                }
+                Mode::Run { horizon } => {
+                    let results = sim::run(&scenario, Some(horizon), &config, &NoProgress).unwrap();
+                    check_summaries(&results, &per_trial, &what)?;
+                    for r in &results.services {
+                        let what = what(&r.id);
                         prop_assert!(r.downtime_h.max <= horizon + EPS, "{what}");
-                        let a = r.availability.expect("a run reports availability");
+                        let a = r.detail.availability;
                         prop_assert!((0.0..=1.0).contains(&a.mean), "availability {a:?}: {what}");
                         prop_assert!(a.max <= 1.0 && a.p50 >= 0.0, "availability {a:?}: {what}");
                         prop_assert!(close(a.mean, 1.0 - r.downtime_h.mean / horizon), "{what}");
-                        prop_assert!(r.recovery_h.is_none(), "{what}");
                     }
                 }
             }

@@ -66,7 +66,7 @@ fn every_bundled_threat_can_be_drilled_and_every_scenario_run() {
         for t in &s.threats {
             let r = drill(&s, &t.id, &config, &NoProgress).unwrap();
             for svc in &r.services {
-                let rec = svc.recovery_h.unwrap();
+                let rec = svc.detail.recovery_h;
                 assert!(
                     rec.mean.is_finite() && rec.mean >= 0.0,
                     "{} {}",
@@ -77,7 +77,7 @@ fn every_bundled_threat_can_be_drilled_and_every_scenario_run() {
         }
         let r = run(&s, None, &config, &NoProgress).unwrap();
         for svc in &r.services {
-            let a = svc.availability.unwrap();
+            let a = svc.detail.availability;
             assert!(
                 a.mean > 0.0 && a.mean <= 1.0,
                 "{} {}",
@@ -120,7 +120,7 @@ fn the_readme_example_scenario_is_valid_and_its_output_is_current() {
         &NoProgress,
     )
     .unwrap();
-    let printed = drsim::report::text::render(&results);
+    let printed = drsim::report::text::drill(&results);
     for line in printed.lines().filter(|l| !l.trim().is_empty()) {
         assert!(
             readme.contains(line),

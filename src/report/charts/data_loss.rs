@@ -3,10 +3,10 @@
 
 use super::cdf::{self, CdfChart, Series};
 use super::Figure;
-use crate::sim::Results;
+use crate::sim::DrillResults;
 
 /// The data-loss chart of one drill; `threat` names it for people.
-pub fn figure(drill: &Results, threat: &str) -> Result<Figure, String> {
+pub fn figure(drill: &DrillResults, threat: &str) -> Result<Figure, String> {
     let series: Vec<Series> = drill
         .services
         .iter()

@@ -3,10 +3,10 @@
 
 use super::cdf::{self, CdfChart, Series};
 use super::Figure;
-use crate::sim::Results;
+use crate::sim::RunResults;
 
 /// The annual downtime chart of a risk run.
-pub fn figure(annual: &Results) -> Result<Figure, String> {
+pub fn figure(annual: &RunResults) -> Result<Figure, String> {
     let series: Vec<Series> = annual
         .services
         .iter()

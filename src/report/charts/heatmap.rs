@@ -3,7 +3,7 @@
 use super::{fail, truncate, wrap2, Draw, Figure};
 use crate::report::csv::{Cell, Table};
 use crate::report::format::percent;
-use crate::sim::Results;
+use crate::sim::DrillResults;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -132,7 +132,7 @@ impl Draw for Heatmap {
 }
 
 /// The heat map of the drills, each named by `(threat name, results)`.
-pub fn figure(drills: &[(String, &Results)]) -> Result<Figure, String> {
+pub fn figure(drills: &[(String, &DrillResults)]) -> Result<Figure, String> {
     let services: Vec<String> = drills
         .first()
         .map(|(_, r)| r.services.iter().map(|s| s.name.clone()).collect())

@@ -2,16 +2,16 @@
 
 use super::cdf::{self, CdfChart, Series};
 use super::Figure;
-use crate::sim::Results;
+use crate::sim::DrillResults;
 
 /// The recovery-time chart of one drill; `threat` names it for people.
-pub fn figure(drill: &Results, threat: &str) -> Result<Figure, String> {
+pub fn figure(drill: &DrillResults, threat: &str) -> Result<Figure, String> {
     let series: Vec<Series> = drill
         .services
         .iter()
         .map(|s| Series {
             label: s.name.clone(),
-            points: s.recovery_cdf.clone(),
+            points: s.detail.recovery_cdf.clone(),
             target: s.rto_h.map(|h| ("RTO", h)),
         })
         .collect();

@@ -6,7 +6,7 @@ use super::words::{count, met_text, one_period, periods};
 use super::{escape, Input, Out};
 use crate::report::charts;
 use crate::report::format::{hours, money, percent};
-use crate::sim::Results;
+use crate::sim::RunResults;
 use std::fmt::Write;
 
 /// The loss exceedance curve against the board's risk tolerance. The
@@ -53,7 +53,7 @@ pub(super) fn year(out: &mut Out, input: &Input) -> Result<(), String> {
     Ok(())
 }
 
-fn annual_table(out: &mut Out, r: &Results) {
+fn annual_table(out: &mut Out, r: &RunResults) {
     let cur = &r.currency;
     let _ = writeln!(
         out,
@@ -64,10 +64,10 @@ fn annual_table(out: &mut Out, r: &Results) {
             out,
             "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{} ±{}</td></tr>",
             escape(&s.name),
-            s.availability.map_or("–".into(), |a| percent(a.mean)),
+            percent(s.detail.availability.mean),
             hours(s.downtime_h.mean),
             hours(s.downtime_h.p90),
-            s.outages.map_or(0.0, |o| o.mean),
+            s.detail.outages.mean,
             met_text(&s.rto_met),
             hours(s.data_loss_h.mean),
             money(s.loss.mean, cur),

@@ -9,7 +9,7 @@ use super::{escape, Input, Out};
 use crate::report::charts;
 use crate::report::format::{hours, money, percent};
 use crate::report::text::worst_service;
-use crate::sim::Results;
+use crate::sim::DrillResults;
 use std::fmt::Write;
 
 /// Every threat against every service in one chart: where to look first.
@@ -19,7 +19,7 @@ pub(super) fn heatmap(out: &mut Out, input: &Input) -> Result<(), String> {
         let _ = writeln!(out, "<p>No threats were drilled.</p>");
         return Ok(());
     }
-    let named: Vec<(String, &Results)> = input
+    let named: Vec<(String, &DrillResults)> = input
         .drills
         .iter()
         .map(|d| (drill_label(s, d).to_string(), d))
@@ -75,14 +75,14 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
     Ok(())
 }
 
-fn drill_table(out: &mut Out, d: &Results) {
+fn drill_table(out: &mut Out, d: &DrillResults) {
     let cur = &d.currency;
     let _ = writeln!(
         out,
         "<table><thead><tr><th>Service</th><th>Hit</th><th>Recovery p50 / p90 / p99</th><th>RTO</th><th>P(RTO met)</th><th>Data loss p50 / p90</th><th>RPO</th><th>P(RPO met)</th><th>All data lost</th><th>Loss (mean)</th></tr></thead><tbody>"
     );
     for s in &d.services {
-        let rec = s.recovery_h.unwrap_or(s.downtime_h);
+        let rec = s.detail.recovery_h;
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -23,7 +23,7 @@ use super::charts::Figure;
 use super::text::worst_service;
 use crate::graph::DependencyGraph;
 use crate::scenario::{ComponentId, Scenario};
-use crate::sim::{Comparison, Results, TraceEvent};
+use crate::sim::{Comparison, DrillResults, RunResults, TraceEvent};
 use std::fmt::Write;
 use words::{count, periods};
 
@@ -58,9 +58,9 @@ pub struct Input<'a> {
     /// ([`crate::graph::single_points_of_failure`]).
     pub single_points: &'a [Vec<ComponentId>],
     /// The annual risk run (`sim::run`).
-    pub annual: &'a Results,
+    pub annual: &'a RunResults,
     /// One drill per selected threat, in the scenario's order.
-    pub drills: &'a [Results],
+    pub drills: &'a [DrillResults],
     pub representative: Option<&'a Representative>,
     /// The investment options against the base, when the scenario has any.
     pub comparison: Option<&'a Comparison>,
@@ -91,7 +91,7 @@ pub fn escape(s: &str) -> String {
 
 /// The drill and service to trace for the recovery timeline: the drill
 /// with the largest mean loss, and its worst service.
-pub fn representative_choice(drills: &[Results]) -> Option<(String, String)> {
+pub fn representative_choice(drills: &[DrillResults]) -> Option<(String, String)> {
     let drill = drills
         .iter()
         .filter(|d| worst_service(d).is_some())

@@ -8,7 +8,7 @@ use crate::report::charts;
 use crate::report::format::{hours, money, percent, plus_minus_percent};
 use crate::report::text::worst_service;
 use crate::scenario::{Scenario, HOURS_PER_YEAR};
-use crate::sim::{Results, ServiceResult};
+use crate::sim::{DrillDetail, DrillResults, RunResults, ServiceResult};
 use crate::stats;
 use std::fmt::Write;
 
@@ -158,11 +158,9 @@ pub(super) fn write(w: &mut Out, input: &Input) {
 }
 
 /// One sentence a board member understands, about one service after one threat.
-pub fn drill_sentence(threat: &str, s: &ServiceResult) -> String {
+pub fn drill_sentence(threat: &str, s: &ServiceResult<DrillDetail>) -> String {
     let after = format!("After {}", lower_first(threat));
-    let Some(rec) = s.recovery_h else {
-        return format!("{after}, {} was not simulated.", s.name);
-    };
+    let rec = s.detail.recovery_h;
     if s.affected.p == 0.0 {
         return format!("{after}, {} is never affected.", s.name);
     }
@@ -195,7 +193,7 @@ pub fn drill_sentence(threat: &str, s: &ServiceResult) -> String {
 }
 
 /// The sentence about the loss exceedance curve and the board's tolerance.
-pub fn appetite_sentence(annual: &Results, scenario: &Scenario) -> Option<String> {
+pub fn appetite_sentence(annual: &RunResults, scenario: &Scenario) -> Option<String> {
     use charts::loss_exceedance::{appetite, Appetite};
     let cur = &annual.currency;
     let n = annual.trials;
@@ -232,7 +230,7 @@ pub fn appetite_sentence(annual: &Results, scenario: &Scenario) -> Option<String
 struct Risk<'a> {
     threat: String,
     per_year: f64,
-    drill: &'a Results,
+    drill: &'a DrillResults,
     ale: f64,
     ale_ci: [f64; 2],
 }

@@ -4,7 +4,7 @@
 
 use crate::report::format::{hours, percent, plus_minus_percent};
 use crate::scenario::Scenario;
-use crate::sim::Results;
+use crate::sim::{DrillResults, RunResults};
 use crate::stats::Proportion;
 
 /// `10,000`.
@@ -92,7 +92,7 @@ pub(super) fn threat_label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
 }
 
 /// The threat a drill struck with, for people.
-pub(super) fn drill_label<'a>(s: &'a Scenario, drill: &'a Results) -> &'a str {
+pub(super) fn drill_label<'a>(s: &'a Scenario, drill: &'a DrillResults) -> &'a str {
     threat_label(s, drill.threat.as_deref().unwrap_or(""))
 }
 
@@ -104,12 +104,12 @@ pub(super) fn component_label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
 
 /// The annual run's period as `hours` writes it: `1y` unless the run was
 /// given another horizon.
-fn period(annual: &Results) -> String {
+fn period(annual: &RunResults) -> String {
     annual.horizon_h().map_or("1y".to_string(), hours)
 }
 
 /// What the annual run simulated many of: `years`, or `periods of 6mo`.
-pub(super) fn periods(annual: &Results) -> String {
+pub(super) fn periods(annual: &RunResults) -> String {
     match period(annual) {
         p if p == "1y" => "years".to_string(),
         p => format!("periods of {p}"),
@@ -117,7 +117,7 @@ pub(super) fn periods(annual: &Results) -> String {
 }
 
 /// One of them: `a year`, or `6mo`.
-pub(super) fn one_period(annual: &Results) -> String {
+pub(super) fn one_period(annual: &RunResults) -> String {
     match period(annual) {
         p if p == "1y" => "a year".into(),
         p => p,
