@@ -74,7 +74,7 @@ pub fn exec(args: Args) -> Result<()> {
     let bar = Bar::trials(&args.sim);
     let mut result = sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar)?;
     bar.finish();
-    result.keep_top(args.top);
+    report::sensitivity::rank(&mut result, args.top);
     shared::finish(
         &args.sim,
         chart,

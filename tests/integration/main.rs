@@ -21,4 +21,5 @@ mod properties;
 mod report;
 mod scenarios;
 mod sensitivity;
+mod sensitivity_labels;
 mod spof;

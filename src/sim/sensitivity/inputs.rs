@@ -1,11 +1,12 @@
 //! Which inputs a scenario has that can change the metric: the hits each
-//! component can suffer ([`Exposure`]), and from them the list of inputs
-//! ([`Knob`]s) worth setting low and high.
+//! component can suffer ([`Exposure`]), from them the list of inputs
+//! ([`Knob`]s) worth setting low and high, and what each is ([`input`]).
 
-use super::InputKind;
-use crate::scenario::{fmt_hours, Effect, Requirement, Scenario, Threat};
+use super::Input;
+use crate::scenario::{Effect, Requirement, Scenario, Threat};
 
-/// Which value of the scenario an input is.
+/// Which value of the scenario an input is, by index: the engine's handle
+/// on an [`Input`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Knob {
     ThreatFrequency(usize),
@@ -186,89 +187,56 @@ pub(super) fn inputs(s: &Scenario, drilled: Option<usize>) -> Vec<Knob> {
     knobs
 }
 
-/// Key, label and kind of an input.
-pub(super) fn describe(s: &Scenario, knob: Knob) -> (String, String, InputKind) {
-    let comp = |c: usize| &s.components[c].id;
-    let threat = |t: usize| &s.threats[t].id;
-    let failure = |c: usize, m: usize| {
-        if s.components[c].failures.len() > 1 {
-            format!("{} failure {}", comp(c), m + 1)
-        } else {
-            format!("{} failure", comp(c))
-        }
-    };
-    let tier = |c: usize, i: usize| {
-        format!(
-            "{} {} backup",
-            comp(c),
-            fmt_hours(s.components[c].backups[i].every)
-        )
-    };
-    use InputKind::*;
+/// Which value of `s` a knob is, by ids.
+pub(super) fn input(s: &Scenario, knob: Knob) -> Input {
+    let component = |c: usize| s.components[c].id.clone();
+    let threat = |t: usize| s.threats[t].id.clone();
+    let of_modes = |c: usize| s.components[c].failures.len();
+    let every = |c: usize, tier: usize| s.components[c].backups[tier].every;
     match knob {
-        Knob::ThreatFrequency(t) => (
-            format!("threats.{}.frequency", threat(t)),
-            format!("{} frequency", threat(t)),
-            Frequency,
-        ),
-        Knob::ThreatTime(t) => {
-            let key = s.threats[t].effect.own_time_key();
-            (
-                format!("threats.{}.{key}", threat(t)),
-                format!("{} {key}", threat(t)),
-                Duration,
-            )
-        }
-        Knob::FailureFrequency { component, mode } => (
-            format!("components.{}.failures[{mode}].frequency", comp(component)),
-            format!("{} frequency", failure(component, mode)),
-            Frequency,
-        ),
-        Knob::FailureRepair { component, mode } => (
-            format!("components.{}.failures[{mode}].repair", comp(component)),
-            format!("{} repair", failure(component, mode)),
-            Duration,
-        ),
-        Knob::Repair(c) => (
-            format!("components.{}.repair", comp(c)),
-            format!("{} repair", comp(c)),
-            Duration,
-        ),
-        Knob::Rebuild(c) => (
-            format!("components.{}.rebuild", comp(c)),
-            format!("{} rebuild", comp(c)),
-            Duration,
-        ),
-        Knob::Detect(c) => (
-            format!("components.{}.detect", comp(c)),
-            format!("{} detect", comp(c)),
-            Duration,
-        ),
+        Knob::ThreatFrequency(t) => Input::ThreatFrequency { threat: threat(t) },
+        Knob::ThreatTime(t) => Input::ThreatTime {
+            threat: threat(t),
+            field: s.threats[t].effect.own_time_key(),
+        },
+        Knob::FailureFrequency { component: c, mode } => Input::FailureFrequency {
+            component: component(c),
+            mode,
+            of_modes: of_modes(c),
+        },
+        Knob::FailureRepair { component: c, mode } => Input::FailureRepair {
+            component: component(c),
+            mode,
+            of_modes: of_modes(c),
+        },
+        Knob::Repair(c) => Input::Repair {
+            component: component(c),
+        },
+        Knob::Rebuild(c) => Input::Rebuild {
+            component: component(c),
+        },
+        Knob::Detect(c) => Input::Detect {
+            component: component(c),
+        },
         Knob::Switchover {
-            component,
+            component: c,
             requirement,
-        } => (
-            format!(
-                "components.{}.depends_on[{requirement}].switchover",
-                comp(component)
-            ),
-            format!("{} switchover", comp(component)),
-            Duration,
-        ),
-        Knob::BackupInterval { component, tier: i } => (
-            format!("components.{}.data.backups[{i}].every", comp(component)),
-            format!("{} interval", tier(component, i)),
-            BackupInterval,
-        ),
-        Knob::Restore { component, tier: i } => (
-            format!("components.{}.data.backups[{i}].restore", comp(component)),
-            format!("{} restore", tier(component, i)),
-            Duration,
-        ),
-        Knob::TeamSize(t) => (
-            format!("teams.{}.size", s.teams[t].id),
-            format!("{} team size", s.teams[t].id),
-            TeamSize,
-        ),
+        } => Input::Switchover {
+            component: component(c),
+            requirement,
+        },
+        Knob::BackupInterval { component: c, tier } => Input::BackupInterval {
+            component: component(c),
+            tier,
+            every: every(c, tier),
+        },
+        Knob::Restore { component: c, tier } => Input::Restore {
+            component: component(c),
+            tier,
+            every: every(c, tier),
+        },
+        Knob::TeamSize(t) => Input::TeamSize {
+            team: s.teams[t].id.clone(),
+        },
     }
 }

@@ -23,9 +23,9 @@ use super::runner::in_parallel;
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
-use crate::scenario::{Scenario, HOURS_PER_YEAR};
+use crate::scenario::{Dist, Scenario, HOURS_PER_YEAR};
 use crate::stats::Moments;
-use inputs::{describe, inputs};
+use inputs::{input, inputs};
 use std::fmt::Write as _;
 use thiserror::Error;
 use triggers::{trigger, Trigger};
@@ -130,29 +130,112 @@ pub enum InputKind {
     BackupInterval,
 }
 
-impl InputKind {
-    pub fn as_str(self) -> &'static str {
+/// Which value of the scenario an input is, by the ids it has there.
+/// (Wording, such as the key `components.ehr-db.repair` and the label
+/// `ehr-db repair`, is the report's.)
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A threat's frequency.
+    ThreatFrequency {
+        threat: String,
+    },
+    /// The threat effect's own time: a disruption's duration, or the repair
+    /// or rebuild that overrides the components'. `field` is its key in the
+    /// scenario file: `duration`, `repair` or `rebuild`.
+    ThreatTime {
+        threat: String,
+        field: &'static str,
+    },
+    /// The frequency of failure mode `mode` (from 0) of a component with
+    /// `of_modes` of them.
+    FailureFrequency {
+        component: String,
+        mode: usize,
+        of_modes: usize,
+    },
+    /// That failure mode's own repair or rebuild time.
+    FailureRepair {
+        component: String,
+        mode: usize,
+        of_modes: usize,
+    },
+    Repair {
+        component: String,
+    },
+    Rebuild {
+        component: String,
+    },
+    Detect {
+        component: String,
+    },
+    /// The switchover of the failover group that is entry `requirement`
+    /// (from 0) of the component's `depends_on`.
+    Switchover {
+        component: String,
+        requirement: usize,
+    },
+    /// The interval of backup tier `tier` (from 0), which is `every` hours
+    /// in the scenario.
+    BackupInterval {
+        component: String,
+        tier: usize,
+        every: f64,
+    },
+    /// The restore time of that backup tier.
+    Restore {
+        component: String,
+        tier: usize,
+        every: f64,
+    },
+    TeamSize {
+        team: String,
+    },
+}
+
+impl Input {
+    pub fn kind(&self) -> InputKind {
         match self {
-            InputKind::Frequency => "frequency",
-            InputKind::Duration => "duration",
-            InputKind::TeamSize => "team_size",
-            InputKind::BackupInterval => "backup_interval",
+            Input::ThreatFrequency { .. } | Input::FailureFrequency { .. } => InputKind::Frequency,
+            Input::ThreatTime { .. }
+            | Input::FailureRepair { .. }
+            | Input::Repair { .. }
+            | Input::Rebuild { .. }
+            | Input::Detect { .. }
+            | Input::Switchover { .. }
+            | Input::Restore { .. } => InputKind::Duration,
+            Input::BackupInterval { .. } => InputKind::BackupInterval,
+            Input::TeamSize { .. } => InputKind::TeamSize,
         }
     }
+}
+
+/// The value of an input, as in the scenario or at a low or high setting.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputValue {
+    /// A threat's frequency: events per hour.
+    PerHour(f64),
+    /// A threat without a frequency (drilled only).
+    Never,
+    /// A mean interval, hours: between a failure mode's failures, or
+    /// between backups.
+    Every(f64),
+    /// A failure mode's time to failure.
+    After(Dist),
+    /// A duration (repair, rebuild, detect, restore, switchover,
+    /// disruption).
+    Hours(Dist),
+    /// A team's size, people.
+    People(u32),
 }
 
 /// One input and what the metric did at its low and high settings.
 #[derive(Debug, Clone)]
 pub struct InputResult {
-    /// Where the value sits in the scenario, e.g. `components.ehr-db.repair`.
-    pub key: String,
-    /// For people, e.g. `ehr-db repair`.
-    pub label: String,
-    pub kind: InputKind,
+    pub input: Input,
     /// The value as in the scenario, and at the low and high settings.
-    pub base_value: String,
-    pub low_value: String,
-    pub high_value: String,
+    pub base_value: InputValue,
+    pub low_value: InputValue,
+    pub high_value: InputValue,
     /// The metric with the input low / high (per year for `ale`).
     pub low: Change,
     pub high: Change,
@@ -179,17 +262,12 @@ pub struct Sensitivity {
     pub horizon_h: Option<f64>,
     /// The metric with every input as in the scenario.
     pub base: Change,
-    /// Inputs that can affect the metric (all of them, before [`Sensitivity::keep_top`]).
+    /// Inputs that can affect the metric (all of them, however many of
+    /// [`Sensitivity::inputs`] are kept).
     pub considered: usize,
-    /// Sorted by swing, largest first; ties by key.
+    /// Sorted by swing, largest first; equal swings in the order the inputs
+    /// were found (threats, components, then teams, each in scenario order).
     pub inputs: Vec<InputResult>,
-}
-
-impl Sensitivity {
-    /// Keeps the `n` inputs with the largest swings.
-    pub fn keep_top(&mut self, n: usize) {
-        self.inputs.truncate(n);
-    }
 }
 
 /// Per input: the metric low, high, their changes from base and high − low,
@@ -388,17 +466,14 @@ fn tornado(
         .zip(&acc.inputs)
         .map(|(&k, (cell, changed))| {
             let knob = knobs[k];
-            let (key, label, kind) = describe(base, knob);
             let setting = |high: bool| {
                 let s = variant(base, knob, high);
-                value(s.as_ref().unwrap_or(base), base, knob)
+                value(s.as_ref().unwrap_or(base), knob)
             };
             let difference = change(&cell[4]);
             InputResult {
-                key,
-                label,
-                kind,
-                base_value: value(base, base, knob),
+                input: input(base, knob),
+                base_value: value(base, knob),
                 low_value: setting(false),
                 high_value: setting(true),
                 low: change(&cell[0]),
@@ -411,7 +486,8 @@ fn tornado(
             }
         })
         .collect();
-    results.sort_by(|a, b| b.swing.total_cmp(&a.swing).then_with(|| a.key.cmp(&b.key)));
+    // Stable: equal swings stay in the order found.
+    results.sort_by(|a, b| b.swing.total_cmp(&a.swing));
     Ok(Sensitivity {
         scenario: base.name.clone(),
         currency: base.currency.clone(),

@@ -88,7 +88,7 @@ pub(super) fn team_members(s: &Scenario) -> Vec<Vec<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{tornado, Metric};
+    use super::super::{tornado, Input, Metric};
     use crate::sim::{Config, NoProgress};
 
     /// Every kind of input and trigger: failover, quorum, teams, backups,
@@ -141,17 +141,35 @@ threats:
         }
         let full = tornado(&s, &Metric::Ale, None, &config, &NoProgress, false).unwrap();
         // Each kind of trigger was exercised.
-        for key in [
-            "components.shop.depends_on[0].switchover",
-            "threats.bug.repair",
-            "threats.outage.duration",
-            "threats.ransomware.frequency",
-            "components.db-a.failures[1].frequency",
-            "components.db-b.repair",
-            "teams.ops.size",
+        let component = |id: &str| id.to_string();
+        for input in [
+            Input::Switchover {
+                component: component("shop"),
+                requirement: 0,
+            },
+            Input::ThreatTime {
+                threat: "bug".into(),
+                field: "repair",
+            },
+            Input::ThreatTime {
+                threat: "outage".into(),
+                field: "duration",
+            },
+            Input::ThreatFrequency {
+                threat: "ransomware".into(),
+            },
+            Input::FailureFrequency {
+                component: component("db-a"),
+                mode: 1,
+                of_modes: 2,
+            },
+            Input::Repair {
+                component: component("db-b"),
+            },
+            Input::TeamSize { team: "ops".into() },
         ] {
-            let input = full.inputs.iter().find(|i| i.key == key);
-            assert!(input.is_some_and(|i| i.changed_trials > 0), "{key}");
+            let found = full.inputs.iter().find(|i| i.input == input);
+            assert!(found.is_some_and(|i| i.changed_trials > 0), "{input:?}");
         }
     }
 }

@@ -2,25 +2,10 @@
 //! low or high.
 
 use super::inputs::Knob;
-use super::{HIGH_FACTOR, LOW_FACTOR, TEAM_STEP};
-use crate::scenario::{fmt_hours, Arrival, Dist, Requirement, Scenario, HOURS_PER_YEAR};
+use super::{InputValue, HIGH_FACTOR, LOW_FACTOR, TEAM_STEP};
+use crate::scenario::{Arrival, Dist, Requirement, Scenario};
 
-/// Events per hour as `2/y`, or as `every 20y` when `rare` (the form is
-/// chosen once per input, from the scenario's value, so a row reads alike).
-fn frequency(per_hour: f64, rare: bool) -> String {
-    let per_year = per_hour * HOURS_PER_YEAR;
-    if !rare {
-        format!("{}/y", trim(per_year))
-    } else {
-        format!("every {}", fmt_hours(1.0 / per_hour))
-    }
-}
-
-fn trim(x: f64) -> String {
-    let s = format!("{x:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
+/// The distribution a duration input sets; `None` for the other inputs.
 fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
     match knob {
         Knob::ThreatTime(t) => s.threats[t].effect.own_time(),
@@ -38,7 +23,10 @@ fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
             _ => None,
         },
         Knob::Restore { component, tier } => Some(&s.components[component].backups[tier].restore),
-        _ => None,
+        Knob::ThreatFrequency(_)
+        | Knob::FailureFrequency { .. }
+        | Knob::BackupInterval { .. }
+        | Knob::TeamSize(_) => None,
     }
 }
 
@@ -62,33 +50,40 @@ fn dist_mut(s: &mut Scenario, knob: Knob) -> Option<&mut Dist> {
         Knob::Restore { component, tier } => {
             Some(&mut s.components[component].backups[tier].restore)
         }
-        _ => None,
+        Knob::ThreatFrequency(_)
+        | Knob::FailureFrequency { .. }
+        | Knob::BackupInterval { .. }
+        | Knob::TeamSize(_) => None,
     }
 }
 
-/// The value of an input in `s` (the base or a variant of it) as people read it.
-pub(super) fn value(s: &Scenario, base: &Scenario, knob: Knob) -> String {
+/// The value of an input in `s` (the base or a variant of it).
+pub(super) fn value(s: &Scenario, knob: Knob) -> InputValue {
     match knob {
-        Knob::ThreatFrequency(t) => {
-            let rare = base.threats[t].per_year().is_some_and(|y| y < 1.0);
-            s.threats[t]
-                .rate
-                .map_or("never".into(), |r| frequency(r, rare))
-        }
+        Knob::ThreatFrequency(t) => s.threats[t]
+            .rate
+            .map_or(InputValue::Never, InputValue::PerHour),
         Knob::FailureFrequency { component, mode } => {
             match &s.components[component].failures[mode].arrival {
-                Arrival::Every(mean) => format!("every {}", fmt_hours(*mean)),
-                Arrival::After(d) => format!("after {}", d.describe()),
+                Arrival::Every(mean) => InputValue::Every(*mean),
+                Arrival::After(d) => InputValue::After(d.clone()),
             }
         }
         Knob::BackupInterval { component, tier } => {
-            format!(
-                "every {}",
-                fmt_hours(s.components[component].backups[tier].every)
-            )
+            InputValue::Every(s.components[component].backups[tier].every)
         }
-        Knob::TeamSize(t) => s.teams[t].size.to_string(),
-        _ => dist(s, knob).map_or(String::new(), Dist::describe),
+        Knob::TeamSize(t) => InputValue::People(s.teams[t].size),
+        Knob::ThreatTime(_)
+        | Knob::FailureRepair { .. }
+        | Knob::Repair(_)
+        | Knob::Rebuild(_)
+        | Knob::Detect(_)
+        | Knob::Switchover { .. }
+        | Knob::Restore { .. } => InputValue::Hours(
+            dist(s, knob)
+                .expect("a duration input is listed only where the scenario has the duration")
+                .clone(),
+        ),
     }
 }
 
@@ -125,7 +120,13 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
             }
             *size = new;
         }
-        _ => {
+        Knob::ThreatTime(_)
+        | Knob::FailureRepair { .. }
+        | Knob::Repair(_)
+        | Knob::Rebuild(_)
+        | Knob::Detect(_)
+        | Knob::Switchover { .. }
+        | Knob::Restore { .. } => {
             let d = dist_mut(&mut s, knob)?;
             let scaled = d.scaled(factor);
             if scaled == *d {
