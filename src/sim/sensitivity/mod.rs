@@ -81,8 +81,7 @@ impl Metric {
 pub enum SensitivityError {
     #[error(
         "`{0}` is not a metric: use `ale` (expected annual loss over a run) or \
-         `rto:SERVICE:THREAT` (P(RTO met) for SERVICE in a drill of THREAT), \
-         e.g. --metric rto:ehr:ransomware"
+         `rto:SERVICE:THREAT` (P(RTO met) for SERVICE in a drill of THREAT)"
     )]
     BadMetric(String),
     #[error("unknown service `{given}`{}", service_hint(given, known))]
@@ -95,7 +94,7 @@ pub enum SensitivityError {
     },
     #[error(
         "service `{0}` has no rto, so P(RTO met) means nothing; give it one \
-         (e.g. `rto: 4h`) or use --metric ale"
+         (e.g. `rto: 4h`)"
     )]
     NoRto(String),
     #[error(transparent)]
@@ -526,6 +525,17 @@ mod tests {
             "rto:a:b:c",
         ] {
             assert!(Metric::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn errors_name_no_command_line_flag() {
+        let bad = Metric::parse("rpo").unwrap_err().to_string();
+        assert!(bad.contains("`rto:SERVICE:THREAT`"), "{bad}");
+        let no_rto = SensitivityError::NoRto("shop".into()).to_string();
+        assert!(no_rto.contains("give it one (e.g. `rto: 4h`)"), "{no_rto}");
+        for msg in [bad, no_rto] {
+            assert!(!msg.contains("--"), "{msg}");
         }
     }
 }
