@@ -2,7 +2,7 @@
 
 use super::shared::{self, load, Bar};
 use crate::cli::SimArgs;
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 use drsim::{report, sim};
 use std::path::PathBuf;
 
@@ -62,7 +62,7 @@ pub struct Args {
 pub fn exec(args: Args) -> Result<()> {
     let chart = shared::chart(args.chart.as_deref())?;
     let loaded = load(&args.file)?;
-    let metric = sim::Metric::parse(&args.metric)?;
+    let metric = sim::Metric::parse(&args.metric).map_err(with_flag)?;
     if args.horizon.is_some() && metric != sim::Metric::Ale {
         bail!("--horizon applies to --metric ale only: a drill runs until everything is recovered");
     }
@@ -72,9 +72,10 @@ pub fn exec(args: Args) -> Result<()> {
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::config(&args.sim.trial)?;
     let bar = Bar::trials(&args.sim);
-    let mut result = sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar)?;
+    let mut result =
+        sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar).map_err(with_flag)?;
     bar.finish();
-    result.keep_top(args.top);
+    report::sensitivity::rank(&mut result, args.top);
     shared::finish(
         &args.sim,
         chart,
@@ -86,4 +87,15 @@ pub fn exec(args: Args) -> Result<()> {
         ],
         &result,
     )
+}
+
+/// The library's errors about a metric say what is wrong; on the command
+/// line they also say what to give `--metric`.
+fn with_flag(e: sim::SensitivityError) -> anyhow::Error {
+    use sim::SensitivityError as E;
+    match e {
+        E::BadMetric(_) => anyhow!("{e}, e.g. --metric rto:ehr:ransomware"),
+        E::NoRto(_) => anyhow!("{e} or use --metric ale"),
+        E::UnknownService { .. } | E::NotAService { .. } | E::Sim(_) => e.into(),
+    }
 }

@@ -1,15 +1,144 @@
 //! Output of `drsim sensitivity`: the tornado as a table, JSON and CSV
-//! (the chart is [`charts::tornado`](super::charts::tornado)).
+//! (the chart is [`charts::tornado`](super::charts::tornado)), and the
+//! words for its inputs, which the engine gives as data: each input's key,
+//! label and values, and the order people read them in.
 
 use super::csv::{Cell, Table};
-use super::format::{money, percent};
+use super::format::{hours, money, percent};
+use crate::scenario::HOURS_PER_YEAR;
 use crate::sim::{
-    Change, InputKind, InputResult, Metric, Sensitivity, HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
+    Change, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, HIGH_FACTOR,
+    LOW_FACTOR, TEAM_STEP,
 };
 use serde_json::{json, Value};
 
-fn factor(x: f64) -> String {
-    format!("×{x}")
+/// Where an input sits in the scenario, e.g. `components.ehr-db.repair`.
+pub fn key(input: &Input) -> String {
+    match input {
+        Input::ThreatFrequency { threat } => format!("threats.{threat}.frequency"),
+        Input::ThreatTime { threat, field } => format!("threats.{threat}.{field}"),
+        Input::FailureFrequency {
+            component, mode, ..
+        } => format!("components.{component}.failures[{mode}].frequency"),
+        Input::FailureRepair {
+            component, mode, ..
+        } => format!("components.{component}.failures[{mode}].repair"),
+        Input::Repair { component } => format!("components.{component}.repair"),
+        Input::Rebuild { component } => format!("components.{component}.rebuild"),
+        Input::Detect { component } => format!("components.{component}.detect"),
+        Input::Switchover {
+            component,
+            requirement,
+        } => format!("components.{component}.depends_on[{requirement}].switchover"),
+        Input::BackupInterval {
+            component, tier, ..
+        } => format!("components.{component}.data.backups[{tier}].every"),
+        Input::Restore {
+            component, tier, ..
+        } => format!("components.{component}.data.backups[{tier}].restore"),
+        Input::TeamSize { team } => format!("teams.{team}.size"),
+    }
+}
+
+/// An input for people, e.g. `ehr-db repair`.
+pub fn label(input: &Input) -> String {
+    let failure = |component: &str, mode: usize, of_modes: usize| {
+        if of_modes > 1 {
+            format!("{component} failure {}", mode + 1)
+        } else {
+            format!("{component} failure")
+        }
+    };
+    let tier = |component: &str, every: f64| format!("{component} {} backup", hours(every));
+    match input {
+        Input::ThreatFrequency { threat } => format!("{threat} frequency"),
+        Input::ThreatTime { threat, field } => format!("{threat} {field}"),
+        Input::FailureFrequency {
+            component,
+            mode,
+            of_modes,
+        } => format!("{} frequency", failure(component, *mode, *of_modes)),
+        Input::FailureRepair {
+            component,
+            mode,
+            of_modes,
+        } => format!("{} repair", failure(component, *mode, *of_modes)),
+        Input::Repair { component } => format!("{component} repair"),
+        Input::Rebuild { component } => format!("{component} rebuild"),
+        Input::Detect { component } => format!("{component} detect"),
+        Input::Switchover { component, .. } => format!("{component} switchover"),
+        Input::BackupInterval {
+            component, every, ..
+        } => format!("{} interval", tier(component, *every)),
+        Input::Restore {
+            component, every, ..
+        } => format!("{} restore", tier(component, *every)),
+        Input::TeamSize { team } => format!("{team} team size"),
+    }
+}
+
+/// The kind of an input as JSON and CSV name it.
+fn kind(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Frequency => "frequency",
+        InputKind::Duration => "duration",
+        InputKind::TeamSize => "team_size",
+        InputKind::BackupInterval => "backup_interval",
+    }
+}
+
+/// An input's value for people: `6/y`, `every 5y`, `after weibull shape 2
+/// scale 3y`, `lognormal 1h..8h (90%)`, `3`. `given` is the input's value
+/// in the scenario: a frequency under once a year there reads `every 20y`
+/// at every setting, so that a row reads alike.
+pub fn value(value: &InputValue, given: &InputValue) -> String {
+    match value {
+        InputValue::PerHour(rate) => {
+            let rare = matches!(given, InputValue::PerHour(r) if r * HOURS_PER_YEAR < 1.0);
+            frequency(*rate, rare)
+        }
+        InputValue::Never => "never".into(),
+        InputValue::Every(h) => format!("every {}", hours(*h)),
+        InputValue::After(d) => format!("after {}", d.describe()),
+        InputValue::Hours(d) => d.describe(),
+        InputValue::People(n) => n.to_string(),
+    }
+}
+
+/// Events per hour as `2/y`, or as `every 20y` when `rare`.
+fn frequency(per_hour: f64, rare: bool) -> String {
+    if rare {
+        format!("every {}", hours(1.0 / per_hour))
+    } else {
+        let per_year = format!("{:.3}", per_hour * HOURS_PER_YEAR);
+        format!("{}/y", per_year.trim_end_matches('0').trim_end_matches('.'))
+    }
+}
+
+/// An input's low (`high == false`) or high setting as the table and the
+/// chart show it: a duration as its factor (`×0.5`), anything else as its
+/// value (`3/y`, `every 12h`, `2`).
+pub fn setting(input: &InputResult, high: bool) -> String {
+    match input.input.kind() {
+        InputKind::Duration => format!("×{}", if high { HIGH_FACTOR } else { LOW_FACTOR }),
+        InputKind::Frequency | InputKind::TeamSize | InputKind::BackupInterval => value(
+            if high {
+                &input.high_value
+            } else {
+                &input.low_value
+            },
+            &input.base_value,
+        ),
+    }
+}
+
+/// Puts the inputs in the order people read them, largest swing first and
+/// equal swings by key, and keeps the first `top`.
+pub fn rank(s: &mut Sensitivity, top: usize) {
+    s.inputs.sort_by_cached_key(|i| key(&i.input));
+    // Stable: equal swings stay in key order.
+    s.inputs.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+    s.inputs.truncate(top);
 }
 
 /// A value of the metric for people.
@@ -26,14 +155,6 @@ fn swing(s: &Sensitivity, d: &Change, size: f64) -> String {
     match s.metric {
         Metric::Ale => format!("{} ±{}", money(size, &s.currency), money(half, &s.currency)),
         Metric::RtoMet { .. } => format!("{:.1} ±{:.1} pts", size * 100.0, half * 100.0),
-    }
-}
-
-fn setting(input: &InputResult, high: bool) -> String {
-    match input.kind {
-        InputKind::Duration => factor(if high { HIGH_FACTOR } else { LOW_FACTOR }),
-        _ if high => input.high_value.clone(),
-        _ => input.low_value.clone(),
     }
 }
 
@@ -104,8 +225,8 @@ pub fn text(s: &Sensitivity) -> String {
         .iter()
         .map(|i| {
             vec![
-                i.label.clone(),
-                i.base_value.clone(),
+                label(&i.input),
+                value(&i.base_value, &i.base_value),
                 setting(i, false),
                 metric_value(s, i.low.mean),
                 setting(i, true),
@@ -118,7 +239,7 @@ pub fn text(s: &Sensitivity) -> String {
     if let Some(top) = moving.first() {
         out.push_str(&format!(
             "\nLargest: {} moves the {} from {} (low) to {} (high).\n",
-            top.label,
+            label(&top.input),
             metric_name(s),
             metric_value(s, top.low.mean),
             metric_value(s, top.high.mean)
@@ -155,12 +276,12 @@ pub fn json(s: &Sensitivity) -> String {
         .iter()
         .map(|i| {
             json!({
-                "key": i.key,
-                "label": i.label,
-                "kind": i.kind.as_str(),
-                "base_value": i.base_value,
-                "low_value": i.low_value,
-                "high_value": i.high_value,
+                "key": key(&i.input),
+                "label": label(&i.input),
+                "kind": kind(i.input.kind()),
+                "base_value": value(&i.base_value, &i.base_value),
+                "low_value": value(&i.low_value, &i.base_value),
+                "high_value": value(&i.high_value, &i.base_value),
                 "low": change(&i.low),
                 "high": change(&i.high),
                 "low_change": change(&i.low_change),
@@ -218,12 +339,12 @@ pub fn csv(s: &Sensitivity) -> String {
     for (rank, i) in s.inputs.iter().enumerate() {
         table.row([
             Cell::from(rank + 1),
-            Cell::from(&i.key),
-            Cell::from(&i.label),
-            Cell::from(i.kind.as_str()),
-            Cell::from(&i.base_value),
-            Cell::from(&i.low_value),
-            Cell::from(&i.high_value),
+            Cell::from(&key(&i.input)),
+            Cell::from(&label(&i.input)),
+            Cell::from(kind(i.input.kind())),
+            Cell::from(&value(&i.base_value, &i.base_value)),
+            Cell::from(&value(&i.low_value, &i.base_value)),
+            Cell::from(&value(&i.high_value, &i.base_value)),
             i.low.mean.into(),
             i.low.ci95[0].into(),
             i.low.ci95[1].into(),

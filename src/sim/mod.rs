@@ -25,8 +25,8 @@ pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, Servic
 pub use model::Model;
 pub use runner::{simulate, simulate_with, Samples, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
-    sensitivity, InputKind, InputResult, Metric, Sensitivity, SensitivityError, HIGH_FACTOR,
-    LOW_FACTOR, TEAM_STEP,
+    sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
+    HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
 };
 pub use trial::{Mode, ServiceOutcome, TraceEvent, TraceKind, Trial};
 

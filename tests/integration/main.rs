@@ -25,4 +25,5 @@ mod properties;
 mod report;
 mod scenarios;
 mod sensitivity;
+mod sensitivity_labels;
 mod spof;

@@ -2,6 +2,7 @@
 //! and the command line.
 
 use super::common::{drsim, write_temp};
+use drsim::report::sensitivity as words;
 use drsim::scenario::load_str;
 use drsim::sim::{sensitivity, Config, InputKind, Metric, NoProgress, SensitivityError};
 use predicates::prelude::*;
@@ -53,13 +54,17 @@ fn a_loss_linear_in_one_frequency_ranks_it_first_with_the_analytic_swing() {
     let t = sensitivity(&s, &Metric::Ale, None, &config(0), &NoProgress).unwrap();
     let top = &t.inputs[0];
     assert_eq!(
-        top.key, "threats.supplier-outage.frequency",
+        words::key(&top.input),
+        "threats.supplier-outage.frequency",
         "{:#?}",
         t.inputs
     );
-    assert_eq!(top.kind, InputKind::Frequency);
+    assert_eq!(top.input.kind(), InputKind::Frequency);
     assert_eq!(
-        (top.low_value.as_str(), top.high_value.as_str()),
+        (
+            words::value(&top.low_value, &top.base_value).as_str(),
+            words::value(&top.high_value, &top.base_value).as_str()
+        ),
         ("1/y", "4/y")
     );
     // Linear: (2 × 2 − 0.5 × 2) events a year × (10h × 1000 + 5000).
@@ -86,7 +91,10 @@ fn a_loss_linear_in_one_frequency_ranks_it_first_with_the_analytic_swing() {
     // The same threat's duration is second: about 2 a year × (20h − 5h) ×
     // 1000, as the per-outage cost does not move.
     let second = &t.inputs[1];
-    assert_eq!(second.key, "threats.supplier-outage.duration");
+    assert_eq!(
+        words::key(&second.input),
+        "threats.supplier-outage.duration"
+    );
     let exact = orders_loss(2.0, 20.0) - orders_loss(2.0, 5.0);
     assert!((exact - 30_000.0).abs() < 0.01 * 30_000.0, "{exact}");
     let se = (second.difference.ci95[1] - second.difference.ci95[0]) / 2.0 / 1.96;
@@ -105,7 +113,7 @@ fn a_loss_linear_in_one_frequency_ranks_it_first_with_the_analytic_swing() {
 fn every_kind_of_input_is_varied_and_a_team_of_one_does_not_shrink() {
     let s = load_str(LINEAR, "linear.yaml").unwrap().scenario;
     let t = sensitivity(&s, &Metric::Ale, None, &config(0), &NoProgress).unwrap();
-    let keys: Vec<&str> = t.inputs.iter().map(|i| i.key.as_str()).collect();
+    let keys: Vec<String> = t.inputs.iter().map(|i| words::key(&i.input)).collect();
     for key in [
         "threats.supplier-outage.frequency",
         "threats.supplier-outage.duration",
@@ -120,12 +128,19 @@ fn every_kind_of_input_is_varied_and_a_team_of_one_does_not_shrink() {
         "components.app.detect",
         "teams.ops.size",
     ] {
-        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        assert!(keys.iter().any(|k| k == key), "{key} missing from {keys:?}");
     }
     assert_eq!(t.considered, keys.len());
-    let team = t.inputs.iter().find(|i| i.key == "teams.ops.size").unwrap();
+    let team = t
+        .inputs
+        .iter()
+        .find(|i| words::key(&i.input) == "teams.ops.size")
+        .unwrap();
     assert_eq!(
-        (team.low_value.as_str(), team.high_value.as_str()),
+        (
+            words::value(&team.low_value, &team.base_value).as_str(),
+            words::value(&team.high_value, &team.base_value).as_str()
+        ),
         ("1", "2")
     );
     assert_eq!(team.low_change.mean, 0.0, "the low setting is the base");
@@ -143,19 +158,23 @@ fn a_drill_tornado_finds_the_rebuild_that_breaks_the_rto() {
     assert_eq!(t.base.mean, 1.0);
     assert_eq!(t.horizon_h, None);
     let top = &t.inputs[0];
-    assert_eq!(top.key, "components.db.rebuild");
+    assert_eq!(words::key(&top.input), "components.db.rebuild");
     assert_eq!((top.low.mean, top.high.mean, top.swing), (1.0, 0.0, 1.0));
     assert_eq!(top.changed_trials, 4000);
     for i in &t.inputs[1..] {
-        assert_eq!(i.swing, 0.0, "{}", i.key);
-        assert_eq!(i.changed_trials, 0, "{}", i.key);
+        assert_eq!(i.swing, 0.0, "{:?}", i.input);
+        assert_eq!(i.changed_trials, 0, "{:?}", i.input);
     }
     assert!(
-        t.inputs.iter().all(|i| i.kind != InputKind::Frequency),
+        t.inputs
+            .iter()
+            .all(|i| i.input.kind() != InputKind::Frequency),
         "frequencies do not enter a drill"
     );
     assert!(
-        t.inputs.iter().all(|i| !i.key.contains("supplier")),
+        t.inputs
+            .iter()
+            .all(|i| !words::key(&i.input).contains("supplier")),
         "inputs of other threats are left out"
     );
 }

@@ -4,7 +4,8 @@
 use super::{fail, truncate, Draw, Figure};
 use crate::report::csv::{Cell, Table};
 use crate::report::format::{money, percent};
-use crate::sim::{InputKind, Metric, Sensitivity, HIGH_FACTOR, LOW_FACTOR};
+use crate::report::sensitivity as words;
+use crate::sim::{Metric, Sensitivity};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -39,19 +40,15 @@ const LEGEND_H: u32 = 30;
 
 impl Tornado {
     pub fn from_sensitivity(s: &Sensitivity) -> Tornado {
-        let setting = |kind: InputKind, factor: f64, value: &str| match kind {
-            InputKind::Duration => format!("×{factor}"),
-            _ => value.to_string(),
-        };
         // Inputs that changed nothing in any trial have no bar to draw.
         let bars = s
             .inputs
             .iter()
             .filter(|i| i.changed_trials > 0)
             .map(|i| Bar {
-                label: i.label.clone(),
-                low_setting: setting(i.kind, LOW_FACTOR, &i.low_value),
-                high_setting: setting(i.kind, HIGH_FACTOR, &i.high_value),
+                label: words::label(&i.input),
+                low_setting: words::setting(i, false),
+                high_setting: words::setting(i, true),
                 low: i.low.mean,
                 high: i.high.mean,
             })

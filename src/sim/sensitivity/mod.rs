@@ -1,0 +1,541 @@
+//! One-at-a-time sensitivity (a tornado): which uncertain input moves the
+//! answer most?
+//!
+//! Each input (a threat's or failure mode's frequency, a repair, rebuild,
+//! detect, restore, switchover or disruption time, a team's size, a backup
+//! interval) is set low and high in turn while everything else stays as in
+//! the scenario. Every variant is a clone of the validated scenario with one
+//! value changed, so components, threats and services keep their indices and
+//! their random streams: all variants run on common random numbers, trial by
+//! trial, in one parallel pass, and the swing (metric at high minus metric at
+//! low) carries a paired interval.
+//!
+//! Inputs that cannot affect the metric are left out before simulating: the
+//! repair time of a component that nothing damages, frequencies in a drill,
+//! the backup tiers of a component that nothing destroys.
+
+mod inputs;
+mod triggers;
+mod variants;
+
+use super::compare::Change;
+use super::runner::in_parallel;
+use super::targets::{self, trial_loss};
+use super::{Config, Mode, Model, Progress, SimError, Trial};
+use crate::graph::DependencyGraph;
+use crate::scenario::{Dist, Scenario, HOURS_PER_YEAR};
+use crate::stats::Moments;
+use inputs::{input, inputs};
+use std::fmt::Write as _;
+use thiserror::Error;
+use triggers::{trigger, Trigger};
+use variants::{value, variant};
+
+/// Low and high settings of frequencies, durations and backup intervals.
+pub const LOW_FACTOR: f64 = 0.5;
+pub const HIGH_FACTOR: f64 = 2.0;
+/// Team sizes go this many people down (never below one) and up.
+pub const TEAM_STEP: u32 = 1;
+
+/// What the tornado measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Metric {
+    /// Expected annual loss over a `run`.
+    Ale,
+    /// P(RTO met) for `service` in a drill of `threat`.
+    RtoMet { service: String, threat: String },
+}
+
+impl Metric {
+    /// Parses `ale` or `rto:SERVICE:THREAT` (ids are checked against the
+    /// scenario later, by [`sensitivity`]).
+    pub fn parse(text: &str) -> Result<Metric, SensitivityError> {
+        let bad = || SensitivityError::BadMetric(text.to_string());
+        if text == "ale" {
+            return Ok(Metric::Ale);
+        }
+        let mut parts = text.splitn(3, ':');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("rto"), Some(service), Some(threat))
+                if !service.is_empty() && !threat.is_empty() && !threat.contains(':') =>
+            {
+                Ok(Metric::RtoMet {
+                    service: service.to_string(),
+                    threat: threat.to_string(),
+                })
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// `ale` or `rto:SERVICE:THREAT`, as given on the command line.
+    pub fn key(&self) -> String {
+        match self {
+            Metric::Ale => "ale".into(),
+            Metric::RtoMet { service, threat } => format!("rto:{service}:{threat}"),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum SensitivityError {
+    #[error(
+        "`{0}` is not a metric: use `ale` (expected annual loss over a run) or \
+         `rto:SERVICE:THREAT` (P(RTO met) for SERVICE in a drill of THREAT)"
+    )]
+    BadMetric(String),
+    #[error("unknown service `{given}`{}", service_hint(given, known))]
+    UnknownService { given: String, known: Vec<String> },
+    #[error("`{given}` is a {kind}, not a service{}", service_hint("", known))]
+    NotAService {
+        given: String,
+        kind: String,
+        known: Vec<String>,
+    },
+    #[error(
+        "service `{0}` has no rto, so P(RTO met) means nothing; give it one \
+         (e.g. `rto: 4h`)"
+    )]
+    NoRto(String),
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
+fn service_hint(given: &str, known: &[String]) -> String {
+    let mut out = String::new();
+    if !given.is_empty() {
+        if let Some(hint) = crate::scenario::did_you_mean(given, known.iter().map(String::as_str)) {
+            let _ = write!(out, "; {hint}");
+        }
+    }
+    if known.is_empty() {
+        out.push_str("\nthe scenario has no services (components with `kind: service`)");
+    } else {
+        let _ = write!(out, "\nservices in this scenario: {}", known.join(", "));
+    }
+    out
+}
+
+/// What kind of value an input is, and so how it is set low and high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Events per year: × [`LOW_FACTOR`] and × [`HIGH_FACTOR`].
+    Frequency,
+    /// A duration distribution, every value scaled by the factors.
+    Duration,
+    /// A team's size: − / + [`TEAM_STEP`], never below one.
+    TeamSize,
+    /// Hours between backups, scaled by the factors.
+    BackupInterval,
+}
+
+/// Which value of the scenario an input is, by the ids it has there.
+/// (Wording, such as the key `components.ehr-db.repair` and the label
+/// `ehr-db repair`, is the report's.)
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A threat's frequency.
+    ThreatFrequency {
+        threat: String,
+    },
+    /// The threat effect's own time: a disruption's duration, or the repair
+    /// or rebuild that overrides the components'. `field` is its key in the
+    /// scenario file: `duration`, `repair` or `rebuild`.
+    ThreatTime {
+        threat: String,
+        field: &'static str,
+    },
+    /// The frequency of failure mode `mode` (from 0) of a component with
+    /// `of_modes` of them.
+    FailureFrequency {
+        component: String,
+        mode: usize,
+        of_modes: usize,
+    },
+    /// That failure mode's own repair or rebuild time.
+    FailureRepair {
+        component: String,
+        mode: usize,
+        of_modes: usize,
+    },
+    Repair {
+        component: String,
+    },
+    Rebuild {
+        component: String,
+    },
+    Detect {
+        component: String,
+    },
+    /// The switchover of the failover group that is entry `requirement`
+    /// (from 0) of the component's `depends_on`.
+    Switchover {
+        component: String,
+        requirement: usize,
+    },
+    /// The interval of backup tier `tier` (from 0), which is `every` hours
+    /// in the scenario.
+    BackupInterval {
+        component: String,
+        tier: usize,
+        every: f64,
+    },
+    /// The restore time of that backup tier.
+    Restore {
+        component: String,
+        tier: usize,
+        every: f64,
+    },
+    TeamSize {
+        team: String,
+    },
+}
+
+impl Input {
+    pub fn kind(&self) -> InputKind {
+        match self {
+            Input::ThreatFrequency { .. } | Input::FailureFrequency { .. } => InputKind::Frequency,
+            Input::ThreatTime { .. }
+            | Input::FailureRepair { .. }
+            | Input::Repair { .. }
+            | Input::Rebuild { .. }
+            | Input::Detect { .. }
+            | Input::Switchover { .. }
+            | Input::Restore { .. } => InputKind::Duration,
+            Input::BackupInterval { .. } => InputKind::BackupInterval,
+            Input::TeamSize { .. } => InputKind::TeamSize,
+        }
+    }
+}
+
+/// The value of an input, as in the scenario or at a low or high setting.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputValue {
+    /// A threat's frequency: events per hour.
+    PerHour(f64),
+    /// A threat without a frequency (drilled only).
+    Never,
+    /// A mean interval, hours: between a failure mode's failures, or
+    /// between backups.
+    Every(f64),
+    /// A failure mode's time to failure.
+    After(Dist),
+    /// A duration (repair, rebuild, detect, restore, switchover,
+    /// disruption).
+    Hours(Dist),
+    /// A team's size, people.
+    People(u32),
+}
+
+/// One input and what the metric did at its low and high settings.
+#[derive(Debug, Clone)]
+pub struct InputResult {
+    pub input: Input,
+    /// The value as in the scenario, and at the low and high settings.
+    pub base_value: InputValue,
+    pub low_value: InputValue,
+    pub high_value: InputValue,
+    /// The metric with the input low / high (per year for `ale`).
+    pub low: Change,
+    pub high: Change,
+    /// Low / high minus base, paired.
+    pub low_change: Change,
+    pub high_change: Change,
+    /// High minus low, paired.
+    pub difference: Change,
+    /// |high − low|.
+    pub swing: f64,
+    /// Trials in which the low or the high setting changed the metric at all.
+    pub changed_trials: u64,
+}
+
+/// A tornado: inputs by swing, largest first.
+#[derive(Debug, Clone)]
+pub struct Sensitivity {
+    pub scenario: String,
+    pub currency: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub metric: Metric,
+    /// `ale`: the simulated period, hours.
+    pub horizon_h: Option<f64>,
+    /// The metric with every input as in the scenario.
+    pub base: Change,
+    /// Inputs that can affect the metric (all of them, however many of
+    /// [`Sensitivity::inputs`] are kept).
+    pub considered: usize,
+    /// Sorted by swing, largest first; equal swings in the order the inputs
+    /// were found (threats, components, then teams, each in scenario order).
+    pub inputs: Vec<InputResult>,
+}
+
+/// Per input: the metric low, high, their changes from base and high − low,
+/// and the number of trials either setting changed.
+#[derive(Clone)]
+struct Acc {
+    base: Moments,
+    inputs: Vec<([Moments; 5], u64)>,
+}
+
+/// The mode to simulate for `metric`, and for `rto:` the service's index
+/// among the model's services.
+fn resolve(
+    base: &Scenario,
+    base_model: &Model,
+    metric: &Metric,
+    horizon: Option<f64>,
+) -> Result<(Mode, Option<usize>), SensitivityError> {
+    Ok(match metric {
+        Metric::Ale => (
+            Mode::Run {
+                horizon: horizon.unwrap_or(base.horizon),
+            },
+            None,
+        ),
+        Metric::RtoMet { service, threat } => {
+            let services: Vec<String> = base.services().map(|(_, c)| c.id.clone()).collect();
+            let Some(c) = base.component_index(service) else {
+                return Err(SensitivityError::UnknownService {
+                    given: service.clone(),
+                    known: services,
+                });
+            };
+            let comp = &base.components[c];
+            if !comp.is_service() {
+                return Err(SensitivityError::NotAService {
+                    given: service.clone(),
+                    kind: comp.kind.as_str().to_string(),
+                    known: services,
+                });
+            }
+            if comp.rto.is_none() {
+                return Err(SensitivityError::NoRto(service.clone()));
+            }
+            let Some(t) = base.threat_index(threat) else {
+                return Err(SimError::UnknownThreat {
+                    given: threat.clone(),
+                    known: base.threats.iter().map(|t| t.id.clone()).collect(),
+                }
+                .into());
+            };
+            let s = base_model
+                .services
+                .iter()
+                .position(|svc| svc.component as usize == c)
+                .expect("every service is compiled");
+            (Mode::Drill { threat: t as u32 }, Some(s))
+        }
+    })
+}
+
+/// Runs the tornado: every input of `base` that can affect `metric`, low
+/// and high, on common random numbers. `horizon` (hours) applies to `ale`
+/// (default: the scenario's).
+pub fn sensitivity(
+    base: &Scenario,
+    metric: &Metric,
+    horizon: Option<f64>,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<Sensitivity, SensitivityError> {
+    tornado(base, metric, horizon, config, progress, true)
+}
+
+/// [`sensitivity`]; `skip`: reuse the base's outcome where a variant
+/// cannot differ (see [`Trigger`]); the results are the same either way.
+fn tornado(
+    base: &Scenario,
+    metric: &Metric,
+    horizon: Option<f64>,
+    config: &Config,
+    progress: &dyn Progress,
+    skip: bool,
+) -> Result<Sensitivity, SensitivityError> {
+    let graph = DependencyGraph::build(base);
+    let base_model = Model::compile(base, &graph);
+    let (mode, service) = resolve(base, &base_model, metric, horizon)?;
+    let drilled = match mode {
+        Mode::Drill { threat } => Some(threat as usize),
+        Mode::Run { .. } => None,
+    };
+
+    // Distinct variant scenarios; an input's low or high setting points at
+    // one of them, or at the base when the setting changes nothing.
+    let knobs = inputs(base, drilled);
+    let mut models = Vec::new();
+    let mut triggers = Vec::new();
+    let mut settings: Vec<[Option<usize>; 2]> = Vec::with_capacity(knobs.len());
+    for &knob in &knobs {
+        let mut pair = [None, None];
+        for (slot, high) in pair.iter_mut().zip([false, true]) {
+            if let Some(s) = variant(base, knob, high) {
+                // Values change, structure does not: the base graph holds.
+                models.push(Model::compile(&s, &graph));
+                triggers.push(if skip {
+                    trigger(base, knob, high)
+                } else {
+                    Trigger::Always
+                });
+                *slot = Some(models.len() - 1);
+            }
+        }
+        settings.push(pair);
+    }
+    for t in &triggers {
+        if let Trigger::Switched(g) = *t {
+            debug_assert_eq!(base_model.groups[g].kind, super::model::GroupKind::Failover);
+        }
+    }
+    let teams = triggers::team_members(base);
+    // An input whose settings both equal the base cannot matter.
+    let kept: Vec<usize> = (0..knobs.len())
+        .filter(|&k| settings[k] != [None, None])
+        .collect();
+
+    let measure = |model: &Model, trial: &Trial| -> f64 {
+        match service {
+            None => trial_loss(model, &trial.services),
+            Some(s) => {
+                let met = targets::met(&model.services[s], &trial.services[s], mode);
+                f64::from(u8::from(met.rto.expect("checked above")))
+            }
+        }
+    };
+
+    let acc = in_parallel(
+        config,
+        progress,
+        || Acc {
+            base: Moments::new(),
+            inputs: vec![([Moments::new(); 5], 0); kept.len()],
+        },
+        || {
+            (
+                Trial::new(&base_model),
+                models.iter().map(Trial::new).collect::<Vec<_>>(),
+                vec![0.0; models.len()],
+            )
+        },
+        |(base_trial, trials, values), acc, t| {
+            base_trial.run(config.seed, t, mode);
+            let v0 = measure(&base_model, base_trial);
+            acc.base.add(v0);
+            for (((model, trial), v), &trigger) in models
+                .iter()
+                .zip(trials.iter_mut())
+                .zip(values.iter_mut())
+                .zip(&triggers)
+            {
+                *v = if trigger.fired(base_trial, &teams) {
+                    trial.run(config.seed, t, mode);
+                    measure(model, trial)
+                } else {
+                    v0
+                };
+            }
+            for (&k, (cell, changed)) in kept.iter().zip(acc.inputs.iter_mut()) {
+                let [lo, hi] = settings[k].map(|i| i.map_or(v0, |i| values[i]));
+                cell[0].add(lo);
+                cell[1].add(hi);
+                cell[2].add(lo - v0);
+                cell[3].add(hi - v0);
+                cell[4].add(hi - lo);
+                *changed += u64::from(lo != v0 || hi != v0);
+            }
+        },
+        |a, b| {
+            a.base.merge(&b.base);
+            for (x, y) in a.inputs.iter_mut().zip(&b.inputs) {
+                for (p, q) in x.0.iter_mut().zip(&y.0) {
+                    p.merge(q);
+                }
+                x.1 += y.1;
+            }
+        },
+    )?;
+
+    let horizon_h = match mode {
+        Mode::Run { horizon } => Some(horizon),
+        Mode::Drill { .. } => None,
+    };
+    let scale = horizon_h.map_or(1.0, |h| HOURS_PER_YEAR / h);
+    let change = |m: &Moments| Change::scaled(m, scale);
+    let mut results: Vec<InputResult> = kept
+        .iter()
+        .zip(&acc.inputs)
+        .map(|(&k, (cell, changed))| {
+            let knob = knobs[k];
+            let setting = |high: bool| {
+                let s = variant(base, knob, high);
+                value(s.as_ref().unwrap_or(base), knob)
+            };
+            let difference = change(&cell[4]);
+            InputResult {
+                input: input(base, knob),
+                base_value: value(base, knob),
+                low_value: setting(false),
+                high_value: setting(true),
+                low: change(&cell[0]),
+                high: change(&cell[1]),
+                low_change: change(&cell[2]),
+                high_change: change(&cell[3]),
+                swing: difference.mean.abs(),
+                difference,
+                changed_trials: *changed,
+            }
+        })
+        .collect();
+    // Stable: equal swings stay in the order found.
+    results.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+    Ok(Sensitivity {
+        scenario: base.name.clone(),
+        currency: base.currency.clone(),
+        trials: config.trials.get(),
+        seed: config.seed,
+        metric: metric.clone(),
+        horizon_h,
+        base: change(&acc.base),
+        considered: results.len(),
+        inputs: results,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_parse() {
+        assert_eq!(Metric::parse("ale").unwrap(), Metric::Ale);
+        assert_eq!(
+            Metric::parse("rto:ehr:ransomware").unwrap(),
+            Metric::RtoMet {
+                service: "ehr".into(),
+                threat: "ransomware".into()
+            }
+        );
+        for bad in [
+            "",
+            "ALE",
+            "rto",
+            "rto:ehr",
+            "rto::x",
+            "rto:ehr:",
+            "rpo:a:b",
+            "rto:a:b:c",
+        ] {
+            assert!(Metric::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn errors_name_no_command_line_flag() {
+        let bad = Metric::parse("rpo").unwrap_err().to_string();
+        assert!(bad.contains("`rto:SERVICE:THREAT`"), "{bad}");
+        let no_rto = SensitivityError::NoRto("shop".into()).to_string();
+        assert!(no_rto.contains("give it one (e.g. `rto: 4h`)"), "{no_rto}");
+        for msg in [bad, no_rto] {
+            assert!(!msg.contains("--"), "{msg}");
+        }
+    }
+}

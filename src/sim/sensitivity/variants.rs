@@ -1,0 +1,139 @@
+//! An input's value in a scenario, and the scenario with that input set
+//! low or high.
+
+use super::inputs::Knob;
+use super::{InputValue, HIGH_FACTOR, LOW_FACTOR, TEAM_STEP};
+use crate::scenario::{Arrival, Dist, Requirement, Scenario};
+
+/// The distribution a duration input sets; `None` for the other inputs.
+fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
+    match knob {
+        Knob::ThreatTime(t) => s.threats[t].effect.own_time(),
+        Knob::FailureRepair { component, mode } => {
+            s.components[component].failures[mode].effect.own_time()
+        }
+        Knob::Repair(c) => s.components[c].repair.as_ref(),
+        Knob::Rebuild(c) => s.components[c].rebuild.as_ref(),
+        Knob::Detect(c) => s.components[c].detect.as_ref(),
+        Knob::Switchover {
+            component,
+            requirement,
+        } => match &s.components[component].depends_on[requirement] {
+            Requirement::Failover { switchover, .. } => Some(switchover),
+            _ => None,
+        },
+        Knob::Restore { component, tier } => Some(&s.components[component].backups[tier].restore),
+        Knob::ThreatFrequency(_)
+        | Knob::FailureFrequency { .. }
+        | Knob::BackupInterval { .. }
+        | Knob::TeamSize(_) => None,
+    }
+}
+
+/// The same as [`dist`], to change it.
+fn dist_mut(s: &mut Scenario, knob: Knob) -> Option<&mut Dist> {
+    match knob {
+        Knob::ThreatTime(t) => s.threats[t].effect.own_time_mut(),
+        Knob::FailureRepair { component, mode } => {
+            s.components[component].failures[mode].effect.own_time_mut()
+        }
+        Knob::Repair(c) => s.components[c].repair.as_mut(),
+        Knob::Rebuild(c) => s.components[c].rebuild.as_mut(),
+        Knob::Detect(c) => s.components[c].detect.as_mut(),
+        Knob::Switchover {
+            component,
+            requirement,
+        } => match &mut s.components[component].depends_on[requirement] {
+            Requirement::Failover { switchover, .. } => Some(switchover),
+            _ => None,
+        },
+        Knob::Restore { component, tier } => {
+            Some(&mut s.components[component].backups[tier].restore)
+        }
+        Knob::ThreatFrequency(_)
+        | Knob::FailureFrequency { .. }
+        | Knob::BackupInterval { .. }
+        | Knob::TeamSize(_) => None,
+    }
+}
+
+/// The value of an input in `s` (the base or a variant of it).
+pub(super) fn value(s: &Scenario, knob: Knob) -> InputValue {
+    match knob {
+        Knob::ThreatFrequency(t) => s.threats[t]
+            .rate
+            .map_or(InputValue::Never, InputValue::PerHour),
+        Knob::FailureFrequency { component, mode } => {
+            match &s.components[component].failures[mode].arrival {
+                Arrival::Every(mean) => InputValue::Every(*mean),
+                Arrival::After(d) => InputValue::After(d.clone()),
+            }
+        }
+        Knob::BackupInterval { component, tier } => {
+            InputValue::Every(s.components[component].backups[tier].every)
+        }
+        Knob::TeamSize(t) => InputValue::People(s.teams[t].size),
+        Knob::ThreatTime(_)
+        | Knob::FailureRepair { .. }
+        | Knob::Repair(_)
+        | Knob::Rebuild(_)
+        | Knob::Detect(_)
+        | Knob::Switchover { .. }
+        | Knob::Restore { .. } => InputValue::Hours(
+            dist(s, knob)
+                .expect("a duration input is listed only where the scenario has the duration")
+                .clone(),
+        ),
+    }
+}
+
+/// The scenario with one input at its low (`high == false`) or high setting,
+/// or `None` when that setting is the scenario's own value.
+pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenario> {
+    let factor = if high { HIGH_FACTOR } else { LOW_FACTOR };
+    let mut s = base.clone();
+    match knob {
+        Knob::ThreatFrequency(t) => {
+            let rate = s.threats[t].rate.as_mut()?;
+            *rate *= factor;
+        }
+        Knob::FailureFrequency { component, mode } => {
+            let arrival = &mut s.components[component].failures[mode].arrival;
+            // A higher frequency is a shorter time to failure.
+            *arrival = match arrival {
+                Arrival::Every(mean) => Arrival::Every(*mean / factor),
+                Arrival::After(d) => Arrival::After(d.scaled(1.0 / factor)),
+            };
+        }
+        Knob::BackupInterval { component, tier } => {
+            s.components[component].backups[tier].every *= factor;
+        }
+        Knob::TeamSize(t) => {
+            let size = &mut s.teams[t].size;
+            let new = if high {
+                size.saturating_add(TEAM_STEP)
+            } else {
+                size.saturating_sub(TEAM_STEP).max(1)
+            };
+            if new == *size {
+                return None;
+            }
+            *size = new;
+        }
+        Knob::ThreatTime(_)
+        | Knob::FailureRepair { .. }
+        | Knob::Repair(_)
+        | Knob::Rebuild(_)
+        | Knob::Detect(_)
+        | Knob::Switchover { .. }
+        | Knob::Restore { .. } => {
+            let d = dist_mut(&mut s, knob)?;
+            let scaled = d.scaled(factor);
+            if scaled == *d {
+                return None;
+            }
+            *d = scaled;
+        }
+    }
+    Some(s)
+}
