@@ -37,8 +37,14 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// of the scenario) and the warnings found while validating it.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The scenario as written, without any option applied.
     pub scenario: Scenario,
+    /// The file's investment options (spec section 11), in file order;
+    /// empty when it has none.
     pub options: Vec<InvestmentOption>,
+    /// Problems that do not stop a run (such as a threat that selects no
+    /// component, or recovery targets on a component that is not a
+    /// service), for `check` to show.
     pub warnings: Vec<Diagnostic>,
 }
 

@@ -51,23 +51,38 @@ pub struct RawTeam {
     pub size: u32,
 }
 
+/// What a component is (its `kind` key). Only services are reported on;
+/// the other kinds label the rest for people and let threats select by
+/// kind, and behave alike in the simulation.
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A business service: what the results, targets and losses are about.
     Service,
+    /// Software that services run on.
     Application,
+    /// A database; usually the component that holds data.
     Database,
+    /// A physical or virtual machine.
     Server,
+    /// Disks, arrays, file shares.
     Storage,
+    /// Links, switches, firewalls.
     Network,
+    /// Electricity supply.
     Power,
+    /// A building or data centre modelled as a component.
     Site,
+    /// An outside provider.
     Supplier,
+    /// Staff whose absence stops work.
     People,
+    /// Anything else.
     Other,
 }
 
 impl Kind {
+    /// Every kind, in the order of the spec's list.
     pub const ALL: [Kind; 11] = [
         Kind::Service,
         Kind::Application,
@@ -81,6 +96,7 @@ impl Kind {
         Kind::People,
         Kind::Other,
     ];
+    /// The kind as written in the file, e.g. `database`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Service => "service",
@@ -167,11 +183,19 @@ pub struct RawBackup {
     pub offsite: bool,
 }
 
+/// What a failure or a threat does to a component it hits, without the
+/// data that goes with it (see [`ThreatEffect`](super::ThreatEffect) and
+/// [`FailureEffect`](super::FailureEffect)).
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Effect {
+    /// Unavailable for a while, then back by itself with its data; no team
+    /// work. Threats only.
     Disrupt,
+    /// Repaired by its team; data intact.
     Damage,
+    /// Its data is lost: rebuilt, then restored from the newest surviving
+    /// backup.
     Destroy,
 }
 

@@ -134,33 +134,57 @@ impl<'de> Visitor<'de> for HoursVisitor {
 /// A probability distribution of durations, in hours.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dist {
+    /// Always this many hours, 0 or more (`4h`).
     Fixed(f64),
+    /// Exponential (`{exp: 4h}`): memoryless, as for random arrivals.
     Exp {
+        /// The mean, hours; above zero.
         mean: f64,
     },
-    /// Lognormal given by its 5th and 95th percentiles.
+    /// Lognormal given by its 5th and 95th percentiles, a calibrated 90%
+    /// interval (`{lognormal: [1h, 9h]}`). Build it with
+    /// [`Dist::lognormal`], which derives `mu` and `sigma`.
     LogNormal {
+        /// The 5th percentile, hours; above zero.
         p5: f64,
+        /// The 95th percentile, hours; above `p5`.
         p95: f64,
+        /// Mean of the logarithm of the duration in hours.
         mu: f64,
+        /// Standard deviation of the logarithm of the duration in hours.
         sigma: f64,
     },
+    /// Uniform between two durations (`{uniform: [1h, 3h]}`).
     Uniform {
+        /// The shortest, hours.
         lo: f64,
+        /// The longest, hours; at least `lo`.
         hi: f64,
     },
+    /// Triangular (`{triangular: [1h, 2h, 6h]}`): a low, a most likely
+    /// and a high estimate.
     Triangular {
+        /// The shortest, hours.
         min: f64,
+        /// The most likely, hours; from `min` to `max`.
         mode: f64,
+        /// The longest, hours.
         max: f64,
     },
+    /// Weibull (`{weibull: {shape: 1.5, scale: 1000h}}`), for times to
+    /// failure: a shape below 1 means early failures, above 1 wear-out.
     Weibull {
+        /// The shape, dimensionless, from 0.1 to 100.
         shape: f64,
+        /// The scale, hours; above zero.
         scale: f64,
     },
 }
 
 impl Dist {
+    /// The lognormal whose 5th and 95th percentiles are `p5` and `p95`
+    /// hours; an error, worded for the scenario's author, unless
+    /// 0 < `p5` < `p95`.
     pub fn lognormal(p5: f64, p95: f64) -> Result<Dist, String> {
         if p5.is_nan() || p5 <= 0.0 {
             return Err(format!(
