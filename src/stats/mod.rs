@@ -13,33 +13,45 @@ use serde::Serialize;
 /// Two-sided 95% normal quantile.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
-/// Summary of a sample of a quantity.
+/// Summary of a sample of a quantity, every figure in the quantity's unit
+/// (hours, money, a count). The JSON document's stats object (spec
+/// section 10).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Summary {
+    /// The sample mean (exact).
     pub mean: f64,
     /// 95% normal interval of the mean.
     pub ci95: [f64; 2],
+    /// The median, within [`RELATIVE_ERROR`].
     pub p50: f64,
+    /// The 90th percentile, within [`RELATIVE_ERROR`].
     pub p90: f64,
+    /// The 99th percentile, within [`RELATIVE_ERROR`].
     pub p99: f64,
+    /// The largest value seen (exact); 0 for an empty sample.
     pub max: f64,
 }
 
 /// A probability with its 95% Wilson score interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Proportion {
+    /// The observed share of trials, probability 0..1.
     pub p: f64,
+    /// The 95% Wilson score interval of `p`, within 0..1.
     pub ci95: [f64; 2],
 }
 
 /// One point of a loss exceedance curve: P(loss > `loss`) = `p`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ExceedancePoint {
+    /// Money in the scenario's currency (the quantity sketched).
     pub loss: f64,
+    /// Share of trials whose value exceeds `loss`, probability 0..1.
     pub p: f64,
 }
 
-/// A proportion with its Wilson score interval.
+/// `successes` out of `n` trials as a proportion with its 95% Wilson score
+/// interval; no trials give p = 0 with the interval [0, 1].
 pub fn wilson(successes: u64, n: u64) -> Proportion {
     if n == 0 {
         return Proportion {
