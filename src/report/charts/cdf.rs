@@ -6,7 +6,9 @@ use crate::report::csv::{Cell, Table};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+/// One service's curve.
 pub struct Series {
+    /// The service's name for people, in the legend.
     pub label: String,
     /// (hours, P(X ≤ hours)), increasing.
     pub points: Vec<(f64, f64)>,
@@ -14,10 +16,15 @@ pub struct Series {
     pub target: Option<(&'static str, f64)>,
 }
 
+/// Step CDFs of one quantity in hours, one per service.
 pub struct CdfChart {
+    /// The chart's heading.
     pub title: String,
+    /// What the horizontal axis shows, with its unit.
     pub x_label: String,
+    /// What the vertical axis shows.
     pub y_label: String,
+    /// One curve per service, in the legend's order.
     pub series: Vec<Series>,
     /// Smallest hours shown (the log axis cannot show zero: zero sits at the left edge).
     pub floor: f64,

@@ -42,6 +42,8 @@ enum Line {
     Failover,
 }
 
+/// The dependency graph laid out: nodes placed in columns and layers,
+/// ready to draw.
 pub struct GraphChart {
     title: String,
     nodes: Vec<Node>,

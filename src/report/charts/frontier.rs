@@ -16,6 +16,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub struct Point {
     /// Option id (`base` for the scenario as it is).
     pub id: String,
+    /// The option's name for people (its id when it has none).
     pub label: String,
     /// Money per year.
     pub annual_cost: f64,
@@ -54,13 +55,17 @@ pub fn efficient(points: &[Point]) -> Vec<usize> {
 /// Height of one line of the key under the plot, pixels.
 const KEY_ROW: u32 = 20;
 
+/// The cost-against-risk chart of a comparison.
 pub struct Frontier {
+    /// The scenario's currency, for the axis labels.
     pub currency: String,
     /// The base first, then the options in the comparison's order.
     pub points: Vec<Point>,
 }
 
 impl Frontier {
+    /// The base scenario at cost zero, then each option at its annual cost,
+    /// each with its expected annual loss.
     pub fn from_comparison(c: &Comparison) -> Frontier {
         let mut points = vec![Point {
             id: "base".into(),

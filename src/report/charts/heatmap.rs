@@ -8,6 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+/// The chance of meeting the RTO, one row per drilled threat and one
+/// column per service.
 pub struct Heatmap {
     /// Service names, in the scenario's order.
     pub services: Vec<String>,

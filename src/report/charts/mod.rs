@@ -27,6 +27,8 @@ use std::sync::Once;
 pub trait Draw {
     /// Width and height in pixels.
     fn size(&self) -> (u32, u32);
+    /// Draws the whole chart onto `root`, which has [`Draw::size`]; any
+    /// plotters error as text.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
@@ -113,6 +115,7 @@ pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
+/// The `i`-th colour of [`PALETTE`], starting again after the tenth.
 pub(crate) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }

@@ -30,6 +30,7 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in the order of the legend.
     pub const ALL: [Phase; 7] = [
         Phase::ServiceDown,
         Phase::Detect,
@@ -40,6 +41,7 @@ impl Phase {
         Phase::Switching,
     ];
 
+    /// The phase in words, for the legend and the CSV.
     pub fn label(self) -> &'static str {
         match self {
             Phase::Detect => "not yet detected",
@@ -68,9 +70,13 @@ impl Phase {
 /// One row of the chart: a component or a service, and its bars.
 #[derive(Debug, Clone)]
 pub struct Row {
+    /// Index of the component in the scenario.
     pub component: usize,
+    /// The component's name for people.
     pub label: String,
+    /// Whether it is a business service (service rows come first).
     pub is_service: bool,
+    /// (phase, start, end), hours from the strike, each longer than zero.
     pub bars: Vec<(Phase, f64, f64)>,
 }
 
@@ -183,8 +189,11 @@ pub fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
     out
 }
 
+/// The Gantt chart of one traced trial.
 pub struct Timeline {
+    /// The chart's heading.
     pub title: String,
+    /// Its rows, top to bottom.
     pub rows: Vec<Row>,
 }
 

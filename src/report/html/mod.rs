@@ -30,18 +30,27 @@ use words::{count, periods};
 /// One traced drill trial, shown as the recovery timeline.
 #[derive(Debug, Clone)]
 pub struct Representative {
+    /// Id of the drilled threat (see [`representative_choice`]).
     pub threat: String,
+    /// Id of the service whose median recovery the trial shows.
     pub service: String,
+    /// The trial's 0-based number in the drill, as the drill numbered it.
     pub trial: u64,
     /// Recovery time of `service` in that trial, hours.
     pub recovery_h: f64,
+    /// Everything that happened in the trial, in time order: the bars of
+    /// the timeline.
     pub trace: Vec<TraceEvent>,
 }
 
 /// How the report was made, for the method section.
 #[derive(Debug, Clone)]
 pub struct Method {
+    /// SHA-256 of the scenario file's bytes, in lowercase hex: which file
+    /// the numbers came from.
     pub scenario_sha256: String,
+    /// Worker threads the simulations ran on (the numbers do not depend on
+    /// it).
     pub threads: usize,
     /// Wall-clock seconds for all the simulations.
     pub run_time_s: f64,
@@ -50,6 +59,7 @@ pub struct Method {
 /// Everything the report shows: results computed before it is written
 /// (the report computes nothing of its own).
 pub struct Input<'a> {
+    /// The scenario the results are of.
     pub scenario: &'a Scenario,
     /// The scenario's dependency graph, built once.
     pub graph: &'a DependencyGraph,
@@ -61,15 +71,20 @@ pub struct Input<'a> {
     pub annual: &'a Results,
     /// One drill per selected threat, in the scenario's order.
     pub drills: &'a [Results],
+    /// The traced trial for the recovery timeline; `None` when no drill
+    /// affected a service.
     pub representative: Option<&'a Representative>,
     /// The investment options against the base, when the scenario has any.
     pub comparison: Option<&'a Comparison>,
+    /// How the report was made.
     pub method: Method,
 }
 
 /// The HTML document and every chart in it.
 pub struct Report {
+    /// The whole self-contained page.
     pub html: String,
+    /// The charts in page order, for `--charts DIR`.
     pub figures: Vec<Figure>,
 }
 

@@ -108,7 +108,7 @@ fn period(annual: &Results) -> String {
     annual.horizon_h().map_or("1y".to_string(), hours)
 }
 
-/// What the annual run simulated many of: `years`, or `periods of 6mo`.
+/// What the annual run simulated many of: `years`, or `periods of 30d`.
 pub(super) fn periods(annual: &Results) -> String {
     match period(annual) {
         p if p == "1y" => "years".to_string(),
@@ -116,7 +116,7 @@ pub(super) fn periods(annual: &Results) -> String {
     }
 }
 
-/// One of them: `a year`, or `6mo`.
+/// One of them: `a year`, or `30d`.
 pub(super) fn one_period(annual: &Results) -> String {
     match period(annual) {
         p if p == "1y" => "a year".into(),
