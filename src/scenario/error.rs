@@ -133,12 +133,15 @@ pub fn did_you_mean<'a>(
 }
 
 /// The wording of a suggestion, for a caller that found `candidate` itself.
-pub fn suggestion(candidate: &str) -> String {
+pub(super) fn suggestion(candidate: &str) -> String {
     format!("did you mean `{candidate}`?")
 }
 
 /// The closest candidate to a misspelt id, if one is close enough.
-pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn suggest<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let len = wrong.chars().count();
     let limit = (len / 3).max(2);
     candidates
@@ -152,7 +155,7 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// Levenshtein distance.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -2,7 +2,7 @@
 //!
 //! Loading runs in two stages (spec sections 1–8): serde reads the file into
 //! raw types that mirror it (unknown keys are errors, durations need units),
-//! then [`validate`] resolves every reference, checks ranges and refuses
+//! then `validate` resolves every reference, checks ranges and refuses
 //! dependency cycles, reporting every problem at once.
 //!
 //! ```
@@ -19,13 +19,12 @@ mod raw;
 mod units;
 mod validate;
 
-pub use error::{did_you_mean, edit_distance, suggest, Diagnostic, ScenarioError};
+pub use error::{did_you_mean, Diagnostic, ScenarioError};
 pub use model::*;
 pub use options::InvestmentOption;
-pub use units::{
-    fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours, HOURS_PER_YEAR,
-};
-pub use validate::{find_cycle, MAX_HORIZON_HOURS};
+pub(crate) use units::{fmt_hours, HOURS_PER_YEAR};
+pub use units::{parse_duration, Dist};
+pub use validate::MAX_HORIZON_HOURS;
 
 use std::io::Read;
 use std::path::Path;

@@ -8,7 +8,7 @@ use std::fmt;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawScenario {
+pub(super) struct RawScenario {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -34,7 +34,7 @@ pub struct RawScenario {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawSite {
+pub(super) struct RawSite {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -44,7 +44,7 @@ pub struct RawSite {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTeam {
+pub(super) struct RawTeam {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -116,7 +116,7 @@ impl Kind {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawComponent {
+pub(super) struct RawComponent {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -153,7 +153,7 @@ pub struct RawComponent {
 
 #[derive(Debug, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawImpact {
+pub(super) struct RawImpact {
     #[serde(default)]
     pub per_hour: f64,
     #[serde(default)]
@@ -167,14 +167,14 @@ pub struct RawImpact {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawData {
+pub(super) struct RawData {
     #[serde(default)]
     pub backups: Vec<RawBackup>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawBackup {
+pub(super) struct RawBackup {
     pub every: Hours,
     pub restore: Dist,
     #[serde(default)]
@@ -201,7 +201,7 @@ pub enum Effect {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawFailure {
+pub(super) struct RawFailure {
     #[serde(default)]
     pub every: Option<Hours>,
     #[serde(default)]
@@ -214,7 +214,7 @@ pub struct RawFailure {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawThreat {
+pub(super) struct RawThreat {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -238,7 +238,7 @@ pub struct RawThreat {
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct RawSelector {
+pub(super) struct RawSelector {
     #[serde(default)]
     pub sites: Vec<String>,
     #[serde(default)]
@@ -251,14 +251,14 @@ pub struct RawSelector {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTolerance {
+pub(super) struct RawTolerance {
     pub loss: f64,
     pub p: f64,
 }
 
 /// One entry of `depends_on`.
 #[derive(Debug, Clone)]
-pub enum RawRequirement {
+pub(super) enum RawRequirement {
     Plain(String),
     AtLeast {
         k: i64,
