@@ -1,11 +1,11 @@
 //! Statistics over trials: streaming summaries ([`Sketch`]: means with
 //! normal intervals, quantiles, exceedance), paired differences
-//! ([`Moments`]) and proportions with Wilson intervals.
+//! (`Moments`) and proportions with Wilson intervals.
 
 mod moments;
 mod sketch;
 
-pub use moments::Moments;
+pub(crate) use moments::Moments;
 pub use sketch::{Sketch, RELATIVE_ERROR};
 
 use serde::Serialize;
@@ -52,7 +52,7 @@ pub struct ExceedancePoint {
 
 /// `successes` out of `n` trials as a proportion with its 95% Wilson score
 /// interval; no trials give p = 0 with the interval [0, 1].
-pub fn wilson(successes: u64, n: u64) -> Proportion {
+pub(crate) fn wilson(successes: u64, n: u64) -> Proportion {
     if n == 0 {
         return Proportion {
             p: 0.0,

@@ -7,7 +7,7 @@ use super::Z95;
 /// negative values included (unlike [`Sketch`](super::Sketch)): hence
 /// the paired differences between a variant and the base scenario.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Moments {
+pub(crate) struct Moments {
     count: u64,
     mean: f64,
     m2: f64,
