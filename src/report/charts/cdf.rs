@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// One service's curve.
-pub struct Series {
+pub(super) struct Series {
     /// The service's name for people, in the legend.
     pub label: String,
     /// (hours, P(X ≤ hours)), increasing.
@@ -17,7 +17,7 @@ pub struct Series {
 }
 
 /// Step CDFs of one quantity in hours, one per service.
-pub struct CdfChart {
+pub(super) struct CdfChart {
     /// The chart's heading.
     pub title: String,
     /// What the horizontal axis shows, with its unit.
@@ -144,7 +144,7 @@ impl Draw for CdfChart {
 }
 
 /// The CSV behind a CDF chart.
-pub fn csv(series: &[Series], value: &str) -> String {
+pub(super) fn csv(series: &[Series], value: &str) -> String {
     let mut table = Table::new(["service", value, "cumulative_probability"]);
     for s in series {
         for &(x, p) in &s.points {

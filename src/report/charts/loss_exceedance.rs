@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// P(loss > x) read off the curve (linear in p, log in loss, between points).
-pub fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {
+fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {
     let Some(first) = curve.first() else {
         return 0.0;
     };
@@ -28,7 +28,7 @@ pub fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {
 }
 
 /// The tolerated P(loss > x), log-log between the points; `None` outside them.
-pub fn tolerance_at(tolerance: &[TolerancePoint], x: f64) -> Option<f64> {
+fn tolerance_at(tolerance: &[TolerancePoint], x: f64) -> Option<f64> {
     let mut pts: Vec<TolerancePoint> = tolerance.to_vec();
     pts.sort_by(|a, b| a.loss.total_cmp(&b.loss));
     let first = pts.first()?;

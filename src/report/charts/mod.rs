@@ -5,14 +5,14 @@
 //! Text in PNGs uses the bundled DejaVu Sans, registered once; SVG text
 //! names the generic `sans-serif` family, so no font is ever fetched.
 
-pub mod data_loss;
-pub mod dependency_graph;
-pub mod downtime;
+pub(crate) mod data_loss;
+pub(crate) mod dependency_graph;
+pub(crate) mod downtime;
 pub mod frontier;
-pub mod heatmap;
-pub mod loss_exceedance;
-pub mod recovery;
-pub mod timeline;
+pub(crate) mod heatmap;
+pub(crate) mod loss_exceedance;
+pub(crate) mod recovery;
+pub(crate) mod timeline;
 pub mod tornado;
 
 mod cdf;
@@ -24,7 +24,7 @@ use std::path::Path;
 use std::sync::Once;
 
 /// A drawing routine that works on any plotters backend.
-pub trait Draw {
+pub(crate) trait Draw {
     /// Width and height in pixels.
     fn size(&self) -> (u32, u32);
     /// Draws the whole chart onto `root`, which has [`Draw::size`]; any
@@ -49,7 +49,7 @@ pub struct Figure {
 
 impl Figure {
     /// Draws `chart` into an SVG string now; keeps it to draw a PNG later.
-    pub fn new<D: Draw + 'static>(
+    pub(crate) fn new<D: Draw + 'static>(
         name: impl Into<String>,
         title: impl Into<String>,
         chart: D,
@@ -83,7 +83,7 @@ impl Figure {
 }
 
 /// Registers the bundled font for text in bitmaps (and text measurement).
-pub fn register_font() {
+fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         plotters::style::register_font(
@@ -121,7 +121,7 @@ pub(crate) fn colour(i: usize) -> RGBColor {
 }
 
 /// A file-name-safe stem from an id: letters, digits and dashes.
-pub fn slug(id: &str) -> String {
+pub(crate) fn slug(id: &str) -> String {
     let s: String = id
         .chars()
         .map(|c| {

@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What a bar of the timeline stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+enum Phase {
     /// Hit, not yet noticed (the component's `detect` delay).
     Detect,
     /// Ready for repair, waiting for a free member of its team.
@@ -31,7 +31,7 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, in the order of the legend.
-    pub const ALL: [Phase; 7] = [
+    const ALL: [Phase; 7] = [
         Phase::ServiceDown,
         Phase::Detect,
         Phase::Waiting,
@@ -42,7 +42,7 @@ impl Phase {
     ];
 
     /// The phase in words, for the legend and the CSV.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Phase::Detect => "not yet detected",
             Phase::Waiting => "waiting for its team",
@@ -69,20 +69,20 @@ impl Phase {
 
 /// One row of the chart: a component or a service, and its bars.
 #[derive(Debug, Clone)]
-pub struct Row {
+struct Row {
     /// Index of the component in the scenario.
-    pub component: usize,
+    component: usize,
     /// The component's name for people.
-    pub label: String,
+    label: String,
     /// Whether it is a business service (service rows come first).
-    pub is_service: bool,
+    is_service: bool,
     /// (phase, start, end), hours from the strike, each longer than zero.
-    pub bars: Vec<(Phase, f64, f64)>,
+    bars: Vec<(Phase, f64, f64)>,
 }
 
 /// Turns a trace into rows: services first, then the components hit, in
 /// the order they were hit.
-pub fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
+fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
     #[derive(Default, Clone)]
     struct State {
         hit: Option<(f64, Effect)>,
@@ -190,11 +190,11 @@ pub fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
 }
 
 /// The Gantt chart of one traced trial.
-pub struct Timeline {
+struct Timeline {
     /// The chart's heading.
-    pub title: String,
+    title: String,
     /// Its rows, top to bottom.
-    pub rows: Vec<Row>,
+    rows: Vec<Row>,
 }
 
 const ROW_H: i32 = 24;

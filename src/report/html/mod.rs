@@ -15,9 +15,7 @@ mod plain_words;
 mod weak_spots;
 mod words;
 
-pub use method::ASSUMPTIONS;
-pub use plain_words::{appetite_sentence, drill_sentence, plain_words};
-pub use words::{hours_words, target_words};
+pub use plain_words::plain_words;
 
 use super::charts::Figure;
 use super::text::worst_service;
@@ -89,7 +87,7 @@ pub struct Report {
 }
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
+fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -158,7 +158,7 @@ pub(super) fn write(w: &mut Out, input: &Input) {
 }
 
 /// One sentence a board member understands, about one service after one threat.
-pub fn drill_sentence(threat: &str, s: &ServiceResult) -> String {
+pub(super) fn drill_sentence(threat: &str, s: &ServiceResult) -> String {
     let after = format!("After {}", lower_first(threat));
     let Some(rec) = s.recovery_h else {
         return format!("{after}, {} was not simulated.", s.name);
@@ -195,7 +195,7 @@ pub fn drill_sentence(threat: &str, s: &ServiceResult) -> String {
 }
 
 /// The sentence about the loss exceedance curve and the board's tolerance.
-pub fn appetite_sentence(annual: &Results, scenario: &Scenario) -> Option<String> {
+pub(super) fn appetite_sentence(annual: &Results, scenario: &Scenario) -> Option<String> {
     use charts::loss_exceedance::{appetite, Appetite};
     let cur = &annual.currency;
     let n = annual.trials;
