@@ -16,13 +16,16 @@ use petgraph::Direction;
 /// How a dependent needs a dependency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Link {
+    /// A plain requirement: the dependent needs this dependency itself.
     Plain,
     /// Member of the `group`-th requirement of the dependent, an at_least group.
     AtLeast {
+        /// 0-based index of the requirement in the dependent's `depends_on`.
         group: usize,
     },
     /// Member of the `group`-th requirement of the dependent, a failover group.
     Failover {
+        /// 0-based index of the requirement in the dependent's `depends_on`.
         group: usize,
     },
 }

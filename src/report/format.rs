@@ -1,10 +1,10 @@
 //! Numbers for people: money with a currency sign, hours with units,
 //! probabilities as percentages.
 
-pub use crate::scenario::fmt_hours as hours;
+pub(crate) use crate::scenario::fmt_hours as hours;
 
 /// The sign for common currency codes, else the code and a space.
-pub fn currency_prefix(code: &str) -> String {
+fn currency_prefix(code: &str) -> String {
     match code {
         "GBP" => "£".into(),
         "USD" => "$".into(),
@@ -16,7 +16,7 @@ pub fn currency_prefix(code: &str) -> String {
 }
 
 /// `£2.1tn`, `£1.3M`, `£12k`, `£950`.
-pub fn money(amount: f64, currency: &str) -> String {
+pub(crate) fn money(amount: f64, currency: &str) -> String {
     let sign = if amount < 0.0 { "-" } else { "" };
     let a = amount.abs();
     let body = if a >= 1e12 {
@@ -36,7 +36,7 @@ pub fn money(amount: f64, currency: &str) -> String {
 }
 
 /// `38%`, `99.95%`, `<0.1%`.
-pub fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     if p == 0.0 {
         "0%".into()
     } else if p == 1.0 {
@@ -61,7 +61,7 @@ pub fn percent(p: f64) -> String {
 }
 
 /// Half the width of a 95% interval, as percentage points: `±1%`.
-pub fn plus_minus_percent(ci: [f64; 2]) -> String {
+pub(crate) fn plus_minus_percent(ci: [f64; 2]) -> String {
     let half = (ci[1] - ci[0]) / 2.0 * 100.0;
     if half < 0.05 {
         "±<0.1%".into()

@@ -8,15 +8,19 @@ use thiserror::Error;
 pub struct Diagnostic {
     /// Key path such as `components[3].depends_on[1]`; empty for the whole file.
     pub path: String,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// 1-based line and column, where known.
+    /// 1-based line in the file, where known.
     pub line: Option<usize>,
+    /// 1-based column on that line, where known.
     pub column: Option<usize>,
 }
 
 impl Diagnostic {
+    /// A problem at key path `path` (empty for the whole file), with no
+    /// help and no location yet.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             path: path.into(),
@@ -26,10 +30,13 @@ impl Diagnostic {
             column: None,
         }
     }
+    /// The same problem with `help` saying how to fix it.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
+    /// The same problem located at `line` and `column` (1-based), replacing
+    /// any location it had.
     pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
         self.line = line;
         self.column = column;
@@ -59,19 +66,33 @@ impl Diagnostic {
 /// Why a scenario could not be loaded.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
+    /// The file could not be opened or read, is a directory, or is longer
+    /// than [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES).
     #[error("{file}: cannot read the scenario file: {source}")]
     Io {
+        /// The file as named on the command line.
         file: String,
+        /// What the operating system (or the size cap) said.
         #[source]
         source: std::io::Error,
     },
+    /// The bytes are not UTF-8 text.
     #[error(
         "{file}: not a text file (invalid UTF-8 at byte {offset}); a scenario is a YAML text file"
     )]
-    NotText { file: String, offset: usize },
+    NotText {
+        /// The file as named on the command line.
+        file: String,
+        /// 0-based byte offset of the first byte that is not UTF-8.
+        offset: usize,
+    },
+    /// The text is not valid YAML, or not a valid scenario: every error
+    /// found, in the order the checks ran.
     #[error("{}", render_all(file, diagnostics))]
     Invalid {
+        /// The file as named on the command line.
         file: String,
+        /// Every error found, never empty.
         diagnostics: Vec<Diagnostic>,
     },
 }
@@ -92,6 +113,8 @@ fn render_all(file: &str, diagnostics: &[Diagnostic]) -> String {
 }
 
 impl ScenarioError {
+    /// The errors of an invalid scenario; empty when the file could not be
+    /// read or is not text.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             ScenarioError::Invalid { diagnostics, .. } => diagnostics,
@@ -110,12 +133,15 @@ pub fn did_you_mean<'a>(
 }
 
 /// The wording of a suggestion, for a caller that found `candidate` itself.
-pub fn suggestion(candidate: &str) -> String {
+pub(super) fn suggestion(candidate: &str) -> String {
     format!("did you mean `{candidate}`?")
 }
 
 /// The closest candidate to a misspelt id, if one is close enough.
-pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn suggest<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let len = wrong.chars().count();
     let limit = (len / 3).max(2);
     candidates
@@ -129,7 +155,7 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// Levenshtein distance.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -2,7 +2,7 @@
 //!
 //! Loading runs in two stages (spec sections 1–8): serde reads the file into
 //! raw types that mirror it (unknown keys are errors, durations need units),
-//! then [`validate`] resolves every reference, checks ranges and refuses
+//! then `validate` resolves every reference, checks ranges and refuses
 //! dependency cycles, reporting every problem at once.
 //!
 //! ```
@@ -19,13 +19,12 @@ mod raw;
 mod units;
 mod validate;
 
-pub use error::{did_you_mean, edit_distance, suggest, Diagnostic, ScenarioError};
+pub use error::{did_you_mean, Diagnostic, ScenarioError};
 pub use model::*;
 pub use options::InvestmentOption;
-pub use units::{
-    fmt_hours, gamma, inverse_normal_cdf, parse_duration, Dist, Hours, HOURS_PER_YEAR,
-};
-pub use validate::{find_cycle, MAX_HORIZON_HOURS};
+pub(crate) use units::{fmt_hours, HOURS_PER_YEAR};
+pub use units::{parse_duration, Dist};
+pub use validate::MAX_HORIZON_HOURS;
 
 use std::io::Read;
 use std::path::Path;
@@ -37,8 +36,14 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// of the scenario) and the warnings found while validating it.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The scenario as written, without any option applied.
     pub scenario: Scenario,
+    /// The file's investment options (spec section 11), in file order;
+    /// empty when it has none.
     pub options: Vec<InvestmentOption>,
+    /// Problems that do not stop a run (such as a threat that selects no
+    /// component, or recovery targets on a component that is not a
+    /// service), for `check` to show.
     pub warnings: Vec<Diagnostic>,
 }
 

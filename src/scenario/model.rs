@@ -14,53 +14,87 @@ pub type TeamId = usize;
 /// Index into [`Scenario::threats`].
 pub type ThreatId = usize;
 
+/// A validated scenario (spec section 3): the estate (sites, teams and
+/// components with their dependencies), the threats to it and the board's
+/// risk tolerance. Lists keep the order of the file.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The scenario's name, for titles; never blank.
     pub name: String,
+    /// Free text describing the scenario, shown in `check` and the report.
     pub description: Option<String>,
+    /// Code or sign (1 to 8 characters) that every amount of money is in;
+    /// `GBP` when the file gives none.
     pub currency: String,
     /// Simulated period of `run`, hours.
     pub horizon: f64,
+    /// The sites components stand at; a threat may strike a whole site.
     pub sites: Vec<Site>,
+    /// The repair teams.
     pub teams: Vec<Team>,
+    /// Everything that can fail, the business services included.
     pub components: Vec<Component>,
+    /// Correlated events that hit several components at once (spec
+    /// section 7).
     pub threats: Vec<Threat>,
+    /// The board's risk appetite (spec section 12), by increasing loss;
+    /// empty when the file gives none.
     pub risk_tolerance: Vec<TolerancePoint>,
 }
 
+/// A place components stand at, such as a data centre.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Unique id, named by a component's `site` and a threat's `hits`.
     pub id: String,
+    /// Display name for people; the id stands in when absent.
     pub name: Option<String>,
+    /// Free text from the file; drsim keeps it but uses it for nothing.
     pub region: Option<String>,
 }
 
+/// A group of people who repair and rebuild the components assigned to it.
 #[derive(Debug, Clone)]
 pub struct Team {
+    /// Unique id, named by a component's `team`.
     pub id: String,
+    /// Display name from the file; drsim keeps it, but shows the id.
     pub name: Option<String>,
-    /// How many repair tasks the team works on at once.
+    /// How many repair tasks the team works on at once; at least 1.
     pub size: u32,
 }
 
+/// One part of the estate (spec section 4): a business service or anything
+/// it depends on.
 #[derive(Debug, Clone)]
 pub struct Component {
+    /// Unique id, named by dependencies, threats and command-line options.
     pub id: String,
+    /// Display name for people; the id stands in when absent (see
+    /// [`Component::label`]).
     pub name: Option<String>,
+    /// What it is; only [`Kind::Service`] components are reported on.
     pub kind: Kind,
+    /// Where it stands, if anywhere in particular.
     pub site: Option<SiteId>,
+    /// Free labels that threats may select by.
     pub tags: Vec<String>,
+    /// Requirements that must all hold for the component to be available.
     pub depends_on: Vec<Requirement>,
+    /// Its independent failures (spec section 5).
     pub failures: Vec<FailureMode>,
     /// Time to repair after damage, hours. `None`: instant.
     pub repair: Option<Dist>,
     /// Time to rebuild after destroy, hours (default: `repair`).
     pub rebuild: Option<Dist>,
-    /// Delay before repair work can start, hours.
+    /// Delay before repair work can start, hours. `None`: none.
     pub detect: Option<Dist>,
+    /// Who repairs it. `None`: unlimited hands, so work starts at once.
     pub team: Option<TeamId>,
-    /// Lower repairs first when the team is busy.
+    /// Lower repairs first when the team is busy; 100 when not given.
     pub priority: i64,
+    /// The backup tiers of its data, in file order; empty without a `data`
+    /// section.
     pub backups: Vec<BackupTier>,
     /// True when the component has a `data` section (it holds state).
     pub stateful: bool,
@@ -70,6 +104,7 @@ pub struct Component {
     pub rpo: Option<f64>,
     /// Maximum tolerable period of disruption, hours.
     pub mtpd: Option<f64>,
+    /// What an outage of the component costs; counted for services only.
     pub impact: Impact,
 }
 
@@ -78,6 +113,7 @@ impl Component {
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }
+    /// Whether it is a business service, the thing drsim reports on.
     pub fn is_service(&self) -> bool {
         self.kind == Kind::Service
     }
@@ -89,23 +125,33 @@ impl Component {
     }
 }
 
+/// One entry of a component's `depends_on`: what must be available for
+/// it to hold.
 #[derive(Debug, Clone)]
 pub enum Requirement {
     /// That component must be available.
     Plain(ComponentId),
     /// At least `k` of the members must be available.
-    AtLeast { k: usize, of: Vec<ComponentId> },
+    AtLeast {
+        /// How many members must be available, from 1 to `of.len()`.
+        k: usize,
+        /// The members, in file order, each named once.
+        of: Vec<ComponentId>,
+    },
     /// The active member must be available; see spec section 4.
     Failover {
+        /// The members, primary first, then the standbys in the order they
+        /// are tried; at least two.
         members: Vec<ComponentId>,
-        /// Time to switch to another member, hours.
+        /// Time to switch to another member, hours (0 when not given).
         switchover: Dist,
-        /// Data lost by each completed switchover, hours.
+        /// Data lost by each completed switchover, hours (0 when not given).
         lag: f64,
     },
 }
 
 impl Requirement {
+    /// The components the requirement names, in file order.
     pub fn members(&self) -> &[ComponentId] {
         match self {
             Requirement::Plain(c) => std::slice::from_ref(c),
@@ -115,6 +161,8 @@ impl Requirement {
     }
 }
 
+/// When an independent failure comes (spec section 5). The time to the
+/// next failure counts from the end of the repair.
 #[derive(Debug, Clone)]
 pub enum Arrival {
     /// Exponential time to failure with this mean, hours.
@@ -123,9 +171,12 @@ pub enum Arrival {
     After(Dist),
 }
 
+/// One way a component fails on its own, independently of threats.
 #[derive(Debug, Clone)]
 pub struct FailureMode {
+    /// When it comes.
     pub arrival: Arrival,
+    /// What it does.
     pub effect: FailureEffect,
 }
 
@@ -135,13 +186,20 @@ pub struct FailureMode {
 pub enum FailureEffect {
     /// Repaired by the component's team, taking `repair` hours when given
     /// (the failure's `repair` key), else the component's repair time.
-    Damage { repair: Option<Dist> },
+    Damage {
+        /// The failure's own repair time, hours.
+        repair: Option<Dist>,
+    },
     /// Rebuilt, then restored from backup, taking `rebuild` hours when
     /// given (the failure's `repair` key), else the component's rebuild.
-    Destroy { rebuild: Option<Dist> },
+    Destroy {
+        /// The failure's own rebuild time, hours.
+        rebuild: Option<Dist>,
+    },
 }
 
 impl FailureEffect {
+    /// The effect without its data, as written in the file.
     pub fn kind(&self) -> Effect {
         match self {
             FailureEffect::Damage { .. } => Effect::Damage,
@@ -166,26 +224,44 @@ impl FailureEffect {
     }
 }
 
+/// One tier of a component's backups (spec section 6): a recovery point
+/// every `every` hours, at a random phase in each trial.
 #[derive(Debug, Clone)]
 pub struct BackupTier {
-    /// Interval between backups, hours.
+    /// Interval between backups, hours; above zero.
     pub every: f64,
+    /// Time to restore from this tier after the rebuild, hours.
     pub restore: Dist,
+    /// Survives a threat that reaches backups (ransomware).
     pub immutable: bool,
+    /// Kept away from the component's site: survives a threat that
+    /// selects that site.
     pub offsite: bool,
 }
 
+/// What an outage of a service costs, in money of the scenario's currency
+/// (spec section 9); every amount from 0 to 1e15, 0 when not given.
 #[derive(Debug, Clone, Default)]
 pub struct Impact {
+    /// Money per hour of downtime.
     pub per_hour: f64,
+    /// Money per hour of data lost (the time since the recovery point).
     pub per_hour_data_lost: f64,
+    /// Money per outage, however long.
     pub per_incident: f64,
+    /// Money per total loss of the service's data (no backup survived), on
+    /// top of the hours of data lost. A drsim extension.
     pub per_total_data_loss: f64,
 }
 
+/// A correlated event that hits several components at once (spec
+/// section 7), such as a site fire or ransomware.
 #[derive(Debug, Clone)]
 pub struct Threat {
+    /// Unique id, named by `drill --threat`.
     pub id: String,
+    /// Display name for people; the id stands in when absent (see
+    /// [`Threat::label`]).
     pub name: Option<String>,
     /// Events per hour; `None` for drill-only threats.
     pub rate: Option<f64>,
@@ -193,7 +269,10 @@ pub struct Threat {
     pub targets: Vec<ComponentId>,
     /// Sites named by the selector: their non-offsite backups are lost on destroy.
     pub sites: Vec<SiteId>,
+    /// Probability 0..1 that an event hits each target, drawn
+    /// independently per target; 1 when not given.
     pub chance: f64,
+    /// What a hit does.
     pub effect: ThreatEffect,
 }
 
@@ -203,21 +282,30 @@ pub struct Threat {
 pub enum ThreatEffect {
     /// Unavailable for `duration` hours (one draw per event), then back by
     /// itself with its data.
-    Disrupt { duration: Dist },
+    Disrupt {
+        /// How long the disruption lasts, hours.
+        duration: Dist,
+    },
     /// Repaired by the component's team, taking `repair` hours when given,
     /// else the component's repair time.
-    Damage { repair: Option<Dist> },
+    Damage {
+        /// The threat's own repair time, hours.
+        repair: Option<Dist>,
+    },
     /// Rebuilt (taking `rebuild` hours when given, else the component's
     /// rebuild time), then restored from the newest surviving backup. With
     /// `reaches_backups` (ransomware) the tiers that are not immutable are
     /// destroyed too.
     Destroy {
+        /// The threat's own rebuild time, hours.
         rebuild: Option<Dist>,
+        /// The tiers that are not immutable are destroyed too.
         reaches_backups: bool,
     },
 }
 
 impl ThreatEffect {
+    /// The effect without its data, as written in the file.
     pub fn kind(&self) -> Effect {
         match self {
             ThreatEffect::Disrupt { .. } => Effect::Disrupt,
@@ -267,6 +355,7 @@ impl ThreatEffect {
 }
 
 impl Threat {
+    /// The name for people: the display name, else the id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }
@@ -276,19 +365,28 @@ impl Threat {
     }
 }
 
+/// One point of the risk tolerance (spec section 12): the loss in a year
+/// should exceed `loss` with a probability of at most `p`.
 #[derive(Debug, Clone, Copy)]
 pub struct TolerancePoint {
+    /// Loss in one simulated period of `run` (the horizon, a year unless
+    /// the scenario says otherwise), money in the scenario's currency;
+    /// above zero.
     pub loss: f64,
+    /// The greatest acceptable probability of exceeding it, in (0, 1].
     pub p: f64,
 }
 
 impl Scenario {
+    /// The index of the component with this id, if there is one.
     pub fn component_index(&self, id: &str) -> Option<ComponentId> {
         self.components.iter().position(|c| c.id == id)
     }
+    /// The index of the threat with this id, if there is one.
     pub fn threat_index(&self, id: &str) -> Option<ThreatId> {
         self.threats.iter().position(|t| t.id == id)
     }
+    /// The business services with their indices, in file order.
     pub fn services(&self) -> impl Iterator<Item = (ComponentId, &Component)> {
         self.components
             .iter()

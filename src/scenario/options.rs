@@ -13,22 +13,29 @@ use serde_yaml_ng::{Mapping, Value};
 /// A validated investment option: the scenario as it would be with it.
 #[derive(Debug, Clone)]
 pub struct InvestmentOption {
+    /// Unique among the options, named by `compare --options`.
     pub id: String,
+    /// Display name for people; the id stands in when absent (see
+    /// [`InvestmentOption::label`]).
     pub name: Option<String>,
-    /// One-off cost, in the scenario's currency.
+    /// One-off cost, money in the scenario's currency.
     pub upfront: f64,
-    /// Running cost per year.
+    /// Running cost, money in the scenario's currency per year.
     pub per_year: f64,
-    /// Years over which the upfront cost is spread.
+    /// Years over which the upfront cost is spread (5 when not given;
+    /// at least a day).
     pub lifetime_years: f64,
+    /// The base scenario with the option's changes applied, validated.
     pub scenario: Scenario,
 }
 
 impl InvestmentOption {
+    /// The name for people: the display name, else the id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
     }
-    /// upfront / lifetime + per_year.
+    /// Money in the scenario's currency per year: upfront / lifetime +
+    /// per_year (spec section 11).
     pub fn annual_cost(&self) -> f64 {
         self.upfront / self.lifetime_years + self.per_year
     }

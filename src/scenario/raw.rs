@@ -8,7 +8,7 @@ use std::fmt;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawScenario {
+pub(super) struct RawScenario {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -34,7 +34,7 @@ pub struct RawScenario {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawSite {
+pub(super) struct RawSite {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -44,30 +44,45 @@ pub struct RawSite {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTeam {
+pub(super) struct RawTeam {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
     pub size: u32,
 }
 
+/// What a component is (its `kind` key). Only services are reported on;
+/// the other kinds label the rest for people and let threats select by
+/// kind, and behave alike in the simulation.
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A business service: what the results, targets and losses are about.
     Service,
+    /// Software that services run on.
     Application,
+    /// A database; usually the component that holds data.
     Database,
+    /// A physical or virtual machine.
     Server,
+    /// Disks, arrays, file shares.
     Storage,
+    /// Links, switches, firewalls.
     Network,
+    /// Electricity supply.
     Power,
+    /// A building or data centre modelled as a component.
     Site,
+    /// An outside provider.
     Supplier,
+    /// Staff whose absence stops work.
     People,
+    /// Anything else.
     Other,
 }
 
 impl Kind {
+    /// Every kind, in the order of the spec's list.
     pub const ALL: [Kind; 11] = [
         Kind::Service,
         Kind::Application,
@@ -81,6 +96,7 @@ impl Kind {
         Kind::People,
         Kind::Other,
     ];
+    /// The kind as written in the file, e.g. `database`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Service => "service",
@@ -100,7 +116,7 @@ impl Kind {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawComponent {
+pub(super) struct RawComponent {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -137,7 +153,7 @@ pub struct RawComponent {
 
 #[derive(Debug, Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawImpact {
+pub(super) struct RawImpact {
     #[serde(default)]
     pub per_hour: f64,
     #[serde(default)]
@@ -151,14 +167,14 @@ pub struct RawImpact {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawData {
+pub(super) struct RawData {
     #[serde(default)]
     pub backups: Vec<RawBackup>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawBackup {
+pub(super) struct RawBackup {
     pub every: Hours,
     pub restore: Dist,
     #[serde(default)]
@@ -167,17 +183,25 @@ pub struct RawBackup {
     pub offsite: bool,
 }
 
+/// What a failure or a threat does to a component it hits, without the
+/// data that goes with it (see [`ThreatEffect`](super::ThreatEffect) and
+/// [`FailureEffect`](super::FailureEffect)).
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Effect {
+    /// Unavailable for a while, then back by itself with its data; no team
+    /// work. Threats only.
     Disrupt,
+    /// Repaired by its team; data intact.
     Damage,
+    /// Its data is lost: rebuilt, then restored from the newest surviving
+    /// backup.
     Destroy,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawFailure {
+pub(super) struct RawFailure {
     #[serde(default)]
     pub every: Option<Hours>,
     #[serde(default)]
@@ -190,7 +214,7 @@ pub struct RawFailure {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawThreat {
+pub(super) struct RawThreat {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -214,7 +238,7 @@ pub struct RawThreat {
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct RawSelector {
+pub(super) struct RawSelector {
     #[serde(default)]
     pub sites: Vec<String>,
     #[serde(default)]
@@ -227,14 +251,14 @@ pub struct RawSelector {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTolerance {
+pub(super) struct RawTolerance {
     pub loss: f64,
     pub p: f64,
 }
 
 /// One entry of `depends_on`.
 #[derive(Debug, Clone)]
-pub enum RawRequirement {
+pub(super) enum RawRequirement {
     Plain(String),
     AtLeast {
         k: i64,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::fmt;
 
 /// z such that P(Z <= z) = 0.95 for a standard normal Z.
-pub const Z95_ONE_SIDED: f64 = 1.644_853_626_951_472_2;
+const Z95_ONE_SIDED: f64 = 1.644_853_626_951_472_2;
 
 /// Hours in each accepted unit.
 fn unit_hours(unit: &str) -> Option<f64> {
@@ -81,22 +81,22 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
 
 /// Hours in a year: the `y` unit, and how hours become years (a year is 365
 /// days throughout; per-year rates and annual figures use this).
-pub const HOURS_PER_YEAR: f64 = 8760.0;
+pub(crate) const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// The longest duration accepted: a million years, in hours. Sums and
 /// products of such durations (and of money per hour) stay finite.
-pub const MAX_HOURS: f64 = 1e6 * HOURS_PER_YEAR;
+const MAX_HOURS: f64 = 1e6 * HOURS_PER_YEAR;
 /// The shortest non-zero duration accepted: one millisecond, in hours.
 /// Halving or doubling any accepted duration (sensitivity analysis) keeps it
 /// finite and above zero.
-pub const MIN_HOURS: f64 = 0.001 / 3600.0;
+const MIN_HOURS: f64 = 0.001 / 3600.0;
 /// Weibull shapes accepted. Below 0.1 a draw raises a logarithm to a power
 /// over 10, and its tail runs past any float.
-pub const WEIBULL_SHAPES: (f64, f64) = (0.1, 100.0);
+const WEIBULL_SHAPES: (f64, f64) = (0.1, 100.0);
 
 /// A duration in hours, deserialized from a string with a unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hours(pub f64);
+pub(super) struct Hours(pub f64);
 
 impl<'de> Deserialize<'de> for Hours {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -134,33 +134,57 @@ impl<'de> Visitor<'de> for HoursVisitor {
 /// A probability distribution of durations, in hours.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dist {
+    /// Always this many hours, 0 or more (`4h`).
     Fixed(f64),
+    /// Exponential (`{exp: 4h}`): memoryless, as for random arrivals.
     Exp {
+        /// The mean, hours; above zero.
         mean: f64,
     },
-    /// Lognormal given by its 5th and 95th percentiles.
+    /// Lognormal given by its 5th and 95th percentiles, a calibrated 90%
+    /// interval (`{lognormal: [1h, 9h]}`). Build it with
+    /// [`Dist::lognormal`], which derives `mu` and `sigma`.
     LogNormal {
+        /// The 5th percentile, hours; above zero.
         p5: f64,
+        /// The 95th percentile, hours; above `p5`.
         p95: f64,
+        /// Mean of the logarithm of the duration in hours.
         mu: f64,
+        /// Standard deviation of the logarithm of the duration in hours.
         sigma: f64,
     },
+    /// Uniform between two durations (`{uniform: [1h, 3h]}`).
     Uniform {
+        /// The shortest, hours.
         lo: f64,
+        /// The longest, hours; at least `lo`.
         hi: f64,
     },
+    /// Triangular (`{triangular: [1h, 2h, 6h]}`): a low, a most likely
+    /// and a high estimate.
     Triangular {
+        /// The shortest, hours.
         min: f64,
+        /// The most likely, hours; from `min` to `max`.
         mode: f64,
+        /// The longest, hours.
         max: f64,
     },
+    /// Weibull (`{weibull: {shape: 1.5, scale: 1000h}}`), for times to
+    /// failure: a shape below 1 means early failures, above 1 wear-out.
     Weibull {
+        /// The shape, dimensionless, from 0.1 to 100.
         shape: f64,
+        /// The scale, hours; above zero.
         scale: f64,
     },
 }
 
 impl Dist {
+    /// The lognormal whose 5th and 95th percentiles are `p5` and `p95`
+    /// hours; an error, worded for the scenario's author, unless
+    /// 0 < `p5` < `p95`.
     pub fn lognormal(p5: f64, p95: f64) -> Result<Dist, String> {
         if p5.is_nan() || p5 <= 0.0 {
             return Err(format!(
@@ -280,7 +304,7 @@ impl Dist {
 }
 
 /// Formats hours with the most readable unit: `45m`, `4.2h`, `3.5d`, `2y`.
-pub fn fmt_hours(h: f64) -> String {
+pub(crate) fn fmt_hours(h: f64) -> String {
     fn trim(x: f64) -> String {
         let s = if x >= 100.0 || (x - x.round()).abs() < 1e-9 {
             format!("{:.0}", x)
@@ -312,7 +336,7 @@ pub fn fmt_hours(h: f64) -> String {
 
 /// Inverse of the standard normal CDF (P. J. Acklam's rational
 /// approximation; relative error below 1.2e-9 over (0, 1)).
-pub fn inverse_normal_cdf(p: f64) -> f64 {
+fn inverse_normal_cdf(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969_683_028_665_376e1,
         2.209_460_984_245_205e2,
@@ -366,7 +390,7 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
 }
 
 /// The gamma function (Lanczos approximation, g = 7), for Weibull means.
-pub fn gamma(x: f64) -> f64 {
+fn gamma(x: f64) -> f64 {
     const G: [f64; 9] = [
         0.999_999_999_999_809_9,
         676.520_368_121_885_1,

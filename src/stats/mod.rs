@@ -1,11 +1,11 @@
 //! Statistics over trials: streaming summaries ([`Sketch`]: means with
 //! normal intervals, quantiles, exceedance), paired differences
-//! ([`Moments`]) and proportions with Wilson intervals.
+//! (`Moments`) and proportions with Wilson intervals.
 
 mod moments;
 mod sketch;
 
-pub use moments::Moments;
+pub(crate) use moments::Moments;
 pub use sketch::{Sketch, RELATIVE_ERROR};
 
 use serde::Serialize;
@@ -13,34 +13,46 @@ use serde::Serialize;
 /// Two-sided 95% normal quantile.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
-/// Summary of a sample of a quantity.
+/// Summary of a sample of a quantity, every figure in the quantity's unit
+/// (hours, money, a count). The JSON document's stats object (spec
+/// section 10).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Summary {
+    /// The sample mean (exact).
     pub mean: f64,
     /// 95% normal interval of the mean.
     pub ci95: [f64; 2],
+    /// The median, within [`RELATIVE_ERROR`].
     pub p50: f64,
+    /// The 90th percentile, within [`RELATIVE_ERROR`].
     pub p90: f64,
+    /// The 99th percentile, within [`RELATIVE_ERROR`].
     pub p99: f64,
+    /// The largest value seen (exact); 0 for an empty sample.
     pub max: f64,
 }
 
 /// A probability with its 95% Wilson score interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Proportion {
+    /// The observed share of trials, probability 0..1.
     pub p: f64,
+    /// The 95% Wilson score interval of `p`, within 0..1.
     pub ci95: [f64; 2],
 }
 
 /// One point of a loss exceedance curve: P(loss > `loss`) = `p`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ExceedancePoint {
+    /// Money in the scenario's currency (the quantity sketched).
     pub loss: f64,
+    /// Share of trials whose value exceeds `loss`, probability 0..1.
     pub p: f64,
 }
 
-/// A proportion with its Wilson score interval.
-pub fn wilson(successes: u64, n: u64) -> Proportion {
+/// `successes` out of `n` trials as a proportion with its 95% Wilson score
+/// interval; no trials give p = 0 with the interval [0, 1].
+pub(crate) fn wilson(successes: u64, n: u64) -> Proportion {
     if n == 0 {
         return Proportion {
             p: 0.0,

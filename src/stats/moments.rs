@@ -3,18 +3,23 @@
 
 use super::Z95;
 
+/// Running count, mean and variance of a sample of any real quantity,
+/// negative values included (unlike [`Sketch`](super::Sketch)): hence
+/// the paired differences between a variant and the base scenario.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Moments {
+pub(crate) struct Moments {
     count: u64,
     mean: f64,
     m2: f64,
 }
 
 impl Moments {
+    /// An empty sample.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one value.
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.count += 1;
@@ -23,6 +28,7 @@ impl Moments {
         self.m2 += delta * (x - self.mean);
     }
 
+    /// Appends the values of `other` (Chan et al.'s parallel update).
     pub fn merge(&mut self, other: &Moments) {
         if other.count == 0 {
             return;
@@ -40,13 +46,16 @@ impl Moments {
         self.count += other.count;
     }
 
+    /// How many values were added.
     pub fn count(&self) -> u64 {
         self.count
     }
+    /// The sample mean, in the quantity's unit; 0 for an empty sample.
     pub fn mean(&self) -> f64 {
         self.mean
     }
-    /// Sample variance.
+    /// Sample variance (divided by n − 1), in the quantity's unit squared;
+    /// 0 below two values.
     pub fn variance(&self) -> f64 {
         if self.count < 2 {
             0.0
@@ -54,6 +63,7 @@ impl Moments {
             self.m2 / (self.count - 1) as f64
         }
     }
+    /// Sample standard deviation, in the quantity's unit.
     pub fn sd(&self) -> f64 {
         self.variance().sqrt()
     }
@@ -65,6 +75,8 @@ impl Moments {
             Z95 * self.sd() / (self.count as f64).sqrt()
         }
     }
+    /// The 95% normal interval of the mean, in the quantity's unit; the
+    /// mean itself twice below two values.
     pub fn ci95(&self) -> [f64; 2] {
         let h = self.half_width();
         [self.mean - h, self.mean + h]

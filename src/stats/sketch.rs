@@ -13,6 +13,8 @@ pub const RELATIVE_ERROR: f64 = 0.005;
 /// Values at or below this count as zero (hours: 3.6 µs; money: 0.000001).
 const ZERO: f64 = 1e-9;
 
+/// A streaming summary of one non-negative quantity over trials (hours,
+/// money, counts): see the module documentation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sketch {
     moments: Moments,
@@ -36,6 +38,7 @@ fn ln_gamma() -> f64 {
 }
 
 impl Sketch {
+    /// An empty sketch.
     pub fn new() -> Self {
         Sketch {
             moments: Moments::new(),
@@ -47,12 +50,15 @@ impl Sketch {
         }
     }
 
+    /// How many values were added.
     pub fn count(&self) -> u64 {
         self.moments.count()
     }
+    /// The exact mean, in the quantity's unit; 0 when empty.
     pub fn mean(&self) -> f64 {
         self.moments.mean()
     }
+    /// The largest value added (exact); 0 when empty.
     pub fn max(&self) -> f64 {
         if self.count() == 0 {
             0.0
@@ -60,6 +66,7 @@ impl Sketch {
             self.max
         }
     }
+    /// The smallest value added (exact); 0 when empty.
     pub fn min(&self) -> f64 {
         if self.count() == 0 {
             0.0

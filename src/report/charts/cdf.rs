@@ -6,7 +6,9 @@ use crate::report::csv::{Cell, Table};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-pub struct Series {
+/// One service's curve.
+pub(super) struct Series {
+    /// The service's name for people, in the legend.
     pub label: String,
     /// (hours, P(X ≤ hours)), increasing.
     pub points: Vec<(f64, f64)>,
@@ -14,10 +16,15 @@ pub struct Series {
     pub target: Option<(&'static str, f64)>,
 }
 
-pub struct CdfChart {
+/// Step CDFs of one quantity in hours, one per service.
+pub(super) struct CdfChart {
+    /// The chart's heading.
     pub title: String,
+    /// What the horizontal axis shows, with its unit.
     pub x_label: String,
+    /// What the vertical axis shows.
     pub y_label: String,
+    /// One curve per service, in the legend's order.
     pub series: Vec<Series>,
     /// Smallest hours shown (the log axis cannot show zero: zero sits at the left edge).
     pub floor: f64,
@@ -137,7 +144,7 @@ impl Draw for CdfChart {
 }
 
 /// The CSV behind a CDF chart.
-pub fn csv(series: &[Series], value: &str) -> String {
+pub(super) fn csv(series: &[Series], value: &str) -> String {
     let mut table = Table::new(["service", value, "cumulative_probability"]);
     for s in series {
         for &(x, p) in &s.points {

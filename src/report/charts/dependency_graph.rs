@@ -42,7 +42,9 @@ enum Line {
     Failover,
 }
 
-pub struct GraphChart {
+/// The dependency graph laid out: nodes placed in columns and layers,
+/// ready to draw.
+struct GraphChart {
     title: String,
     nodes: Vec<Node>,
     /// (upper, lower, style): the lower one is needed by the upper one.
@@ -78,7 +80,7 @@ const LEGEND: [(&str, Kind); 8] = [
 ];
 
 /// Lays the scenario's graph out.
-pub fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
+fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
     let n = s.components.len();
     let mut nodes: Vec<Node> = s
         .components

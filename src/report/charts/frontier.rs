@@ -13,23 +13,24 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One choice: the base scenario or an investment option.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Point {
+struct Point {
     /// Option id (`base` for the scenario as it is).
-    pub id: String,
-    pub label: String,
+    id: String,
+    /// The option's name for people (its id when it has none).
+    label: String,
     /// Money per year.
-    pub annual_cost: f64,
+    annual_cost: f64,
     /// Expected annual loss with this choice, money per year.
-    pub ale: f64,
+    ale: f64,
     /// 95% interval of `ale`.
-    pub ale_ci95: [f64; 2],
+    ale_ci95: [f64; 2],
 }
 
 /// Indices of the points on the efficient (Pareto) frontier, cheapest
 /// first: a point is on it when no other point costs no more and loses
 /// less, or costs less and loses no more. Of exact duplicates the first
 /// is kept.
-pub fn efficient(points: &[Point]) -> Vec<usize> {
+fn efficient(points: &[Point]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| {
         points[a]
@@ -54,14 +55,18 @@ pub fn efficient(points: &[Point]) -> Vec<usize> {
 /// Height of one line of the key under the plot, pixels.
 const KEY_ROW: u32 = 20;
 
-pub struct Frontier {
-    pub currency: String,
+/// The cost-against-risk chart of a comparison.
+struct Frontier {
+    /// The scenario's currency, for the axis labels.
+    currency: String,
     /// The base first, then the options in the comparison's order.
-    pub points: Vec<Point>,
+    points: Vec<Point>,
 }
 
 impl Frontier {
-    pub fn from_comparison(c: &Comparison) -> Frontier {
+    /// The base scenario at cost zero, then each option at its annual cost,
+    /// each with its expected annual loss.
+    fn from_comparison(c: &Comparison) -> Frontier {
         let mut points = vec![Point {
             id: "base".into(),
             label: "As today (no option)".into(),

@@ -8,11 +8,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-pub struct Heatmap {
+/// The chance of meeting the RTO, one row per drilled threat and one
+/// column per service.
+struct Heatmap {
     /// Service names, in the scenario's order.
-    pub services: Vec<String>,
+    services: Vec<String>,
     /// Per threat: its name and, per service, P(RTO met) (`None`: no RTO).
-    pub rows: Vec<(String, Vec<Option<f64>>)>,
+    rows: Vec<(String, Vec<Option<f64>>)>,
 }
 
 const LEFT: i32 = 330;
@@ -21,7 +23,7 @@ const CELL_W: i32 = 130;
 const CELL_H: i32 = 34;
 
 /// Red (0) through yellow (0.5) to green (1).
-pub(crate) fn ramp(p: f64) -> RGBColor {
+fn ramp(p: f64) -> RGBColor {
     let red = (215.0, 48.0, 39.0);
     let yellow = (254.0, 224.0, 139.0);
     let green = (26.0, 152.0, 80.0);

@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// P(loss > x) read off the curve (linear in p, log in loss, between points).
-pub fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {
+fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {
     let Some(first) = curve.first() else {
         return 0.0;
     };
@@ -28,7 +28,7 @@ pub fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {
 }
 
 /// The tolerated P(loss > x), log-log between the points; `None` outside them.
-pub fn tolerance_at(tolerance: &[TolerancePoint], x: f64) -> Option<f64> {
+fn tolerance_at(tolerance: &[TolerancePoint], x: f64) -> Option<f64> {
     let mut pts: Vec<TolerancePoint> = tolerance.to_vec();
     pts.sort_by(|a, b| a.loss.total_cmp(&b.loss));
     let first = pts.first()?;
@@ -58,13 +58,25 @@ pub enum Appetite {
     /// The curve goes above the tolerance first at `loss`; it is furthest
     /// above (as a ratio) at `worst_loss`, preferring the board's own points.
     Crosses {
+        /// Where the curve first goes above, money in the scenario's currency.
         loss: f64,
+        /// Where it is furthest above, money in the scenario's currency.
         worst_loss: f64,
+        /// The simulated P(loss > `worst_loss`), probability 0..1.
         worst_p: f64,
+        /// The tolerated P(loss > `worst_loss`), probability 0..1.
         worst_tolerated: f64,
     },
     /// The curve stays below; `loss` is where it comes closest.
-    Below { loss: f64, p: f64, tolerated: f64 },
+    Below {
+        /// Where the curve comes closest to the tolerance, money in the
+        /// scenario's currency.
+        loss: f64,
+        /// The simulated P(loss > `loss`), probability 0..1.
+        p: f64,
+        /// The tolerated P(loss > `loss`), probability 0..1.
+        tolerated: f64,
+    },
 }
 
 /// Compares the curve with the tolerance over the tolerance's range
@@ -139,11 +151,19 @@ pub fn appetite(curve: &[ExceedancePoint], tolerance: &[TolerancePoint]) -> Opti
     }
 }
 
+/// The loss exceedance chart of a risk run.
 pub struct LossExceedance {
+    /// The run's loss exceedance curve, by increasing loss.
     pub curve: Vec<ExceedancePoint>,
+    /// The scenario's risk tolerance, drawn over the curve.
     pub tolerance: Vec<TolerancePoint>,
+    /// The scenario's currency, for the axis labels.
     pub currency: String,
+    /// Trials behind the curve: the smallest probability it can show is
+    /// one in this many.
     pub trials: u64,
+    /// One simulated period in words, for the title: `a year`, or the
+    /// horizon such as `10y`.
     pub period: String,
 }
 

@@ -5,14 +5,14 @@
 //! Text in PNGs uses the bundled DejaVu Sans, registered once; SVG text
 //! names the generic `sans-serif` family, so no font is ever fetched.
 
-pub mod data_loss;
-pub mod dependency_graph;
-pub mod downtime;
+pub(crate) mod data_loss;
+pub(crate) mod dependency_graph;
+pub(crate) mod downtime;
 pub mod frontier;
-pub mod heatmap;
-pub mod loss_exceedance;
-pub mod recovery;
-pub mod timeline;
+pub(crate) mod heatmap;
+pub(crate) mod loss_exceedance;
+pub(crate) mod recovery;
+pub(crate) mod timeline;
 pub mod tornado;
 
 mod cdf;
@@ -24,9 +24,11 @@ use std::path::Path;
 use std::sync::Once;
 
 /// A drawing routine that works on any plotters backend.
-pub trait Draw {
+pub(crate) trait Draw {
     /// Width and height in pixels.
     fn size(&self) -> (u32, u32);
+    /// Draws the whole chart onto `root`, which has [`Draw::size`]; any
+    /// plotters error as text.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
@@ -47,7 +49,7 @@ pub struct Figure {
 
 impl Figure {
     /// Draws `chart` into an SVG string now; keeps it to draw a PNG later.
-    pub fn new<D: Draw + 'static>(
+    pub(crate) fn new<D: Draw + 'static>(
         name: impl Into<String>,
         title: impl Into<String>,
         chart: D,
@@ -81,7 +83,7 @@ impl Figure {
 }
 
 /// Registers the bundled font for text in bitmaps (and text measurement).
-pub fn register_font() {
+fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         plotters::style::register_font(
@@ -113,12 +115,13 @@ pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(23, 190, 207),
 ];
 
+/// The `i`-th colour of [`PALETTE`], starting again after the tenth.
 pub(crate) fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
 /// A file-name-safe stem from an id: letters, digits and dashes.
-pub fn slug(id: &str) -> String {
+pub(crate) fn slug(id: &str) -> String {
     let s: String = id
         .chars()
         .map(|c| {

@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What a bar of the timeline stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+enum Phase {
     /// Hit, not yet noticed (the component's `detect` delay).
     Detect,
     /// Ready for repair, waiting for a free member of its team.
@@ -30,7 +30,8 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 7] = [
+    /// Every phase, in the order of the legend.
+    const ALL: [Phase; 7] = [
         Phase::ServiceDown,
         Phase::Detect,
         Phase::Waiting,
@@ -40,7 +41,8 @@ impl Phase {
         Phase::Switching,
     ];
 
-    pub fn label(self) -> &'static str {
+    /// The phase in words, for the legend and the CSV.
+    fn label(self) -> &'static str {
         match self {
             Phase::Detect => "not yet detected",
             Phase::Waiting => "waiting for its team",
@@ -67,16 +69,20 @@ impl Phase {
 
 /// One row of the chart: a component or a service, and its bars.
 #[derive(Debug, Clone)]
-pub struct Row {
-    pub component: usize,
-    pub label: String,
-    pub is_service: bool,
-    pub bars: Vec<(Phase, f64, f64)>,
+struct Row {
+    /// Index of the component in the scenario.
+    component: usize,
+    /// The component's name for people.
+    label: String,
+    /// Whether it is a business service (service rows come first).
+    is_service: bool,
+    /// (phase, start, end), hours from the strike, each longer than zero.
+    bars: Vec<(Phase, f64, f64)>,
 }
 
 /// Turns a trace into rows: services first, then the components hit, in
 /// the order they were hit.
-pub fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
+fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
     #[derive(Default, Clone)]
     struct State {
         hit: Option<(f64, Effect)>,
@@ -183,9 +189,12 @@ pub fn rows(scenario: &Scenario, trace: &[TraceEvent]) -> Vec<Row> {
     out
 }
 
-pub struct Timeline {
-    pub title: String,
-    pub rows: Vec<Row>,
+/// The Gantt chart of one traced trial.
+struct Timeline {
+    /// The chart's heading.
+    title: String,
+    /// Its rows, top to bottom.
+    rows: Vec<Row>,
 }
 
 const ROW_H: i32 = 24;

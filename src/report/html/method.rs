@@ -56,7 +56,7 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
 }
 
 /// The model's assumptions, from the scenario specification, in short.
-pub const ASSUMPTIONS: [&str; 9] = [
+const ASSUMPTIONS: [&str; 9] = [
     "Components fail independently of each other: at a constant rate (<code>every</code>) or after a stated time-to-failure distribution (<code>after</code>), renewed after each repair.",
     "Threats arrive at random at their yearly rate (a Poisson process); in a drill the threat strikes at time zero and hits each component it selects with its <code>chance</code>, independently.",
     "A component is available when it is not hit and all its requirements hold: plain dependencies, k-of-n groups, and failover groups that switch to the next available member after the switchover time (no failback).",

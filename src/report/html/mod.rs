@@ -15,9 +15,7 @@ mod plain_words;
 mod weak_spots;
 mod words;
 
-pub use method::ASSUMPTIONS;
-pub use plain_words::{appetite_sentence, drill_sentence, plain_words};
-pub use words::{hours_words, target_words};
+pub use plain_words::plain_words;
 
 use super::charts::Figure;
 use super::text::worst_service;
@@ -30,18 +28,27 @@ use words::{count, periods};
 /// One traced drill trial, shown as the recovery timeline.
 #[derive(Debug, Clone)]
 pub struct Representative {
+    /// Id of the drilled threat (see [`representative_choice`]).
     pub threat: String,
+    /// Id of the service whose median recovery the trial shows.
     pub service: String,
+    /// The trial's 0-based number in the drill, as the drill numbered it.
     pub trial: u64,
     /// Recovery time of `service` in that trial, hours.
     pub recovery_h: f64,
+    /// Everything that happened in the trial, in time order: the bars of
+    /// the timeline.
     pub trace: Vec<TraceEvent>,
 }
 
 /// How the report was made, for the method section.
 #[derive(Debug, Clone)]
 pub struct Method {
+    /// SHA-256 of the scenario file's bytes, in lowercase hex: which file
+    /// the numbers came from.
     pub scenario_sha256: String,
+    /// Worker threads the simulations ran on (the numbers do not depend on
+    /// it).
     pub threads: usize,
     /// Wall-clock seconds for all the simulations.
     pub run_time_s: f64,
@@ -50,6 +57,7 @@ pub struct Method {
 /// Everything the report shows: results computed before it is written
 /// (the report computes nothing of its own).
 pub struct Input<'a> {
+    /// The scenario the results are of.
     pub scenario: &'a Scenario,
     /// The scenario's dependency graph, built once.
     pub graph: &'a DependencyGraph,
@@ -61,20 +69,25 @@ pub struct Input<'a> {
     pub annual: &'a RunResults,
     /// One drill per selected threat, in the scenario's order.
     pub drills: &'a [DrillResults],
+    /// The traced trial for the recovery timeline; `None` when no drill
+    /// affected a service.
     pub representative: Option<&'a Representative>,
     /// The investment options against the base, when the scenario has any.
     pub comparison: Option<&'a Comparison>,
+    /// How the report was made.
     pub method: Method,
 }
 
 /// The HTML document and every chart in it.
 pub struct Report {
+    /// The whole self-contained page.
     pub html: String,
+    /// The charts in page order, for `--charts DIR`.
     pub figures: Vec<Figure>,
 }
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
+fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

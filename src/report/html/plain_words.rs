@@ -158,7 +158,7 @@ pub(super) fn write(w: &mut Out, input: &Input) {
 }
 
 /// One sentence a board member understands, about one service after one threat.
-pub fn drill_sentence(threat: &str, s: &ServiceResult<DrillDetail>) -> String {
+pub(super) fn drill_sentence(threat: &str, s: &ServiceResult<DrillDetail>) -> String {
     let after = format!("After {}", lower_first(threat));
     let rec = s.detail.recovery_h;
     if s.affected.p == 0.0 {
@@ -193,7 +193,7 @@ pub fn drill_sentence(threat: &str, s: &ServiceResult<DrillDetail>) -> String {
 }
 
 /// The sentence about the loss exceedance curve and the board's tolerance.
-pub fn appetite_sentence(annual: &RunResults, scenario: &Scenario) -> Option<String> {
+pub(super) fn appetite_sentence(annual: &RunResults, scenario: &Scenario) -> Option<String> {
     use charts::loss_exceedance::{appetite, Appetite};
     let cur = &annual.currency;
     let n = annual.trials;

@@ -21,7 +21,7 @@ pub(super) fn count(n: u64) -> String {
 }
 
 /// Hours for people: `45 minutes`, `6.5 hours`, `3.9 days`.
-pub fn hours_words(h: f64) -> String {
+pub(super) fn hours_words(h: f64) -> String {
     if h <= 0.0 {
         return "no time".into();
     }
@@ -50,7 +50,7 @@ pub fn hours_words(h: f64) -> String {
 }
 
 /// A target as an adjective: `4-hour`, `15-minute`, `2-day`.
-pub fn target_words(h: f64) -> String {
+pub(super) fn target_words(h: f64) -> String {
     let trim = |x: f64| {
         let s = format!("{x:.1}");
         s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
@@ -108,7 +108,7 @@ fn period(annual: &RunResults) -> String {
     annual.horizon_h().map_or("1y".to_string(), hours)
 }
 
-/// What the annual run simulated many of: `years`, or `periods of 6mo`.
+/// What the annual run simulated many of: `years`, or `periods of 30d`.
 pub(super) fn periods(annual: &RunResults) -> String {
     match period(annual) {
         p if p == "1y" => "years".to_string(),
@@ -116,7 +116,7 @@ pub(super) fn periods(annual: &RunResults) -> String {
     }
 }
 
-/// One of them: `a year`, or `6mo`.
+/// One of them: `a year`, or `30d`.
 pub(super) fn one_period(annual: &RunResults) -> String {
     match period(annual) {
         p if p == "1y" => "a year".into(),

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A dependency loop in `depends_on` order, starting and ending at the
 /// first component of the loop in file order, or `None` if acyclic.
-pub fn find_cycle(components: &[Component]) -> Option<Vec<ComponentId>> {
+pub(super) fn find_cycle(components: &[Component]) -> Option<Vec<ComponentId>> {
     let mut g = DiGraph::<(), ()>::with_capacity(components.len(), 0);
     for _ in components {
         g.add_node(());

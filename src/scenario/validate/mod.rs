@@ -26,7 +26,7 @@ mod locate;
 mod threats;
 mod tolerance;
 
-pub use cycle::find_cycle;
+use cycle::find_cycle;
 
 use super::error::Diagnostic;
 use super::model::*;
@@ -42,12 +42,12 @@ use std::collections::HashMap;
 pub const MAX_HORIZON_HOURS: f64 = 1000.0 * HOURS_PER_YEAR;
 /// The shortest mean interval between a component's failures or a threat's
 /// events, in hours (one minute): simulated time must move on.
-pub const MIN_INTERVAL_HOURS: f64 = 1.0 / 60.0;
+const MIN_INTERVAL_HOURS: f64 = 1.0 / 60.0;
 /// The most events a year a threat may have (once a minute).
-pub const MAX_PER_YEAR: f64 = 525_600.0;
+const MAX_PER_YEAR: f64 = 525_600.0;
 /// The largest amount of money accepted in one field (a thousand
 /// trillion): totals over a run stay finite.
-pub const MAX_MONEY: f64 = 1e15;
+const MAX_MONEY: f64 = 1e15;
 
 /// Ids use lowercase letters, digits, `-` and `_`, starting with a letter or
 /// digit.
@@ -76,7 +76,7 @@ pub(crate) fn money_is_valid(value: f64) -> bool {
 
 /// Validates a parsed scenario. Returns the scenario and its warnings, or
 /// every error found.
-pub fn validate(
+pub(super) fn validate(
     raw: RawScenario,
     src: &str,
 ) -> Result<(Scenario, Vec<Diagnostic>), Vec<Diagnostic>> {
