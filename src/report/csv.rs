@@ -1,5 +1,6 @@
 //! CSV: the one writer every CSV output goes through (RFC 4180 quoting by
-//! the `csv` crate), and the drill or run table, one row per service.
+//! the `csv` crate; text that a spreadsheet would run as a formula
+//! defused), and the drill or run table, one row per service.
 
 use super::ModeDetail;
 use crate::sim::Results;
@@ -10,10 +11,27 @@ use crate::stats::{Proportion, Summary};
 /// that does not apply.
 #[derive(Debug, Clone, Copy)]
 pub enum Cell<'a> {
+    /// Text from the scenario or about it (ids, names, labels): quoted
+    /// where needed, and defused when a spreadsheet would take it for a
+    /// formula.
     Text(&'a str),
+    /// A measured or given number.
     Num(f64),
+    /// A whole number (a rank, a count of trials).
     Count(u64),
+    /// A value that does not apply to this row.
     Empty,
+}
+
+/// Text a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP advises
+/// against CSV injection: `=HYPERLINK(...)` in an option's name stays text.
+fn defused(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 impl<'a> From<&'a str> for Cell<'a> {
@@ -64,6 +82,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with these column names.
     pub fn new<'h>(header: impl IntoIterator<Item = &'h str>) -> Table {
         let mut table = Table {
             out: csv::WriterBuilder::new()
@@ -83,7 +102,7 @@ impl Table {
         let fields: Vec<String> = cells
             .into_iter()
             .map(|c| match c {
-                Cell::Text(s) => s.to_string(),
+                Cell::Text(s) => defused(s),
                 Cell::Num(x) => x.to_string(),
                 Cell::Count(n) => n.to_string(),
                 Cell::Empty => String::new(),
@@ -150,4 +169,46 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
         table.row(row);
     }
     table.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_defused_and_numbers_are_not() {
+        let mut t = Table::new(["name", "value"]);
+        for text in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            t.row([Cell::Text(text), Cell::Num(-3.5)]);
+        }
+        t.row([Cell::Text("plain, with comma"), Cell::Count(7)]);
+        let text = t.finish();
+        let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.expect("well-formed"))
+            .collect();
+        let names: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+        assert_eq!(
+            names,
+            [
+                "'=HYPERLINK(\"http://x\",\"y\")",
+                "'+1",
+                "'-2",
+                "'@SUM(A1)",
+                "'\tx",
+                "'\rx",
+                "plain, with comma"
+            ]
+        );
+        assert!(rows[..6].iter().all(|r| &r[1] == "-3.5"), "{rows:?}");
+        assert_eq!(&rows[6][1], "7");
+    }
 }
