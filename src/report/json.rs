@@ -2,44 +2,35 @@
 
 use super::ModeDetail;
 use crate::sim::{Mode, Results};
-use crate::stats::{Proportion, Summary};
 use serde_json::{json, Map, Value};
-
-fn summary(s: &Summary) -> Value {
-    json!({"mean": s.mean, "ci95": s.ci95, "p50": s.p50, "p90": s.p90, "p99": s.p99, "max": s.max})
-}
-
-fn proportion(p: &Proportion) -> Value {
-    json!({"p": p.p, "ci95": p.ci95})
-}
 
 /// The results as a JSON value.
 pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
     let mut services = Map::new();
     for s in &r.services {
         let mut o = Map::new();
-        o.insert("affected".into(), proportion(&s.affected));
+        o.insert("affected".into(), json!(s.affected));
         if let Some(x) = s.detail.recovery_h() {
-            o.insert("recovery_h".into(), summary(x));
+            o.insert("recovery_h".into(), json!(x));
         }
-        o.insert("downtime_h".into(), summary(&s.downtime_h));
-        o.insert("data_loss_h".into(), summary(&s.data_loss_h));
+        o.insert("downtime_h".into(), json!(s.downtime_h));
+        o.insert("data_loss_h".into(), json!(s.data_loss_h));
         for (key, p) in [
             ("rto_met", &s.rto_met),
             ("rpo_met", &s.rpo_met),
             ("mtpd_met", &s.mtpd_met),
         ] {
             if let Some(p) = p {
-                o.insert(key.into(), proportion(p));
+                o.insert(key.into(), json!(p));
             }
         }
-        o.insert("total_data_loss".into(), proportion(&s.total_data_loss));
+        o.insert("total_data_loss".into(), json!(s.total_data_loss));
         if let Some(run) = s.detail.run() {
-            o.insert("availability".into(), summary(&run.availability));
-            o.insert("outages".into(), summary(&run.outages));
-            o.insert("rto_breaches".into(), summary(&run.rto_breaches));
+            o.insert("availability".into(), json!(run.availability));
+            o.insert("outages".into(), json!(run.outages));
+            o.insert("rto_breaches".into(), json!(run.rto_breaches));
         }
-        o.insert("loss".into(), summary(&s.loss));
+        o.insert("loss".into(), json!(s.loss));
         if let Some(e) = &s.explain {
             let list = |v: &[(String, f64)], key: &str| -> Value {
                 Value::Array(v.iter().map(|(id, x)| json!({"id": id, key: x})).collect())
@@ -66,7 +57,7 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
         "threat": r.threat,
         "horizon_h": r.horizon_h(),
         "services": services,
-        "loss": summary(&r.loss),
+        "loss": r.loss,
         "loss_exceedance": r.loss_exceedance,
     })
 }
