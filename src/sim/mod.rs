@@ -14,7 +14,7 @@
 mod compare;
 mod model;
 mod queue;
-pub mod rng;
+mod rng;
 mod runner;
 mod sensitivity;
 mod targets;
@@ -23,7 +23,8 @@ mod ziggurat;
 
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
-pub use runner::{simulate, simulate_with, Samples, ServiceAttribution, ServiceSamples};
+pub use runner::{simulate, Samples};
+use runner::{simulate_with, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
     HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
@@ -165,7 +166,7 @@ pub struct RunDetail {
 }
 
 /// How a mode's detail comes from the samples.
-pub trait Detail: Sized {
+pub(crate) trait Detail: Sized {
     /// The detail of one service's samples.
     fn from_samples(samples: &ServiceSamples) -> Self;
 }
@@ -398,7 +399,7 @@ pub fn median_drill_trace(
 
 /// Turns raw samples into summaries with intervals; `D` must be the
 /// detail of `mode` ([`DrillDetail`] for a drill, [`RunDetail`] for a run).
-pub fn summarize<D: Detail>(
+pub(crate) fn summarize<D: Detail>(
     scenario: &Scenario,
     model: &Model,
     mode: Mode,

@@ -6,12 +6,12 @@ use crate::graph::{DependencyGraph, Link};
 use crate::scenario::{Arrival, Dist, Effect, Scenario, ThreatEffect};
 use std::collections::HashMap;
 
-pub const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// What the hot loop reads of every component on every event, packed in
 /// one small record (the rest of a component lives in [`CompiledComponent`]).
 #[derive(Debug, Clone, Copy)]
-pub struct HotComponent {
+pub(crate) struct HotComponent {
     /// Range into [`Model::up_edges`]: the components that need this one.
     pub up: (u32, u32),
     /// Range into [`Model::failures`].
@@ -30,7 +30,7 @@ pub struct HotComponent {
 }
 
 #[derive(Debug, Clone)]
-pub struct CompiledComponent {
+pub(crate) struct CompiledComponent {
     pub priority: i64,
     /// Repair time, in [`Model::dists`] ([`NONE`]: instant).
     pub repair: u32,
@@ -45,13 +45,13 @@ pub struct CompiledComponent {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupKind {
+pub(crate) enum GroupKind {
     AtLeast,
     Failover,
 }
 
 #[derive(Debug, Clone)]
-pub struct Group {
+pub(crate) struct Group {
     pub kind: GroupKind,
     pub owner: u32,
     /// Range into [`Model::group_members`].
@@ -64,14 +64,14 @@ pub struct Group {
 
 /// A link from a component up to one that needs it.
 #[derive(Debug, Clone, Copy)]
-pub struct UpEdge {
+pub(crate) struct UpEdge {
     pub dependent: u32,
     /// [`NONE`] for a plain requirement, else the group index.
     pub group: u32,
 }
 
 #[derive(Debug, Clone)]
-pub struct CompiledFailure {
+pub(crate) struct CompiledFailure {
     pub component: u32,
     /// Mean time between failures, hours, when exponential (`after` is [`NONE`]).
     pub every: f64,
@@ -85,7 +85,7 @@ pub struct CompiledFailure {
 }
 
 #[derive(Debug, Clone)]
-pub struct Tier {
+pub(crate) struct Tier {
     pub every: f64,
     pub restore: Dist,
     pub restore_mean: f64,
@@ -95,7 +95,7 @@ pub struct Tier {
 }
 
 #[derive(Debug, Clone)]
-pub struct CompiledThreat {
+pub(crate) struct CompiledThreat {
     /// Events per hour, if it arrives at random.
     pub rate: Option<f64>,
     pub targets: Vec<u32>,
@@ -116,7 +116,7 @@ pub struct CompiledThreat {
 }
 
 #[derive(Debug, Clone)]
-pub struct CompiledService {
+pub(crate) struct CompiledService {
     pub component: u32,
     pub rto: Option<f64>,
     pub rpo: Option<f64>,
@@ -153,20 +153,19 @@ impl Interner {
 pub struct Model {
     /// Every distinct duration distribution, referred to by index, so the
     /// few the hot loop samples stay in cache.
-    pub dists: Vec<Dist>,
-    pub components: Vec<CompiledComponent>,
-    pub hot: Vec<HotComponent>,
-    pub groups: Vec<Group>,
-    pub group_members: Vec<u32>,
+    pub(crate) dists: Vec<Dist>,
+    pub(crate) components: Vec<CompiledComponent>,
+    pub(crate) hot: Vec<HotComponent>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) group_members: Vec<u32>,
     /// The dependents of every component, one range per component (see
     /// [`HotComponent::up`]).
-    pub up_edges: Vec<UpEdge>,
-    pub failures: Vec<CompiledFailure>,
-    pub tiers: Vec<Tier>,
-    pub threats: Vec<CompiledThreat>,
-    pub services: Vec<CompiledService>,
-    pub team_sizes: Vec<u32>,
-    pub horizon: f64,
+    pub(crate) up_edges: Vec<UpEdge>,
+    pub(crate) failures: Vec<CompiledFailure>,
+    pub(crate) tiers: Vec<Tier>,
+    pub(crate) threats: Vec<CompiledThreat>,
+    pub(crate) services: Vec<CompiledService>,
+    pub(crate) team_sizes: Vec<u32>,
 }
 
 /// How long the work after a hit of `effect` takes, in [`Model::dists`]:
@@ -189,7 +188,7 @@ fn work_time(effect: Effect, own: u32, repair: u32, rebuild: u32) -> u32 {
 impl CompiledComponent {
     /// How long its work after a hit of `effect` takes, given the hit's
     /// `own` time ([`NONE`]: none; see [`work_time`]).
-    pub fn work(&self, effect: Effect, own: u32) -> u32 {
+    pub(crate) fn work(&self, effect: Effect, own: u32) -> u32 {
         work_time(effect, own, self.repair, self.rebuild)
     }
 }
@@ -398,25 +397,24 @@ impl Model {
             threats,
             services,
             team_sizes: scenario.teams.iter().map(|t| t.size).collect(),
-            horizon: scenario.horizon,
         }
     }
 
     #[inline]
-    pub fn dependents(&self, c: u32) -> &[UpEdge] {
+    pub(crate) fn dependents(&self, c: u32) -> &[UpEdge] {
         let (a, b) = self.hot[c as usize].up;
         &self.up_edges[a as usize..b as usize]
     }
 
     /// The distribution at `index` in [`Model::dists`]; [`NONE`] gives none.
     #[inline]
-    pub fn dist(&self, index: u32) -> Option<&Dist> {
+    pub(crate) fn dist(&self, index: u32) -> Option<&Dist> {
         debug_assert!(index == NONE || (index as usize) < self.dists.len());
         self.dists.get(index as usize)
     }
 
     #[inline]
-    pub fn members(&self, g: u32) -> &[u32] {
+    pub(crate) fn members(&self, g: u32) -> &[u32] {
         let (a, b) = self.groups[g as usize].members;
         &self.group_members[a as usize..b as usize]
     }

@@ -19,7 +19,7 @@ const BATCH: u64 = 64;
 
 /// Streaming summaries of one service's per-trial values.
 #[derive(Debug, Clone, Default)]
-pub struct ServiceSamples {
+pub(crate) struct ServiceSamples {
     pub recovery: Sketch,
     pub downtime: Sketch,
     pub data_loss: Sketch,
@@ -36,7 +36,7 @@ pub struct ServiceSamples {
 
 /// What caused one service's downtime and what ended it, summed over trials.
 #[derive(Debug, Clone, Default)]
-pub struct ServiceAttribution {
+pub(crate) struct ServiceAttribution {
     /// Hours of downtime by the component whose hit started the outage.
     pub by_component: BTreeMap<u32, f64>,
     /// Hours of downtime by threat ([`NONE`] for independent failures).
@@ -50,12 +50,12 @@ pub struct ServiceAttribution {
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
     pub trials: u64,
-    pub events: u64,
-    pub services: Vec<ServiceSamples>,
+    pub(crate) events: u64,
+    pub(crate) services: Vec<ServiceSamples>,
     /// Total loss over all services, per trial.
-    pub total_loss: Sketch,
+    pub(crate) total_loss: Sketch,
     /// Per service, when explaining.
-    pub attribution: Vec<ServiceAttribution>,
+    pub(crate) attribution: Vec<ServiceAttribution>,
 }
 
 impl Samples {
@@ -167,7 +167,7 @@ pub fn simulate(
 /// Like [`simulate`], also attributing each service's downtime to the
 /// components and threats that started its outages, and counting which
 /// component's recovery brought it back.
-pub fn simulate_with(
+pub(crate) fn simulate_with(
     model: &Model,
     mode: Mode,
     config: &Config,

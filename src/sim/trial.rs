@@ -84,7 +84,7 @@ pub struct TraceEvent {
 
 /// Marks a recovery trigger that was a failover group's switchover (the
 /// rest of the value is the group's owner).
-pub const SWITCHOVER: u32 = 1 << 31;
+pub(crate) const SWITCHOVER: u32 = 1 << 31;
 
 /// Event kinds, packed into the queue's entries (see [`Packed`]).
 /// A failure mode's failure. Its generation field is unused for
@@ -267,10 +267,10 @@ pub struct Trial<'m> {
     service_cause: Vec<(u32, u32)>,
     /// Per service, this trial's outages as (component that started it,
     /// threat or NONE, hours) when explaining.
-    pub outage_causes: Vec<Vec<(u32, u32, f64)>>,
+    pub(crate) outage_causes: Vec<Vec<(u32, u32, f64)>>,
     /// Per service, the component whose recovery brought it back the last
     /// time (NONE if it never went down, or was still down at the horizon).
-    pub last_recovery_trigger: Vec<u32>,
+    pub(crate) last_recovery_trigger: Vec<u32>,
 
     nodes: Vec<Node>,
     /// The backup tier a rebuild restores from ([`NONE`]: nothing to
@@ -394,14 +394,14 @@ impl<'m> Trial<'m> {
 
     /// Runs trial number `trial` like [`Trial::run`] and returns what
     /// happened, in order.
-    pub fn run_traced(&mut self, seed: u64, trial: u64, mode: Mode) -> Vec<TraceEvent> {
+    pub(crate) fn run_traced(&mut self, seed: u64, trial: u64, mode: Mode) -> Vec<TraceEvent> {
         self.trace = Some(Vec::new());
         self.run(seed, trial, mode);
         self.trace.take().unwrap_or_default()
     }
 
     /// Records, per service, what started each outage and what ended it.
-    pub fn set_explain(&mut self, on: bool) {
+    pub(crate) fn set_explain(&mut self, on: bool) {
         self.explain = on;
     }
 
@@ -428,17 +428,17 @@ impl<'m> Trial<'m> {
     /// Whether work on component `c` started in the last trial (it was
     /// damaged or destroyed). Its repair, rebuild, detect and restore times,
     /// its backup tiers and its team's size were consulted only if so.
-    pub fn worked_on(&self, c: usize) -> bool {
+    pub(crate) fn worked_on(&self, c: usize) -> bool {
         self.nodes[c].gen > 0
     }
 
     /// Switchovers that group `g` started in the last trial.
-    pub fn switchovers(&self, g: usize) -> u32 {
+    pub(crate) fn switchovers(&self, g: usize) -> u32 {
         self.groups[g].draws
     }
 
     /// Times threat `t` struck in the last trial.
-    pub fn strikes(&self, t: usize) -> u32 {
+    pub(crate) fn strikes(&self, t: usize) -> u32 {
         self.threat_occurrences[t]
     }
 
