@@ -6,6 +6,8 @@ use crate::graph::{DependencyGraph, Link};
 use crate::scenario::{Arrival, Dist, Effect, Scenario, ThreatEffect};
 use std::collections::HashMap;
 
+/// The index that points nowhere: no team, service, distribution, group,
+/// threat or backup tier.
 pub(crate) const NONE: u32 = u32::MAX;
 
 /// What the hot loop reads of every component on every event, packed in
@@ -29,8 +31,10 @@ pub(crate) struct HotComponent {
     pub first_up: UpEdge,
 }
 
+/// What the engine reads of a component off the hot path.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledComponent {
+    /// Its team's queue order: lower repairs first.
     pub priority: i64,
     /// Repair time, in [`Model::dists`] ([`NONE`]: instant).
     pub repair: u32,
@@ -38,92 +42,133 @@ pub(crate) struct CompiledComponent {
     pub rebuild: u32,
     /// Range into [`Model::tiers`].
     pub tiers: (u32, u32),
+    /// It holds data itself (has `data:`).
     pub stateful: bool,
     /// It or something below it holds data.
     pub holds_data: bool,
+    /// The random stream of its detection delays.
     pub detect_tag: u64,
 }
 
+/// Which kind of redundancy group a requirement is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GroupKind {
+    /// `at_least: k, of: [...]`: holds while k members are available.
     AtLeast,
+    /// `failover: [...]`: holds while its active member is available.
     Failover,
 }
 
+/// A redundancy group: one `at_least` or `failover` requirement.
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
+    /// At least k, or failover.
     pub kind: GroupKind,
+    /// The component whose requirement it is.
     pub owner: u32,
     /// Range into [`Model::group_members`].
     pub members: (u32, u32),
+    /// Members needed (1 for failover).
     pub k: u32,
+    /// Time to switch to another member, hours (failover; 0 otherwise).
     pub switchover: Dist,
+    /// Hours of data lost by each completed switchover (failover).
     pub lag: f64,
+    /// The random stream of its switchover times.
     pub tag: u64,
 }
 
 /// A link from a component up to one that needs it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct UpEdge {
+    /// The component that needs it ([`NONE`] in an empty `first_up`).
     pub dependent: u32,
     /// [`NONE`] for a plain requirement, else the group index.
     pub group: u32,
 }
 
+/// One failure mode of a component (its `failures:` entry).
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledFailure {
+    /// The component that fails.
     pub component: u32,
     /// Mean time between failures, hours, when exponential (`after` is [`NONE`]).
     pub every: f64,
     /// Time to failure given as `after:`, in [`Model::dists`] ([`NONE`] for `every:`).
     pub after: u32,
+    /// Damage or destroy.
     pub effect: Effect,
     /// How long the work takes, in [`Model::dists`]: the failure's own
     /// `repair`, else the component's repair (damage) or rebuild (destroy).
     pub work: u32,
+    /// The random stream of its times to failure.
     pub tag: u64,
 }
 
+/// One backup tier of a component.
 #[derive(Debug, Clone)]
 pub(crate) struct Tier {
+    /// Hours between backups.
     pub every: f64,
+    /// Time to restore from it, hours.
     pub restore: Dist,
+    /// Mean of `restore`, hours: breaks ties between equally recent tiers.
     pub restore_mean: f64,
+    /// Survives a threat that reaches backups.
     pub immutable: bool,
+    /// Survives a threat that hits the component's site.
     pub offsite: bool,
+    /// The random stream of its phase (when in the interval backups are
+    /// taken); restore times come from the component's work stream.
     pub tag: u64,
 }
 
+/// A threat: correlated hits on the components it selects.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledThreat {
     /// Events per hour, if it arrives at random.
     pub rate: Option<f64>,
+    /// The components it selects, in scenario order.
     pub targets: Vec<u32>,
     /// Per target: the tag of the (threat, component) chance stream.
     pub target_tags: Vec<u64>,
     /// Per component: does the threat select the component's site?
     pub site_hit: Vec<bool>,
+    /// Probability 0..1 that each selected component is hit.
     pub chance: f64,
+    /// Disrupt, damage or destroy.
     pub effect: Effect,
     /// A disruption's duration; `None` for any other effect.
     pub duration: Option<Dist>,
     /// Its own repair (damage) or rebuild (destroy) time, in
     /// [`Model::dists`] ([`NONE`]: each target's own).
     pub work: u32,
+    /// A destroy that also destroys the tiers that are not immutable.
     pub reaches_backups: bool,
+    /// The random stream of its arrival times (run).
     pub arrival_tag: u64,
+    /// The random stream of its disruption durations.
     pub duration_tag: u64,
 }
 
+/// A service: its targets and what its outages cost.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledService {
+    /// Its component.
     pub component: u32,
+    /// Recovery time objective, hours.
     pub rto: Option<f64>,
+    /// Recovery point objective, hours of data.
     pub rpo: Option<f64>,
+    /// Maximum tolerable period of disruption, hours.
     pub mtpd: Option<f64>,
+    /// Money per hour of downtime.
     pub per_hour: f64,
+    /// Money per hour of data lost.
     pub per_hour_data_lost: f64,
+    /// Money per outage.
     pub per_incident: f64,
+    /// Money per total data loss.
     pub per_total_data_loss: f64,
 }
 
@@ -148,7 +193,10 @@ impl Interner {
     }
 }
 
-/// The compiled model. Component indices are the scenario's.
+/// The compiled model: what [`Trial`](super::Trial) simulates. Component,
+/// threat and team indices are the scenario's. Public for the integration
+/// tests and benches, which compile a model once and run trials on it; its
+/// contents are the engine's own.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Every distinct duration distribution, referred to by index, so the
@@ -194,6 +242,10 @@ impl CompiledComponent {
 }
 
 impl Model {
+    /// Lowers a validated scenario, with its dependency graph, to the flat
+    /// model. Random-stream tags come from ids, so a variant of the scenario
+    /// (an option, a sensitivity setting) keeps the draws of every entity it
+    /// does not change.
     pub fn compile(scenario: &Scenario, graph: &DependencyGraph) -> Model {
         let n = scenario.components.len();
         let mut groups = Vec::new();

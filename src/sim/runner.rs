@@ -47,9 +47,13 @@ pub(crate) struct ServiceAttribution {
 }
 
 /// Summaries of a set of trials; `merge` appends another set that follows it.
+/// Public because [`simulate`] returns it to the benches; only the trial
+/// count is theirs to read, the rest is for `summarize` inside the crate.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
+    /// Trials summarised.
     pub trials: u64,
+    /// Simulated events over those trials.
     pub(crate) events: u64,
     pub(crate) services: Vec<ServiceSamples>,
     /// Total loss over all services, per trial.
@@ -154,7 +158,9 @@ impl Samples {
     }
 }
 
-/// Runs `config.trials` trials of `mode` in parallel.
+/// Runs `config.trials` trials of `mode` in parallel. Public for the
+/// benches, which time the runner on a model compiled once; the library's
+/// callers use [`drill`](super::drill) and [`run`](super::run).
 pub fn simulate(
     model: &Model,
     mode: Mode,

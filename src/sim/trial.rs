@@ -17,9 +17,15 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
     /// The threat strikes at t = 0; nothing else fails; run until all is recovered.
-    Drill { threat: u32 },
+    Drill {
+        /// The threat's index in the scenario's `threats`.
+        threat: u32,
+    },
     /// Random failures and threats over `horizon` hours from all-up.
-    Run { horizon: f64 },
+    Run {
+        /// The simulated period, hours.
+        horizon: f64,
+    },
 }
 
 /// What happened to one service in one trial.
@@ -44,6 +50,7 @@ pub struct ServiceOutcome {
 }
 
 impl ServiceOutcome {
+    /// It had an outage or lost data (some, or all of it).
     pub fn affected(&self) -> bool {
         self.outages > 0 || self.data_loss > 0.0 || self.total_losses > 0
     }
@@ -78,7 +85,10 @@ pub enum TraceKind {
 pub struct TraceEvent {
     /// Hours since the trial started.
     pub time: f64,
+    /// The component's index in the scenario (for a failover group's
+    /// events, the index of the component that owns the group).
     pub component: u32,
+    /// What happened to it.
     pub kind: TraceKind,
 }
 
@@ -240,7 +250,9 @@ fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
-/// Reusable state for running trials of one model on one thread.
+/// Reusable state for running trials of one model on one thread. Public for
+/// the integration tests and benches, which run single trials and read
+/// [`Trial::services`] and [`Trial::events`].
 pub struct Trial<'m> {
     m: &'m Model,
     key: u64,
@@ -304,6 +316,8 @@ pub struct Trial<'m> {
 }
 
 impl<'m> Trial<'m> {
+    /// State for trials of `m`, allocated once and reset by each
+    /// [`Trial::run`].
     pub fn new(m: &'m Model) -> Self {
         let n = m.components.len();
         let fresh_counts: Vec<GroupCount> = m
