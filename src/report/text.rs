@@ -192,7 +192,10 @@ pub fn worst_service(drill: &DrillResults) -> Option<&ServiceResult<DrillDetail>
         })
 }
 
-pub fn worst_drill_sentence(r: &DrillResults) -> Option<String> {
+/// The drill report's headline: the worst-hit service's P(back within its
+/// RTO) and its median and 90th-percentile recovery, or that nothing was
+/// affected; `None` only if no service can be named.
+fn worst_drill_sentence(r: &DrillResults) -> Option<String> {
     if r.services.iter().all(|s| s.affected.p == 0.0) {
         return Some(format!(
             "No service was affected by {} in any trial.",

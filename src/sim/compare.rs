@@ -17,7 +17,10 @@ use crate::stats::{self, Moments, Proportion};
 /// A difference of two paired quantities: mean and 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Change {
+    /// The mean, in the quantity's unit (money per year for a loss,
+    /// probability points for a P(target met)).
     pub mean: f64,
+    /// 95% normal interval of the mean, same unit.
     pub ci95: [f64; 2],
 }
 
@@ -37,44 +40,66 @@ impl Change {
 /// One drilled threat's effect of an option on one service.
 #[derive(Debug, Clone)]
 pub struct ServiceDrillChange {
+    /// The service's component id (in the base scenario).
     pub service: String,
+    /// P(RTO met) in the base's drill, probability 0..1; `None` when the
+    /// base or the option sets no RTO on the service, or the option removed
+    /// it.
     pub rto_met_base: Option<f64>,
+    /// Option minus base in P(RTO met), paired, probability points (-1..1);
+    /// `None` as for `rto_met_base`.
     pub rto_met_change: Option<Change>,
+    /// P(RPO met) in the base's drill, probability 0..1; `None` as for
+    /// the RTO, with the RPO.
     pub rpo_met_base: Option<f64>,
+    /// Option minus base in P(RPO met), paired, probability points.
     pub rpo_met_change: Option<Change>,
 }
 
+/// What an option does to the drill of one threat.
 #[derive(Debug, Clone)]
 pub struct DrillChange {
+    /// The drilled threat's id.
     pub threat: String,
+    /// One per service of the base, in the base's order.
     pub services: Vec<ServiceDrillChange>,
 }
 
 /// What one option is worth.
 #[derive(Debug, Clone)]
 pub struct OptionResult {
+    /// The option's id.
     pub id: String,
+    /// Its display name (`name`, else the id).
     pub name: String,
+    /// One-off cost, money in the scenario's currency.
     pub upfront: f64,
+    /// Running cost, money per year.
     pub per_year: f64,
+    /// Upfront spread over the lifetime plus running cost, money per year.
     pub annual_cost: f64,
-    /// Expected annual loss with the option.
+    /// Expected annual loss with the option, money per year.
     pub ale: Change,
-    /// Option minus base, per year, paired.
+    /// Option minus base in expected annual loss, money per year, paired
+    /// (negative: the option saves money).
     pub ale_change: Change,
     /// Half-width of the interval of the change had the two been run on
-    /// independent random numbers (same trials each).
+    /// independent random numbers (same trials each), money per year.
     pub independent_half_width: f64,
-    /// Probability that the option's annual loss is below the base's
-    /// (ties, e.g. quiet years, count as not below).
+    /// Share of trials in which the option's loss over the horizon (a
+    /// year by default) is below the base's, probability 0..1 (ties, e.g.
+    /// quiet years, count as not below).
     pub p_better: Proportion,
-    /// Reduction in expected annual loss minus annual cost.
+    /// Reduction in expected annual loss minus annual cost, money per year.
     pub net_benefit: f64,
-    /// Net benefit per unit of annual cost (`None` for a free option).
+    /// Net benefit per unit of annual cost, a ratio (`None` for a free
+    /// option).
     pub roi: Option<f64>,
     /// Years for the loss reduction, net of running costs, to repay the
     /// upfront cost (`None` if it never does).
     pub payback_years: Option<f64>,
+    /// One per drilled threat that the option's scenario still has, in the
+    /// order asked for.
     pub drills: Vec<DrillChange>,
 }
 
@@ -86,16 +111,26 @@ impl OptionResult {
     }
 }
 
+/// The result of [`compare`]: the base and every option on common random
+/// numbers.
 #[derive(Debug, Clone)]
 pub struct Comparison {
+    /// The base scenario's name.
     pub scenario: String,
+    /// The currency every money figure is in.
     pub currency: String,
+    /// Trials per scenario.
     pub trials: u64,
+    /// The seed shared by the base and the options.
     pub seed: u64,
+    /// The simulated period of the risk run, hours; losses are scaled from
+    /// it to a year.
     pub horizon_h: f64,
-    /// Expected annual loss of the base scenario.
+    /// Expected annual loss of the base scenario, money per year.
     pub base_ale: Change,
+    /// One per option, in the order given.
     pub options: Vec<OptionResult>,
+    /// The drilled threats' ids, in the order given.
     pub threats: Vec<String>,
 }
 

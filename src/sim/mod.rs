@@ -14,7 +14,7 @@
 mod compare;
 mod model;
 mod queue;
-pub mod rng;
+mod rng;
 mod runner;
 mod sensitivity;
 mod targets;
@@ -23,7 +23,8 @@ mod ziggurat;
 
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
-pub use runner::{simulate, simulate_with, Samples, ServiceAttribution, ServiceSamples};
+pub use runner::{simulate, Samples};
+use runner::{simulate_with, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
     HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
@@ -38,7 +39,10 @@ use thiserror::Error;
 /// How many trials, from which seed, on how many threads.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Trials to run, at least [`Trials::MIN`].
     pub trials: Trials,
+    /// Seed of every random stream: the same seed (and trials) gives the
+    /// same results on any number of threads.
     pub seed: u64,
     /// 0: all cores.
     pub threads: usize,
@@ -65,6 +69,7 @@ impl Trials {
     /// The fewest trials a simulation runs.
     pub const MIN: u64 = 2;
 
+    /// `n` trials; [`SimError::TooFewTrials`] below [`Trials::MIN`].
     pub fn new(n: u64) -> Result<Trials, SimError> {
         if n < Trials::MIN {
             return Err(SimError::TooFewTrials(n));
@@ -72,6 +77,7 @@ impl Trials {
         Ok(Trials(n))
     }
 
+    /// The number of trials.
     pub fn get(self) -> u64 {
         self.0
     }
@@ -87,18 +93,37 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
+/// Why a simulation could not run. The messages say what is wrong, not
+/// which command-line flag fixes it (the binary adds that).
 #[derive(Debug, Error)]
 pub enum SimError {
+    /// A threat id that the scenario does not have (the message suggests
+    /// the nearest one and lists them all).
     #[error("unknown threat `{given}`{}", suggestion(given, known))]
-    UnknownThreat { given: String, known: Vec<String> },
+    UnknownThreat {
+        /// The id as given.
+        given: String,
+        /// The scenario's threat ids, in scenario order.
+        known: Vec<String>,
+    },
+    /// A drill of a scenario without threats.
     #[error("the scenario has no threats to drill; add one under `threats:`")]
     NoThreats,
+    /// A component id that is not one of the scenario's services (the
+    /// given id).
     #[error("unknown service `{0}`")]
     UnknownService(String),
+    /// Fewer than [`Trials::MIN`] trials (the number given).
     #[error("at least 2 trials are needed (got {0}): an interval needs two samples")]
     TooFewTrials(u64),
+    /// The thread pool could not be built.
     #[error("could not start {threads} threads: {message}")]
-    Threads { threads: usize, message: String },
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// rayon's reason.
+        message: String,
+    },
 }
 
 fn suggestion(given: &str, known: &[String]) -> String {
@@ -114,10 +139,18 @@ fn suggestion(given: &str, known: &[String]) -> String {
 /// `detail` what only one of them does ([`DrillDetail`] or [`RunDetail`]).
 #[derive(Debug, Clone)]
 pub struct ServiceResult<D> {
+    /// The service's component id.
     pub id: String,
+    /// Its display name (`name`, else the id).
     pub name: String,
+    /// Share of trials in which it had an outage or lost data, probability
+    /// 0..1.
     pub affected: Proportion,
+    /// Hours unavailable per trial (outages still open at a run's horizon
+    /// count up to the horizon).
     pub downtime_h: Summary,
+    /// Hours of data lost per trial, summed over incidents; total losses
+    /// count as 0 here (see `total_data_loss`).
     pub data_loss_h: Summary,
     /// `None` when the service has no RTO. In a drill: back for good within
     /// the RTO; over a run: no outage longer than the RTO.
@@ -128,16 +161,26 @@ pub struct ServiceResult<D> {
     /// `None` when the service has no MTPD. In a drill: back for good within
     /// it; over a run: no outage longer than it.
     pub mtpd_met: Option<Proportion>,
+    /// Share of trials with at least one total data loss (no backup tier
+    /// survived), probability 0..1.
     pub total_data_loss: Proportion,
+    /// Money lost by this service per trial, in the scenario's currency:
+    /// over one strike in a drill, over the whole horizon in a run (not
+    /// scaled to a year).
     pub loss: Summary,
     /// What only a drill, or only a run, measures.
     pub detail: D,
-    /// Points of the downtime CDF.
+    /// Points (hours, P(downtime <= hours)) of the downtime CDF, at the
+    /// sketch's resolution.
     pub downtime_cdf: Vec<(f64, f64)>,
-    /// Points of the data-loss CDF (hours; total losses count as 0).
+    /// Points (hours, P(data loss <= hours)) of the data-loss CDF (total
+    /// losses count as 0).
     pub data_loss_cdf: Vec<(f64, f64)>,
+    /// Its recovery time objective, hours (`None`: not set).
     pub rto_h: Option<f64>,
+    /// Its recovery point objective, hours of data (`None`: not set).
     pub rpo_h: Option<f64>,
+    /// Its maximum tolerable period of disruption, hours (`None`: not set).
     pub mtpd_h: Option<f64>,
     /// What caused the downtime and what ended it (when asked for).
     pub explain: Option<Explanation>,
@@ -165,7 +208,7 @@ pub struct RunDetail {
 }
 
 /// How a mode's detail comes from the samples.
-pub trait Detail: Sized {
+pub(crate) trait Detail: Sized {
     /// The detail of one service's samples.
     fn from_samples(samples: &ServiceSamples) -> Self;
 }
@@ -257,20 +300,32 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
 /// mode measures of each service.
 #[derive(Debug, Clone)]
 pub struct Results<D> {
+    /// The scenario's name.
     pub scenario: String,
+    /// The currency every money figure is in (the scenario's `currency`).
     pub currency: String,
+    /// What was simulated: the drilled threat's index, or the run's horizon.
     pub mode: Mode,
+    /// The drilled threat's id; `None` for a run.
     pub threat: Option<String>,
+    /// Trials simulated.
     pub trials: u64,
+    /// The seed they were drawn from.
     pub seed: u64,
+    /// One per service (component of kind `service`), in scenario order.
     pub services: Vec<ServiceResult<D>>,
+    /// Money lost by all services together per trial, in the scenario's
+    /// currency (over the horizon in a run, not scaled to a year).
     pub loss: Summary,
+    /// P(total loss > loss) at 40 levels spread geometrically over the
+    /// losses seen; empty when no trial lost anything.
     pub loss_exceedance: Vec<ExceedancePoint>,
     /// Simulated events over all trials.
     pub events: u64,
 }
 
 impl<D> Results<D> {
+    /// The run's horizon, hours; `None` for a drill.
     pub fn horizon_h(&self) -> Option<f64> {
         match self.mode {
             Mode::Run { horizon } => Some(horizon),
@@ -398,7 +453,7 @@ pub fn median_drill_trace(
 
 /// Turns raw samples into summaries with intervals; `D` must be the
 /// detail of `mode` ([`DrillDetail`] for a drill, [`RunDetail`] for a run).
-pub fn summarize<D: Detail>(
+pub(crate) fn summarize<D: Detail>(
     scenario: &Scenario,
     model: &Model,
     mode: Mode,

@@ -6,12 +6,14 @@ use crate::graph::{DependencyGraph, Link};
 use crate::scenario::{Arrival, Dist, Effect, Scenario, ThreatEffect};
 use std::collections::HashMap;
 
-pub const NONE: u32 = u32::MAX;
+/// The index that points nowhere: no team, service, distribution, group,
+/// threat or backup tier.
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// What the hot loop reads of every component on every event, packed in
 /// one small record (the rest of a component lives in [`CompiledComponent`]).
 #[derive(Debug, Clone, Copy)]
-pub struct HotComponent {
+pub(crate) struct HotComponent {
     /// Range into [`Model::up_edges`]: the components that need this one.
     pub up: (u32, u32),
     /// Range into [`Model::failures`].
@@ -29,8 +31,10 @@ pub struct HotComponent {
     pub first_up: UpEdge,
 }
 
+/// What the engine reads of a component off the hot path.
 #[derive(Debug, Clone)]
-pub struct CompiledComponent {
+pub(crate) struct CompiledComponent {
+    /// Its team's queue order: lower repairs first.
     pub priority: i64,
     /// Repair time, in [`Model::dists`] ([`NONE`]: instant).
     pub repair: u32,
@@ -38,92 +42,133 @@ pub struct CompiledComponent {
     pub rebuild: u32,
     /// Range into [`Model::tiers`].
     pub tiers: (u32, u32),
+    /// It holds data itself (has `data:`).
     pub stateful: bool,
     /// It or something below it holds data.
     pub holds_data: bool,
+    /// The random stream of its detection delays.
     pub detect_tag: u64,
 }
 
+/// Which kind of redundancy group a requirement is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupKind {
+pub(crate) enum GroupKind {
+    /// `at_least: k, of: [...]`: holds while k members are available.
     AtLeast,
+    /// `failover: [...]`: holds while its active member is available.
     Failover,
 }
 
+/// A redundancy group: one `at_least` or `failover` requirement.
 #[derive(Debug, Clone)]
-pub struct Group {
+pub(crate) struct Group {
+    /// At least k, or failover.
     pub kind: GroupKind,
+    /// The component whose requirement it is.
     pub owner: u32,
     /// Range into [`Model::group_members`].
     pub members: (u32, u32),
+    /// Members needed (1 for failover).
     pub k: u32,
+    /// Time to switch to another member, hours (failover; 0 otherwise).
     pub switchover: Dist,
+    /// Hours of data lost by each completed switchover (failover).
     pub lag: f64,
+    /// The random stream of its switchover times.
     pub tag: u64,
 }
 
 /// A link from a component up to one that needs it.
 #[derive(Debug, Clone, Copy)]
-pub struct UpEdge {
+pub(crate) struct UpEdge {
+    /// The component that needs it ([`NONE`] in an empty `first_up`).
     pub dependent: u32,
     /// [`NONE`] for a plain requirement, else the group index.
     pub group: u32,
 }
 
+/// One failure mode of a component (its `failures:` entry).
 #[derive(Debug, Clone)]
-pub struct CompiledFailure {
+pub(crate) struct CompiledFailure {
+    /// The component that fails.
     pub component: u32,
     /// Mean time between failures, hours, when exponential (`after` is [`NONE`]).
     pub every: f64,
     /// Time to failure given as `after:`, in [`Model::dists`] ([`NONE`] for `every:`).
     pub after: u32,
+    /// Damage or destroy.
     pub effect: Effect,
     /// How long the work takes, in [`Model::dists`]: the failure's own
     /// `repair`, else the component's repair (damage) or rebuild (destroy).
     pub work: u32,
+    /// The random stream of its times to failure.
     pub tag: u64,
 }
 
+/// One backup tier of a component.
 #[derive(Debug, Clone)]
-pub struct Tier {
+pub(crate) struct Tier {
+    /// Hours between backups.
     pub every: f64,
+    /// Time to restore from it, hours.
     pub restore: Dist,
+    /// Mean of `restore`, hours: breaks ties between equally recent tiers.
     pub restore_mean: f64,
+    /// Survives a threat that reaches backups.
     pub immutable: bool,
+    /// Survives a threat that hits the component's site.
     pub offsite: bool,
+    /// The random stream of its phase (when in the interval backups are
+    /// taken); restore times come from the component's work stream.
     pub tag: u64,
 }
 
+/// A threat: correlated hits on the components it selects.
 #[derive(Debug, Clone)]
-pub struct CompiledThreat {
+pub(crate) struct CompiledThreat {
     /// Events per hour, if it arrives at random.
     pub rate: Option<f64>,
+    /// The components it selects, in scenario order.
     pub targets: Vec<u32>,
     /// Per target: the tag of the (threat, component) chance stream.
     pub target_tags: Vec<u64>,
     /// Per component: does the threat select the component's site?
     pub site_hit: Vec<bool>,
+    /// Probability 0..1 that each selected component is hit.
     pub chance: f64,
+    /// Disrupt, damage or destroy.
     pub effect: Effect,
     /// A disruption's duration; `None` for any other effect.
     pub duration: Option<Dist>,
     /// Its own repair (damage) or rebuild (destroy) time, in
     /// [`Model::dists`] ([`NONE`]: each target's own).
     pub work: u32,
+    /// A destroy that also destroys the tiers that are not immutable.
     pub reaches_backups: bool,
+    /// The random stream of its arrival times (run).
     pub arrival_tag: u64,
+    /// The random stream of its disruption durations.
     pub duration_tag: u64,
 }
 
+/// A service: its targets and what its outages cost.
 #[derive(Debug, Clone)]
-pub struct CompiledService {
+pub(crate) struct CompiledService {
+    /// Its component.
     pub component: u32,
+    /// Recovery time objective, hours.
     pub rto: Option<f64>,
+    /// Recovery point objective, hours of data.
     pub rpo: Option<f64>,
+    /// Maximum tolerable period of disruption, hours.
     pub mtpd: Option<f64>,
+    /// Money per hour of downtime.
     pub per_hour: f64,
+    /// Money per hour of data lost.
     pub per_hour_data_lost: f64,
+    /// Money per outage.
     pub per_incident: f64,
+    /// Money per total data loss.
     pub per_total_data_loss: f64,
 }
 
@@ -148,25 +193,27 @@ impl Interner {
     }
 }
 
-/// The compiled model. Component indices are the scenario's.
+/// The compiled model: what [`Trial`](super::Trial) simulates. Component,
+/// threat and team indices are the scenario's. Public for the integration
+/// tests and benches, which compile a model once and run trials on it; its
+/// contents are the engine's own.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Every distinct duration distribution, referred to by index, so the
     /// few the hot loop samples stay in cache.
-    pub dists: Vec<Dist>,
-    pub components: Vec<CompiledComponent>,
-    pub hot: Vec<HotComponent>,
-    pub groups: Vec<Group>,
-    pub group_members: Vec<u32>,
+    pub(crate) dists: Vec<Dist>,
+    pub(crate) components: Vec<CompiledComponent>,
+    pub(crate) hot: Vec<HotComponent>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) group_members: Vec<u32>,
     /// The dependents of every component, one range per component (see
     /// [`HotComponent::up`]).
-    pub up_edges: Vec<UpEdge>,
-    pub failures: Vec<CompiledFailure>,
-    pub tiers: Vec<Tier>,
-    pub threats: Vec<CompiledThreat>,
-    pub services: Vec<CompiledService>,
-    pub team_sizes: Vec<u32>,
-    pub horizon: f64,
+    pub(crate) up_edges: Vec<UpEdge>,
+    pub(crate) failures: Vec<CompiledFailure>,
+    pub(crate) tiers: Vec<Tier>,
+    pub(crate) threats: Vec<CompiledThreat>,
+    pub(crate) services: Vec<CompiledService>,
+    pub(crate) team_sizes: Vec<u32>,
 }
 
 /// How long the work after a hit of `effect` takes, in [`Model::dists`]:
@@ -189,12 +236,16 @@ fn work_time(effect: Effect, own: u32, repair: u32, rebuild: u32) -> u32 {
 impl CompiledComponent {
     /// How long its work after a hit of `effect` takes, given the hit's
     /// `own` time ([`NONE`]: none; see [`work_time`]).
-    pub fn work(&self, effect: Effect, own: u32) -> u32 {
+    pub(crate) fn work(&self, effect: Effect, own: u32) -> u32 {
         work_time(effect, own, self.repair, self.rebuild)
     }
 }
 
 impl Model {
+    /// Lowers a validated scenario, with its dependency graph, to the flat
+    /// model. Random-stream tags come from ids, so a variant of the scenario
+    /// (an option, a sensitivity setting) keeps the draws of every entity it
+    /// does not change.
     pub fn compile(scenario: &Scenario, graph: &DependencyGraph) -> Model {
         let n = scenario.components.len();
         let mut groups = Vec::new();
@@ -398,25 +449,24 @@ impl Model {
             threats,
             services,
             team_sizes: scenario.teams.iter().map(|t| t.size).collect(),
-            horizon: scenario.horizon,
         }
     }
 
     #[inline]
-    pub fn dependents(&self, c: u32) -> &[UpEdge] {
+    pub(crate) fn dependents(&self, c: u32) -> &[UpEdge] {
         let (a, b) = self.hot[c as usize].up;
         &self.up_edges[a as usize..b as usize]
     }
 
     /// The distribution at `index` in [`Model::dists`]; [`NONE`] gives none.
     #[inline]
-    pub fn dist(&self, index: u32) -> Option<&Dist> {
+    pub(crate) fn dist(&self, index: u32) -> Option<&Dist> {
         debug_assert!(index == NONE || (index as usize) < self.dists.len());
         self.dists.get(index as usize)
     }
 
     #[inline]
-    pub fn members(&self, g: u32) -> &[u32] {
+    pub(crate) fn members(&self, g: u32) -> &[u32] {
         let (a, b) = self.groups[g as usize].members;
         &self.group_members[a as usize..b as usize]
     }

@@ -5,32 +5,32 @@
 
 /// An event: 3 bits of kind, 29 bits of generation, 32 bits of index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Packed(pub u64);
+pub(super) struct Packed(pub u64);
 
 impl Packed {
     const GEN_MASK: u64 = (1 << 29) - 1;
 
     #[inline]
-    pub fn new(kind: u8, gen: u32, index: u32) -> Self {
+    pub(super) fn new(kind: u8, gen: u32, index: u32) -> Self {
         Packed(
             (u64::from(kind) << 61) | ((u64::from(gen) & Self::GEN_MASK) << 32) | u64::from(index),
         )
     }
     #[inline]
-    pub fn kind(self) -> u8 {
+    pub(super) fn kind(self) -> u8 {
         (self.0 >> 61) as u8
     }
     #[inline]
-    pub fn gen(self) -> u32 {
+    pub(super) fn gen(self) -> u32 {
         ((self.0 >> 32) & Self::GEN_MASK) as u32
     }
     #[inline]
-    pub fn index(self) -> u32 {
+    pub(super) fn index(self) -> u32 {
         self.0 as u32
     }
     /// Generations compare modulo 2^29, as stored.
     #[inline]
-    pub fn same_gen(self, gen: u32) -> bool {
+    pub(super) fn same_gen(self, gen: u32) -> bool {
         self.gen() == (gen & Self::GEN_MASK as u32)
     }
 }
@@ -49,7 +49,7 @@ impl Packed {
 /// fills the hole with one sift-down from the root, which stops early for a
 /// soon event (a repair) instead of a sift-down plus a sift-up.
 #[derive(Debug, Clone)]
-pub struct EventQueue {
+pub(super) struct EventQueue {
     lines: Vec<Line>,
     /// Slots in use, the hole included.
     len: usize,
@@ -81,7 +81,7 @@ impl Default for EventQueue {
 }
 
 impl EventQueue {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         EventQueue {
             lines: vec![Line([EMPTY; 4])],
             len: 0,
@@ -102,7 +102,7 @@ impl EventQueue {
     }
 
     #[inline]
-    pub fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         let used = (self.len + 3).div_ceil(4);
         for line in &mut self.lines[..used] {
             *line = Line([EMPTY; 4]);
@@ -113,7 +113,7 @@ impl EventQueue {
 
     /// Time of the earliest event.
     #[inline]
-    pub fn peek_time(&mut self) -> Option<f64> {
+    pub(super) fn peek_time(&mut self) -> Option<f64> {
         if self.hole {
             self.fill_hole();
         }
@@ -121,7 +121,7 @@ impl EventQueue {
     }
 
     #[inline(always)]
-    pub fn push(&mut self, time: f64, event: Packed) {
+    pub(super) fn push(&mut self, time: f64, event: Packed) {
         debug_assert!(time >= 0.0, "event times are non-negative");
         let entry = entry(time, event);
         if self.hole {
@@ -150,7 +150,7 @@ impl EventQueue {
     /// its data: the earliest one, or after a pop the earliest child of the
     /// root (an event pushed meanwhile may come first).
     #[inline]
-    pub fn next_hint(&self) -> Option<Packed> {
+    pub(super) fn next_hint(&self) -> Option<Packed> {
         if !self.hole {
             return (self.len > 0).then(|| Packed(self.get(0) as u64));
         }
@@ -165,12 +165,12 @@ impl EventQueue {
     /// Removes the earliest event; the queue must not be empty (its time
     /// was read with [`EventQueue::peek_time`]).
     #[inline]
-    pub fn pop_event(&mut self) -> Packed {
+    pub(super) fn pop_event(&mut self) -> Packed {
         self.pop().expect("the caller peeked an event").1
     }
 
     #[inline]
-    pub fn pop(&mut self) -> Option<(f64, Packed)> {
+    pub(super) fn pop(&mut self) -> Option<(f64, Packed)> {
         if self.hole {
             self.fill_hole();
         }

@@ -13,14 +13,14 @@ const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The SplitMix64 output function: a bijective 64-bit mixer.
 #[inline]
-pub fn mix64(mut z: u64) -> u64 {
+pub(super) fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
 
 /// A stable 64-bit tag for a named random entity (FNV-1a, then mixed).
-pub fn tag(parts: &[&str]) -> u64 {
+pub(super) fn tag(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
@@ -37,13 +37,13 @@ pub fn tag(parts: &[&str]) -> u64 {
 
 /// The key of one trial.
 #[inline]
-pub fn trial_key(seed: u64, trial: u64) -> u64 {
+pub(super) fn trial_key(seed: u64, trial: u64) -> u64 {
     mix64(mix64(seed ^ 0x5EED_5EED_5EED_5EED).wrapping_add(trial.wrapping_mul(GOLDEN)))
 }
 
 /// The `counter`-th random 64-bit word of entity `tag` in a trial.
 #[inline]
-pub fn word(trial_key: u64, tag: u64, counter: u64) -> u64 {
+pub(super) fn word(trial_key: u64, tag: u64, counter: u64) -> u64 {
     let key = mix64(trial_key ^ tag);
     mix64(key.wrapping_add(counter.wrapping_add(1).wrapping_mul(GOLDEN)))
 }
@@ -52,20 +52,20 @@ pub fn word(trial_key: u64, tag: u64, counter: u64) -> u64 {
 /// [`word`] with counters 0, 1, 2, ... (SplitMix64 from the entity's key),
 /// without mixing the key again for every draw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stream(u64);
+pub(super) struct Stream(u64);
 
 impl Stream {
     /// A placeholder, before the entity's stream is set.
-    pub const ZERO: Stream = Stream(0);
+    pub(super) const ZERO: Stream = Stream(0);
 
     #[inline]
-    pub fn new(trial_key: u64, tag: u64) -> Self {
+    pub(super) fn new(trial_key: u64, tag: u64) -> Self {
         Stream(mix64(trial_key ^ tag))
     }
 
     /// The next word.
     #[inline]
-    pub fn next_word(&mut self) -> u64 {
+    pub(super) fn next_word(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(GOLDEN);
         mix64(self.0)
     }
@@ -73,20 +73,20 @@ impl Stream {
 
 /// A uniform number in (0, 1) from the top 53 bits of a random word.
 #[inline]
-pub fn unit(word: u64) -> f64 {
+pub(super) fn unit(word: u64) -> f64 {
     ((word >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
 /// The `counter`-th uniform number in (0, 1) of entity `tag` in a trial.
 #[inline]
-pub fn uniform(trial_key: u64, tag: u64, counter: u64) -> f64 {
+pub(super) fn uniform(trial_key: u64, tag: u64, counter: u64) -> f64 {
     unit(word(trial_key, tag, counter))
 }
 
 /// A draw of the distribution `dist` from one random word: exponentials by
 /// the ziggurat method ([`exp1`]), the rest by inverse transform.
 #[inline]
-pub fn sample(dist: &Dist, word: u64) -> f64 {
+pub(super) fn sample(dist: &Dist, word: u64) -> f64 {
     match *dist {
         Dist::Exp { mean } => mean * exp1(word),
         _ => dist.sample(unit(word)),
@@ -107,7 +107,7 @@ const ZIG_R: f64 = 7.697_117_470_131_05;
 /// exactly one word of its entity's stream (common random numbers stay
 /// aligned between scenario variants).
 #[inline(always)]
-pub fn exp1(word: u64) -> f64 {
+pub(super) fn exp1(word: u64) -> f64 {
     // The first try inline; the rare rest out of the caller's way.
     let i = word as usize & (LAYERS - 1);
     let v = unit(word) * ZIG_X[i];

@@ -19,7 +19,7 @@ const BATCH: u64 = 64;
 
 /// Streaming summaries of one service's per-trial values.
 #[derive(Debug, Clone, Default)]
-pub struct ServiceSamples {
+pub(crate) struct ServiceSamples {
     pub recovery: Sketch,
     pub downtime: Sketch,
     pub data_loss: Sketch,
@@ -36,7 +36,7 @@ pub struct ServiceSamples {
 
 /// What caused one service's downtime and what ended it, summed over trials.
 #[derive(Debug, Clone, Default)]
-pub struct ServiceAttribution {
+pub(crate) struct ServiceAttribution {
     /// Hours of downtime by the component whose hit started the outage.
     pub by_component: BTreeMap<u32, f64>,
     /// Hours of downtime by threat ([`NONE`] for independent failures).
@@ -47,15 +47,19 @@ pub struct ServiceAttribution {
 }
 
 /// Summaries of a set of trials; `merge` appends another set that follows it.
+/// Public because [`simulate`] returns it to the benches; only the trial
+/// count is theirs to read, the rest is for `summarize` inside the crate.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
+    /// Trials summarised.
     pub trials: u64,
-    pub events: u64,
-    pub services: Vec<ServiceSamples>,
+    /// Simulated events over those trials.
+    pub(crate) events: u64,
+    pub(crate) services: Vec<ServiceSamples>,
     /// Total loss over all services, per trial.
-    pub total_loss: Sketch,
+    pub(crate) total_loss: Sketch,
     /// Per service, when explaining.
-    pub attribution: Vec<ServiceAttribution>,
+    pub(crate) attribution: Vec<ServiceAttribution>,
 }
 
 impl Samples {
@@ -154,7 +158,9 @@ impl Samples {
     }
 }
 
-/// Runs `config.trials` trials of `mode` in parallel.
+/// Runs `config.trials` trials of `mode` in parallel. Public for the
+/// benches, which time the runner on a model compiled once; the library's
+/// callers use [`drill`](super::drill) and [`run`](super::run).
 pub fn simulate(
     model: &Model,
     mode: Mode,
@@ -167,7 +173,7 @@ pub fn simulate(
 /// Like [`simulate`], also attributing each service's downtime to the
 /// components and threats that started its outages, and counting which
 /// component's recovery brought it back.
-pub fn simulate_with(
+pub(crate) fn simulate_with(
     model: &Model,
     mode: Mode,
     config: &Config,

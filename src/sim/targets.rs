@@ -8,7 +8,7 @@ use super::trial::{Mode, ServiceOutcome};
 
 /// Money lost by one service in one trial.
 #[inline]
-pub fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
+pub(super) fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
     out.downtime * svc.per_hour
         + out.data_loss * svc.per_hour_data_lost
         + f64::from(out.outages) * svc.per_incident
@@ -16,7 +16,7 @@ pub fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
 }
 
 /// Money lost by all services in one trial, added in service order.
-pub fn trial_loss(model: &Model, outcomes: &[ServiceOutcome]) -> f64 {
+pub(super) fn trial_loss(model: &Model, outcomes: &[ServiceOutcome]) -> f64 {
     model
         .services
         .iter()
@@ -27,7 +27,7 @@ pub fn trial_loss(model: &Model, outcomes: &[ServiceOutcome]) -> f64 {
 /// Whether one trial met each of a service's targets; `None` where the
 /// service sets no such target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Met {
+pub(super) struct Met {
     pub rto: Option<bool>,
     pub rpo: Option<bool>,
     pub mtpd: Option<bool>,
@@ -39,7 +39,7 @@ pub struct Met {
 /// it. The RPO is met when no data was lost altogether and no incident
 /// lost more than it.
 #[inline]
-pub fn met(svc: &CompiledService, out: &ServiceOutcome, mode: Mode) -> Met {
+pub(super) fn met(svc: &CompiledService, out: &ServiceOutcome, mode: Mode) -> Met {
     let (rto, mtpd) = match mode {
         Mode::Drill { .. } => (
             svc.rto.map(|t| out.recovered_at <= t),

@@ -17,9 +17,15 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
     /// The threat strikes at t = 0; nothing else fails; run until all is recovered.
-    Drill { threat: u32 },
+    Drill {
+        /// The threat's index in the scenario's `threats`.
+        threat: u32,
+    },
     /// Random failures and threats over `horizon` hours from all-up.
-    Run { horizon: f64 },
+    Run {
+        /// The simulated period, hours.
+        horizon: f64,
+    },
 }
 
 /// What happened to one service in one trial.
@@ -44,6 +50,7 @@ pub struct ServiceOutcome {
 }
 
 impl ServiceOutcome {
+    /// It had an outage or lost data (some, or all of it).
     pub fn affected(&self) -> bool {
         self.outages > 0 || self.data_loss > 0.0 || self.total_losses > 0
     }
@@ -78,13 +85,16 @@ pub enum TraceKind {
 pub struct TraceEvent {
     /// Hours since the trial started.
     pub time: f64,
+    /// The component's index in the scenario (for a failover group's
+    /// events, the index of the component that owns the group).
     pub component: u32,
+    /// What happened to it.
     pub kind: TraceKind,
 }
 
 /// Marks a recovery trigger that was a failover group's switchover (the
 /// rest of the value is the group's owner).
-pub const SWITCHOVER: u32 = 1 << 31;
+pub(crate) const SWITCHOVER: u32 = 1 << 31;
 
 /// Event kinds, packed into the queue's entries (see [`Packed`]).
 /// A failure mode's failure. Its generation field is unused for
@@ -240,7 +250,9 @@ fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
-/// Reusable state for running trials of one model on one thread.
+/// Reusable state for running trials of one model on one thread. Public for
+/// the integration tests and benches, which run single trials and read
+/// [`Trial::services`] and [`Trial::events`].
 pub struct Trial<'m> {
     m: &'m Model,
     key: u64,
@@ -267,10 +279,10 @@ pub struct Trial<'m> {
     service_cause: Vec<(u32, u32)>,
     /// Per service, this trial's outages as (component that started it,
     /// threat or NONE, hours) when explaining.
-    pub outage_causes: Vec<Vec<(u32, u32, f64)>>,
+    pub(crate) outage_causes: Vec<Vec<(u32, u32, f64)>>,
     /// Per service, the component whose recovery brought it back the last
     /// time (NONE if it never went down, or was still down at the horizon).
-    pub last_recovery_trigger: Vec<u32>,
+    pub(crate) last_recovery_trigger: Vec<u32>,
 
     nodes: Vec<Node>,
     /// The backup tier a rebuild restores from ([`NONE`]: nothing to
@@ -304,6 +316,8 @@ pub struct Trial<'m> {
 }
 
 impl<'m> Trial<'m> {
+    /// State for trials of `m`, allocated once and reset by each
+    /// [`Trial::run`].
     pub fn new(m: &'m Model) -> Self {
         let n = m.components.len();
         let fresh_counts: Vec<GroupCount> = m
@@ -394,14 +408,14 @@ impl<'m> Trial<'m> {
 
     /// Runs trial number `trial` like [`Trial::run`] and returns what
     /// happened, in order.
-    pub fn run_traced(&mut self, seed: u64, trial: u64, mode: Mode) -> Vec<TraceEvent> {
+    pub(crate) fn run_traced(&mut self, seed: u64, trial: u64, mode: Mode) -> Vec<TraceEvent> {
         self.trace = Some(Vec::new());
         self.run(seed, trial, mode);
         self.trace.take().unwrap_or_default()
     }
 
     /// Records, per service, what started each outage and what ended it.
-    pub fn set_explain(&mut self, on: bool) {
+    pub(crate) fn set_explain(&mut self, on: bool) {
         self.explain = on;
     }
 
@@ -428,17 +442,17 @@ impl<'m> Trial<'m> {
     /// Whether work on component `c` started in the last trial (it was
     /// damaged or destroyed). Its repair, rebuild, detect and restore times,
     /// its backup tiers and its team's size were consulted only if so.
-    pub fn worked_on(&self, c: usize) -> bool {
+    pub(crate) fn worked_on(&self, c: usize) -> bool {
         self.nodes[c].gen > 0
     }
 
     /// Switchovers that group `g` started in the last trial.
-    pub fn switchovers(&self, g: usize) -> u32 {
+    pub(crate) fn switchovers(&self, g: usize) -> u32 {
         self.groups[g].draws
     }
 
     /// Times threat `t` struck in the last trial.
-    pub fn strikes(&self, t: usize) -> u32 {
+    pub(crate) fn strikes(&self, t: usize) -> u32 {
         self.threat_occurrences[t]
     }
 

@@ -12,25 +12,32 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One input's bar.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
-    pub label: String,
-    /// The low and high settings for people (`×0.5`, `2 people`).
-    pub low_setting: String,
-    pub high_setting: String,
-    /// The metric with the input low / high.
-    pub low: f64,
-    pub high: f64,
+struct Bar {
+    /// The input for people (`ehr-db repair`).
+    label: String,
+    /// The low setting for people (`×0.5`, `2 people`).
+    low_setting: String,
+    /// The high setting for people.
+    high_setting: String,
+    /// The metric with the input low (money per year, or a probability
+    /// 0..1).
+    low: f64,
+    /// The metric with the input high, same unit.
+    high: f64,
 }
 
-pub struct Tornado {
-    pub title: String,
-    pub x_label: String,
+/// The chart's data, from a [`Sensitivity`]: what [`figure`] draws.
+struct Tornado {
+    /// The chart's heading.
+    title: String,
+    /// The metric's axis label, with its unit.
+    x_label: String,
     /// The metric with every input as given.
-    pub base: f64,
+    base: f64,
     /// Largest swing first.
-    pub bars: Vec<Bar>,
+    bars: Vec<Bar>,
     /// `None`: the metric is a probability.
-    pub currency: Option<String>,
+    currency: Option<String>,
 }
 
 const LABEL_W: u32 = 300;
@@ -39,7 +46,9 @@ const ROW_H: u32 = 34;
 const LEGEND_H: u32 = 30;
 
 impl Tornado {
-    pub fn from_sensitivity(s: &Sensitivity) -> Tornado {
+    /// The bars of the inputs that changed the metric in some trial, in
+    /// the tornado's order, with the metric's title and axis.
+    fn from_sensitivity(s: &Sensitivity) -> Tornado {
         // Inputs that changed nothing in any trial have no bar to draw.
         let bars = s
             .inputs

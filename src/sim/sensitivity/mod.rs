@@ -31,8 +31,11 @@ use thiserror::Error;
 use triggers::{trigger, Trigger};
 use variants::{value, variant};
 
-/// Low and high settings of frequencies, durations and backup intervals.
+/// The low setting of frequencies, durations and backup intervals: this
+/// many times the scenario's value (a ratio).
 pub const LOW_FACTOR: f64 = 0.5;
+/// The high setting of frequencies, durations and backup intervals: this
+/// many times the scenario's value (a ratio).
 pub const HIGH_FACTOR: f64 = 2.0;
 /// Team sizes go this many people down (never below one) and up.
 pub const TEAM_STEP: u32 = 1;
@@ -43,7 +46,12 @@ pub enum Metric {
     /// Expected annual loss over a `run`.
     Ale,
     /// P(RTO met) for `service` in a drill of `threat`.
-    RtoMet { service: String, threat: String },
+    RtoMet {
+        /// The service's component id.
+        service: String,
+        /// The drilled threat's id.
+        threat: String,
+    },
 }
 
 impl Metric {
@@ -77,26 +85,41 @@ impl Metric {
     }
 }
 
+/// Why a tornado could not run. Like [`SimError`], the messages name no
+/// command-line flag.
 #[derive(Debug, Error)]
 pub enum SensitivityError {
+    /// Text that is neither `ale` nor `rto:SERVICE:THREAT` (the text).
     #[error(
         "`{0}` is not a metric: use `ale` (expected annual loss over a run) or \
          `rto:SERVICE:THREAT` (P(RTO met) for SERVICE in a drill of THREAT)"
     )]
     BadMetric(String),
+    /// An `rto:` metric naming an id the scenario does not have.
     #[error("unknown service `{given}`{}", service_hint(given, known))]
-    UnknownService { given: String, known: Vec<String> },
-    #[error("`{given}` is a {kind}, not a service{}", service_hint("", known))]
-    NotAService {
+    UnknownService {
+        /// The id as given.
         given: String,
-        kind: String,
+        /// The scenario's service ids, in scenario order.
         known: Vec<String>,
     },
+    /// An `rto:` metric naming a component that is not a service.
+    #[error("`{given}` is a {kind}, not a service{}", service_hint("", known))]
+    NotAService {
+        /// The id as given.
+        given: String,
+        /// The component's kind (`database`, `network`, ...).
+        kind: String,
+        /// The scenario's service ids, in scenario order.
+        known: Vec<String>,
+    },
+    /// An `rto:` metric for a service without an RTO (its id).
     #[error(
         "service `{0}` has no rto, so P(RTO met) means nothing; give it one \
          (e.g. `rto: 4h`)"
     )]
     NoRto(String),
+    /// The simulation's own error (an unknown threat, the thread pool).
     #[error(transparent)]
     Sim(#[from] SimError),
 }
@@ -119,13 +142,16 @@ fn service_hint(given: &str, known: &[String]) -> String {
 /// What kind of value an input is, and so how it is set low and high.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
-    /// Events per year: × [`LOW_FACTOR`] and × [`HIGH_FACTOR`].
+    /// How often something happens (a threat's rate, a failure mode's
+    /// failures): × [`LOW_FACTOR`] and × [`HIGH_FACTOR`] (a failure mode's
+    /// time to failure is divided by them instead).
     Frequency,
     /// A duration distribution, every value scaled by the factors.
     Duration,
     /// A team's size: − / + [`TEAM_STEP`], never below one.
     TeamSize,
-    /// Hours between backups, scaled by the factors.
+    /// Hours between backups, scaled by the factors (high: backups less
+    /// often).
     BackupInterval,
 }
 
@@ -136,62 +162,89 @@ pub enum InputKind {
 pub enum Input {
     /// A threat's frequency.
     ThreatFrequency {
+        /// The threat's id.
         threat: String,
     },
     /// The threat effect's own time: a disruption's duration, or the repair
     /// or rebuild that overrides the components'. `field` is its key in the
     /// scenario file: `duration`, `repair` or `rebuild`.
     ThreatTime {
+        /// The threat's id.
         threat: String,
+        /// `duration`, `repair` or `rebuild`.
         field: &'static str,
     },
     /// The frequency of failure mode `mode` (from 0) of a component with
     /// `of_modes` of them.
     FailureFrequency {
+        /// The component's id.
         component: String,
+        /// The failure mode's position in `failures`, from 0.
         mode: usize,
+        /// How many failure modes the component has.
         of_modes: usize,
     },
     /// That failure mode's own repair or rebuild time.
     FailureRepair {
+        /// The component's id.
         component: String,
+        /// The failure mode's position in `failures`, from 0.
         mode: usize,
+        /// How many failure modes the component has.
         of_modes: usize,
     },
+    /// A component's repair time: after damage, and after a destroy too
+    /// when it has no rebuild time of its own.
     Repair {
+        /// The component's id.
         component: String,
     },
+    /// A component's own rebuild time (after a destroy).
     Rebuild {
+        /// The component's id.
         component: String,
     },
+    /// A component's detection delay, before repair work can start.
     Detect {
+        /// The component's id.
         component: String,
     },
     /// The switchover of the failover group that is entry `requirement`
     /// (from 0) of the component's `depends_on`.
     Switchover {
+        /// The id of the component whose requirement it is.
         component: String,
+        /// The requirement's position in `depends_on`, from 0.
         requirement: usize,
     },
     /// The interval of backup tier `tier` (from 0), which is `every` hours
     /// in the scenario.
     BackupInterval {
+        /// The component's id.
         component: String,
+        /// The tier's position in `backups`, from 0.
         tier: usize,
+        /// The tier's interval in the scenario, hours.
         every: f64,
     },
-    /// The restore time of that backup tier.
+    /// The restore time of a backup tier.
     Restore {
+        /// The component's id.
         component: String,
+        /// The tier's position in `backups`, from 0.
         tier: usize,
+        /// The tier's interval in the scenario, hours (it names the tier).
         every: f64,
     },
+    /// A team's size.
     TeamSize {
+        /// The team's id.
         team: String,
     },
 }
 
 impl Input {
+    /// What kind of value it is, which decides its low and high settings.
     pub fn kind(&self) -> InputKind {
         match self {
             Input::ThreatFrequency { .. } | Input::FailureFrequency { .. } => InputKind::Frequency,
@@ -230,20 +283,26 @@ pub enum InputValue {
 /// One input and what the metric did at its low and high settings.
 #[derive(Debug, Clone)]
 pub struct InputResult {
+    /// Which value of the scenario was varied.
     pub input: Input,
-    /// The value as in the scenario, and at the low and high settings.
+    /// The value as in the scenario.
     pub base_value: InputValue,
+    /// The value at the low setting.
     pub low_value: InputValue,
+    /// The value at the high setting.
     pub high_value: InputValue,
-    /// The metric with the input low / high (per year for `ale`).
+    /// The metric with the input low: money per year for `ale`, a
+    /// probability 0..1 for `rto:`.
     pub low: Change,
+    /// The metric with the input high, in the same unit.
     pub high: Change,
-    /// Low / high minus base, paired.
+    /// Low minus base, paired.
     pub low_change: Change,
+    /// High minus base, paired.
     pub high_change: Change,
     /// High minus low, paired.
     pub difference: Change,
-    /// |high − low|.
+    /// |high − low| of the means, in the metric's unit: the bar's length.
     pub swing: f64,
     /// Trials in which the low or the high setting changed the metric at all.
     pub changed_trials: u64,
@@ -252,14 +311,20 @@ pub struct InputResult {
 /// A tornado: inputs by swing, largest first.
 #[derive(Debug, Clone)]
 pub struct Sensitivity {
+    /// The scenario's name.
     pub scenario: String,
+    /// The currency of `ale` figures.
     pub currency: String,
+    /// Trials per setting.
     pub trials: u64,
+    /// The seed shared by every setting.
     pub seed: u64,
+    /// What was measured.
     pub metric: Metric,
     /// `ale`: the simulated period, hours.
     pub horizon_h: Option<f64>,
-    /// The metric with every input as in the scenario.
+    /// The metric with every input as in the scenario (money per year for
+    /// `ale`, a probability 0..1 for `rto:`).
     pub base: Change,
     /// Inputs that can affect the metric (all of them, however many of
     /// [`Sensitivity::inputs`] are kept).
