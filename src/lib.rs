@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! drsim: a disaster-recovery and business-continuity simulator.
 //!
 //! A scenario ([`scenario`]) describes services and what they depend on; the

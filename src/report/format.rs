@@ -72,6 +72,20 @@ pub(crate) fn plus_minus_percent(ci: [f64; 2]) -> String {
     }
 }
 
+/// A table cell for a chance of meeting a target: `92% ±2%`, or a dash
+/// when the service sets no such target. Text and HTML tables both use it.
+pub(crate) fn met_cell(p: Option<&crate::stats::Proportion>) -> String {
+    match p {
+        Some(p) => format!("{} {}", percent(p.p), plus_minus_percent(p.ci95)),
+        None => "–".into(),
+    }
+}
+
+/// A table cell for a target: `4h`, or a dash when there is none.
+pub(crate) fn target_cell(t: Option<f64>) -> String {
+    t.map(hours).unwrap_or_else(|| "–".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

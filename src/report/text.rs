@@ -1,7 +1,7 @@
 //! The terminal report: one compact table per run and a sentence in plain
 //! words about the service that fares worst.
 
-use super::format::{hours, money, percent, plus_minus_percent};
+use super::format::{hours, met_cell, money, percent, plus_minus_percent, target_cell};
 use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, ServiceResult};
 
 /// A plain text table; the first column is left-aligned, the rest right.
@@ -40,17 +40,6 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn target(t: Option<f64>) -> String {
-    t.map(hours).unwrap_or_else(|| "–".into())
-}
-
-fn met(p: &Option<crate::stats::Proportion>) -> String {
-    match p {
-        Some(p) => format!("{} {}", percent(p.p), plus_minus_percent(p.ci95)),
-        None => "–".into(),
-    }
-}
-
 fn label<D>(s: &ServiceResult<D>) -> String {
     s.name.clone()
 }
@@ -76,15 +65,15 @@ pub fn drill(r: &DrillResults) -> String {
                     hours(rec.p90),
                     hours(rec.p99)
                 ),
-                target(s.rto_h),
-                met(&s.rto_met),
+                target_cell(s.rto_h),
+                met_cell(s.rto_met.as_ref()),
                 format!(
                     "{} / {}",
                     hours(s.data_loss_h.p50),
                     hours(s.data_loss_h.p90)
                 ),
-                target(s.rpo_h),
-                met(&s.rpo_met),
+                target_cell(s.rpo_h),
+                met_cell(s.rpo_met.as_ref()),
                 money(s.loss.mean, &r.currency),
             ]
         })
@@ -257,7 +246,7 @@ pub fn run(r: &RunResults) -> String {
                     hours(s.downtime_h.p90)
                 ),
                 format!("{:.2}", o.mean),
-                met(&s.rto_met),
+                met_cell(s.rto_met.as_ref()),
                 hours(s.data_loss_h.mean),
                 format!(
                     "{} ±{}",

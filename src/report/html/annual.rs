@@ -2,10 +2,10 @@
 //! board's risk tolerance, and a year of operation service by service.
 
 use super::plain_words::appetite_sentence;
-use super::words::{count, met_text, one_period, periods};
+use super::words::{count, one_period, periods};
 use super::{escape, Input, Out};
 use crate::report::charts;
-use crate::report::format::{hours, money, percent};
+use crate::report::format::{hours, met_cell, money, percent};
 use crate::sim::RunResults;
 use std::fmt::Write;
 
@@ -68,7 +68,7 @@ fn annual_table(out: &mut Out, r: &RunResults) {
             hours(s.downtime_h.mean),
             hours(s.downtime_h.p90),
             s.detail.outages.mean,
-            met_text(&s.rto_met),
+            met_cell(s.rto_met.as_ref()),
             hours(s.data_loss_h.mean),
             money(s.loss.mean, cur),
             money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, cur)

@@ -2,12 +2,10 @@
 //! the heat map of RTOs met, each threat in detail, and one traced recovery.
 
 use super::plain_words::drill_sentence;
-use super::words::{
-    component_label, drill_label, hours_words, lower_first, met_text, target_text, threat_label,
-};
+use super::words::{component_label, drill_label, hours_words, lower_first, threat_label};
 use super::{escape, Input, Out};
 use crate::report::charts;
-use crate::report::format::{hours, money, percent};
+use crate::report::format::{hours, met_cell, money, percent, target_cell};
 use crate::report::text::worst_service;
 use crate::sim::DrillResults;
 use std::fmt::Write;
@@ -91,12 +89,12 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
             hours(rec.p50),
             hours(rec.p90),
             hours(rec.p99),
-            target_text(s.rto_h),
-            met_text(&s.rto_met),
+            target_cell(s.rto_h),
+            met_cell(s.rto_met.as_ref()),
             hours(s.data_loss_h.p50),
             hours(s.data_loss_h.p90),
-            target_text(s.rpo_h),
-            met_text(&s.rpo_met),
+            target_cell(s.rpo_h),
+            met_cell(s.rpo_met.as_ref()),
             percent(s.total_data_loss.p),
             money(s.loss.mean, cur)
         );

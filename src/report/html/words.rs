@@ -2,10 +2,9 @@
 //! its words from here, so a duration, a target or a threat's name reads the
 //! same in the plain words, the tables and the captions.
 
-use crate::report::format::{hours, percent, plus_minus_percent};
+use crate::report::format::hours;
 use crate::scenario::Scenario;
 use crate::sim::{DrillResults, RunResults};
-use crate::stats::Proportion;
 
 /// `10,000`.
 pub(super) fn count(n: u64) -> String {
@@ -122,20 +121,6 @@ pub(super) fn one_period(annual: &RunResults) -> String {
         p if p == "1y" => "a year".into(),
         p => p,
     }
-}
-
-/// A table cell for a chance of meeting a target: `93% ±2%`, or a dash
-/// when the service has no such target.
-pub(super) fn met_text(p: &Option<Proportion>) -> String {
-    match p {
-        Some(p) => format!("{} {}", percent(p.p), plus_minus_percent(p.ci95)),
-        None => "–".into(),
-    }
-}
-
-/// A table cell for a target: `4h`, or a dash when there is none.
-pub(super) fn target_text(t: Option<f64>) -> String {
-    t.map(hours).unwrap_or_else(|| "–".into())
 }
 
 #[cfg(test)]
