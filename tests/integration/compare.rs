@@ -2,7 +2,7 @@
 
 use super::common::{scenario, service};
 use drsim::scenario::load_str;
-use drsim::sim::{compare, run, Config, NoProgress};
+use drsim::sim::{compare, run, Comparison, Config, NoProgress};
 
 const BASE: &str = "name: Two services
 teams: [{id: ops, size: 1}]
@@ -28,10 +28,10 @@ fn config() -> Config {
     Config::new(4000, 9, 0).expect("at least 2 trials")
 }
 
-#[test]
-fn an_option_that_changes_nothing_changes_nothing_exactly() {
-    let loaded = load_str(BASE, "base.yaml").unwrap();
-    let c = compare(
+/// Every option of `yaml` against its base, over a run only (no drills).
+fn compare_risk(yaml: &str) -> Comparison {
+    let loaded = load_str(yaml, "base.yaml").unwrap();
+    compare(
         &loaded.scenario,
         &loaded.options,
         None,
@@ -39,7 +39,12 @@ fn an_option_that_changes_nothing_changes_nothing_exactly() {
         &config(),
         &NoProgress,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn an_option_that_changes_nothing_changes_nothing_exactly() {
+    let c = compare_risk(BASE);
     let nothing = c.options.iter().find(|o| o.id == "nothing").unwrap();
     assert_eq!(nothing.ale_change.mean, 0.0);
     assert_eq!(nothing.ale_change.ci95, [0.0, 0.0]);
@@ -177,16 +182,7 @@ fn csv_keeps_a_name_with_a_newline_comma_or_quote_in_one_cell() {
     // The comparison CSV quoted commas and quotes but not newlines: this
     // option's row came out as rows of 12, 2 and 11 fields.
     let yaml = BASE.replace("Bring the supplier's work in house", r#""Faster\nrepair""#);
-    let loaded = load_str(&yaml, "base.yaml").unwrap();
-    let c = compare(
-        &loaded.scenario,
-        &loaded.options,
-        None,
-        &[],
-        &config(),
-        &NoProgress,
-    )
-    .unwrap();
+    let c = compare_risk(&yaml);
     let rows = records(&drsim::report::compare::csv(&c));
     assert_eq!(rows.len(), 3, "a header and one row per option");
     assert!(rows.iter().all(|r| r.len() == 12), "{rows:?}");
