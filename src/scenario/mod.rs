@@ -12,6 +12,7 @@
 //! assert_eq!(loaded.scenario.components[1].rto, Some(4.0));
 //! ```
 
+mod bounds;
 mod error;
 mod model;
 mod options;
@@ -19,6 +20,7 @@ mod raw;
 mod units;
 mod validate;
 
+pub use bounds::{alias_budget, MAX_DEPTH};
 pub use error::{did_you_mean, Diagnostic, ScenarioError};
 pub use model::*;
 pub use options::InvestmentOption;
@@ -53,6 +55,10 @@ pub fn load_str(src: &str, file: &str) -> Result<Loaded, ScenarioError> {
     // Stripped before parsing, so lines and columns count from the text
     // after it: the mark is invisible in an editor.
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    bounds::check(src).map_err(|d| ScenarioError::Invalid {
+        file: file.to_string(),
+        diagnostics: vec![d],
+    })?;
     let raw: raw::RawScenario =
         serde_yaml_ng::from_str(src).map_err(|e| ScenarioError::Invalid {
             file: file.to_string(),

@@ -126,9 +126,9 @@ fn a_valid_scenario_resolves_references() {
 }
 
 #[test]
-fn alias_bomb_where_any_value_is_accepted_hits_the_repetition_limit() {
-    // `options` holds free YAML until `compare` applies it, so the
-    // expansion limit of the parser is what stops this one.
+fn alias_bomb_where_any_value_is_accepted_is_stopped_while_reading() {
+    // `options` holds free YAML until `compare` applies it, so no type
+    // refuses this one: the alias budget, counted while reading, does.
     let mut yaml = String::from("name: bomb\ncomponents: [{id: x, kind: service}]\noptions:\n  - &a0 [x,x,x,x,x,x,x,x,x,x]\n");
     for i in 1..9 {
         let refs = vec![format!("*a{}", i - 1); 10].join(",");
@@ -136,8 +136,8 @@ fn alias_bomb_where_any_value_is_accepted_hits_the_repetition_limit() {
     }
     let start = std::time::Instant::now();
     let msg = rendered(&yaml);
-    assert!(msg.contains("repetition limit"), "{msg}");
-    assert!(msg.contains("alias bomb"), "{msg}");
+    assert!(msg.contains("aliases expand the file"), "{msg}");
+    assert!(msg.contains("--> t.yaml:8:"), "{msg}");
     assert!(start.elapsed().as_secs() < 5);
 }
 
@@ -355,9 +355,43 @@ fn deep_nesting_is_not_called_an_alias_bomb() {
         "]".repeat(300)
     );
     let msg = rendered(&deep);
-    assert!(msg.contains("recursion limit"), "{msg}");
-    assert!(msg.contains("nests lists or mappings"), "{msg}");
-    assert!(!msg.contains("alias bomb"), "{msg}");
+    assert!(msg.contains("nest more than 64 levels deep"), "{msg}");
+    assert!(msg.contains("t.yaml:4:"), "{msg}");
+    assert!(!msg.contains("alias"), "{msg}");
+}
+
+#[test]
+fn nesting_is_refused_while_reading_not_after() {
+    // 100,000 levels (200 KB): libyaml alone took over a minute on this.
+    let deep = format!(
+        "name: x
+components: [{{id: a, kind: service}}]
+description: {}{}
+",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let start = std::time::Instant::now();
+    let msg = rendered(&deep);
+    assert!(msg.contains("nest more than 64 levels deep"), "{msg}");
+    assert!(start.elapsed().as_secs() < 5);
+}
+
+#[test]
+fn a_long_string_repeated_by_aliases_is_refused_while_reading() {
+    // A 100 KB name repeated in 20,000 tags: 2 GB once expanded (3.9 GB
+    // of memory before the budget).
+    let big = "x".repeat(100_000);
+    let tags = vec!["*big"; 20_000].join(", ");
+    let yaml = format!(
+        "name: x\ncomponents:\n  - {{id: s, kind: service, name: &big {big}, tags: [{tags}]}}\n"
+    );
+    let msg = rendered(&yaml);
+    assert!(
+        msg.contains("aliases expand the file by more than 1.0 MiB"),
+        "{msg}"
+    );
+    assert!(msg.contains("t.yaml:3:"), "{msg}");
 }
 
 #[test]
