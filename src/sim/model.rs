@@ -242,6 +242,32 @@ impl CompiledComponent {
 }
 
 impl Model {
+    /// About how many bytes the model holds on the heap; a trial of it
+    /// holds about as many again. Used to bound how many models are kept
+    /// at once (sensitivity's variants).
+    pub(crate) fn footprint(&self) -> usize {
+        fn bytes<T>(v: &[T]) -> usize {
+            std::mem::size_of_val(v)
+        }
+        let threats: usize = self
+            .threats
+            .iter()
+            .map(|t| bytes(&t.targets) + bytes(&t.target_tags) + bytes(&t.site_hit))
+            .sum();
+        bytes(&self.dists)
+            + bytes(&self.components)
+            + bytes(&self.hot)
+            + bytes(&self.groups)
+            + bytes(&self.group_members)
+            + bytes(&self.up_edges)
+            + bytes(&self.failures)
+            + bytes(&self.tiers)
+            + bytes(&self.threats)
+            + threats
+            + bytes(&self.services)
+            + bytes(&self.team_sizes)
+    }
+
     /// Lowers a validated scenario, with its dependency graph, to the flat
     /// model. Random-stream tags come from ids, so a variant of the scenario
     /// (an option, a sensitivity setting) keeps the draws of every entity it

@@ -74,13 +74,16 @@ impl Samples {
     }
 
     fn record_attribution(&mut self, trial: &Trial) {
-        if self.attribution.len() != trial.outage_causes.len() {
-            self.attribution = vec![ServiceAttribution::default(); trial.outage_causes.len()];
+        if self.attribution.len() != trial.outage_hours.len() {
+            self.attribution = vec![ServiceAttribution::default(); trial.outage_hours.len()];
         }
         for (s, a) in self.attribution.iter_mut().enumerate() {
-            for &(component, threat, hours) in &trial.outage_causes[s] {
-                *a.by_component.entry(component).or_default() += hours;
-                *a.by_threat.entry(threat).or_default() += hours;
+            let hours = &trial.outage_hours[s];
+            for (&component, &h) in &hours.by_component {
+                *a.by_component.entry(component).or_default() += h;
+            }
+            for (&threat, &h) in &hours.by_threat {
+                *a.by_threat.entry(threat).or_default() += h;
             }
             let last = trial.last_recovery_trigger[s];
             if last != NONE {

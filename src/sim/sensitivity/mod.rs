@@ -25,7 +25,7 @@ use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{Dist, Scenario, HOURS_PER_YEAR};
 use crate::stats::Moments;
-use inputs::{input, inputs};
+use inputs::{input, inputs, Knob};
 use std::fmt::Write as _;
 use thiserror::Error;
 use triggers::{trigger, Trigger};
@@ -339,7 +339,31 @@ pub struct Sensitivity {
 #[derive(Clone)]
 struct Acc {
     base: Moments,
-    inputs: Vec<([Moments; 5], u64)>,
+    inputs: Vec<InputCells>,
+}
+
+/// One input's accumulators over the trials: its value at the low and high
+/// settings, their changes from the base and their difference; and how
+/// many trials either setting changed.
+type InputCells = ([Moments; 5], u64);
+
+/// The most bytes of variant models (with each thread's trial of each)
+/// held at once; past it, the inputs are simulated in batches.
+const VARIANT_BYTES: usize = 256 << 20;
+
+/// One batch's progress reported as progress of the whole tornado.
+struct Stage<'a> {
+    whole: &'a dyn Progress,
+    /// Trials of the batches before this one.
+    before: u64,
+    /// Trials of all batches.
+    total: u64,
+}
+
+impl Progress for Stage<'_> {
+    fn update(&self, done: u64, _total: u64) {
+        self.whole.update(self.before + done, self.total);
+    }
 }
 
 /// The mode to simulate for `metric`, and for `rto:` the service's index
@@ -403,11 +427,12 @@ pub fn sensitivity(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Sensitivity, SensitivityError> {
-    tornado(base, metric, horizon, config, progress, true)
+    tornado(base, metric, horizon, config, progress, true, VARIANT_BYTES)
 }
 
 /// [`sensitivity`]; `skip`: reuse the base's outcome where a variant
-/// cannot differ (see [`Trigger`]); the results are the same either way.
+/// cannot differ (see [`Trigger`]); `variant_bytes`: the most bytes of
+/// variant models held at once. The results are the same either way.
 fn tornado(
     base: &Scenario,
     metric: &Metric,
@@ -415,6 +440,7 @@ fn tornado(
     config: &Config,
     progress: &dyn Progress,
     skip: bool,
+    variant_bytes: usize,
 ) -> Result<Sensitivity, SensitivityError> {
     let graph = DependencyGraph::build(base);
     let base_model = Model::compile(base, &graph);
@@ -424,39 +450,8 @@ fn tornado(
         Mode::Run { .. } => None,
     };
 
-    // Distinct variant scenarios; an input's low or high setting points at
-    // one of them, or at the base when the setting changes nothing.
     let knobs = inputs(base, drilled);
-    let mut models = Vec::new();
-    let mut triggers = Vec::new();
-    let mut settings: Vec<[Option<usize>; 2]> = Vec::with_capacity(knobs.len());
-    for &knob in &knobs {
-        let mut pair = [None, None];
-        for (slot, high) in pair.iter_mut().zip([false, true]) {
-            if let Some(s) = variant(base, knob, high) {
-                // Values change, structure does not: the base graph holds.
-                models.push(Model::compile(&s, &graph));
-                triggers.push(if skip {
-                    trigger(base, knob, high)
-                } else {
-                    Trigger::Always
-                });
-                *slot = Some(models.len() - 1);
-            }
-        }
-        settings.push(pair);
-    }
-    for t in &triggers {
-        if let Trigger::Switched(g) = *t {
-            debug_assert_eq!(base_model.groups[g].kind, super::model::GroupKind::Failover);
-        }
-    }
     let teams = triggers::team_members(base);
-    // An input whose settings both equal the base cannot matter.
-    let kept: Vec<usize> = (0..knobs.len())
-        .filter(|&k| settings[k] != [None, None])
-        .collect();
-
     let measure = |model: &Model, trial: &Trial| -> f64 {
         match service {
             None => trial_loss(model, &trial.services),
@@ -467,57 +462,122 @@ fn tornado(
         }
     };
 
-    let acc = in_parallel(
-        config,
-        progress,
-        || Acc {
-            base: Moments::new(),
-            inputs: vec![([Moments::new(); 5], 0); kept.len()],
-        },
-        || {
-            (
-                Trial::new(&base_model),
-                models.iter().map(Trial::new).collect::<Vec<_>>(),
-                vec![0.0; models.len()],
-            )
-        },
-        |(base_trial, trials, values), acc, t| {
-            base_trial.run(config.seed, t, mode);
-            let v0 = measure(&base_model, base_trial);
-            acc.base.add(v0);
-            for (((model, trial), v), &trigger) in models
-                .iter()
-                .zip(trials.iter_mut())
-                .zip(values.iter_mut())
-                .zip(&triggers)
-            {
-                *v = if trigger.fired(base_trial, &teams) {
-                    trial.run(config.seed, t, mode);
-                    measure(model, trial)
-                } else {
-                    v0
-                };
-            }
-            for (&k, (cell, changed)) in kept.iter().zip(acc.inputs.iter_mut()) {
-                let [lo, hi] = settings[k].map(|i| i.map_or(v0, |i| values[i]));
-                cell[0].add(lo);
-                cell[1].add(hi);
-                cell[2].add(lo - v0);
-                cell[3].add(hi - v0);
-                cell[4].add(hi - lo);
-                *changed += u64::from(lo != v0 || hi != v0);
-            }
-        },
-        |a, b| {
-            a.base.merge(&b.base);
-            for (x, y) in a.inputs.iter_mut().zip(&b.inputs) {
-                for (p, q) in x.0.iter_mut().zip(&y.0) {
-                    p.merge(q);
+    // The variants of a batch of inputs at a time: their models, and each
+    // thread's trial of each, stay within VARIANT_BYTES however large the
+    // scenario. Each batch re-runs the base trials (on common random
+    // numbers, the same ones), so the results do not depend on batching.
+    let threads = match config.threads {
+        0 => rayon::current_num_threads(),
+        n => n,
+    };
+    let per_input = 2 * base_model.footprint().max(1) * (1 + threads);
+    let batch = (variant_bytes / per_input).max(1);
+    let batches: Vec<&[Knob]> = if knobs.is_empty() {
+        vec![&[]]
+    } else {
+        knobs.chunks(batch).collect()
+    };
+    let total = batches.len() as u64 * config.trials.get();
+    let mut base_moments = None;
+    let mut cells: Vec<Option<InputCells>> = vec![None; knobs.len()];
+    for (b, chunk) in batches.iter().enumerate() {
+        // Distinct variant scenarios; an input's low or high setting points
+        // at one of them, or at the base when the setting changes nothing.
+        let mut models = Vec::new();
+        let mut triggers = Vec::new();
+        let mut settings: Vec<[Option<usize>; 2]> = Vec::with_capacity(chunk.len());
+        for &knob in chunk.iter() {
+            let mut pair = [None, None];
+            for (slot, high) in pair.iter_mut().zip([false, true]) {
+                if let Some(s) = variant(base, knob, high) {
+                    // Values change, structure does not: the base graph holds.
+                    models.push(Model::compile(&s, &graph));
+                    triggers.push(if skip {
+                        trigger(base, knob, high)
+                    } else {
+                        Trigger::Always
+                    });
+                    *slot = Some(models.len() - 1);
                 }
-                x.1 += y.1;
             }
-        },
-    )?;
+            settings.push(pair);
+        }
+        for t in &triggers {
+            if let Trigger::Switched(g) = *t {
+                debug_assert_eq!(base_model.groups[g].kind, super::model::GroupKind::Failover);
+            }
+        }
+        // An input whose settings both equal the base cannot matter.
+        let kept: Vec<usize> = (0..chunk.len())
+            .filter(|&k| settings[k] != [None, None])
+            .collect();
+        if kept.is_empty() && b > 0 {
+            continue;
+        }
+        let stage = Stage {
+            whole: progress,
+            before: b as u64 * config.trials.get(),
+            total,
+        };
+
+        let acc = in_parallel(
+            config,
+            &stage,
+            || Acc {
+                base: Moments::new(),
+                inputs: vec![([Moments::new(); 5], 0); kept.len()],
+            },
+            || {
+                (
+                    Trial::new(&base_model),
+                    models.iter().map(Trial::new).collect::<Vec<_>>(),
+                    vec![0.0; models.len()],
+                )
+            },
+            |(base_trial, trials, values), acc, t| {
+                base_trial.run(config.seed, t, mode);
+                let v0 = measure(&base_model, base_trial);
+                acc.base.add(v0);
+                for (((model, trial), v), &trigger) in models
+                    .iter()
+                    .zip(trials.iter_mut())
+                    .zip(values.iter_mut())
+                    .zip(&triggers)
+                {
+                    *v = if trigger.fired(base_trial, &teams) {
+                        trial.run(config.seed, t, mode);
+                        measure(model, trial)
+                    } else {
+                        v0
+                    };
+                }
+                for (&k, (cell, changed)) in kept.iter().zip(acc.inputs.iter_mut()) {
+                    let [lo, hi] = settings[k].map(|i| i.map_or(v0, |i| values[i]));
+                    cell[0].add(lo);
+                    cell[1].add(hi);
+                    cell[2].add(lo - v0);
+                    cell[3].add(hi - v0);
+                    cell[4].add(hi - lo);
+                    *changed += u64::from(lo != v0 || hi != v0);
+                }
+            },
+            |a, b| {
+                a.base.merge(&b.base);
+                for (x, y) in a.inputs.iter_mut().zip(&b.inputs) {
+                    for (p, q) in x.0.iter_mut().zip(&y.0) {
+                        p.merge(q);
+                    }
+                    x.1 += y.1;
+                }
+            },
+        )?;
+        base_moments.get_or_insert(acc.base);
+        let first = b * batch;
+        for (&k, cell) in kept.iter().zip(acc.inputs) {
+            cells[first + k] = Some(cell);
+        }
+    }
+    let base_moments = base_moments.expect("the first batch always runs");
 
     let horizon_h = match mode {
         Mode::Run { horizon } => Some(horizon),
@@ -525,11 +585,11 @@ fn tornado(
     };
     let scale = horizon_h.map_or(1.0, |h| HOURS_PER_YEAR / h);
     let change = |m: &Moments| Change::scaled(m, scale);
-    let mut results: Vec<InputResult> = kept
+    let mut results: Vec<InputResult> = knobs
         .iter()
-        .zip(&acc.inputs)
-        .map(|(&k, (cell, changed))| {
-            let knob = knobs[k];
+        .zip(&cells)
+        .filter_map(|(&knob, cell)| Some((knob, cell.as_ref()?)))
+        .map(|(knob, (cell, changed))| {
             let setting = |high: bool| {
                 let s = variant(base, knob, high);
                 value(s.as_ref().unwrap_or(base), knob)
@@ -559,7 +619,7 @@ fn tornado(
         seed: config.seed,
         metric: metric.clone(),
         horizon_h,
-        base: change(&acc.base),
+        base: change(&base_moments),
         considered: results.len(),
         inputs: results,
     })

@@ -88,7 +88,7 @@ pub(super) fn team_members(s: &Scenario) -> Vec<Vec<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{tornado, Input, Metric};
+    use super::super::{tornado, Input, Metric, VARIANT_BYTES};
     use crate::sim::{Config, NoProgress};
 
     /// Every kind of input and trigger: failover, quorum, teams, backups,
@@ -134,12 +134,35 @@ threats:
         let config = Config::new(600, 5, 1).expect("at least 2 trials");
         for metric in ["ale", "rto:shop:fire", "rto:shop:ransomware"] {
             let metric = Metric::parse(metric).unwrap();
-            let fast = tornado(&s, &metric, None, &config, &NoProgress, true).unwrap();
-            let full = tornado(&s, &metric, None, &config, &NoProgress, false).unwrap();
+            let fast =
+                tornado(&s, &metric, None, &config, &NoProgress, true, VARIANT_BYTES).unwrap();
+            let full = tornado(
+                &s,
+                &metric,
+                None,
+                &config,
+                &NoProgress,
+                false,
+                VARIANT_BYTES,
+            )
+            .unwrap();
             assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{metric:?}");
             assert!(fast.inputs.iter().any(|i| i.changed_trials > 0));
         }
-        let full = tornado(&s, &Metric::Ale, None, &config, &NoProgress, false).unwrap();
+        let full = tornado(
+            &s,
+            &Metric::Ale,
+            None,
+            &config,
+            &NoProgress,
+            false,
+            VARIANT_BYTES,
+        )
+        .unwrap();
+        // One input's variants at a time (the batching a large scenario
+        // gets) gives the same results, byte for byte.
+        let batched = tornado(&s, &Metric::Ale, None, &config, &NoProgress, false, 1).unwrap();
+        assert_eq!(format!("{batched:?}"), format!("{full:?}"));
         // Each kind of trigger was exercised.
         let component = |id: &str| id.to_string();
         for input in [
