@@ -54,6 +54,11 @@ pub struct Args {
 
 pub fn exec(args: Args) -> Result<()> {
     let chart = shared::chart(args.chart.as_deref())?;
+    shared::outputs(
+        &args.file,
+        args.sim.output.as_deref(),
+        args.chart.as_deref(),
+    )?;
     let loaded = load(&args.file)?;
     let options = shared::options(&loaded, &args.options, &args.file)?;
     let threats = shared::threats(&loaded.scenario, &args.threats)?;

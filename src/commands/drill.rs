@@ -39,6 +39,7 @@ pub struct Args {
 }
 
 pub fn exec(args: Args) -> Result<()> {
+    shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
     let loaded = load(&args.file)?;
     let s = &loaded.scenario;
     let threat = shared::drill_threat(s, args.threat)?;

@@ -1,6 +1,6 @@
 //! `drsim graph`: the dependency graph as Graphviz DOT or Mermaid.
 
-use super::shared::{emit, load};
+use super::shared::{self, emit, load};
 use anyhow::Result;
 use clap::ValueEnum;
 use drsim::graph;
@@ -35,6 +35,7 @@ enum GraphFormat {
 }
 
 pub fn exec(args: Args) -> Result<()> {
+    shared::outputs(&args.file, args.output.as_deref(), None)?;
     let loaded = load(&args.file)?;
     let text = match args.format {
         GraphFormat::Dot => graph::to_dot(&loaded.scenario),

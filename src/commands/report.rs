@@ -1,11 +1,12 @@
 //! `drsim report`: runs the annual simulation, a drill per selected threat,
 //! the options comparison and one traced trial, then writes the HTML report
-//! (and, with `--charts`, every chart as SVG, PNG and CSV), each file
-//! atomically.
+//! (and, with `--charts`, every chart as SVG, PNG and CSV), all renamed into
+//! place together.
 
-use super::shared::{self, emit, Bar};
+use super::shared::{self, Bar};
 use crate::cli::TrialArgs;
-use anyhow::{anyhow, Context, Result};
+use crate::output;
+use anyhow::{anyhow, Result};
 use drsim::report::html;
 use drsim::{graph, report, scenario, sim};
 use sha2::{Digest, Sha256};
@@ -56,6 +57,14 @@ pub struct Args {
 }
 
 pub fn exec(args: Args) -> Result<()> {
+    // Like shared::outputs, with the chart directory.
+    output::check(
+        &args.file,
+        &[
+            output::Planned::File("-o", args.output.as_deref()),
+            output::Planned::Dir("--charts", args.charts.as_deref()),
+        ],
+    )?;
     // Read once: the digest and the scenario come from the same bytes, and
     // a pipe can be read only once.
     let bytes = scenario::read_path(&args.file)?;
@@ -132,19 +141,29 @@ pub fn exec(args: Args) -> Result<()> {
         },
     };
     let out = html::render(&input).map_err(|e| anyhow!("cannot draw a chart: {e}"))?;
-    // Charts first, the report last: a failed run leaves no report.
+    // The charts and the report are renamed into place together: a failed
+    // or interrupted run leaves all of them or none.
+    let mut files = output::Batch::default();
     if let Some(dir) = &args.charts {
-        write_charts(dir, &out.figures)?;
+        write_charts(&mut files, dir, &out.figures)?;
     }
-    emit(&out.html, args.output.as_deref())
+    shared::emit_with(files, &out.html, args.output.as_deref())
 }
 
-fn write_charts(dir: &Path, figures: &[report::charts::Figure]) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+/// Adds every chart as SVG, CSV and PNG in `dir` to `files`, making `dir`
+/// (not its parents) when it does not exist. Files of other names in `dir`
+/// are left alone; those of a chart's name are replaced.
+fn write_charts(
+    files: &mut output::Batch,
+    dir: &Path,
+    figures: &[report::charts::Figure],
+) -> Result<()> {
+    files.dir(dir)?;
     for f in figures {
-        emit(&f.svg, Some(&dir.join(format!("{}.svg", f.name))))?;
-        emit(&f.csv, Some(&dir.join(format!("{}.csv", f.name))))?;
-        shared::write_png(f, &dir.join(format!("{}.png", f.name)))?;
+        files.add(&dir.join(format!("{}.svg", f.name)), f.svg.as_bytes())?;
+        files.add(&dir.join(format!("{}.csv", f.name)), f.csv.as_bytes())?;
+        let png = dir.join(format!("{}.png", f.name));
+        files.add(&png, &shared::png(f, &png)?)?;
     }
     Ok(())
 }

@@ -35,6 +35,7 @@ pub struct Args {
 }
 
 pub fn exec(args: Args) -> Result<()> {
+    shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
     let loaded = load(&args.file)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::config(&args.sim.trial)?;

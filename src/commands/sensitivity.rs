@@ -61,6 +61,11 @@ pub struct Args {
 
 pub fn exec(args: Args) -> Result<()> {
     let chart = shared::chart(args.chart.as_deref())?;
+    shared::outputs(
+        &args.file,
+        args.sim.output.as_deref(),
+        args.chart.as_deref(),
+    )?;
     let loaded = load(&args.file)?;
     let metric = sim::Metric::parse(&args.metric).map_err(with_flag)?;
     if args.horizon.is_some() && metric != sim::Metric::Ale {

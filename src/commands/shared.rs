@@ -170,16 +170,38 @@ impl Bar {
     }
 }
 
+/// The files a command writes (`-o FILE`, `--chart FILE`), checked before
+/// anything is simulated: see [`output::check`].
+pub fn outputs(scenario: &Path, output: Option<&Path>, chart: Option<&Path>) -> Result<()> {
+    output::check(
+        scenario,
+        &[
+            output::Planned::File("--chart", chart),
+            output::Planned::File("-o", output),
+        ],
+    )
+}
+
 /// Writes to stdout, or to a file (see [`output`]: atomically where it is a
 /// regular file).
 pub fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+    emit_with(output::Batch::default(), text, output)
+}
+
+/// Writes `text` to `output` together with the other files of `files` (all
+/// renamed into place at once), or the files and then `text` to stdout.
+pub fn emit_with(mut files: output::Batch, text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         None => {
+            files.commit()?;
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }
-        Some(path) => output::write(path, text.as_bytes())?,
+        Some(path) => {
+            files.add(path, text.as_bytes())?;
+            files.commit()?;
+        }
     }
     Ok(())
 }
@@ -217,25 +239,31 @@ pub fn chart(path: Option<&Path>) -> Result<Option<(&Path, ChartFormat)>> {
     Ok(Some((path, format)))
 }
 
-/// Writes one chart for `--chart FILE`, as SVG or PNG, atomically.
-fn write_chart(f: &report::charts::Figure, path: &Path, format: ChartFormat) -> Result<()> {
+/// Adds one chart for `--chart FILE`, as SVG or PNG, to `files`.
+fn write_chart(
+    files: &mut output::Batch,
+    f: &report::charts::Figure,
+    path: &Path,
+    format: ChartFormat,
+) -> Result<()> {
     match format {
-        ChartFormat::Svg => emit(&f.svg, Some(path)),
-        ChartFormat::Png => write_png(f, path),
+        ChartFormat::Svg => files.add(path, f.svg.as_bytes()),
+        ChartFormat::Png => files.add(path, &png(f, path)?),
     }
 }
 
-/// Writes `f` as a PNG at `png` (atomically where it is a regular file).
-pub fn write_png(f: &report::charts::Figure, png: &Path) -> Result<()> {
-    // The encoder picks the format from the extension: keep `.png` last.
-    output::write_with(png, ".png", |tmp| {
+/// The bytes of `f` as a PNG, for the file `shown` (named in errors).
+pub fn png(f: &report::charts::Figure, shown: &Path) -> Result<Vec<u8>> {
+    // The encoder picks the format from the extension: keep `.png`.
+    output::produced("chart.png", |tmp| {
         f.write_png(tmp)
-            .map_err(|e| anyhow!("cannot write {}: {e}", png.display()))
+            .map_err(|e| anyhow!("cannot write {}: {e}", shown.display()))
     })
 }
 
-/// Writes the chart (when `--chart` was given), then the result in the
-/// chosen format: `renderers` are the text, JSON and CSV renderers.
+/// Writes the chart (when `--chart` was given) and the result in the
+/// chosen format, both renamed into place together: `renderers` are the
+/// text, JSON and CSV renderers.
 pub fn finish<R, E: std::fmt::Display>(
     args: &SimArgs,
     chart: Option<(&Path, ChartFormat)>,
@@ -243,14 +271,15 @@ pub fn finish<R, E: std::fmt::Display>(
     renderers: [fn(&R) -> String; 3],
     result: &R,
 ) -> Result<()> {
+    let mut files = output::Batch::default();
     if let Some((path, format)) = chart {
         let figure = figure().map_err(|e| anyhow!("cannot draw the chart: {e}"))?;
-        write_chart(&figure, path, format)?;
+        write_chart(&mut files, &figure, path, format)?;
     }
     let render = match args.format {
         OutputFormat::Text => renderers[0],
         OutputFormat::Json => renderers[1],
         OutputFormat::Csv => renderers[2],
     };
-    emit(&render(result), args.output.as_deref())
+    emit_with(files, &render(result), args.output.as_deref())
 }

@@ -4,6 +4,9 @@
 //!   the bundled scenarios, snapshotted byte for byte;
 //! - `io`: reading scenarios and writing files at the edges (byte-order
 //!   marks, endless inputs, symbolic links, devices, unwritable places);
+//! - `output_files`: output files against hostile or unlucky places (links
+//!   planted at the temporary name, permissions, an output that is the
+//!   input, interrupted and full-disk chart sets);
 //! - `closed_form`: the engine against answers derived on paper, with
 //!   tolerances from the standard error at a fixed seed;
 //! - `properties`: invariants over random valid scenarios (proptest);
@@ -20,6 +23,7 @@ mod compare;
 mod diagnostics;
 mod explain;
 mod io;
+mod output_files;
 mod outputs;
 mod properties;
 mod report;
