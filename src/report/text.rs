@@ -251,7 +251,7 @@ pub fn run(r: &RunResults) -> String {
                 format!(
                     "{} ±{}",
                     money(s.loss.mean, &r.currency),
-                    money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, &r.currency)
+                    money(s.loss.half_width, &r.currency)
                 ),
             ]
         })
