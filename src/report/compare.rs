@@ -1,7 +1,7 @@
 //! Output of `drsim compare`: a table sorted by net benefit, JSON and CSV.
 
 use super::csv::{Cell, Table};
-use super::format::{money, percent};
+use super::format::{fixed, money, percent, signed};
 use crate::sim::{Change, Comparison, OptionResult};
 use serde_json::{json, Value};
 
@@ -15,16 +15,18 @@ fn sorted(c: &Comparison) -> Vec<&OptionResult> {
     v
 }
 
+/// `+£12k`, `-£3.5k`, `£0` (an amount that rounds to nothing has no sign).
 fn signed_money(x: f64, cur: &str) -> String {
-    if x > 0.0 {
-        format!("+{}", money(x, cur))
+    let text = money(x, cur);
+    if x > 0.0 && text != money(0.0, cur) {
+        format!("+{text}")
     } else {
-        money(x, cur)
+        text
     }
 }
 
 fn points(x: f64) -> String {
-    format!("{:+.1} pts", x * 100.0)
+    format!("{} pts", signed(x * 100.0, 1))
 }
 
 /// The terminal report.
@@ -66,9 +68,10 @@ pub fn text(c: &Comparison) -> String {
                     signed_money(o.ale_change.ci95[1], cur)
                 ),
                 signed_money(o.net_benefit, cur),
-                o.roi.map_or("–".into(), |r| format!("{:+.0}%", r * 100.0)),
+                o.roi
+                    .map_or("–".into(), |r| format!("{}%", signed(r * 100.0, 0))),
                 o.payback_years
-                    .map_or("never".into(), |y| format!("{y:.1} y")),
+                    .map_or("never".into(), |y| format!("{} y", fixed(y, 1))),
                 percent(o.p_better.p),
             ]
         })
@@ -207,9 +210,7 @@ pub fn json(c: &Comparison) -> String {
         "base_ale": change(&c.base_ale),
         "options": options,
     });
-    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values always serialize");
-    text.push('\n');
-    text
+    super::json::text(doc)
 }
 
 /// One row per option.

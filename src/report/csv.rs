@@ -2,12 +2,14 @@
 //! the `csv` crate; text that a spreadsheet would run as a formula
 //! defused), and the drill or run table, one row per service.
 
+use super::format::no_negative_zero;
 use super::ModeDetail;
 use crate::sim::Results;
 use crate::stats::{Proportion, Summary};
 
 /// One cell: text is quoted where it must be; a number is written as Rust
-/// prints it (shortest form that reads back the same); `Empty` is a value
+/// prints it (shortest form that reads back the same; zero as `0`, never
+/// `-0`); `Empty` is a value
 /// that does not apply.
 #[derive(Debug, Clone, Copy)]
 pub enum Cell<'a> {
@@ -103,7 +105,7 @@ impl Table {
             .into_iter()
             .map(|c| match c {
                 Cell::Text(s) => defused(s),
-                Cell::Num(x) => x.to_string(),
+                Cell::Num(x) => no_negative_zero(x).to_string(),
                 Cell::Count(n) => n.to_string(),
                 Cell::Empty => String::new(),
             })

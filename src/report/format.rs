@@ -1,7 +1,62 @@
 //! Numbers for people: money with a currency sign, hours with units,
-//! probabilities as percentages.
+//! probabilities as percentages; and the rule every output format (text,
+//! JSON, CSV) follows for zero: it is never written `-0`
+//! ([`no_negative_zero`] for numbers written in full, [`fixed`] and
+//! [`signed`] for rounded ones).
 
-pub(crate) use crate::scenario::fmt_hours as hours;
+use crate::scenario::fmt_hours;
+
+/// `x` with a negative zero made positive (`-0.0 + 0.0` is `+0.0`; every
+/// other value, NaN included, is unchanged). The JSON and CSV writers pass
+/// every number through it, so that no output shows `-0`: a difference or
+/// a net benefit of nothing is 0, not "minus nothing".
+pub(crate) fn no_negative_zero(x: f64) -> f64 {
+    x + 0.0
+}
+
+/// Whether a formatted number has a digit other than zero (else it reads
+/// as zero, whatever its sign).
+fn reads_as_zero(text: &str) -> bool {
+    !text.bytes().any(|b| matches!(b, b'1'..=b'9'))
+}
+
+/// `x` with `decimals` decimals; a value that rounds to zero is written
+/// without a sign (`0.00`, never `-0.00`).
+pub(crate) fn fixed(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(unsigned) if reads_as_zero(unsigned) => unsigned.to_string(),
+        _ => text,
+    }
+}
+
+/// `x` with `decimals` decimals and its sign: `+1.5`, `-0.3`; a value that
+/// rounds to zero is `+0.0`, like zero itself.
+pub(crate) fn signed(x: f64, decimals: usize) -> String {
+    let text = fixed(x, decimals);
+    if text.starts_with('-') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// A duration given in hours, with its unit: `90m`, `2.5h`, `3d`, `10y`.
+/// A duration above zero never reads as zero: below 5 ms, where seconds
+/// to two decimals read `0s`, it is given in milliseconds (`1ms` is the
+/// shortest duration a scenario or `--horizon` can give).
+pub(crate) fn hours(h: f64) -> String {
+    const MS_PER_HOUR: f64 = 3.6e6;
+    let text = fmt_hours(h);
+    if h <= 0.0 || !reads_as_zero(&text) {
+        return text;
+    }
+    let ms = fixed(h * MS_PER_HOUR, 2);
+    if reads_as_zero(&ms) {
+        return "<0.01ms".into();
+    }
+    format!("{}ms", ms.trim_end_matches('0').trim_end_matches('.'))
+}
 
 /// The sign for common currency codes, else the code and a space.
 fn currency_prefix(code: &str) -> String {
@@ -15,9 +70,9 @@ fn currency_prefix(code: &str) -> String {
     }
 }
 
-/// `£2.1tn`, `£1.3M`, `£12k`, `£950`.
+/// `£2.1tn`, `£1.3M`, `£12k`, `£950`, `-£2.5k`; an amount that rounds
+/// to nothing is `£0`, whatever its sign.
 pub(crate) fn money(amount: f64, currency: &str) -> String {
-    let sign = if amount < 0.0 { "-" } else { "" };
     let a = amount.abs();
     let body = if a >= 1e12 {
         format!("{:.1}tn", a / 1e12)
@@ -31,6 +86,11 @@ pub(crate) fn money(amount: f64, currency: &str) -> String {
         format!("{:.1}k", a / 1e3)
     } else {
         format!("{:.0}", a)
+    };
+    let sign = if amount < 0.0 && !reads_as_zero(&body) {
+        "-"
+    } else {
+        ""
     };
     format!("{sign}{}{body}", currency_prefix(currency))
 }
@@ -98,6 +158,41 @@ mod tests {
         assert_eq!(money(12_345.0, "GBP"), "£12k");
         assert_eq!(money(950.0, "USD"), "$950");
         assert_eq!(money(-2500.0, "CHF"), "-CHF 2.5k");
+    }
+
+    #[test]
+    fn nothing_is_never_minus_nothing() {
+        // Each of these read `-0` before: a negative zero, or a small
+        // negative number rounded to zero.
+        assert_eq!(money(-0.0, "GBP"), "£0");
+        assert_eq!(money(-0.4, "GBP"), "£0");
+        assert_eq!(money(-0.6, "GBP"), "-£1");
+        assert_eq!(fixed(-0.0, 2), "0.00");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-0.006, 2), "-0.01");
+        assert_eq!(signed(-0.0, 1), "+0.0");
+        assert_eq!(signed(-0.04, 1), "+0.0");
+        assert_eq!(signed(0.0, 0), "+0");
+        assert_eq!(signed(-2.5, 1), "-2.5");
+        assert_eq!(signed(2.5, 1), "+2.5");
+        assert_eq!(no_negative_zero(-0.0).to_string(), "0");
+        assert_eq!(no_negative_zero(-1.5), -1.5);
+        assert!(no_negative_zero(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn a_duration_above_zero_never_reads_as_zero() {
+        // `--horizon 0.001s` was titled "Risk over 0s".
+        let ms = 1.0 / 3.6e6;
+        assert_eq!(hours(ms), "1ms");
+        assert_eq!(hours(4.5 * ms), "4.5ms");
+        assert_eq!(hours(0.001 * ms), "<0.01ms");
+        assert_eq!(hours(0.0), "0h");
+        // Where seconds show a digit, as before.
+        assert_eq!(hours(6.0 * ms), fmt_hours(6.0 * ms));
+        assert_eq!(hours(6.0 * ms), "0.01s");
+        assert_eq!(hours(1.5), "1.5h");
+        assert_eq!(hours(8760.0), "1y");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The JSON document of spec section 10, with stable keys.
 
+use super::format::no_negative_zero;
 use super::ModeDetail;
 use crate::sim::{Mode, Results};
 use serde_json::{json, Map, Value};
@@ -64,8 +65,29 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
 
 /// The results as pretty JSON text with a final newline.
 pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
-    let mut text =
-        serde_json::to_string_pretty(&document(r)).expect("JSON values always serialize");
+    text(document(r))
+}
+
+/// A JSON document as pretty text with a final newline: every JSON output
+/// (run, drill, compare, sensitivity) is written here, once, with every
+/// negative zero made positive ([`no_negative_zero`]).
+pub(crate) fn text(mut doc: Value) -> String {
+    positive_zeros(&mut doc);
+    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values always serialize");
     text.push('\n');
     text
+}
+
+/// Replaces every `-0.0` in `value` with `0.0`.
+fn positive_zeros(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64().filter(|x| *x == 0.0 && x.is_sign_negative()) {
+                *value = json!(no_negative_zero(x));
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(positive_zeros),
+        Value::Object(map) => map.values_mut().for_each(positive_zeros),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
 }

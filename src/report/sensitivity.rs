@@ -4,7 +4,7 @@
 //! label and values, and the order people read them in.
 
 use super::csv::{Cell, Table};
-use super::format::{hours, money, percent};
+use super::format::{fixed, hours, money, percent};
 use crate::scenario::HOURS_PER_YEAR;
 use crate::sim::{
     Change, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, HIGH_FACTOR,
@@ -154,7 +154,9 @@ fn swing(s: &Sensitivity, d: &Change, size: f64) -> String {
     let half = (d.ci95[1] - d.ci95[0]) / 2.0;
     match s.metric {
         Metric::Ale => format!("{} ±{}", money(size, &s.currency), money(half, &s.currency)),
-        Metric::RtoMet { .. } => format!("{:.1} ±{:.1} pts", size * 100.0, half * 100.0),
+        Metric::RtoMet { .. } => {
+            format!("{} ±{} pts", fixed(size * 100.0, 1), fixed(half * 100.0, 1))
+        }
     }
 }
 
@@ -307,9 +309,7 @@ pub fn json(s: &Sensitivity) -> String {
         "considered": s.considered,
         "inputs": inputs,
     });
-    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values always serialize");
-    text.push('\n');
-    text
+    super::json::text(doc)
 }
 
 /// One row per input, largest swing first.

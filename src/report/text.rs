@@ -1,7 +1,7 @@
 //! The terminal report: one compact table per run and a sentence in plain
 //! words about the service that fares worst.
 
-use super::format::{hours, met_cell, money, percent, plus_minus_percent, target_cell};
+use super::format::{fixed, hours, met_cell, money, percent, plus_minus_percent, target_cell};
 use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, ServiceResult};
 
 /// A plain text table; the first column is left-aligned, the rest right.
@@ -245,13 +245,13 @@ pub fn run(r: &RunResults) -> String {
                     hours(s.downtime_h.mean),
                     hours(s.downtime_h.p90)
                 ),
-                format!("{:.2}", o.mean),
+                fixed(o.mean, 2),
                 met_cell(s.rto_met.as_ref()),
                 hours(s.data_loss_h.mean),
                 format!(
                     "{} ±{}",
                     money(s.loss.mean, &r.currency),
-                    money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, &r.currency)
+                    money(s.loss.half_width, &r.currency)
                 ),
             ]
         })

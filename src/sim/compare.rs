@@ -12,26 +12,38 @@ use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{InvestmentOption, Scenario, HOURS_PER_YEAR};
-use crate::stats::{self, Moments, Proportion};
+use crate::stats::{self, Moments, Proportion, Quantity};
 
-/// A difference of two paired quantities: mean and 95% interval.
+/// A mean with its 95% interval: of a difference of two paired quantities
+/// (signed), or of one quantity such as an expected annual loss.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Change {
     /// The mean, in the quantity's unit (money per year for a loss,
     /// probability points for a P(target met)).
     pub mean: f64,
-    /// 95% normal interval of the mean, same unit.
+    /// 95% interval of the mean, same unit: the normal interval, cut to
+    /// the values the quantity can take where it has a range (an expected
+    /// loss is never negative).
     pub ci95: [f64; 2],
 }
 
 impl Change {
-    /// The mean of paired per-trial differences (or values) in `m` with its
-    /// 95% interval, both times `scale` (e.g. to make a horizon's loss a
-    /// year's).
+    /// The mean of paired per-trial differences in `m`, a signed quantity,
+    /// with its 95% normal interval, both times `scale` (e.g. to make a
+    /// horizon's loss a year's).
     pub(super) fn scaled(m: &Moments, scale: f64) -> Change {
-        let [lo, hi] = m.ci95();
+        Change::from_interval(m.mean(), m.ci95(), scale)
+    }
+
+    /// The mean of per-trial values of `quantity` in `m` with its 95%
+    /// interval cut to the quantity's range, both times `scale` (positive).
+    pub(super) fn scaled_of(m: &Moments, quantity: Quantity, scale: f64) -> Change {
+        Change::from_interval(m.mean(), m.ci95_of(quantity), scale)
+    }
+
+    fn from_interval(mean: f64, [lo, hi]: [f64; 2], scale: f64) -> Change {
         Change {
-            mean: m.mean() * scale,
+            mean: mean * scale,
             ci95: [lo * scale, hi * scale],
         }
     }
@@ -317,8 +329,13 @@ pub fn compare(
                         .id
                         .clone();
                     let get = |k: usize| {
-                        (cell[k].0.count() > 0)
-                            .then(|| (cell[k].0.mean(), Change::scaled(&cell[k].1, 1.0)))
+                        (cell[k].0.count() > 0).then(|| {
+                            let change = &cell[k].1;
+                            (
+                                cell[k].0.mean(),
+                                Change::scaled_of(change, Quantity::FractionChange, 1.0),
+                            )
+                        })
                     };
                     let rto = get(0);
                     let rpo = get(1);
@@ -357,7 +374,7 @@ pub fn compare(
                 upfront: o.upfront,
                 per_year: o.per_year,
                 annual_cost,
-                ale: Change::scaled(loss, per_year),
+                ale: Change::scaled_of(loss, Quantity::NonNegative, per_year),
                 ale_change,
                 independent_half_width,
                 p_better: stats::wilson(*wins, config.trials.get()),
@@ -375,7 +392,7 @@ pub fn compare(
         trials: config.trials.get(),
         seed: config.seed,
         horizon_h: horizon,
-        base_ale: Change::scaled(&risk.base, per_year),
+        base_ale: Change::scaled_of(&risk.base, Quantity::NonNegative, per_year),
         options: results,
         threats: threats.to_vec(),
     })

@@ -33,7 +33,7 @@ pub use trial::{Mode, ServiceOutcome, TraceEvent, TraceKind, Trial};
 
 use crate::graph::DependencyGraph;
 use crate::scenario::Scenario;
-use crate::stats::{self, ExceedancePoint, Proportion, Summary};
+use crate::stats::{self, ExceedancePoint, Proportion, Quantity, Summary};
 use thiserror::Error;
 
 /// How many trials, from which seed, on how many threads.
@@ -199,11 +199,11 @@ pub struct DrillDetail {
 /// What only a run measures of a service.
 #[derive(Debug, Clone)]
 pub struct RunDetail {
-    /// Fraction of the horizon available.
+    /// Fraction of the horizon available, 0..1 (its interval too).
     pub availability: Summary,
-    /// Outages in the horizon.
+    /// Outages in the horizon, a count: whole-number quantiles.
     pub outages: Summary,
-    /// Outages longer than the RTO (0 without an RTO).
+    /// Outages longer than the RTO (0 without an RTO), a count.
     pub rto_breaches: Summary,
 }
 
@@ -216,7 +216,7 @@ pub(crate) trait Detail: Sized {
 impl Detail for DrillDetail {
     fn from_samples(s: &ServiceSamples) -> Self {
         DrillDetail {
-            recovery_h: s.recovery.summary(),
+            recovery_h: s.recovery.summary(Quantity::NonNegative),
             recovery_cdf: s.recovery.cdf(),
         }
     }
@@ -225,9 +225,9 @@ impl Detail for DrillDetail {
 impl Detail for RunDetail {
     fn from_samples(s: &ServiceSamples) -> Self {
         RunDetail {
-            availability: s.availability.summary(),
-            outages: s.outages.summary(),
-            rto_breaches: s.rto_breaches.summary(),
+            availability: s.availability.summary(Quantity::Fraction),
+            outages: s.outages.summary(Quantity::Count),
+            rto_breaches: s.rto_breaches.summary(Quantity::Count),
         }
     }
 }
@@ -453,6 +453,9 @@ pub fn median_drill_trace(
 
 /// Turns raw samples into summaries with intervals; `D` must be the
 /// detail of `mode` ([`DrillDetail`] for a drill, [`RunDetail`] for a run).
+/// Every figure summarised here names its [`Quantity`] (hours and money
+/// are non-negative, availability a fraction, outages a count), which
+/// decides the range its interval is cut to.
 pub(crate) fn summarize<D: Detail>(
     scenario: &Scenario,
     model: &Model,
@@ -472,13 +475,13 @@ pub(crate) fn summarize<D: Detail>(
                 id: c.id.clone(),
                 name: c.label().to_string(),
                 affected: stats::wilson(s.affected, n),
-                downtime_h: s.downtime.summary(),
-                data_loss_h: s.data_loss.summary(),
+                downtime_h: s.downtime.summary(Quantity::NonNegative),
+                data_loss_h: s.data_loss.summary(Quantity::NonNegative),
                 rto_met: svc.rto.map(|_| stats::wilson(s.rto_met, n)),
                 rpo_met: svc.rpo.map(|_| stats::wilson(s.rpo_met, n)),
                 mtpd_met: svc.mtpd.map(|_| stats::wilson(s.mtpd_met, n)),
                 total_data_loss: stats::wilson(s.total_data_loss, n),
-                loss: s.loss.summary(),
+                loss: s.loss.summary(Quantity::NonNegative),
                 detail: D::from_samples(s),
                 downtime_cdf: s.downtime.cdf(),
                 data_loss_cdf: s.data_loss.cdf(),
@@ -492,7 +495,7 @@ pub(crate) fn summarize<D: Detail>(
             }
         })
         .collect();
-    let loss = samples.total_loss.summary();
+    let loss = samples.total_loss.summary(Quantity::NonNegative);
     let loss_exceedance = samples.total_loss.exceedance(40);
     Results {
         scenario: scenario.name.clone(),

@@ -4,11 +4,18 @@
 //! (the DDSketch construction). Memory grows with the logarithm of the
 //! value range, not with the number of samples.
 
-use super::{ExceedancePoint, Moments, Summary};
+use super::{ExceedancePoint, Moments, Quantity, Summary};
 
 /// Relative accuracy of quantiles: a reported quantile `q` satisfies
 /// |q - exact| <= 0.5% × exact (the exact value being an observed sample).
 pub const RELATIVE_ERROR: f64 = 0.005;
+
+/// A count's quantiles are exact below this: 1 / (2 × [`RELATIVE_ERROR`]).
+/// A bucket's value is within 0.5% of the count k it stands for, less than
+/// half a unit when k < 100, so the nearest whole number is k itself. From
+/// 100 up the nearest whole number is within 0.5% of k plus half a unit
+/// (the rounding).
+pub const COUNT_EXACT_BELOW: f64 = 0.5 / RELATIVE_ERROR;
 
 /// Values at or below this count as zero (hours: 3.6 µs; money: 0.000001).
 const ZERO: f64 = 1e-9;
@@ -206,14 +213,24 @@ impl Sketch {
         above as f64 / self.count() as f64
     }
 
-    /// Mean with its 95% normal interval, quantiles and maximum.
-    pub fn summary(&self) -> Summary {
+    /// Mean with its 95% interval, quantiles and maximum of a sample of
+    /// `quantity`: the interval is cut to the values the quantity can take
+    /// ([`Quantity::interval`]), and a count's quantiles are rounded to
+    /// whole numbers (exact below [`COUNT_EXACT_BELOW`]).
+    pub fn summary(&self, quantity: Quantity) -> Summary {
+        let quantile = |q: f64| match quantity {
+            Quantity::Count => self.quantile(q).round(),
+            Quantity::NonNegative | Quantity::Fraction | Quantity::FractionChange => {
+                self.quantile(q)
+            }
+        };
         Summary {
             mean: self.mean(),
-            ci95: self.moments.ci95(),
-            p50: self.quantile(0.5),
-            p90: self.quantile(0.9),
-            p99: self.quantile(0.99),
+            ci95: self.moments.ci95_of(quantity),
+            half_width: self.moments.half_width(),
+            p50: quantile(0.5),
+            p90: quantile(0.9),
+            p99: quantile(0.99),
             max: self.max(),
         }
     }
@@ -333,6 +350,67 @@ mod tests {
         assert!((a.mean() - mean).abs() < 1e-12);
         assert!((a.sd() - var.sqrt()).abs() < 1e-9);
         assert!((one.sd() - var.sqrt()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn count_quantiles_are_the_counts_below_100() {
+        // A bucket's value is within 0.5% of the count: 2.0037 for 2
+        // outages, 0.995 for 1. Rounded, it is the count itself.
+        let mut off = 0;
+        for k in 1..COUNT_EXACT_BELOW as u32 {
+            let k = f64::from(k);
+            let mut s = Sketch::new();
+            // k is the median; 1000 keeps min and max from pinning it.
+            for x in [0.0, k, k, 1000.0] {
+                s.add(x);
+            }
+            off += u32::from(s.quantile(0.5) != k);
+            let summary = s.summary(Quantity::Count);
+            assert_eq!(summary.p50, k);
+            for q in [summary.p50, summary.p90, summary.p99] {
+                assert_eq!(q, q.round());
+            }
+        }
+        assert!(off > 50, "unrounded, most would be off ({off})");
+        // From 100 up: within 0.5% plus half a unit of the rounding.
+        for k in [100.0, 150.0, 1234.0, 98_765.0] {
+            let mut s = Sketch::new();
+            for x in [0.0, k, k, 1e7] {
+                s.add(x);
+            }
+            let p50 = s.summary(Quantity::Count).p50;
+            assert_eq!(p50, p50.round());
+            assert!((p50 - k).abs() <= RELATIVE_ERROR * k + 0.5, "{p50} for {k}");
+        }
+    }
+
+    #[test]
+    fn a_summary_interval_stays_in_the_quantity_range() {
+        // One loss in ten trials: the normal interval reaches below zero.
+        let mut s = Sketch::new();
+        for x in [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1000.0] {
+            s.add(x);
+        }
+        let h = s.moments.half_width();
+        assert!(s.mean() - h < 0.0, "the case needs a normal bound below 0");
+        let loss = s.summary(Quantity::NonNegative);
+        assert_eq!(loss.ci95, [0.0, s.mean() + h]);
+        assert_eq!(loss.half_width, h);
+        // Availability near 1: the normal interval reaches above 1.
+        let mut a = Sketch::new();
+        for x in [1.0, 1.0, 1.0, 0.9] {
+            a.add(x);
+        }
+        let ci = a.summary(Quantity::Fraction).ci95;
+        assert!(a.mean() + a.moments.half_width() > 1.0);
+        assert_eq!(ci[1], 1.0);
+        assert!(ci[0] > 0.0 && ci[0] < a.mean());
+        // Far from the bounds nothing is cut.
+        let mut far = Sketch::new();
+        for x in [10.0, 11.0, 12.0, 13.0] {
+            far.add(x);
+        }
+        assert_eq!(far.summary(Quantity::NonNegative).ci95, far.moments.ci95());
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //!   input, interrupted and full-disk chart sets);
 //! - `closed_form`: the engine against answers derived on paper, with
 //!   tolerances from the standard error at a fixed seed;
+//! - `numbers`: no figure a quantity cannot take (negative bounds, fractional
+//!   counts, `-0`, a horizon read as zero);
 //! - `properties`: invariants over random valid scenarios (proptest);
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
 //! - `scenarios`: every bundled scenario loads, validates and simulates;
@@ -23,6 +25,7 @@ mod compare;
 mod diagnostics;
 mod explain;
 mod io;
+mod numbers;
 mod output_files;
 mod outputs;
 mod properties;
