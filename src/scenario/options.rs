@@ -6,9 +6,10 @@ use super::error::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
 use super::units::{Hours, HOURS_PER_YEAR};
-use super::validate::{fmt_number, id_is_valid, money_is_valid, validate};
+use super::validate::{fmt_number, id_is_valid, money_is_valid, unsafe_text, validate};
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
+use std::sync::Arc;
 
 /// A validated investment option: the scenario as it would be with it.
 #[derive(Debug, Clone)]
@@ -26,7 +27,9 @@ pub struct InvestmentOption {
     /// at least a day).
     pub lifetime_years: f64,
     /// The base scenario with the option's changes applied, validated.
-    pub scenario: Scenario,
+    /// Shared: an option without changes holds the base scenario itself,
+    /// and copying an option copies no scenario.
+    pub scenario: Arc<Scenario>,
 }
 
 impl InvestmentOption {
@@ -44,8 +47,9 @@ impl InvestmentOption {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOption {
+    #[serde(deserialize_with = "super::text::string")]
     id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::text::optional")]
     name: Option<String>,
     #[serde(default)]
     cost: RawCost,
@@ -77,14 +81,25 @@ struct RawChange {
     add_sites: Option<Vec<Value>>,
     #[serde(default)]
     set: Option<Mapping>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::text::optional_list")]
     remove: Option<Vec<String>>,
 }
 
 const LISTS: [&str; 4] = ["sites", "teams", "components", "threats"];
 
-fn id_of(item: &Value) -> Option<&str> {
-    item.get("id").and_then(Value::as_str)
+/// The `id` of an item (or of a `set`), read as `text` reads it: an id
+/// the YAML takes for a number (`id: 2024`) is its digits.
+fn id_of(item: &Value) -> Option<String> {
+    id_text(item.get("id")?)
+}
+
+/// An id value's text (see [`id_of`]).
+fn id_text(id: &Value) -> Option<String> {
+    match id {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 fn list_mut<'a>(doc: &'a mut Mapping, key: &str) -> &'a mut Vec<Value> {
@@ -132,7 +147,7 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
             }
         }
         if let Some(set) = &change.set {
-            let Some(id) = set.get("id").and_then(Value::as_str).map(str::to_string) else {
+            let Some(id) = set.get("id").and_then(id_text) else {
                 errors.push(
                     Diagnostic::new(
                         format!("{cp}.set"),
@@ -145,7 +160,7 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
             let mut found = false;
             for key in LISTS {
                 for item in list_mut(&mut doc, key).iter_mut() {
-                    if id_of(item) == Some(id.as_str()) {
+                    if id_of(item).as_deref() == Some(id.as_str()) {
                         if let Some(map) = item.as_mapping_mut() {
                             for (k, v) in set {
                                 if k.as_str() != Some("id") {
@@ -170,7 +185,7 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
                 for key in LISTS {
                     let list = list_mut(&mut doc, key);
                     let before = list.len();
-                    list.retain(|item| id_of(item) != Some(id.as_str()));
+                    list.retain(|item| id_of(item).as_deref() != Some(id.as_str()));
                     found |= list.len() != before;
                 }
                 if !found {
@@ -192,9 +207,19 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
     }
 }
 
-/// Validates every option of the scenario text: each patched scenario must
-/// be valid. Errors are prefixed with the option.
-pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagnostic>> {
+/// Validates every option of the scenario text, whose base scenario is
+/// `base` (valid): each patched scenario must be valid. Errors are
+/// prefixed with the option.
+///
+/// An option without changes is the base scenario, shared rather than
+/// copied and validated again; an option with changes costs one copy of
+/// the document and one validation, freed once validated but for the
+/// scenario it keeps.
+pub(crate) fn load_options(
+    src: &str,
+    base: Scenario,
+) -> Result<Vec<InvestmentOption>, Vec<Diagnostic>> {
+    let base = Arc::new(base);
     let doc: Value = serde_yaml_ng::from_str(src)
         .map_err(|e| vec![Diagnostic::new("options", e.to_string())])?;
     let Some(mut doc) = doc.as_mapping().cloned() else {
@@ -241,6 +266,13 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
                 .help("ids use lowercase letters, digits, `-` and `_`, starting with a letter or digit, e.g. `standby-db`; put free text in `name`"),
             );
         }
+        if let Some(d) = raw
+            .name
+            .as_deref()
+            .and_then(|n| unsafe_text(&format!("{path}.name"), "name", n))
+        {
+            errors.push(d);
+        }
         let lifetime_years = raw.lifetime.map_or(5.0, |h| h.0 / HOURS_PER_YEAR);
         if raw.lifetime.is_some_and(|h| h.0 < 24.0) {
             errors.push(
@@ -265,6 +297,17 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
                 );
             }
         }
+        if raw.changes.is_empty() {
+            out.push(InvestmentOption {
+                id: raw.id,
+                name: raw.name,
+                upfront: raw.cost.upfront,
+                per_year: raw.cost.per_year,
+                lifetime_years,
+                scenario: Arc::clone(&base),
+            });
+            continue;
+        }
         let patched = match apply(&doc, &raw.changes, &path) {
             Ok(p) => p,
             Err(e) => {
@@ -286,7 +329,7 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
                 upfront: raw.cost.upfront,
                 per_year: raw.cost.per_year,
                 lifetime_years,
-                scenario,
+                scenario: Arc::new(scenario),
             }),
             Err(e) => errors.extend(e.into_iter().map(|d| prefix(d, &label))),
         }
