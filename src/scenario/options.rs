@@ -9,7 +9,7 @@ use super::units::{Hours, HOURS_PER_YEAR};
 use super::validate::{fmt_number, id_is_valid, money_is_valid, unsafe_text, validate};
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A validated investment option: the scenario as it would be with it.
 #[derive(Debug, Clone)]
@@ -26,13 +26,38 @@ pub struct InvestmentOption {
     /// Years over which the upfront cost is spread (5 when not given;
     /// at least a day).
     pub lifetime_years: f64,
-    /// The base scenario with the option's changes applied, validated.
-    /// Shared: an option without changes holds the base scenario itself,
-    /// and copying an option copies no scenario.
-    pub scenario: Arc<Scenario>,
+    /// The base scenario with the option's changes applied: the base
+    /// itself for an option without changes, else built on first use
+    /// from `patch` (see [`InvestmentOption::scenario`]).
+    pub(super) scenario: Arc<OnceLock<Arc<Scenario>>>,
+    /// The base document and the option's changes, validated when loaded.
+    patch: Option<Arc<Patch>>,
+}
+
+/// What an option with changes is built from: the base document (shared by
+/// every option) and its own changes.
+#[derive(Debug)]
+struct Patch {
+    doc: Arc<Mapping>,
+    changes: Vec<RawChange>,
 }
 
 impl InvestmentOption {
+    /// The base scenario with the option's changes applied, validated.
+    /// Options are validated when the file is loaded, but an option with
+    /// changes keeps only its changes until its scenario is asked for, so
+    /// loading a large estate with many options holds one scenario, not
+    /// one per option; built once, then shared by the option's copies.
+    pub fn scenario(&self) -> &Scenario {
+        self.scenario.get_or_init(|| {
+            let patch = self
+                .patch
+                .as_ref()
+                .expect("an option without changes is given the base scenario");
+            Arc::new(build(&patch.doc, &patch.changes, "").expect("validated when loaded"))
+        })
+    }
+
     /// The name for people: the display name, else the id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
@@ -228,6 +253,7 @@ pub(crate) fn load_options(
     let Some(options) = doc.remove("options") else {
         return Ok(Vec::new());
     };
+    let doc = Arc::new(doc);
     let options = match options {
         Value::Sequence(items) => items,
         Value::Null => return Ok(Vec::new()),
@@ -297,48 +323,45 @@ pub(crate) fn load_options(
                 );
             }
         }
-        if raw.changes.is_empty() {
-            out.push(InvestmentOption {
-                id: raw.id,
-                name: raw.name,
-                upfront: raw.cost.upfront,
-                per_year: raw.cost.per_year,
-                lifetime_years,
-                scenario: Arc::clone(&base),
-            });
-            continue;
-        }
-        let patched = match apply(&doc, &raw.changes, &path) {
-            Ok(p) => p,
-            Err(e) => {
+        let (scenario, patch) = if raw.changes.is_empty() {
+            (OnceLock::from(Arc::clone(&base)), None)
+        } else {
+            // Validated, then dropped: the option keeps its changes only.
+            if let Err(e) = build(&doc, &raw.changes, &path) {
                 errors.extend(e.into_iter().map(|d| prefix(d, &label)));
                 continue;
             }
+            let patch = Patch {
+                doc: Arc::clone(&doc),
+                changes: raw.changes,
+            };
+            (OnceLock::new(), Some(Arc::new(patch)))
         };
-        let parsed: RawScenario = match serde_yaml_ng::from_value(Value::Mapping(patched)) {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(prefix(Diagnostic::new(path, e.to_string()), &label));
-                continue;
-            }
-        };
-        match validate(parsed, "") {
-            Ok((scenario, _)) => out.push(InvestmentOption {
-                id: raw.id,
-                name: raw.name,
-                upfront: raw.cost.upfront,
-                per_year: raw.cost.per_year,
-                lifetime_years,
-                scenario: Arc::new(scenario),
-            }),
-            Err(e) => errors.extend(e.into_iter().map(|d| prefix(d, &label))),
-        }
+        out.push(InvestmentOption {
+            id: raw.id,
+            name: raw.name,
+            upfront: raw.cost.upfront,
+            per_year: raw.cost.per_year,
+            lifetime_years,
+            scenario: Arc::new(scenario),
+            patch,
+        });
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// The base document with `changes` applied, validated; the diagnostics,
+/// not yet naming the option, when it is not valid. `path` is the
+/// option's key path.
+fn build(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let patched = apply(doc, changes, path)?;
+    let parsed: RawScenario = serde_yaml_ng::from_value(Value::Mapping(patched))
+        .map_err(|e| vec![Diagnostic::new(path, e.to_string())])?;
+    validate(parsed, "").map(|(scenario, _)| scenario)
 }
 
 fn prefix(mut d: Diagnostic, label: &str) -> Diagnostic {

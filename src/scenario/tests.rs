@@ -151,14 +151,14 @@ fn options_patch_the_base_scenario() {
     let standby = &loaded.options[0];
     assert_eq!(standby.label(), "Standby database");
     assert_eq!(standby.annual_cost(), 50000.0 / 5.0 + 10000.0);
-    let s = &standby.scenario;
+    let s = standby.scenario();
     assert_eq!(s.components.len(), 4);
     assert_eq!(s.teams[0].size, 2);
     let shop = &s.components[s.component_index("shop").unwrap()];
     assert!(matches!(shop.depends_on[0], Requirement::Failover { .. }));
     let no_nas = &loaded.options[1];
     assert_eq!(no_nas.annual_cost(), 1000.0);
-    assert!(no_nas.scenario.component_index("nas").is_none());
+    assert!(no_nas.scenario().component_index("nas").is_none());
 }
 
 #[test]
@@ -462,7 +462,7 @@ fn validation_does_not_depend_on_whether_options_exist() {
     assert_eq!(outcome(base, changes).as_deref(), Ok("123"));
     let yaml = format!("{base}options:\n  - {{id: o, changes: [{{add: [{{id: 7, name: 8, kind: server}}]}}, {{set: {{id: a, depends_on: [7]}}}}]}}\n");
     let loaded = load_str(&yaml, "t.yaml").unwrap();
-    let option = &loaded.options[0].scenario;
+    let option = loaded.options[0].scenario();
     assert_eq!(option.components[1].id, "7");
     assert_eq!(option.components[1].name.as_deref(), Some("8"));
     assert_eq!(option.components[0].depends_on.len(), 1);
@@ -490,6 +490,21 @@ fn an_option_without_changes_shares_the_base_scenario() {
     let [o, p] = &loaded.options[..] else {
         panic!("two options")
     };
-    assert!(std::sync::Arc::ptr_eq(&o.scenario, &p.scenario));
-    assert_eq!(o.scenario.components.len(), 1);
+    assert!(std::ptr::eq(o.scenario(), p.scenario()));
+    assert!(std::ptr::eq(o.scenario(), &**o.scenario.get().unwrap()));
+    assert_eq!(o.scenario().components.len(), 1);
+}
+
+/// Issue 13, finding 15: an option with changes is validated when loaded
+/// but keeps only its changes; its scenario is built when asked for, once.
+#[test]
+fn an_option_with_changes_is_built_when_asked_for() {
+    let yaml = "name: x\ncomponents:\n  - {id: a, kind: service, repair: 2h}\noptions:\n  - {id: o, changes: [{set: {id: a, repair: 1h}}]}\n";
+    let loaded = load_str(yaml, "t.yaml").unwrap();
+    let o = loaded.options[0].clone();
+    assert!(o.scenario.get().is_none(), "not built while loading");
+    assert_eq!(o.scenario().components[0].repair, Some(Dist::Fixed(1.0)));
+    // Built once, shared with the option it was copied from.
+    assert!(std::ptr::eq(o.scenario(), loaded.options[0].scenario()));
+    assert_eq!(loaded.scenario.components[0].repair, Some(Dist::Fixed(2.0)));
 }
