@@ -16,11 +16,20 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         // Help and version go to stdout (exit 0), usage errors to stderr
         // (exit 1); help that could not be written is a failure too.
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
             return match e.print() {
-                Ok(()) if !e.use_stderr() => ExitCode::SUCCESS,
-                _ => ExitCode::from(1),
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(1),
             };
+        }
+        // A usage error echoes the arguments: printed plain, escaped.
+        Err(e) => {
+            let _ = write!(
+                std::io::stderr().lock(),
+                "{}",
+                printable(&e.render().to_string())
+            );
+            return ExitCode::from(1);
         }
     };
     match commands::exec(cli.command) {
@@ -37,16 +46,26 @@ fn failure(err: &anyhow::Error) -> ExitCode {
             return ExitCode::SUCCESS;
         }
     }
-    let mut stderr = std::io::stderr().lock();
-    // Nothing more can be done when stderr itself cannot be written.
-    let _ = if let Some(e) = err.downcast_ref::<ScenarioError>() {
-        writeln!(stderr, "{e}")
+    let mut text = String::new();
+    if let Some(e) = err.downcast_ref::<ScenarioError>() {
+        text = format!("{e}\n");
     } else {
-        writeln!(stderr, "error: {err}").and_then(|()| {
-            err.chain()
-                .skip(1)
-                .try_for_each(|cause| writeln!(stderr, "  caused by: {cause}"))
-        })
-    };
+        text.push_str(&format!("error: {err}\n"));
+        for cause in err.chain().skip(1) {
+            text.push_str(&format!("  caused by: {cause}\n"));
+        }
+    }
+    // Nothing more can be done when stderr itself cannot be written.
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(printable(&text).as_bytes());
     ExitCode::from(1)
+}
+
+/// An error message as it may reach a terminal: it can echo a command-line
+/// argument, an unknown key or an id from the file, so every control
+/// character but the newlines and tabs of its layout is shown escaped
+/// (`\u{1b}`), as are the bidirectional controls.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    drsim::scenario::escape_unsafe(text, true)
 }

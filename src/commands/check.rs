@@ -2,7 +2,7 @@
 
 use super::shared::{emit, load};
 use anyhow::Result;
-use drsim::{graph, report};
+use drsim::{graph, report, scenario};
 use std::path::PathBuf;
 
 /// Validate a scenario and print a one-screen summary
@@ -31,7 +31,8 @@ pub fn exec(args: Args) -> Result<()> {
         &loaded.scenario,
         &loaded.options,
         &g,
-        &args.file.display().to_string(),
+        // A file name may hold any character: shown escaped.
+        &scenario::escape_unsafe(&args.file.display().to_string(), false),
         &loaded.warnings,
     );
     emit(&text, None)

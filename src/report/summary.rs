@@ -7,6 +7,19 @@ use crate::scenario::{
 };
 use std::fmt::Write;
 
+/// The most items a list in the summary names; the rest are counted.
+const MAX_LISTED: usize = 20;
+
+/// `items` joined with commas, the first [`MAX_LISTED`] of them and then
+/// how many more: the summary stays one screen for a large estate.
+fn listed(items: &[impl AsRef<str>]) -> String {
+    let shown: Vec<&str> = items.iter().take(MAX_LISTED).map(AsRef::as_ref).collect();
+    match items.len().checked_sub(MAX_LISTED) {
+        Some(more) if more > 0 => format!("{}, and {more} more", shown.join(", ")),
+        _ => shown.join(", "),
+    }
+}
+
 /// Summary of a valid scenario, with its options and warnings.
 pub fn render(
     s: &Scenario,
@@ -111,7 +124,7 @@ pub fn render(
                 format!("{} ×{} ({looks_after} components)", t.id, t.size)
             })
             .collect();
-        let _ = writeln!(w, "\nTeams: {}", teams.join(", "));
+        let _ = writeln!(w, "\nTeams: {}", listed(&teams));
     }
 
     if !options.is_empty() {
@@ -141,7 +154,7 @@ pub fn render(
             .map(|&x| s.components[x].id.as_str())
             .collect();
         if !alone.is_empty() {
-            lines.push(format!("  {}: {}", c.id, alone.join(", ")));
+            lines.push(format!("  {}: {}", c.id, listed(&alone)));
         }
     }
     if !lines.is_empty() {
@@ -164,7 +177,7 @@ pub fn render(
             w,
             "\nNot needed by any service ({}): {}",
             unused.len(),
-            unused.join(", ")
+            listed(&unused)
         );
     }
     if !warnings.is_empty() {
@@ -176,4 +189,19 @@ pub fn render(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_are_cut_with_a_count() {
+        let ids: Vec<String> = (0..1000).map(|i| format!("c{i}")).collect();
+        let text = listed(&ids);
+        assert!(text.starts_with("c0, c1, "), "{text}");
+        assert!(text.ends_with("c19, and 980 more"), "{text}");
+        let few: Vec<String> = ids.iter().take(MAX_LISTED).cloned().collect();
+        assert_eq!(listed(&few), few.join(", "));
+    }
 }

@@ -17,6 +17,7 @@ mod error;
 mod model;
 mod options;
 mod raw;
+mod text;
 mod units;
 mod validate;
 
@@ -24,6 +25,7 @@ pub use bounds::{alias_budget, MAX_DEPTH};
 pub use error::{did_you_mean, Diagnostic, ScenarioError};
 pub use model::*;
 pub use options::InvestmentOption;
+pub use text::{escape_unsafe, is_unsafe_char};
 pub(crate) use units::{fmt_hours, HOURS_PER_YEAR};
 pub use units::{parse_duration, Dist};
 pub use validate::MAX_HORIZON_HOURS;
@@ -71,7 +73,7 @@ pub fn load_str(src: &str, file: &str) -> Result<Loaded, ScenarioError> {
     let has_options = !raw.options.is_empty();
     let (scenario, warnings) = validate::validate(raw, src).map_err(invalid)?;
     let options = if has_options {
-        options::load_options(src).map_err(invalid)?
+        options::load_options(src, scenario.clone()).map_err(invalid)?
     } else {
         Vec::new()
     };

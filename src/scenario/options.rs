@@ -6,9 +6,10 @@ use super::error::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
 use super::units::{Hours, HOURS_PER_YEAR};
-use super::validate::{fmt_number, id_is_valid, money_is_valid, validate};
+use super::validate::{fmt_number, id_is_valid, money_is_valid, unsafe_text, validate};
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
+use std::sync::{Arc, OnceLock};
 
 /// A validated investment option: the scenario as it would be with it.
 #[derive(Debug, Clone)]
@@ -25,11 +26,38 @@ pub struct InvestmentOption {
     /// Years over which the upfront cost is spread (5 when not given;
     /// at least a day).
     pub lifetime_years: f64,
-    /// The base scenario with the option's changes applied, validated.
-    pub scenario: Scenario,
+    /// The base scenario with the option's changes applied: the base
+    /// itself for an option without changes, else built on first use
+    /// from `patch` (see [`InvestmentOption::scenario`]).
+    pub(super) scenario: Arc<OnceLock<Arc<Scenario>>>,
+    /// The base document and the option's changes, validated when loaded.
+    patch: Option<Arc<Patch>>,
+}
+
+/// What an option with changes is built from: the base document (shared by
+/// every option) and its own changes.
+#[derive(Debug)]
+struct Patch {
+    doc: Arc<Mapping>,
+    changes: Vec<RawChange>,
 }
 
 impl InvestmentOption {
+    /// The base scenario with the option's changes applied, validated.
+    /// Options are validated when the file is loaded, but an option with
+    /// changes keeps only its changes until its scenario is asked for, so
+    /// loading a large estate with many options holds one scenario, not
+    /// one per option; built once, then shared by the option's copies.
+    pub fn scenario(&self) -> &Scenario {
+        self.scenario.get_or_init(|| {
+            let patch = self
+                .patch
+                .as_ref()
+                .expect("an option without changes is given the base scenario");
+            Arc::new(build(&patch.doc, &patch.changes, "").expect("validated when loaded"))
+        })
+    }
+
     /// The name for people: the display name, else the id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
@@ -44,8 +72,9 @@ impl InvestmentOption {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOption {
+    #[serde(deserialize_with = "super::text::string")]
     id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::text::optional")]
     name: Option<String>,
     #[serde(default)]
     cost: RawCost,
@@ -77,14 +106,25 @@ struct RawChange {
     add_sites: Option<Vec<Value>>,
     #[serde(default)]
     set: Option<Mapping>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::text::optional_list")]
     remove: Option<Vec<String>>,
 }
 
 const LISTS: [&str; 4] = ["sites", "teams", "components", "threats"];
 
-fn id_of(item: &Value) -> Option<&str> {
-    item.get("id").and_then(Value::as_str)
+/// The `id` of an item (or of a `set`), read as `text` reads it: an id
+/// the YAML takes for a number (`id: 2024`) is its digits.
+fn id_of(item: &Value) -> Option<String> {
+    id_text(item.get("id")?)
+}
+
+/// An id value's text (see [`id_of`]).
+fn id_text(id: &Value) -> Option<String> {
+    match id {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 fn list_mut<'a>(doc: &'a mut Mapping, key: &str) -> &'a mut Vec<Value> {
@@ -132,7 +172,7 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
             }
         }
         if let Some(set) = &change.set {
-            let Some(id) = set.get("id").and_then(Value::as_str).map(str::to_string) else {
+            let Some(id) = set.get("id").and_then(id_text) else {
                 errors.push(
                     Diagnostic::new(
                         format!("{cp}.set"),
@@ -145,7 +185,7 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
             let mut found = false;
             for key in LISTS {
                 for item in list_mut(&mut doc, key).iter_mut() {
-                    if id_of(item) == Some(id.as_str()) {
+                    if id_of(item).as_deref() == Some(id.as_str()) {
                         if let Some(map) = item.as_mapping_mut() {
                             for (k, v) in set {
                                 if k.as_str() != Some("id") {
@@ -170,7 +210,7 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
                 for key in LISTS {
                     let list = list_mut(&mut doc, key);
                     let before = list.len();
-                    list.retain(|item| id_of(item) != Some(id.as_str()));
+                    list.retain(|item| id_of(item).as_deref() != Some(id.as_str()));
                     found |= list.len() != before;
                 }
                 if !found {
@@ -192,9 +232,19 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
     }
 }
 
-/// Validates every option of the scenario text: each patched scenario must
-/// be valid. Errors are prefixed with the option.
-pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagnostic>> {
+/// Validates every option of the scenario text, whose base scenario is
+/// `base` (valid): each patched scenario must be valid. Errors are
+/// prefixed with the option.
+///
+/// An option without changes is the base scenario, shared rather than
+/// copied and validated again; an option with changes costs one copy of
+/// the document and one validation, freed once validated but for the
+/// scenario it keeps.
+pub(crate) fn load_options(
+    src: &str,
+    base: Scenario,
+) -> Result<Vec<InvestmentOption>, Vec<Diagnostic>> {
+    let base = Arc::new(base);
     let doc: Value = serde_yaml_ng::from_str(src)
         .map_err(|e| vec![Diagnostic::new("options", e.to_string())])?;
     let Some(mut doc) = doc.as_mapping().cloned() else {
@@ -203,6 +253,7 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
     let Some(options) = doc.remove("options") else {
         return Ok(Vec::new());
     };
+    let doc = Arc::new(doc);
     let options = match options {
         Value::Sequence(items) => items,
         Value::Null => return Ok(Vec::new()),
@@ -241,6 +292,13 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
                 .help("ids use lowercase letters, digits, `-` and `_`, starting with a letter or digit, e.g. `standby-db`; put free text in `name`"),
             );
         }
+        if let Some(d) = raw
+            .name
+            .as_deref()
+            .and_then(|n| unsafe_text(&format!("{path}.name"), "name", n))
+        {
+            errors.push(d);
+        }
         let lifetime_years = raw.lifetime.map_or(5.0, |h| h.0 / HOURS_PER_YEAR);
         if raw.lifetime.is_some_and(|h| h.0 < 24.0) {
             errors.push(
@@ -265,37 +323,45 @@ pub(crate) fn load_options(src: &str) -> Result<Vec<InvestmentOption>, Vec<Diagn
                 );
             }
         }
-        let patched = match apply(&doc, &raw.changes, &path) {
-            Ok(p) => p,
-            Err(e) => {
+        let (scenario, patch) = if raw.changes.is_empty() {
+            (OnceLock::from(Arc::clone(&base)), None)
+        } else {
+            // Validated, then dropped: the option keeps its changes only.
+            if let Err(e) = build(&doc, &raw.changes, &path) {
                 errors.extend(e.into_iter().map(|d| prefix(d, &label)));
                 continue;
             }
+            let patch = Patch {
+                doc: Arc::clone(&doc),
+                changes: raw.changes,
+            };
+            (OnceLock::new(), Some(Arc::new(patch)))
         };
-        let parsed: RawScenario = match serde_yaml_ng::from_value(Value::Mapping(patched)) {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(prefix(Diagnostic::new(path, e.to_string()), &label));
-                continue;
-            }
-        };
-        match validate(parsed, "") {
-            Ok((scenario, _)) => out.push(InvestmentOption {
-                id: raw.id,
-                name: raw.name,
-                upfront: raw.cost.upfront,
-                per_year: raw.cost.per_year,
-                lifetime_years,
-                scenario,
-            }),
-            Err(e) => errors.extend(e.into_iter().map(|d| prefix(d, &label))),
-        }
+        out.push(InvestmentOption {
+            id: raw.id,
+            name: raw.name,
+            upfront: raw.cost.upfront,
+            per_year: raw.cost.per_year,
+            lifetime_years,
+            scenario: Arc::new(scenario),
+            patch,
+        });
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// The base document with `changes` applied, validated; the diagnostics,
+/// not yet naming the option, when it is not valid. `path` is the
+/// option's key path.
+fn build(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let patched = apply(doc, changes, path)?;
+    let parsed: RawScenario = serde_yaml_ng::from_value(Value::Mapping(patched))
+        .map_err(|e| vec![Diagnostic::new(path, e.to_string())])?;
+    validate(parsed, "").map(|(scenario, _)| scenario)
 }
 
 fn prefix(mut d: Diagnostic, label: &str) -> Diagnostic {

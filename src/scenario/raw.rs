@@ -1,6 +1,7 @@
 //! The scenario file as written: serde types that mirror the YAML one to one.
 //! Unknown keys are refused here; cross-references are checked in `validate`.
 
+use super::text;
 use super::units::{Dist, Hours};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -9,10 +10,11 @@ use std::fmt;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawScenario {
+    #[serde(deserialize_with = "text::string")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub currency: Option<String>,
     #[serde(default)]
     pub horizon: Option<Hours>,
@@ -35,18 +37,20 @@ pub(super) struct RawScenario {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSite {
+    #[serde(deserialize_with = "text::string")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub region: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTeam {
+    #[serde(deserialize_with = "text::string")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub name: Option<String>,
     pub size: u32,
 }
@@ -117,13 +121,14 @@ impl Kind {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawComponent {
+    #[serde(deserialize_with = "text::string")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub name: Option<String>,
     pub kind: Kind,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub site: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::list")]
     pub tags: Vec<String>,
     #[serde(default)]
     pub depends_on: Vec<RawRequirement>,
@@ -135,7 +140,7 @@ pub(super) struct RawComponent {
     pub rebuild: Option<Dist>,
     #[serde(default)]
     pub detect: Option<Dist>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub team: Option<String>,
     #[serde(default)]
     pub priority: Option<i64>,
@@ -215,8 +220,9 @@ pub(super) struct RawFailure {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawThreat {
+    #[serde(deserialize_with = "text::string")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional")]
     pub name: Option<String>,
     #[serde(default)]
     pub every: Option<Hours>,
@@ -239,13 +245,13 @@ pub(super) struct RawThreat {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSelector {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::list")]
     pub sites: Vec<String>,
     #[serde(default)]
     pub kinds: Vec<Kind>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::list")]
     pub tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::list")]
     pub components: Vec<String>,
 }
 
@@ -276,9 +282,9 @@ pub(super) enum RawRequirement {
 struct RawGroup {
     #[serde(default)]
     at_least: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional_list")]
     of: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::optional_list")]
     failover: Option<Vec<String>>,
     #[serde(default)]
     switchover: Option<Dist>,
@@ -297,6 +303,14 @@ impl<'de> Deserialize<'de> for RawRequirement {
                 )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRequirement, E> {
+                Ok(RawRequirement::Plain(v.to_string()))
+            }
+            // An id the YAML reads as a number (`- 2024`), as `text` reads
+            // one anywhere else.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawRequirement, E> {
+                Ok(RawRequirement::Plain(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawRequirement, E> {
                 Ok(RawRequirement::Plain(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRequirement, A::Error> {

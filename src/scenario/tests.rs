@@ -151,14 +151,14 @@ fn options_patch_the_base_scenario() {
     let standby = &loaded.options[0];
     assert_eq!(standby.label(), "Standby database");
     assert_eq!(standby.annual_cost(), 50000.0 / 5.0 + 10000.0);
-    let s = &standby.scenario;
+    let s = standby.scenario();
     assert_eq!(s.components.len(), 4);
     assert_eq!(s.teams[0].size, 2);
     let shop = &s.components[s.component_index("shop").unwrap()];
     assert!(matches!(shop.depends_on[0], Requirement::Failover { .. }));
     let no_nas = &loaded.options[1];
     assert_eq!(no_nas.annual_cost(), 1000.0);
-    assert!(no_nas.scenario.component_index("nas").is_none());
+    assert!(no_nas.scenario().component_index("nas").is_none());
 }
 
 #[test]
@@ -212,8 +212,13 @@ fn durations_past_what_floats_hold_are_refused() {
     for (extra, needle) in [
         (", repair: 1e305y", "up to 1000000y"),
         (", repair: 1000001y", "up to 1000000y"),
-        (", repair: {lognormal: [5e-324h, 1h]}", "at least 1ms"),
-        (", repair: 0.0001s", "at least 1ms"),
+        (", repair: {lognormal: [5e-324h, 1h]}", "at least 0.001s"),
+        (", repair: 0.0001s", "at least 0.001s"),
+        // The message names the shortest duration as it can be written.
+        (
+            ", repair: 1ms",
+            "write milliseconds as seconds, e.g. 0.001s",
+        ),
     ] {
         let msg = rendered(&with_component(extra));
         assert!(msg.contains(needle), "{extra}: {msg}");
@@ -222,6 +227,20 @@ fn durations_past_what_floats_hold_are_refused() {
     for fine in [", repair: 1000000y", ", repair: 0.001s", ", repair: 0h"] {
         assert!(load_str(&with_component(fine), "t.yaml").is_ok(), "{fine}");
     }
+}
+
+/// The message for a too-short duration names the shortest one accepted,
+/// written so that it is accepted.
+#[test]
+fn the_shortest_duration_named_is_accepted() {
+    let msg = rendered(&with_component(", repair: 0.0001s"));
+    let shortest = msg
+        .split("at least ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the message names the shortest duration");
+    let yaml = with_component(&format!(", repair: {shortest}"));
+    assert!(load_str(&yaml, "t.yaml").is_ok(), "{shortest}: {msg}");
 }
 
 #[test]
@@ -425,4 +444,101 @@ fn a_currency_is_a_short_code_or_sign_without_markup() {
         let yaml = format!("name: x\ncurrency: {good}\ncomponents: [{{id: s, kind: service}}]\n");
         assert!(load_str(&yaml, "x.yaml").is_ok(), "{good}");
     }
+}
+
+/// The outcome of loading `base` with `options` appended: the scenario's
+/// name, or the messages.
+fn outcome(base: &str, options: &str) -> Result<String, Vec<String>> {
+    match load_str(&format!("{base}{options}"), "t.yaml") {
+        Ok(loaded) => Ok(loaded.scenario.name),
+        Err(e) => Err(e.diagnostics().iter().map(|d| d.message.clone()).collect()),
+    }
+}
+
+/// Issue 13, finding 14: a scenario is valid or not, and means the same,
+/// whether or not it has options; an option with changes re-reads the
+/// document, and used to read `name: 123` (or an id `2024`) as a number
+/// and fail, blaming the option.
+#[test]
+fn validation_does_not_depend_on_whether_options_exist() {
+    let empty = "options:\n  - {id: o}\n";
+    let changes = "options:\n  - {id: o, changes: [{set: {id: a, repair: 1h}}]}\n";
+    for name in ["123", "~", "null", "true", "1.50", "\"\"", "'~'", "Acme"] {
+        for component in [
+            "{id: a, kind: server}",
+            "{id: a, kind: server, name: 7, tags: [2024, true], site: 42}",
+        ] {
+            let site = if component.contains("site") {
+                "sites: [{id: 42, region: 1.5}]\n"
+            } else {
+                ""
+            };
+            let base = format!(
+                "name: {name}\n{site}components:\n  - {component}\n  - {{id: 2024, kind: service, depends_on: [a]}}\n  - {{id: s2, kind: service, depends_on: [2024]}}\n"
+            );
+            let without = outcome(&base, "");
+            assert_eq!(without, outcome(&base, empty), "{base}");
+            assert_eq!(without, outcome(&base, changes), "{base}");
+        }
+    }
+    // Null is no name: refused as empty, as `name: ""` is.
+    for name in ["~", "null", ""] {
+        let base = format!("name: {name}\ncomponents:\n  - {{id: a, kind: service}}\n");
+        let err = outcome(&base, "").unwrap_err();
+        assert_eq!(
+            err,
+            vec!["the scenario name is empty".to_string()],
+            "{name}"
+        );
+    }
+    // A number or a boolean is its text, the same in an option's changes.
+    let base = "name: 123\ncomponents:\n  - {id: a, kind: service}\n";
+    assert_eq!(outcome(base, changes).as_deref(), Ok("123"));
+    let yaml = format!("{base}options:\n  - {{id: o, changes: [{{add: [{{id: 7, name: 8, kind: server}}]}}, {{set: {{id: a, depends_on: [7]}}}}]}}\n");
+    let loaded = load_str(&yaml, "t.yaml").unwrap();
+    let option = loaded.options[0].scenario();
+    assert_eq!(option.components[1].id, "7");
+    assert_eq!(option.components[1].name.as_deref(), Some("8"));
+    assert_eq!(option.components[0].depends_on.len(), 1);
+}
+
+/// An option's error is about its own changes: the base is valid.
+#[test]
+fn an_option_is_blamed_only_for_its_changes() {
+    let base = "name: 123\ncomponents:\n  - {id: a, kind: service, repair: 2h}\n";
+    let bad = "options:\n  - {id: o, changes: [{set: {id: a, repair: 45}}]}\n";
+    let err = outcome(base, bad).unwrap_err();
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert!(
+        err[0].starts_with("option `o`: `45` has no unit"),
+        "{err:?}"
+    );
+}
+
+/// Issue 13, finding 15: an option without changes is the base scenario,
+/// shared, not a copy validated again.
+#[test]
+fn an_option_without_changes_shares_the_base_scenario() {
+    let yaml = "name: x\ncomponents:\n  - {id: a, kind: service}\noptions:\n  - {id: o}\n  - {id: p, changes: []}\n";
+    let loaded = load_str(yaml, "t.yaml").unwrap();
+    let [o, p] = &loaded.options[..] else {
+        panic!("two options")
+    };
+    assert!(std::ptr::eq(o.scenario(), p.scenario()));
+    assert!(std::ptr::eq(o.scenario(), &**o.scenario.get().unwrap()));
+    assert_eq!(o.scenario().components.len(), 1);
+}
+
+/// Issue 13, finding 15: an option with changes is validated when loaded
+/// but keeps only its changes; its scenario is built when asked for, once.
+#[test]
+fn an_option_with_changes_is_built_when_asked_for() {
+    let yaml = "name: x\ncomponents:\n  - {id: a, kind: service, repair: 2h}\noptions:\n  - {id: o, changes: [{set: {id: a, repair: 1h}}]}\n";
+    let loaded = load_str(yaml, "t.yaml").unwrap();
+    let o = loaded.options[0].clone();
+    assert!(o.scenario.get().is_none(), "not built while loading");
+    assert_eq!(o.scenario().components[0].repair, Some(Dist::Fixed(1.0)));
+    // Built once, shared with the option it was copied from.
+    assert!(std::ptr::eq(o.scenario(), loaded.options[0].scenario()));
+    assert_eq!(loaded.scenario.components[0].repair, Some(Dist::Fixed(2.0)));
 }

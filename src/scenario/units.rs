@@ -49,6 +49,9 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             "hr" | "hrs" | "hour" | "hours" => " (write hours as h, e.g. 4h)",
             "day" | "days" => " (write days as d, e.g. 2d)",
             "sec" | "secs" | "second" | "seconds" => " (write seconds as s, e.g. 30s)",
+            "ms" | "msec" | "millisecond" | "milliseconds" => {
+                " (write milliseconds as seconds, e.g. 0.001s)"
+            }
             "yr" | "yrs" | "year" | "years" => " (write years as y, e.g. 5y)",
             _ => "",
         };
@@ -73,7 +76,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     }
     if hours > 0.0 && hours < MIN_HOURS {
         return Err(format!(
-            "`{t}` is shorter than drsim resolves: durations are 0 (instant) or at least 1ms (0.001s)"
+            "`{t}` is shorter than drsim resolves: durations are 0 (instant) or at least 0.001s (a millisecond)"
         ));
     }
     Ok(hours)

@@ -183,7 +183,7 @@ pub fn compare(
     let horizon = horizon.unwrap_or(base.horizon);
     let years = horizon / HOURS_PER_YEAR;
     let base_model = compile(base);
-    let models: Vec<Model> = options.iter().map(|o| compile(&o.scenario)).collect();
+    let models: Vec<Model> = options.iter().map(|o| compile(o.scenario())).collect();
     let mode = Mode::Run { horizon };
     let n = options.len();
 
@@ -235,7 +235,7 @@ pub fn compare(
         let option_modes: Vec<Option<Mode>> = options
             .iter()
             .map(|o| {
-                o.scenario
+                o.scenario()
                     .threat_index(threat)
                     .map(|i| Mode::Drill { threat: i as u32 })
             })
@@ -250,7 +250,7 @@ pub fn compare(
                     .iter()
                     .map(|svc| {
                         let id = &base.components[svc.component as usize].id;
-                        let c = o.scenario.component_index(id)?;
+                        let c = o.scenario().component_index(id)?;
                         m.services.iter().position(|s| s.component as usize == c)
                     })
                     .collect()

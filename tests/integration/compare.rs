@@ -178,26 +178,33 @@ fn records(text: &str) -> Vec<csv::StringRecord> {
 }
 
 #[test]
-fn csv_keeps_a_name_with_a_newline_comma_or_quote_in_one_cell() {
-    // The comparison CSV quoted commas and quotes but not newlines: this
-    // option's row came out as rows of 12, 2 and 11 fields.
-    let yaml = BASE.replace("Bring the supplier's work in house", r#""Faster\nrepair""#);
+fn csv_keeps_a_name_with_a_comma_or_quote_in_one_cell() {
+    // The comparison CSV quoted commas and quotes but not newlines: an
+    // option's row came out as rows of 12, 2 and 11 fields. Names can no
+    // longer hold a line break (see the next test), so the comparison and
+    // the run carry commas and quotes, and the one writer they share is
+    // given a cell with a line break directly.
+    let yaml = BASE.replace(
+        "Bring the supplier's work in house",
+        r#""Faster, \"in house\" repair""#,
+    );
     let c = compare_risk(&yaml);
     let rows = records(&drsim::report::compare::csv(&c));
     assert_eq!(rows.len(), 3, "a header and one row per option");
     assert!(rows.iter().all(|r| r.len() == 12), "{rows:?}");
-    assert!(rows.iter().any(|r| &r[1] == "Faster\nrepair"), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| &r[1] == "Faster, \"in house\" repair"),
+        "{rows:?}"
+    );
 
-    // The per-service table of a run, with a service whose name has
-    // every character that needs quoting.
-    let name = "Faster\nrepair, \"really\"\r\nnow";
+    // The per-service table of a run, with a service whose name has a
+    // comma and quotes.
+    let name = "Faster repair, \"really\" now";
     let yaml = BASE.replace(
         "{id: svc1, kind: service,",
         &format!(
             "{{id: svc1, name: \"{}\", kind: service,",
-            name.replace('\n', "\\n")
-                .replace('\r', "\\r")
-                .replace('"', "\\\"")
+            name.replace('"', "\\\"")
         ),
     );
     let loaded = load_str(&yaml, "base.yaml").unwrap();
@@ -207,4 +214,35 @@ fn csv_keeps_a_name_with_a_newline_comma_or_quote_in_one_cell() {
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|r| r.len() == width), "{rows:?}");
     assert_eq!(&rows[1][1], name);
+
+    // The writer every CSV goes through keeps a line break, a comma and a
+    // quote in one cell.
+    let cell = "Faster\nrepair, \"really\"\r\nnow";
+    let mut table = drsim::report::csv::Table::new(["id", "name", "n"]);
+    table.row(["a".into(), cell.into(), 1.5.into()]);
+    let rows = records(&table.finish());
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.len() == 3), "{rows:?}");
+    assert_eq!(&rows[1][1], cell);
+}
+
+/// A name is one line: a line break in an option's or a component's name
+/// is refused where it is written, before any output could split on it.
+#[test]
+fn a_name_with_a_line_break_is_refused() {
+    let option = BASE.replace("Bring the supplier's work in house", r#""Faster\nrepair""#);
+    let component = BASE.replace(
+        "{id: svc1, kind: service,",
+        r#"{id: svc1, name: "Faster\r\nrepair", kind: service,"#,
+    );
+    for (yaml, path) in [
+        (option, "options[1].name"),
+        (component, "components[2].name"),
+    ] {
+        let err = load_str(&yaml, "base.yaml").unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("{path}: the name contains U+00")),
+            "{err}"
+        );
+    }
 }

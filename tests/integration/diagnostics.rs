@@ -560,6 +560,46 @@ options: {id: x}
     );
 }
 
+/// Control characters and bidirectional controls in free text (issue 13,
+/// finding 10): each named by code point where it is; a description keeps
+/// its line breaks and tabs.
+#[test]
+fn control_characters() {
+    check(
+        "control_characters",
+        r#"name: "Acme\e]0;owned\a"
+description: "Line one\n\tindented, then \e[2J"
+sites:
+  - {id: dc, name: "London\r", region: "\u202Eeu"}
+teams:
+  - {id: ops, name: "Ops\u2066", size: 1}
+components:
+  - {id: db, kind: database, name: "DB\x07", tags: [fine, "t\e[31m"]}
+  - {id: shop, kind: service, depends_on: [db]}
+threats:
+  - {id: t, name: "T\n2", hits: {components: [db]}, effect: damage}
+"#,
+    );
+}
+
+/// The same checks on an option's name and on what its changes add.
+#[test]
+fn control_characters_in_an_option() {
+    check(
+        "control_characters_in_an_option",
+        r#"name: fine
+description: "Line one\n\tindented"
+components:
+  - {id: shop, kind: service}
+options:
+  - id: o
+    name: "Standby\e[8m"
+    changes:
+      - add: [{id: db, kind: database, name: "x\u202Ey"}]
+"#,
+    );
+}
+
 /// Parse-stage errors: one per file (parsing stops at the first).
 #[test]
 fn parse_errors() {
@@ -577,6 +617,7 @@ fn parse_errors() {
         component("repair: -1h"),
         component("repair: 2000000y"),
         component("repair: 0.0001s"),
+        component("repair: 1ms"),
         component("repair: {}"),
         component("repair: {exp: 0h}"),
         component("repair: {lognormal: [0h, 1h]}"),

@@ -15,6 +15,7 @@
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
 //! - `scenarios`: every bundled scenario loads, validates and simulates;
 //! - `spof`: single points of failure against brute force (proptest);
+//! - `terminal`: no control character reaches the terminal raw;
 //! - `common`: helpers the others share, and the random scenarios of the
 //!   property tests (`common::random`).
 
@@ -34,3 +35,4 @@ mod scenarios;
 mod sensitivity;
 mod sensitivity_labels;
 mod spof;
+mod terminal;

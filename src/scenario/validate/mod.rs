@@ -3,7 +3,8 @@
 //!
 //! [`validate`] runs one `Validator` method per section, in this order,
 //! which is the order of the diagnostics:
-//! 1. `header`: the name, the horizon, that there are components;
+//! 1. `header`: the name, the horizon, that there are components; then
+//!    `text`: no control characters in names, tags and the description;
 //! 2. `ids`: the ids of sites, teams (and their sizes), components and
 //!    threats, each well formed and defined once;
 //! 3. `components`: each component's site, team, dependencies (`depends`),
@@ -23,10 +24,12 @@ mod depends;
 mod header;
 mod ids;
 mod locate;
+mod text;
 mod threats;
 mod tolerance;
 
 use cycle::find_cycle;
+pub(crate) use text::unsafe_text;
 
 use super::error::Diagnostic;
 use super::model::*;
@@ -129,6 +132,7 @@ impl<'a> Validator<'a> {
     /// Checks every section, in the order of the diagnostics.
     fn run(mut self, raw: &RawScenario) -> Result<Checked, Vec<Diagnostic>> {
         let horizon = self.header(raw);
+        self.texts(raw);
         self.sites(&raw.sites);
         self.teams(&raw.teams);
         self.component_ids(&raw.components);
