@@ -224,5 +224,5 @@ fn a_tiny_horizon_is_not_printed_as_zero() {
         .get_output()
         .clone();
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("--horizon") && err.contains("1ms"), "{err}");
+    assert!(err.contains("--horizon") && err.contains("0.001s"), "{err}");
 }
