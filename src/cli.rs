@@ -69,6 +69,10 @@ pub struct TrialArgs {
     /// Worker threads (default: all cores); the results do not depend on it
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Run even when the estimated work is past the ceiling (1e11 simulated
+    /// events, about an hour on two cores)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Trials plus where and how the result is written: shared by the commands

@@ -64,6 +64,8 @@ pub fn exec(args: Args) -> Result<()> {
     let threats = shared::threats(&loaded.scenario, &args.threats)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::config(&args.sim.trial)?;
+    let per_trial = sim::cost::compare_events(&loaded.scenario, &options, horizon, &threats);
+    shared::affordable(&args.sim.trial, per_trial)?;
     let bar = Bar::trials(&args.sim);
     let result = sim::compare(&loaded.scenario, &options, horizon, &threats, &config, &bar)?;
     bar.finish();

@@ -44,6 +44,8 @@ pub fn exec(args: Args) -> Result<()> {
     let s = &loaded.scenario;
     let threat = shared::drill_threat(s, args.threat)?;
     let config = shared::config(&args.sim.trial)?;
+    let t = s.threat_index(&threat).expect("drill_threat checked it");
+    shared::affordable(&args.sim.trial, sim::cost::drill_events(s, t))?;
     let bar = Bar::trials(&args.sim);
     let results = sim::drill_with(s, &threat, &config, &bar, args.explain)?;
     bar.finish();

@@ -72,6 +72,21 @@ pub fn exec(args: Args) -> Result<()> {
     let s = &loaded.scenario;
     let threats = shared::threats(s, &args.threats)?;
     let config = shared::config(&args.trial)?;
+    // The annual run, a drill of each threat and the options' comparison
+    // (which runs the base again).
+    let drills: f64 = threats
+        .iter()
+        .filter_map(|t| s.threat_index(t))
+        .map(|t| sim::cost::drill_events(s, t))
+        .sum();
+    let per_trial = sim::cost::run_events(s, s.horizon)
+        + drills
+        + if loaded.options.is_empty() {
+            0.0
+        } else {
+            sim::cost::compare_events(s, &loaded.options, None, &[])
+        };
+    shared::affordable(&args.trial, per_trial)?;
     let bar = Bar::stages(args.quiet);
     let started = Instant::now();
     bar.0.set_message("annual risk");

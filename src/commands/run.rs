@@ -39,6 +39,9 @@ pub fn exec(args: Args) -> Result<()> {
     let loaded = load(&args.file)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::config(&args.sim.trial)?;
+    let per_trial =
+        sim::cost::run_events(&loaded.scenario, horizon.unwrap_or(loaded.scenario.horizon));
+    shared::affordable(&args.sim.trial, per_trial)?;
     let bar = Bar::trials(&args.sim);
     let results = sim::run_with(&loaded.scenario, horizon, &config, &bar, args.explain)?;
     bar.finish();

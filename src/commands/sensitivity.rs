@@ -76,6 +76,8 @@ pub fn exec(args: Args) -> Result<()> {
     }
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::config(&args.sim.trial)?;
+    let per_trial = sim::cost::sensitivity_events(&loaded.scenario, &metric, horizon);
+    shared::affordable(&args.sim.trial, per_trial)?;
     let bar = Bar::trials(&args.sim);
     let mut result =
         sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar).map_err(with_flag)?;

@@ -19,13 +19,63 @@ pub fn load(file: &Path) -> Result<Loaded> {
 
 /// The engine's trial settings from the command line.
 pub fn config(args: &TrialArgs) -> Result<sim::Config> {
-    sim::Config::new(args.trials, args.seed, args.threads.unwrap_or(0)).map_err(|_| {
-        anyhow!(
-            "--trials must be at least {} (got {}): an interval needs two samples",
-            sim::Trials::MIN,
-            args.trials
-        )
+    sim::Config::new(args.trials, args.seed, args.threads.unwrap_or(0)).map_err(|e| match e {
+        sim::SimError::TooFewTrials(n) => anyhow!(
+            "--trials must be at least {} (got {n}): an interval needs two samples",
+            sim::Trials::MIN
+        ),
+        sim::SimError::TooManyTrials(n) => anyhow!(
+            "--trials must be at most {} (got {n}); a billion already gives any probability to within 0.0031 points",
+            sim::Trials::MAX
+        ),
+        sim::SimError::TooManyThreads(n) => anyhow!(
+            "--threads must be at most {} (got {n}); the results do not depend on it, and more threads than cores only add overhead",
+            sim::Config::MAX_THREADS
+        ),
+        other => other.into(),
     })
+}
+
+/// Refuses a command whose simulations would take hours, before it starts:
+/// `per_trial` is the estimated events of one trial of everything it
+/// simulates (see [`sim::cost`]), past [`sim::cost::MAX_EVENTS`] in all
+/// unless `--force` is given.
+pub fn affordable(args: &TrialArgs, per_trial: f64) -> Result<()> {
+    let total = per_trial * args.trials as f64;
+    if args.force || total <= sim::cost::MAX_EVENTS {
+        return Ok(());
+    }
+    bail!(
+        "this would simulate about {} events ({} a trial × {} trials), more than the {} drsim runs without --force \
+         (about an hour on two cores; this one would take about {})\n\
+         fewer --trials, a shorter --horizon, or rarer failures and threats make it cheaper; --force runs it anyway",
+        sci(total),
+        sci(per_trial),
+        args.trials,
+        sci(sim::cost::MAX_EVENTS),
+        duration_at_rate(total)
+    )
+}
+
+/// A large count for people: `3.2e12`, or plain below a million.
+fn sci(x: f64) -> String {
+    if x < 1e6 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1e}")
+    }
+}
+
+/// How long `events` take at the rate [`sim::cost::MAX_EVENTS`] is set by
+/// (an hour for that many), in the largest whole unit.
+fn duration_at_rate(events: f64) -> String {
+    let hours = events / sim::cost::MAX_EVENTS;
+    match hours {
+        h if h < 1.5 => "an hour".to_string(),
+        h if h < 48.0 => format!("{h:.0} hours"),
+        h if h < 24.0 * 365.0 => format!("{:.0} days", h / 24.0),
+        h => format!("{:.0} years", h / 24.0 / 365.0),
+    }
 }
 
 /// `--horizon`, in hours; `None` when not given (the scenario's horizon).

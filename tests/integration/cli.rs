@@ -318,3 +318,70 @@ fn help_teaches_with_examples() {
         .success()
         .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// A threat at the documented maximum rate, hitting three components.
+const BUSY: &str = "name: Busy\ncomponents:\n  - {id: a, kind: server, repair: 1s}\n  - {id: b, kind: server, repair: 1s}\n  - {id: c, kind: server, repair: 1s}\n  - {id: svc, kind: service, depends_on: [a, b, c], impact: {per_hour: 10}}\nthreats:\n  - {id: flood, per_year: 525600, hits: {components: [a, b, c]}, effect: damage}\n";
+
+#[test]
+fn work_past_the_ceiling_is_refused_before_it_starts_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = write_temp(&dir, "busy.yaml", BUSY);
+    // sensitivity at the default 10,000 trials: about 25 hours before.
+    let start = std::time::Instant::now();
+    drsim()
+        .arg("sensitivity")
+        .arg(&busy)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("events"))
+        .stderr(predicate::str::contains("--force"))
+        .stderr(predicate::str::contains("--trials"));
+    assert!(start.elapsed().as_secs() < 5);
+    // A thousand years of it in a run, likewise.
+    drsim()
+        .args(["run", "--horizon", "1000y", "--trials", "1000"])
+        .arg(&busy)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "more than the 1.0e11 drsim runs without --force",
+        ));
+    // The same run at 20 trials is within the ceiling and runs.
+    drsim()
+        .args(["run", "--horizon", "1y", "--trials", "20", "-q"])
+        .arg(&busy)
+        .assert()
+        .success();
+    // --force starts it: still running, not refused, when stopped.
+    let out = drsim()
+        .args(["sensitivity", "--force", "-q"])
+        .arg(&busy)
+        .timeout(std::time::Duration::from_secs(2))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("--force"), "{err}");
+    assert_ne!(out.status.code(), Some(1), "{err}");
+}
+
+#[test]
+fn trials_and_threads_have_a_sane_maximum() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = write_temp(&dir, "small.yaml", SMALL);
+    drsim()
+        .args(["run", "--trials", "1000000000000"])
+        .arg(&small)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "--trials must be at most 1000000000",
+        ));
+    let start = std::time::Instant::now();
+    drsim()
+        .args(["run", "--threads", "100000"])
+        .arg(&small)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--threads must be at most 1024"));
+    assert!(start.elapsed().as_secs() < 5);
+}

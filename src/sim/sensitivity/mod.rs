@@ -417,6 +417,12 @@ fn resolve(
     })
 }
 
+/// How many inputs of `base` the tornado varies, each low and high
+/// (`drilled`: the threat of a drill metric, whose inputs differ).
+pub(crate) fn input_count(base: &Scenario, drilled: Option<usize>) -> usize {
+    inputs(base, drilled).len()
+}
+
 /// Runs the tornado: every input of `base` that can affect `metric`, low
 /// and high, on common random numbers. `horizon` (hours) applies to `ale`
 /// (default: the scenario's).
