@@ -185,8 +185,8 @@ pub fn text(s: &Sensitivity) -> String {
         Metric::RtoMet { .. } => format!(
             "{} (95% CI {} – {})",
             percent(s.base.mean),
-            percent(s.base.ci95[0].max(0.0)),
-            percent(s.base.ci95[1].min(1.0))
+            percent(s.base.ci95[0]),
+            percent(s.base.ci95[1])
         ),
     };
     let mut out = format!(

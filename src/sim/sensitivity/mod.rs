@@ -24,7 +24,7 @@ use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{Dist, Scenario, HOURS_PER_YEAR};
-use crate::stats::Moments;
+use crate::stats::{Moments, Quantity};
 use inputs::{input, inputs, Knob};
 use std::fmt::Write as _;
 use thiserror::Error;
@@ -590,6 +590,13 @@ fn tornado(
         Mode::Drill { .. } => None,
     };
     let scale = horizon_h.map_or(1.0, |h| HOURS_PER_YEAR / h);
+    // The base and each setting's value are a loss (never below 0) or
+    // P(RTO met) (a fraction); their changes and differences are signed.
+    let quantity = match metric {
+        Metric::Ale => Quantity::NonNegative,
+        Metric::RtoMet { .. } => Quantity::Fraction,
+    };
+    let level = |m: &Moments| Change::scaled_of(m, quantity, scale);
     let change = |m: &Moments| Change::scaled(m, scale);
     let mut results: Vec<InputResult> = knobs
         .iter()
@@ -606,8 +613,8 @@ fn tornado(
                 base_value: value(base, knob),
                 low_value: setting(false),
                 high_value: setting(true),
-                low: change(&cell[0]),
-                high: change(&cell[1]),
+                low: level(&cell[0]),
+                high: level(&cell[1]),
                 low_change: change(&cell[2]),
                 high_change: change(&cell[3]),
                 swing: difference.mean.abs(),
@@ -625,7 +632,7 @@ fn tornado(
         seed: config.seed,
         metric: metric.clone(),
         horizon_h,
-        base: change(&base_moments),
+        base: level(&base_moments),
         considered: results.len(),
         inputs: results,
     })
