@@ -668,3 +668,56 @@ fn no_scenario_text_becomes_markup_in_the_report_or_any_chart() {
         "axis labels in the currency: {exceedance:?}"
     );
 }
+
+/// The annual table's loss column reads as in `run`'s text table. With few
+/// trials the interval of a mean loss is cut at zero, and the HTML took half
+/// the cut interval as its ±: `±£607k` against the text's `±£649k` for the
+/// health record at these settings.
+#[test]
+fn the_annual_plus_minus_agrees_with_the_text_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = ["--trials", "10", "--seed", "5"];
+    let html = report(&scenario("hospital.yaml"), &settings, dir.path());
+    let run = drsim()
+        .arg("run")
+        .arg(scenario("hospital.yaml"))
+        .args(settings)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let text = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    let doc = Html::parse_document(&html);
+    let rows: Vec<Vec<String>> = doc
+        .select(&select("section#annual tbody tr"))
+        .map(|r| {
+            r.select(&select("td"))
+                .map(|c| c.text().collect())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 4, "one row per service");
+    for row in &rows {
+        let (service, loss) = (&row[0], row.last().unwrap());
+        assert!(loss.contains(" ±"), "{loss}");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(service.as_str()))
+            .unwrap_or_else(|| panic!("{service} in the text table:\n{text}"));
+        assert!(
+            line.ends_with(&format!(" {loss}")),
+            "{service}: the HTML says {loss}, the text table:\n{line}"
+        );
+    }
+    // At these settings the record's interval is cut at zero, where half
+    // the interval is less than the half-width.
+    let json = drsim()
+        .arg("run")
+        .arg(scenario("hospital.yaml"))
+        .args(settings)
+        .args(["--quiet", "--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    let ci = &json["services"]["ehr"]["loss"]["ci95"];
+    assert_eq!(ci[0].as_f64(), Some(0.0), "the interval is cut: {ci}");
+}

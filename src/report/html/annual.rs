@@ -51,6 +51,9 @@ pub(super) fn year(out: &mut Out, input: &Input) -> Result<(), String> {
     Ok(())
 }
 
+/// One row per service. The ± is the half-width of the mean loss's 95%
+/// interval before it is cut at zero, as in the text table: half the cut
+/// interval would shrink with the cut.
 fn annual_table(out: &mut Out, r: &RunResults) {
     let cur = &r.currency;
     out.line(markup!(
@@ -67,7 +70,7 @@ fn annual_table(out: &mut Out, r: &RunResults) {
             met_cell(s.rto_met.as_ref()),
             hours(s.data_loss_h.mean),
             money(s.loss.mean, cur),
-            money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, cur)
+            money(s.loss.half_width, cur)
         ));
     }
     out.line(Markup::literal("</tbody></table>"));
