@@ -721,3 +721,29 @@ fn the_annual_plus_minus_agrees_with_the_text_table() {
     let ci = &json["services"]["ehr"]["loss"]["ci95"];
     assert_eq!(ci[0].as_f64(), Some(0.0), "the interval is cut: {ci}");
 }
+
+/// A horizon of a millisecond titled the downtime chart "Downtime per 0s"
+/// (the chart formatted the horizon itself, without the rule the tables
+/// followed).
+#[test]
+fn a_millisecond_horizon_is_not_zero_in_the_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_temp(
+        &dir,
+        "tiny.yaml",
+        "name: Tiny\nhorizon: 0.001s\ncomponents:\n  - {id: db, kind: database, repair: 2h, failures: [{every: 1y}]}\n  - {id: shop, kind: service, depends_on: [db], rto: 4h, impact: {per_hour: 1000}}\n",
+    );
+    let html = report(&file, &["--trials", "10"], dir.path());
+    let doc = Html::parse_document(&html);
+    let figure = doc
+        .select(&select("#fig-annual-downtime div.svg"))
+        .next()
+        .expect("the downtime chart");
+    assert_eq!(figure.value().attr("aria-label"), Some("Downtime per 1ms"));
+    let titles: Vec<String> = figure
+        .select(&select("text"))
+        .map(|t| t.text().collect::<String>().trim().to_string())
+        .collect();
+    assert!(titles.iter().any(|t| t == "Downtime per 1ms"), "{titles:?}");
+    assert!(!html.contains(" 0s"), "no positive duration reads 0s");
+}
