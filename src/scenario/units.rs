@@ -308,9 +308,10 @@ impl Dist {
 
 /// Formats hours with the most readable unit: `45m`, `4.2h`, `3.5d`, `2y`.
 /// A duration above zero never reads as zero: below 5 ms, where seconds to
-/// two decimals would read `0s`, it is given in milliseconds (`1ms` is the
-/// shortest duration a scenario or `--horizon` can give), and below
-/// 0.005 ms as `<0.01ms`. Every output that shows a duration (messages,
+/// two decimals would read `0s`, it is given in milliseconds (a
+/// millisecond, written `0.001s`, is the shortest duration a scenario or
+/// `--horizon` can give; `ms` is for reading, not a unit drsim parses), and
+/// below 0.005 ms as `<0.01ms`. Every output that shows a duration (messages,
 /// tables, charts, graph exports) writes it with this function.
 pub(crate) fn fmt_hours(h: f64) -> String {
     fn trim(x: f64) -> String {
