@@ -249,4 +249,17 @@ mod tests {
         assert!(m.contains("n_db_b -.-> n_shop_g0"));
         assert!(m.contains("subgraph n_site_dc_1[\"London\"]"));
     }
+
+    /// A lag or switchover of a millisecond read `0s` in both exports.
+    #[test]
+    fn a_millisecond_is_not_zero() {
+        let yaml = YAML.replace(
+            "switchover: 15m, lag: 5s",
+            "switchover: 0.002s, lag: 0.001s",
+        );
+        let s = load_str(&yaml, "t").unwrap().scenario;
+        for export in [to_dot(&s), to_mermaid(&s)] {
+            assert!(export.contains("failover 2ms, lag 1ms"), "{export}");
+        }
+    }
 }

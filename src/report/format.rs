@@ -4,8 +4,6 @@
 //! ([`no_negative_zero`] for numbers written in full, [`fixed`] and
 //! [`signed`] for rounded ones).
 
-use crate::scenario::fmt_hours;
-
 /// `x` with a negative zero made positive (`-0.0 + 0.0` is `+0.0`; every
 /// other value, NaN included, is unchanged). The JSON and CSV writers pass
 /// every number through it, so that no output shows `-0`: a difference or
@@ -41,22 +39,11 @@ pub(crate) fn signed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// A duration given in hours, with its unit: `90m`, `2.5h`, `3d`, `10y`.
-/// A duration above zero never reads as zero: below 5 ms, where seconds
-/// to two decimals read `0s`, it is given in milliseconds (`1ms` is the
-/// shortest duration a scenario or `--horizon` can give).
-pub(crate) fn hours(h: f64) -> String {
-    const MS_PER_HOUR: f64 = 3.6e6;
-    let text = fmt_hours(h);
-    if h <= 0.0 || !reads_as_zero(&text) {
-        return text;
-    }
-    let ms = fixed(h * MS_PER_HOUR, 2);
-    if reads_as_zero(&ms) {
-        return "<0.01ms".into();
-    }
-    format!("{}ms", ms.trim_end_matches('0').trim_end_matches('.'))
-}
+/// A duration given in hours, with its unit: `90m`, `2.5h`, `3d`, `10y`,
+/// and never `0s` for a duration above zero (`1ms`). The rules live in
+/// [`fmt_hours`](crate::scenario::fmt_hours), which the charts and graph
+/// exports call too.
+pub(crate) use crate::scenario::fmt_hours as hours;
 
 /// The sign for common currency codes, else the code and a space.
 fn currency_prefix(code: &str) -> String {
@@ -178,21 +165,6 @@ mod tests {
         assert_eq!(no_negative_zero(-0.0).to_string(), "0");
         assert_eq!(no_negative_zero(-1.5), -1.5);
         assert!(no_negative_zero(f64::NAN).is_nan());
-    }
-
-    #[test]
-    fn a_duration_above_zero_never_reads_as_zero() {
-        // `--horizon 0.001s` was titled "Risk over 0s".
-        let ms = 1.0 / 3.6e6;
-        assert_eq!(hours(ms), "1ms");
-        assert_eq!(hours(4.5 * ms), "4.5ms");
-        assert_eq!(hours(0.001 * ms), "<0.01ms");
-        assert_eq!(hours(0.0), "0h");
-        // Where seconds show a digit, as before.
-        assert_eq!(hours(6.0 * ms), fmt_hours(6.0 * ms));
-        assert_eq!(hours(6.0 * ms), "0.01s");
-        assert_eq!(hours(1.5), "1.5h");
-        assert_eq!(hours(8760.0), "1y");
     }
 
     #[test]

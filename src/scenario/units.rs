@@ -307,6 +307,12 @@ impl Dist {
 }
 
 /// Formats hours with the most readable unit: `45m`, `4.2h`, `3.5d`, `2y`.
+/// A duration above zero never reads as zero: below 5 ms, where seconds to
+/// two decimals would read `0s`, it is given in milliseconds (a
+/// millisecond, written `0.001s`, is the shortest duration a scenario or
+/// `--horizon` can give; `ms` is for reading, not a unit drsim parses), and
+/// below 0.005 ms as `<0.01ms`. Every output that shows a duration (messages,
+/// tables, charts, graph exports) writes it with this function.
 pub(crate) fn fmt_hours(h: f64) -> String {
     fn trim(x: f64) -> String {
         let s = if x >= 100.0 || (x - x.round()).abs() < 1e-9 {
@@ -325,7 +331,16 @@ pub(crate) fn fmt_hours(h: f64) -> String {
     if h == 0.0 {
         "0h".into()
     } else if h < 1.0 / 60.0 {
-        format!("{}s", trim(h * 3600.0))
+        const MS_PER_HOUR: f64 = 3.6e6;
+        let seconds = trim(h * 3600.0);
+        if h < 0.0 || seconds != "0" {
+            format!("{seconds}s")
+        } else {
+            match trim(h * MS_PER_HOUR) {
+                ms if ms == "0" => "<0.01ms".into(),
+                ms => format!("{ms}ms"),
+            }
+        }
     } else if h < 1.0 {
         format!("{}m", trim(h * 60.0))
     } else if h < 48.0 {
@@ -631,5 +646,21 @@ mod tests {
         assert_eq!(fmt_hours(4.25), "4.25h");
         assert_eq!(fmt_hours(72.0), "3d");
         assert_eq!(fmt_hours(87600.0), "10y");
+    }
+
+    /// `--horizon 0.001s` was titled "Risk over 0s", and a 1 ms lag read
+    /// `lag 0s` in the graph exports.
+    #[test]
+    fn a_duration_above_zero_never_reads_as_zero() {
+        let ms = 1.0 / 3.6e6;
+        assert_eq!(fmt_hours(ms), "1ms");
+        assert_eq!(fmt_hours(4.5 * ms), "4.5ms");
+        assert_eq!(fmt_hours(0.001 * ms), "<0.01ms");
+        assert_eq!(fmt_hours(f64::MIN_POSITIVE), "<0.01ms");
+        assert_eq!(fmt_hours(0.0), "0h");
+        // Where seconds show a digit, seconds as before.
+        assert_eq!(fmt_hours(6.0 * ms), "0.01s");
+        assert_eq!(fmt_hours(1.5), "1.5h");
+        assert_eq!(fmt_hours(8760.0), "1y");
     }
 }

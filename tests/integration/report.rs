@@ -380,3 +380,370 @@ fn sensitivity_draws_the_tornado() {
         &file,
     );
 }
+
+/// Every free-text field of a scenario, for [`hostile_scenario`].
+struct Texts {
+    name: String,
+    description: String,
+    currency: String,
+    team: String,
+    site: String,
+    region: String,
+    tag: String,
+    db: String,
+    web: String,
+    shop: String,
+    api: String,
+    fire: String,
+    bug: String,
+    option: String,
+}
+
+impl Texts {
+    /// Markup, entities, quotes and closing tags in every field; the
+    /// currency at the edge of what validation allows (8 characters, none
+    /// of `< > & " ' \``, braces as in a template).
+    fn hostile() -> Texts {
+        let s = |x: &str| x.to_string();
+        Texts {
+            name: s("</title><script>alert(\"name\")</script> & 'co' <!-- {}"),
+            description: s(
+                "<img src=x onerror=\"alert(1)\">\n]]></style></textarea><plaintext>&amp;",
+            ),
+            currency: s("{}=/;#%\\"),
+            team: s("<a href=\"//evil.example\">ops</a>"),
+            site: s("<style>*{display:none}</style>"),
+            region: s("<iframe src=//evil.example>"),
+            tag: s("<script>tag</script>"),
+            db: s("<b>db</b>&\"x\"'y'"),
+            web: s("Web \"front\" <i>end</i> </svg><script>x</script>"),
+            shop: s("<svg onload=alert(2)>"),
+            api: s("Api\" onmouseover=\"alert(3)"),
+            fire: s("</title><script>alert(3)</script> &amp; &lt;"),
+            bug: s("Bug <math><mi>x</mi></math> & ]]>"),
+            option: s("<iframe src=//evil.example></iframe> & 'opt'"),
+        }
+    }
+
+    /// The same fields with every character but white space an `x`: the
+    /// same lengths and words, so the same layout, and no markup at all.
+    fn twin(&self) -> Texts {
+        let x = |s: &String| -> String {
+            s.chars()
+                .map(|c| if c.is_whitespace() { c } else { 'x' })
+                .collect()
+        };
+        Texts {
+            name: x(&self.name),
+            description: x(&self.description),
+            currency: x(&self.currency),
+            team: x(&self.team),
+            site: x(&self.site),
+            region: x(&self.region),
+            tag: x(&self.tag),
+            db: x(&self.db),
+            web: x(&self.web),
+            shop: x(&self.shop),
+            api: x(&self.api),
+            fire: x(&self.fire),
+            bug: x(&self.bug),
+            option: x(&self.option),
+        }
+    }
+}
+
+/// A scenario with two services, two threats and an option, whose every
+/// free-text field is taken from `t`.
+fn hostile_scenario(t: &Texts) -> String {
+    let q = |s: &String| {
+        format!(
+            "\"{}\"",
+            s.replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n")
+        )
+    };
+    format!(
+        r#"name: {name}
+description: {description}
+currency: {currency}
+teams: [{{id: ops, name: {team}, size: 1}}]
+sites: [{{id: dc1, name: {site}, region: {region}}}]
+components:
+  - {{id: db, name: {db}, kind: database, site: dc1, team: ops, tags: [{tag}], repair: 2h, failures: [{{every: 1y}}], data: {{backups: [{{every: 1h, restore: 30m}}]}}}}
+  - {{id: web, name: {web}, kind: server, site: dc1, team: ops, repair: 1h, failures: [{{every: 2y}}]}}
+  - {{id: shop, name: {shop}, kind: service, depends_on: [db, web], rto: 2h, rpo: 30m, impact: {{per_hour: 1000, per_hour_data_lost: 500}}}}
+  - {{id: api, name: {api}, kind: service, depends_on: [web], rto: 1h, impact: {{per_hour: 200}}}}
+threats:
+  - {{id: fire, name: {fire}, every: 20y, hits: {{sites: [dc1]}}, effect: destroy}}
+  - {{id: bug, name: {bug}, per_year: 2, hits: {{tags: [{tag}]}}, effect: damage}}
+risk_tolerance: [{{loss: 1000, p: 0.5}}, {{loss: 100000, p: 0.01}}]
+options:
+  - {{id: spare, name: {option}, cost: {{upfront: 1000, per_year: 500}}, lifetime: 5y, changes: [{{set: {{id: web, repair: 30m}}}}]}}
+"#,
+        name = q(&t.name),
+        description = q(&t.description),
+        currency = q(&t.currency),
+        team = q(&t.team),
+        site = q(&t.site),
+        region = q(&t.region),
+        tag = q(&t.tag),
+        db = q(&t.db),
+        web = q(&t.web),
+        shop = q(&t.shop),
+        api = q(&t.api),
+        fire = q(&t.fire),
+        bug = q(&t.bug),
+        option = q(&t.option),
+    )
+}
+
+/// What a document is made of, text aside: each element with its
+/// attributes' names, each comment and doctype, in document order.
+fn structure(doc: &Html) -> Vec<String> {
+    use scraper::Node;
+    doc.tree
+        .root()
+        .descendants()
+        .filter_map(|node| match node.value() {
+            Node::Element(e) => {
+                let mut attrs: Vec<&str> = e.attrs().map(|(k, _)| k).collect();
+                attrs.sort_unstable();
+                Some(format!("<{} {}>", e.name(), attrs.join(" ")))
+            }
+            Node::Comment(_) => Some("<!-- -->".into()),
+            Node::Doctype(_) => Some("<!DOCTYPE>".into()),
+            Node::ProcessingInstruction(_) => Some("<?pi?>".into()),
+            Node::Text(_) | Node::Document | Node::Fragment => None,
+        })
+        .collect()
+}
+
+/// The report and every chart of the scenario made from `t`: the page and
+/// each chart (the report's `--charts`, and the tornado of `sensitivity`)
+/// by file name.
+fn render_everything(t: &Texts) -> (String, Vec<(String, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_temp(&dir, "scenario.yaml", hostile_scenario(t));
+    let charts = dir.path().join("charts");
+    let html = report(
+        &file,
+        &[
+            "--trials",
+            "200",
+            "--seed",
+            "3",
+            "--charts",
+            charts.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    drsim()
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--trials", "100", "--seed", "3", "--quiet", "--chart"])
+        .arg(charts.join("tornado.svg"))
+        .assert()
+        .success();
+    let mut svgs: Vec<(String, String)> = std::fs::read_dir(&charts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    svgs.sort();
+    (html, svgs)
+}
+
+/// Issue 13, finding 1, as a class: every free-text field of the scenario
+/// (and a currency at the edge of what validation allows) holds markup,
+/// entities, quotes and closing tags. The report and every chart are made
+/// of exactly the elements and attributes of the same scenario with plain
+/// `x`s in those fields, so none comes from the text; and the text reads
+/// back as written.
+#[test]
+fn no_scenario_text_becomes_markup_in_the_report_or_any_chart() {
+    let hostile = Texts::hostile();
+    let (html, svgs) = render_everything(&hostile);
+    let (twin_html, twin_svgs) = render_everything(&hostile.twin());
+
+    let doc = Html::parse_document(&html);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    check_fetches_nothing(&doc);
+    assert_eq!(
+        structure(&doc),
+        structure(&Html::parse_document(&twin_html)),
+        "the page's elements and attributes do not depend on the scenario's text"
+    );
+    let names: Vec<&str> = svgs.iter().map(|(n, _)| n.as_str()).collect();
+    let twin_names: Vec<&str> = twin_svgs.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, twin_names);
+    assert!(names.len() >= 9, "every chart: {names:?}");
+    for ((name, svg), (_, twin)) in svgs.iter().zip(&twin_svgs) {
+        let chart = Html::parse_fragment(svg);
+        assert_eq!(
+            structure(&chart),
+            structure(&Html::parse_fragment(twin)),
+            "{name}: the chart's elements and attributes do not depend on the scenario's text"
+        );
+        assert_eq!(chart.select(&select("svg")).count(), 1, "{name}");
+    }
+    for el in doc.tree.nodes().filter_map(|n| n.value().as_element()) {
+        assert!(
+            ![
+                "script",
+                "img",
+                "iframe",
+                "math",
+                "plaintext",
+                "textarea",
+                "b",
+                "i"
+            ]
+            .contains(&el.name()),
+            "<{}> from a name",
+            el.name()
+        );
+        assert!(
+            el.attrs().all(|(k, _)| !k.starts_with("on")),
+            "an event handler on <{}>",
+            el.name()
+        );
+    }
+
+    // The text reads back as written, wherever the page shows it whole.
+    let text = |selector: &str| -> Vec<String> {
+        doc.select(&select(selector))
+            .map(|e| e.text().collect::<String>())
+            .collect()
+    };
+    assert_eq!(text("title"), [format!("DR risk report: {}", hostile.name)]);
+    assert_eq!(
+        text("h1"),
+        [format!("Disaster-recovery risk report: {}", hostile.name)]
+    );
+    assert_eq!(text("header + p"), [hostile.description.as_str()]);
+    assert_eq!(
+        text("section#annual tbody td:first-child"),
+        [hostile.shop.clone(), hostile.api.clone()]
+    );
+    assert_eq!(
+        text("article.drill h3"),
+        [hostile.fire.clone(), hostile.bug.clone()]
+    );
+    assert_eq!(
+        text("section#options tbody td:first-child"),
+        [hostile.option.as_str()]
+    );
+    let weak = text("section#weak-spots tbody td:nth-child(2)");
+    assert_eq!(weak[0], format!("{}, {}", hostile.db, hostile.web));
+    let money = format!("{} ", hostile.currency);
+    assert!(
+        text("section#annual tbody td:last-child")
+            .iter()
+            .all(|cell| cell.starts_with(&money)),
+        "money in the currency as written"
+    );
+
+    // And in the charts: whole where a chart shows a name whole.
+    let chart_texts = |file: &str| -> Vec<String> {
+        let (_, svg) = svgs.iter().find(|(n, _)| n == file).expect(file);
+        Html::parse_fragment(svg)
+            .select(&select("text"))
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    let graph = chart_texts("dependency-graph.svg");
+    assert!(graph.contains(&hostile.db), "{graph:?}");
+    assert!(graph.contains(&hostile.site), "{graph:?}");
+    let downtime = chart_texts("annual-downtime.svg");
+    assert!(downtime.contains(&hostile.shop), "{downtime:?}");
+    assert!(downtime.contains(&hostile.api), "{downtime:?}");
+    let exceedance = chart_texts("loss-exceedance.svg");
+    assert!(
+        exceedance.iter().any(|t| t.starts_with(&money)),
+        "axis labels in the currency: {exceedance:?}"
+    );
+}
+
+/// The annual table's loss column reads as in `run`'s text table. With few
+/// trials the interval of a mean loss is cut at zero, and the HTML took half
+/// the cut interval as its ±: `±£607k` against the text's `±£649k` for the
+/// health record at these settings.
+#[test]
+fn the_annual_plus_minus_agrees_with_the_text_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = ["--trials", "10", "--seed", "5"];
+    let html = report(&scenario("hospital.yaml"), &settings, dir.path());
+    let run = drsim()
+        .arg("run")
+        .arg(scenario("hospital.yaml"))
+        .args(settings)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let text = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    let doc = Html::parse_document(&html);
+    let rows: Vec<Vec<String>> = doc
+        .select(&select("section#annual tbody tr"))
+        .map(|r| {
+            r.select(&select("td"))
+                .map(|c| c.text().collect())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 4, "one row per service");
+    for row in &rows {
+        let (service, loss) = (&row[0], row.last().unwrap());
+        assert!(loss.contains(" ±"), "{loss}");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(service.as_str()))
+            .unwrap_or_else(|| panic!("{service} in the text table:\n{text}"));
+        assert!(
+            line.ends_with(&format!(" {loss}")),
+            "{service}: the HTML says {loss}, the text table:\n{line}"
+        );
+    }
+    // At these settings the record's interval is cut at zero, where half
+    // the interval is less than the half-width.
+    let json = drsim()
+        .arg("run")
+        .arg(scenario("hospital.yaml"))
+        .args(settings)
+        .args(["--quiet", "--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    let ci = &json["services"]["ehr"]["loss"]["ci95"];
+    assert_eq!(ci[0].as_f64(), Some(0.0), "the interval is cut: {ci}");
+}
+
+/// A horizon of a millisecond titled the downtime chart "Downtime per 0s"
+/// (the chart formatted the horizon itself, without the rule the tables
+/// followed).
+#[test]
+fn a_millisecond_horizon_is_not_zero_in_the_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_temp(
+        &dir,
+        "tiny.yaml",
+        "name: Tiny\nhorizon: 0.001s\ncomponents:\n  - {id: db, kind: database, repair: 2h, failures: [{every: 1y}]}\n  - {id: shop, kind: service, depends_on: [db], rto: 4h, impact: {per_hour: 1000}}\n",
+    );
+    let html = report(&file, &["--trials", "10"], dir.path());
+    let doc = Html::parse_document(&html);
+    let figure = doc
+        .select(&select("#fig-annual-downtime div.svg"))
+        .next()
+        .expect("the downtime chart");
+    assert_eq!(figure.value().attr("aria-label"), Some("Downtime per 1ms"));
+    let titles: Vec<String> = figure
+        .select(&select("text"))
+        .map(|t| t.text().collect::<String>().trim().to_string())
+        .collect();
+    assert!(titles.iter().any(|t| t == "Downtime per 1ms"), "{titles:?}");
+    assert!(!html.contains(" 0s"), "no positive duration reads 0s");
+}

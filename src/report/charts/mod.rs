@@ -4,6 +4,11 @@
 //! on request, again into a PNG file; the data behind it comes along as CSV.
 //! Text in PNGs uses the bundled DejaVu Sans, registered once; SVG text
 //! names the generic `sans-serif` family, so no font is ever fetched.
+//!
+//! Names and titles reach a chart only as plotters text, which its SVG
+//! backend escapes (`<` is `&lt;`, in text and in attribute values alike),
+//! and the SVG reaches the page only as an [`Svg`], which nothing but that
+//! backend makes: a chart adds no markup of its own to the report.
 
 pub(crate) mod data_loss;
 pub(crate) mod dependency_graph;
@@ -20,6 +25,7 @@ mod cdf;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use std::ops::Deref;
 use std::path::Path;
 use std::sync::Once;
 
@@ -34,6 +40,28 @@ pub(crate) trait Draw {
 
 type PngWriter = Box<dyn Fn(&Path) -> Result<(), String>>;
 
+/// A chart as an SVG document, exactly as plotters' SVG backend wrote it.
+/// Only [`Figure::new`] makes one, so the report can inline it as markup:
+/// the backend escapes every text and attribute value it writes (a test
+/// below draws markup-like text and holds it to that).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Svg(String);
+
+impl Svg {
+    /// The document, to write to a file or inline.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Read-only: an `&Svg` reads as the document's text.
+impl Deref for Svg {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// One finished chart.
 pub struct Figure {
     /// File stem for `--charts DIR` (`loss-exceedance`, `recovery-ransomware`).
@@ -41,7 +69,7 @@ pub struct Figure {
     /// What it shows, for people (used as the figure's accessible label).
     pub title: String,
     /// The chart as an SVG document.
-    pub svg: String,
+    pub svg: Svg,
     /// The data behind it.
     pub csv: String,
     png: PngWriter,
@@ -66,7 +94,7 @@ impl Figure {
         Ok(Figure {
             name: name.into(),
             title: title.into(),
-            svg,
+            svg: Svg(svg),
             csv,
             png: Box::new(move |path: &Path| {
                 let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
@@ -230,4 +258,50 @@ pub(crate) fn hour_ticks(lo: f64, hi: f64) -> Vec<f64> {
     }
     let step = inside.len().div_ceil(10);
     inside.into_iter().step_by(step).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text with markup in it, drawn every way the charts draw text: as a
+    /// caption, as an axis description and as a free label.
+    struct Hostile(&'static str);
+
+    impl Draw for Hostile {
+        fn size(&self) -> (u32, u32) {
+            (400, 300)
+        }
+
+        fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+            let mut chart = ChartBuilder::on(root)
+                .caption(self.0, ("sans-serif", 20))
+                .x_label_area_size(30)
+                .y_label_area_size(30)
+                .build_cartesian_2d(0.0f64..1.0, 0.0f64..1.0)
+                .map_err(fail)?;
+            chart
+                .configure_mesh()
+                .x_desc(self.0)
+                .x_label_formatter(&|_| self.0.to_string())
+                .draw()
+                .map_err(fail)?;
+            root.draw(&Text::new(self.0, (5, 5), ("sans-serif", 12)))
+                .map_err(fail)
+        }
+    }
+
+    /// The report inlines an [`Svg`] as it is: this holds plotters' SVG
+    /// backend to escaping every text it is given.
+    #[test]
+    fn the_svg_backend_escapes_text() {
+        let text = "</text></svg><script>alert('x')</script> & \"q\"";
+        let f = Figure::new("x", "x", Hostile(text), String::new()).unwrap();
+        let svg = f.svg.as_str();
+        assert!(!svg.contains("<script"), "{svg}");
+        assert_eq!(svg.matches("</svg>").count(), 1, "{svg}");
+        let escaped = "&lt;/text&gt;&lt;/svg&gt;&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;q&quot;";
+        // Caption, axis description, tick labels and the free label.
+        assert!(svg.matches(escaped).count() >= 4, "{svg}");
+    }
 }

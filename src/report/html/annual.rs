@@ -3,11 +3,10 @@
 
 use super::plain_words::appetite_sentence;
 use super::words::{count, one_period, periods};
-use super::{escape, Input, Out};
+use super::{markup, Input, Markup, Out};
 use crate::report::charts;
 use crate::report::format::{hours, met_cell, money, percent};
 use crate::sim::RunResults;
-use std::fmt::Write;
 
 /// The loss exceedance curve against the board's risk tolerance. The
 /// caption repeats the plain-words sentence, so the chart and the words
@@ -23,13 +22,13 @@ pub(super) fn appetite(out: &mut Out, input: &Input) -> Result<(), String> {
         period: one_period(annual),
     })?;
     let caption = match appetite_sentence(annual, s) {
-        Some(sentence) => format!(
+        Some(sentence) => markup!(
             "The blue curve is the chance that a year's loss exceeds the amount on the horizontal axis; the red dashed line is the board's risk tolerance (<code>risk_tolerance</code>). {}",
-            escape(&sentence)
+            sentence
         ),
-        None => "The chance that a year's loss exceeds the amount on the horizontal axis. The scenario sets no <code>risk_tolerance</code> to compare it with.".to_string(),
+        None => Markup::literal("The chance that a year's loss exceeds the amount on the horizontal axis. The scenario sets no <code>risk_tolerance</code> to compare it with."),
     };
-    out.figure(lec, &caption, false);
+    out.figure(lec, caption, false);
     Ok(())
 }
 
@@ -37,42 +36,42 @@ pub(super) fn appetite(out: &mut Out, input: &Input) -> Result<(), String> {
 /// together: what a normal year costs, beside the drills' single strikes.
 pub(super) fn year(out: &mut Out, input: &Input) -> Result<(), String> {
     let annual = input.annual;
-    let _ = writeln!(
-        out,
+    out.line(markup!(
         "<p>{} simulated {}, with independent failures and all threats arriving at random.</p>",
         count(annual.trials),
         periods(annual)
-    );
+    ));
     annual_table(out, annual);
     let down = charts::downtime::figure(annual)?;
     out.figure(
         down,
-        "Share of simulated years in which each service is down for at most the hours on the horizontal axis, all outages added up.",
+        Markup::literal("Share of simulated years in which each service is down for at most the hours on the horizontal axis, all outages added up."),
         false,
     );
     Ok(())
 }
 
+/// One row per service. The ± is the half-width of the mean loss's 95%
+/// interval before it is cut at zero, as in the text table: half the cut
+/// interval would shrink with the cut.
 fn annual_table(out: &mut Out, r: &RunResults) {
     let cur = &r.currency;
-    let _ = writeln!(
-        out,
+    out.line(markup!(
         "<table><thead><tr><th>Service</th><th>Availability</th><th>Downtime (mean, p90)</th><th>Outages (mean)</th><th>P(no outage beyond RTO)</th><th>Data lost (mean)</th><th>Loss (mean ± 95%)</th></tr></thead><tbody>"
-    );
+    ));
     for s in &r.services {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{} ±{}</td></tr>",
-            escape(&s.name),
+        out.line(markup!(
+            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{} ±{}</td></tr>",
+            s.name,
             percent(s.detail.availability.mean),
             hours(s.downtime_h.mean),
             hours(s.downtime_h.p90),
-            s.detail.outages.mean,
+            format!("{:.2}", s.detail.outages.mean),
             met_cell(s.rto_met.as_ref()),
             hours(s.data_loss_h.mean),
             money(s.loss.mean, cur),
-            money((s.loss.ci95[1] - s.loss.ci95[0]) / 2.0, cur)
-        );
+            money(s.loss.half_width, cur)
+        ));
     }
-    let _ = writeln!(out, "</tbody></table>");
+    out.line(Markup::literal("</tbody></table>"));
 }

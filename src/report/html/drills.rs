@@ -3,18 +3,17 @@
 
 use super::plain_words::drill_sentence;
 use super::words::{component_label, drill_label, hours_words, lower_first, threat_label};
-use super::{escape, Input, Out};
+use super::{markup, Input, Markup, Out};
 use crate::report::charts;
 use crate::report::format::{hours, met_cell, money, percent, target_cell};
 use crate::report::text::worst_service;
 use crate::sim::DrillResults;
-use std::fmt::Write;
 
 /// Every threat against every service in one chart: where to look first.
 pub(super) fn heatmap(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;
     if input.drills.is_empty() {
-        let _ = writeln!(out, "<p>No threats were drilled.</p>");
+        out.line(Markup::literal("<p>No threats were drilled.</p>"));
         return Ok(());
     }
     let named: Vec<(String, &DrillResults)> = input
@@ -25,7 +24,7 @@ pub(super) fn heatmap(out: &mut Out, input: &Input) -> Result<(), String> {
     let heat = charts::heatmap::figure(&named)?;
     out.figure(
         heat,
-        "Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always.",
+        Markup::literal("Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always."),
         false,
     );
     Ok(())
@@ -38,53 +37,49 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
     for d in input.drills {
         let id = d.threat.as_deref().unwrap_or("");
         let label = threat_label(s, id);
-        let _ = writeln!(
-            out,
+        out.line(markup!(
             "<article class=\"drill\" id=\"drill-{}\">\n<h3>{}</h3>",
-            escape(&charts::slug(id)),
-            escape(label)
-        );
+            charts::slug(id),
+            label
+        ));
         if let Some(svc) = worst_service(d) {
-            let _ = writeln!(out, "<p>{}</p>", escape(&drill_sentence(label, svc)));
+            out.line(markup!("<p>{}</p>", drill_sentence(label, svc)));
         }
         drill_table(out, d);
-        let _ = writeln!(
-            out,
+        out.line(markup!(
             "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {}.</p>",
             money(d.loss.mean, &d.currency),
             money(d.loss.ci95[0], &d.currency),
             money(d.loss.ci95[1], &d.currency),
             money(d.loss.p90, &d.currency)
-        );
+        ));
         let rec = charts::recovery::figure(d, label)?;
         out.figure(
             rec,
-            "Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs. Where a line crosses its RTO is the chance of meeting it.",
+            Markup::literal("Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs. Where a line crosses its RTO is the chance of meeting it."),
             false,
         );
         let loss = charts::data_loss::figure(d, label)?;
         out.figure(
             loss,
-            "Share of simulated strikes losing at most the hours of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives.",
+            Markup::literal("Share of simulated strikes losing at most the hours of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives."),
             false,
         );
-        let _ = writeln!(out, "</article>");
+        out.line(Markup::literal("</article>"));
     }
     Ok(())
 }
 
 fn drill_table(out: &mut Out, d: &DrillResults) {
     let cur = &d.currency;
-    let _ = writeln!(
-        out,
+    out.line(markup!(
         "<table><thead><tr><th>Service</th><th>Hit</th><th>Recovery p50 / p90 / p99</th><th>RTO</th><th>P(RTO met)</th><th>Data loss p50 / p90</th><th>RPO</th><th>P(RPO met)</th><th>All data lost</th><th>Loss (mean)</th></tr></thead><tbody>"
-    );
+    ));
     for s in &d.services {
         let rec = s.detail.recovery_h;
-        let _ = writeln!(
-            out,
+        out.line(markup!(
             "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&s.name),
+            s.name,
             percent(s.affected.p),
             hours(rec.p50),
             hours(rec.p90),
@@ -97,9 +92,9 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
             met_cell(s.rpo_met.as_ref()),
             percent(s.total_data_loss.p),
             money(s.loss.mean, cur)
-        );
+        ));
     }
-    let _ = writeln!(out, "</tbody></table>");
+    out.line(Markup::literal("</tbody></table>"));
 }
 
 /// The representative trial (see `representative_choice`) as a Gantt
@@ -107,10 +102,9 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
 pub(super) fn timeline(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;
     let Some(r) = input.representative else {
-        let _ = writeln!(
-            out,
-            "<p>No drilled threat affected any service, so there is no recovery to show.</p>"
-        );
+        out.line(Markup::literal(
+            "<p>No drilled threat affected any service, so there is no recovery to show.</p>",
+        ));
         return Ok(());
     };
     let threat = threat_label(s, &r.threat);
@@ -121,18 +115,17 @@ pub(super) fn timeline(out: &mut Out, input: &Input) -> Result<(), String> {
         service,
         hours_words(r.recovery_h)
     );
-    let _ = writeln!(
-        out,
+    out.line(markup!(
         "<p>One simulated strike (trial {}) of the threat that costs most per strike: {}. It is the trial in which {} took the median time to recover, {}: half the simulated strikes were quicker, half slower. Each bar shows when a component was hit, waited to be noticed or for its team, and was repaired or rebuilt; red bars show when each service was down.</p>",
         r.trial,
-        escape(&lower_first(threat)),
-        escape(service),
+        lower_first(threat),
+        service,
         hours_words(r.recovery_h)
-    );
+    ));
     let tl = charts::timeline::figure(s, title, &r.trace)?;
     out.figure(
         tl,
-        "Recovery timeline (a Gantt chart) of one representative trial.",
+        Markup::literal("Recovery timeline (a Gantt chart) of one representative trial."),
         false,
     );
     Ok(())

@@ -3,8 +3,7 @@
 //! numbers and knows what they leave out.
 
 use super::words::count;
-use super::{escape, Input, Out};
-use std::fmt::Write;
+use super::{markup, Input, Markup, Out};
 
 /// The facts needed to reproduce the numbers (scenario digest, seed,
 /// trials), then the assumptions.
@@ -12,50 +11,50 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;
     let annual = input.annual;
     let m = &input.method;
-    let _ = writeln!(out, "<dl class=\"method\">");
-    let rows: Vec<(&str, String)> = vec![
-        ("Tool", format!("drsim {}", env!("CARGO_PKG_VERSION"))),
-        ("Scenario", escape(&s.name)),
+    out.line(Markup::literal("<dl class=\"method\">"));
+    let rows: Vec<(&str, Markup)> = vec![
+        ("Tool", markup!("drsim {}", env!("CARGO_PKG_VERSION"))),
+        ("Scenario", Markup::text(&s.name)),
         (
             "Scenario SHA-256",
-            format!("<code>{}</code>", escape(&m.scenario_sha256)),
+            markup!("<code>{}</code>", m.scenario_sha256),
         ),
-        ("Seed", annual.seed.to_string()),
+        ("Seed", markup!("{}", annual.seed)),
         (
             "Trials",
-            format!(
+            markup!(
                 "{} simulated years; {} trials per drilled threat",
                 count(annual.trials),
                 count(input.drill_trials())
             ),
         ),
         ("Threats drilled", {
-            let ids: Vec<String> = input
-                .drills
-                .iter()
-                .map(|d| escape(d.threat.as_deref().unwrap_or("")))
-                .collect();
-            if ids.is_empty() {
-                "none".into()
+            if input.drills.is_empty() {
+                Markup::literal("none")
             } else {
-                ids.join(", ")
+                let ids = input
+                    .drills
+                    .iter()
+                    .map(|d| Markup::text(d.threat.as_deref().unwrap_or("")));
+                Markup::join(ids, ", ")
             }
         }),
-        ("Threads", m.threads.to_string()),
-        ("Run time", format!("{:.1} s", m.run_time_s)),
+        ("Threads", markup!("{}", m.threads)),
+        ("Run time", Markup::text(&format!("{:.1} s", m.run_time_s))),
     ];
     for (k, v) in rows {
-        let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
+        out.line(markup!("<dt>{}</dt><dd>{}</dd>", k, v));
     }
-    let _ = writeln!(out, "</dl>\n<h3>Assumptions</h3>\n<ul>");
+    out.line(Markup::literal("</dl>\n<h3>Assumptions</h3>\n<ul>"));
     for a in ASSUMPTIONS {
-        let _ = writeln!(out, "<li>{a}</li>");
+        out.line(markup!("<li>{}</li>", Markup::literal(a)));
     }
-    let _ = writeln!(out, "</ul>");
+    out.line(Markup::literal("</ul>"));
     Ok(())
 }
 
-/// The model's assumptions, from the scenario specification, in short.
+/// The model's assumptions, from the scenario specification, in short
+/// (HTML written here).
 const ASSUMPTIONS: [&str; 9] = [
     "Components fail independently of each other: at a constant rate (<code>every</code>) or after a stated time-to-failure distribution (<code>after</code>), renewed after each repair.",
     "Threats arrive at random at their yearly rate (a Poisson process); in a drill the threat strikes at time zero and hits each component it selects with its <code>chance</code>, independently.",

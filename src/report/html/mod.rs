@@ -6,15 +6,22 @@
 //! The sections are listed once, in `SECTIONS`, from which both the page
 //! and its contents are made; each is written by its own module, and they
 //! all take their words from `words`.
+//!
+//! Everything on the page is [`Markup`] (see `markup`): static templates
+//! with text escaped into their holes, and the charts' SVG. A section
+//! writes only `Markup` into its [`Out`], so no string reaches the page
+//! without being escaped.
 
 mod annual;
 mod drills;
+mod markup;
 mod method;
 mod options;
 mod plain_words;
 mod weak_spots;
 mod words;
 
+pub use markup::Markup;
 pub use plain_words::plain_words;
 
 use super::charts::Figure;
@@ -22,7 +29,7 @@ use super::text::worst_service;
 use crate::graph::DependencyGraph;
 use crate::scenario::{ComponentId, Scenario};
 use crate::sim::{Comparison, DrillResults, RunResults, TraceEvent};
-use std::fmt::Write;
+use markup::markup;
 use words::{count, periods};
 
 /// One traced drill trial, shown as the recovery timeline.
@@ -81,25 +88,9 @@ pub struct Input<'a> {
 /// The HTML document and every chart in it.
 pub struct Report {
     /// The whole self-contained page.
-    pub html: String,
+    pub html: Markup,
     /// The charts in page order, for `--charts DIR`.
     pub figures: Vec<Figure>,
-}
-
-/// Escapes text for HTML content and attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The drill and service to trace for the recovery timeline: the drill
@@ -119,9 +110,10 @@ pub fn representative_choice(drills: &[DrillResults]) -> Option<(String, String)
 struct Section {
     /// The anchor the contents link to (report.css styles `#plain-words`).
     id: &'static str,
-    /// The heading, as HTML.
+    /// The heading, as HTML written here.
     title: &'static str,
-    /// Its line in the contents, when shorter than the heading.
+    /// Its line in the contents (HTML written here), when shorter than the
+    /// heading.
     nav: Option<&'static str>,
     /// Whether this report has the section at all; when not, it is left out
     /// of the page and of the contents alike. A section with nothing to show
@@ -138,12 +130,14 @@ fn always(_: &Input) -> bool {
 }
 
 impl Section {
-    fn wrap(&self, page: &mut String, content: &str) {
-        let _ = write!(
-            page,
-            "<section id=\"{}\">\n<h2>{}</h2>\n{content}</section>\n",
-            self.id, self.title
-        );
+    /// The section with its anchor and heading around `content`.
+    fn wrap(&self, content: &Markup) -> Markup {
+        markup!(
+            "<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n",
+            self.id,
+            Markup::literal(self.title),
+            content
+        )
     }
 }
 
@@ -229,34 +223,38 @@ const SECTIONS: &[Section] = &[
 ];
 
 /// What a section writes: its HTML and the charts it draws, which the
-/// report keeps in page order for `--charts`.
+/// report keeps in page order for `--charts`. It takes only [`Markup`]:
+/// text gets in escaped or not at all.
 #[derive(Default)]
 struct Out {
-    html: String,
+    html: Markup,
     figures: Vec<Figure>,
 }
 
-impl Write for Out {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.html.push_str(s);
-        Ok(())
-    }
-}
-
 impl Out {
-    /// Shows a chart with its caption (HTML) and keeps it for `--charts`.
+    /// Appends `html`.
+    fn push(&mut self, html: Markup) {
+        self.html.push_markup(&html);
+    }
+
+    /// Appends `html` and a line break.
+    fn line(&mut self, html: Markup) {
+        self.push(html);
+        self.html.push_literal("\n");
+    }
+
+    /// Shows a chart with its caption and keeps it for `--charts`.
     /// A `wide` chart keeps its own width and scrolls sideways on screen
     /// rather than shrinking its labels to the column.
-    fn figure(&mut self, f: Figure, caption: &str, wide: bool) {
-        let _ = writeln!(
-            self,
+    fn figure(&mut self, f: Figure, caption: Markup, wide: bool) {
+        self.line(markup!(
             "<figure class=\"chart{}\" id=\"fig-{}\">\n<div class=\"svg\" role=\"img\" aria-label=\"{}\">\n{}\n</div>\n<figcaption>{}</figcaption>\n</figure>",
             if wide { " wide" } else { "" },
-            escape(&f.name),
-            escape(&f.title),
-            f.svg.trim(),
+            f.name,
+            f.title,
+            f.svg,
             caption
-        );
+        ));
         self.figures.push(f);
     }
 }
@@ -278,61 +276,52 @@ pub fn render(input: &Input) -> Result<Report, String> {
     let annual = input.annual;
     let shown: Vec<&Section> = SECTIONS.iter().filter(|x| (x.shown)(input)).collect();
 
-    let mut body = String::new();
-    let b = &mut body;
-    let _ = writeln!(
-        b,
+    let mut body = Out::default();
+    body.line(markup!(
         "<header>\n<h1>Disaster-recovery risk report: {}</h1>\n<p class=\"sub\">{} simulated {} and {} simulated strikes of each of {} threat{}; made by drsim {}.</p>\n</header>",
-        escape(&s.name),
+        s.name,
         count(annual.trials),
         periods(annual),
         count(input.drill_trials()),
         input.drills.len(),
         if input.drills.len() == 1 { "" } else { "s" },
         env!("CARGO_PKG_VERSION")
-    );
+    ));
     if let Some(d) = &s.description {
-        let _ = writeln!(b, "<p>{}</p>", escape(d));
+        body.line(markup!("<p>{}</p>", d));
     }
-    b.push_str("<nav><ol>");
+    body.push(Markup::literal("<nav><ol>"));
     for section in &shown {
-        let _ = write!(
-            b,
+        body.push(markup!(
             "<li><a href=\"#{}\">{}</a></li>",
             section.id,
-            section.nav.unwrap_or(section.title)
-        );
+            Markup::literal(section.nav.unwrap_or(section.title))
+        ));
     }
-    b.push_str("</ol></nav>\n");
-    let mut figures = Vec::new();
+    body.push(Markup::literal("</ol></nav>\n"));
     for section in &shown {
         let mut out = Out::default();
         (section.write)(&mut out, input)?;
-        section.wrap(b, &out.html);
-        figures.append(&mut out.figures);
+        body.push(section.wrap(&out.html));
+        body.figures.append(&mut out.figures);
     }
 
-    let html = format!(
+    let html = markup!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"drsim {}\">\n<title>DR risk report: {}</title>\n<style>\n{}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
         env!("CARGO_PKG_VERSION"),
-        escape(&s.name),
-        CSS,
-        body
+        s.name,
+        Markup::literal(CSS),
+        body.html
     );
-    Ok(Report { html, figures })
+    Ok(Report {
+        html,
+        figures: body.figures,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape("<script>alert('x')</script> & \"y\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
-        );
-    }
 
     #[test]
     fn every_section_has_its_own_anchor() {
@@ -342,16 +331,15 @@ mod tests {
         assert_eq!(ids.len(), SECTIONS.len());
     }
 
-    /// Without options and with no threat drilled, the options are left out
-    /// of the page and the contents, and every other section is in both, in
-    /// the list's order, even with nothing to show.
-    #[test]
-    fn the_contents_follow_the_sections() {
+    /// A report of a small scenario, without options and with no threat
+    /// drilled, after `change` has had its way with the annual results.
+    fn demo_page(change: impl FnOnce(&mut RunResults)) -> String {
         use crate::{scenario, sim};
-        let yaml = "name: Demo\ncomponents:\n  - {id: app, kind: application, repair: 2h}\n  - {id: shop, kind: service, depends_on: [app], rto: 4h}\n";
+        let yaml = "name: Demo\ncomponents:\n  - {id: app, kind: application, repair: 2h}\n  - {id: shop, kind: service, depends_on: [app], rto: 4h, impact: {per_hour: 1000}}\n";
         let s = scenario::load_str(yaml, "demo.yaml").unwrap().scenario;
         let config = sim::Config::new(10, 1, 1).expect("at least 2 trials");
-        let annual = sim::run(&s, None, &config, &sim::NoProgress).unwrap();
+        let mut annual = sim::run(&s, None, &config, &sim::NoProgress).unwrap();
+        change(&mut annual);
         let graph = DependencyGraph::build(&s);
         let single_points = crate::graph::single_points_of_failure(&s, &graph, &[1]);
         let input = Input {
@@ -368,7 +356,15 @@ mod tests {
                 run_time_s: 0.0,
             },
         };
-        let html = render(&input).unwrap().html;
+        render(&input).unwrap().html.as_str().to_string()
+    }
+
+    /// Without options and with no threat drilled, the options are left out
+    /// of the page and the contents, and every other section is in both, in
+    /// the list's order, even with nothing to show.
+    #[test]
+    fn the_contents_follow_the_sections() {
+        let html = demo_page(|_| {});
         let after = |text: &str, start: &str| -> Vec<String> {
             text.split(start)
                 .skip(1)
@@ -393,5 +389,32 @@ mod tests {
         assert!(
             html.contains("<section id=\"drills\">\n<h2>Each threat in detail</h2>\n</section>\n")
         );
+    }
+
+    /// Issue 13, finding 1: the currency went into every money figure of
+    /// the page unescaped (an `<img onerror>` in it ran in a browser), and
+    /// figures the report words itself (`<0.1%`) went in raw too. Here the
+    /// results carry a currency validation would refuse and a chance that
+    /// reads `<0.1%`: both reach the page as text, and it parses cleanly.
+    #[test]
+    fn no_text_reaches_the_page_as_markup() {
+        let currency = "<img src=x onerror=\"document.title='PWNED'\">";
+        let html = demo_page(|annual| {
+            annual.currency = currency.into();
+            annual.services[0].rto_met = Some(crate::stats::Proportion {
+                p: 0.0004,
+                ci95: [0.0001, 0.0008],
+            });
+        });
+        let doc = scraper::Html::parse_document(&html);
+        assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+        let img = scraper::Selector::parse("img").unwrap();
+        assert_eq!(doc.select(&img).count(), 0, "no element from the currency");
+        let text: String = doc.root_element().text().collect();
+        assert!(
+            text.contains(&format!("{currency} ")),
+            "the currency as text"
+        );
+        assert!(text.contains("<0.1% ±<0.1%"), "the chance as text");
     }
 }

@@ -1,11 +1,10 @@
 //! The investment options section, from the comparison of each option with
 //! the base scenario on the same random events.
 
-use super::{escape, Input, Out};
+use super::{markup, Input, Markup, Out};
 use crate::report::charts;
 use crate::report::format::{money, percent};
 use crate::sim::Comparison;
-use std::fmt::Write;
 
 /// The options by net benefit, and the efficient frontier. The section is
 /// shown only with a comparison, so the `else` is never taken.
@@ -17,7 +16,7 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     let frontier = charts::frontier::figure(c)?;
     out.figure(
         frontier,
-        "Each option's annual cost against the expected annual loss that remains with it (the base scenario at zero cost), with the 95% interval of that loss. The green line is the efficient frontier: the choices that no cheaper choice beats. An option off the line (hollow) costs more than another that leaves less loss.",
+        Markup::literal("Each option's annual cost against the expected annual loss that remains with it (the base scenario at zero cost), with the 95% interval of that loss. The green line is the efficient frontier: the choices that no cheaper choice beats. An option off the line (hollow) costs more than another that leaves less loss."),
         false,
     );
     Ok(())
@@ -38,22 +37,19 @@ fn comparison_table(out: &mut Out, c: &Comparison) {
             .total_cmp(&a.net_benefit)
             .then(a.id.cmp(&b.id))
     });
-    let _ = writeln!(
-        out,
+    out.line(markup!(
         "<p>Base expected annual loss: <strong>{}</strong> (95% interval {} – {}). Each option was simulated on the same random events as the base (common random numbers), so the change in loss is measured precisely. Sorted by net benefit.</p>",
         money(c.base_ale.mean, cur),
         money(c.base_ale.ci95[0], cur),
         money(c.base_ale.ci95[1], cur)
-    );
-    let _ = writeln!(
-        out,
+    ));
+    out.line(markup!(
         "<table><thead><tr><th>Option</th><th>Annual cost</th><th>Change in annual loss (95% interval)</th><th>Net benefit per year</th><th>Return on investment</th><th>Payback</th><th>P(a better year)</th></tr></thead><tbody>"
-    );
+    ));
     for o in options {
-        let _ = writeln!(
-            out,
+        out.line(markup!(
             "<tr><td>{}</td><td>{}</td><td>{} ({} … {})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&o.name),
+            o.name,
             money(o.annual_cost, cur),
             signed(o.ale_change.mean),
             signed(o.ale_change.ci95[0]),
@@ -62,25 +58,24 @@ fn comparison_table(out: &mut Out, c: &Comparison) {
             o.roi.map_or("–".into(), |r| format!("{:+.0}%", r * 100.0)),
             o.payback_years.map_or("never".into(), |y| format!("{y:.1} years")),
             percent(o.p_better.p)
-        );
+        ));
     }
-    let _ = writeln!(out, "</tbody></table>");
+    out.line(Markup::literal("</tbody></table>"));
     if let Some(best) = c
         .options
         .iter()
         .filter(|o| o.net_benefit > 0.0 && o.ale_change.ci95[1] < 0.0)
         .max_by(|a, b| a.net_benefit.total_cmp(&b.net_benefit))
     {
-        let _ = writeln!(
-            out,
+        out.line(markup!(
             "<p>Best value: <strong>{}</strong> cuts the expected annual loss by {} (95% interval {} – {}) for {} a year.</p>",
-            escape(&best.name),
+            best.name,
             money(-best.ale_change.mean, cur),
             money(-best.ale_change.ci95[1], cur),
             money(-best.ale_change.ci95[0], cur),
             money(best.annual_cost, cur)
-        );
+        ));
     } else {
-        let _ = writeln!(out, "<p>No option clearly pays for itself: none has a positive net benefit with a loss reduction outside the noise.</p>");
+        out.line(Markup::literal("<p>No option clearly pays for itself: none has a positive net benefit with a loss reduction outside the noise.</p>"));
     }
 }

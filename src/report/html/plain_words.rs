@@ -3,22 +3,19 @@
 //! each threat's article), so they are made here once.
 
 use super::words::{drill_label, hours_words, lower_first, target_words};
-use super::{escape, Input, Out, PLAIN_WORDS};
+use super::{markup, Input, Markup, Out, PLAIN_WORDS};
 use crate::report::charts;
 use crate::report::format::{hours, money, percent, plus_minus_percent};
 use crate::report::text::worst_service;
 use crate::scenario::{Scenario, HOURS_PER_YEAR};
 use crate::sim::{DrillDetail, DrillResults, RunResults, ServiceResult};
 use crate::stats;
-use std::fmt::Write;
 
 /// The plain-words section as HTML (every scenario string escaped).
-pub fn plain_words(input: &Input) -> String {
+pub fn plain_words(input: &Input) -> Markup {
     let mut out = Out::default();
     write(&mut out, input);
-    let mut html = String::new();
-    PLAIN_WORDS.wrap(&mut html, &out.html);
-    html
+    PLAIN_WORDS.wrap(&out.html)
 }
 
 /// The conclusions for the board: the expected loss, the largest risks,
@@ -35,54 +32,52 @@ pub(super) fn write(w: &mut Out, input: &Input) {
             hours(h)
         }
     });
-    let _ = writeln!(
-        w,
-        "<p class=\"lead\">Over a {period}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {period} in 10 costs more than {}, and one in 100 more than {}.</p>",
+    w.line(markup!(
+        "<p class=\"lead\">Over a {}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {} in 10 costs more than {}, and one in 100 more than {}.</p>",
+        period,
         money(annual.loss.mean, cur),
         money(annual.loss.ci95[0], cur),
         money(annual.loss.ci95[1], cur),
+        period,
         money(annual.loss.p90, cur),
         money(annual.loss.p99, cur)
-    );
+    ));
     if let Some(sentence) = appetite_sentence(annual, s) {
-        let _ = writeln!(w, "<p class=\"appetite\">{}</p>", escape(&sentence));
+        w.line(markup!("<p class=\"appetite\">{}</p>", sentence));
     }
 
     let risks = risks(input);
     if !risks.is_empty() {
-        let _ = writeln!(
-            w,
+        w.line(markup!(
             "<h3>The {} largest risks by expected annual loss</h3>\n<p>How often the threat strikes, times what one strike costs on average.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Chance per year</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th><th>Expected annual loss (95% interval)</th></tr></thead><tbody>",
             if risks.len() == 5 { "five".to_string() } else { risks.len().to_string() }
-        );
+        ));
         for (i, r) in risks.iter().enumerate() {
-            let _ = writeln!(
-                w,
+            w.line(markup!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong> ({} – {})</td></tr>",
                 i + 1,
-                escape(&r.threat),
+                r.threat,
                 percent(1.0 - (-r.per_year).exp()),
                 money(r.drill.loss.mean, cur),
                 money(r.drill.loss.p90, cur),
                 money(r.ale, cur),
                 money(r.ale_ci[0], cur),
                 money(r.ale_ci[1], cur)
-            );
+            ));
         }
-        let _ = writeln!(w, "</tbody></table>");
+        w.line(Markup::literal("</tbody></table>"));
     }
 
     // Services likely to miss a target (met in fewer than half the drills).
-    let _ = writeln!(
-        w,
-        "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest outage the organisation can survive.</p>"
-    );
+    w.line(Markup::literal(
+        "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest outage the organisation can survive.</p>",
+    ));
     let mut items = Vec::new();
     for (k, svc) in annual.services.iter().enumerate() {
         let mut parts = Vec::new();
         for (what, target) in [("RTO", svc.rto_h), ("RPO", svc.rpo_h), ("MTPD", svc.mtpd_h)] {
             let Some(target) = target else { continue };
-            let misses: Vec<String> = input
+            let misses: Vec<Markup> = input
                 .drills
                 .iter()
                 .filter_map(|d| {
@@ -93,9 +88,9 @@ pub(super) fn write(w: &mut Out, input: &Input) {
                         _ => r.mtpd_met,
                     }?;
                     (met.p < 0.5).then(|| {
-                        format!(
+                        markup!(
                             "{} (met in {} {})",
-                            escape(drill_label(s, d)),
+                            drill_label(s, d),
                             percent(met.p),
                             plus_minus_percent(met.ci95)
                         )
@@ -103,58 +98,57 @@ pub(super) fn write(w: &mut Out, input: &Input) {
                 })
                 .collect();
             if !misses.is_empty() {
-                parts.push(format!(
-                    "its {} {what} after: {}",
+                parts.push(markup!(
+                    "its {} {} after: {}",
                     target_words(target),
-                    misses.join("; ")
+                    what,
+                    Markup::join(misses, "; ")
                 ));
             }
         }
         if !parts.is_empty() {
-            items.push(format!(
+            items.push(markup!(
                 "<li><strong>{}</strong> is likely to miss {}.</li>",
-                escape(&svc.name),
-                parts.join(". It is also likely to miss ")
+                svc.name,
+                Markup::join(parts, ". It is also likely to miss ")
             ));
         }
     }
     if items.is_empty() {
-        let _ = writeln!(
-            w,
-            "<p>No service is likely to miss its RTO, RPO or MTPD under any of the drilled threats (each is met in at least half of the simulated attacks).</p>"
-        );
+        w.line(Markup::literal(
+            "<p>No service is likely to miss its RTO, RPO or MTPD under any of the drilled threats (each is met in at least half of the simulated attacks).</p>",
+        ));
     } else {
-        let _ = writeln!(
-            w,
+        w.line(markup!(
             "<p>A target counts as likely missed when it is met in fewer than half of the simulated attacks.</p>\n<ul class=\"misses\">\n{}\n</ul>",
-            items.join("\n")
-        );
+            Markup::join(items, "\n")
+        ));
     }
 
-    let _ = writeln!(w, "<h3>After each threat</h3>\n<ul class=\"sentences\">");
+    w.line(Markup::literal(
+        "<h3>After each threat</h3>\n<ul class=\"sentences\">",
+    ));
     for d in input.drills {
         let label = drill_label(s, d);
         let sentence = match worst_service(d) {
             Some(svc) => drill_sentence(label, svc),
             None => format!("After {}, no service is affected.", lower_first(label)),
         };
-        let _ = write!(w, "<li>{}", escape(&sentence));
+        w.push(markup!("<li>{}", sentence));
         for svc in d.services.iter().filter(|x| x.total_data_loss.p >= 0.01) {
-            let _ = write!(
-                w,
+            w.push(markup!(
                 " {} loses all its data (no backup survives) in {} ({}) of attacks.",
-                escape(&svc.name),
+                svc.name,
                 percent(svc.total_data_loss.p),
                 plus_minus_percent(svc.total_data_loss.ci95)
-            );
+            ));
         }
-        let _ = writeln!(w, "</li>");
+        w.line(Markup::literal("</li>"));
     }
-    let _ = writeln!(w, "</ul>");
-    let _ = writeln!(
-        w,
-        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates.</p>"
-    );
+    w.line(Markup::literal("</ul>"));
+    w.line(Markup::literal(
+        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates.</p>",
+    ));
 }
 
 /// One sentence a board member understands, about one service after one threat.
