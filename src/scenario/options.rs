@@ -1,15 +1,33 @@
 //! Investment options (spec section 11): patches on the base scenario,
 //! applied to the YAML document and validated like any scenario, with errors
-//! that name the option.
+//! that name the option. An option is checked from its changes alone where
+//! that suffices (`validate::patch`), so checking many options on a large
+//! estate does not cost the whole scenario per option; where it does not
+//! (an error, or a removal others depend on), the patched document is
+//! validated in full, within [`MAX_OPTION_CHECK_ITEMS`].
 
 use super::error::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
 use super::units::{Hours, HOURS_PER_YEAR};
-use super::validate::{fmt_number, id_is_valid, money_is_valid, unsafe_text, validate};
+use super::validate::{
+    fmt_number, id_is_valid, money_is_valid, unsafe_text, validate, Edit, Edited, Index, List,
+};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
+
+/// The most work checking a file's options may take, counted in items
+/// (sites, teams, components and threats) validated: an option checked
+/// from its changes alone counts the components its cycle search visits,
+/// one validated against the whole patched scenario counts every item of
+/// the scenario. Past it the file is refused: a file of many options on a
+/// large estate, each needing the whole scenario validated, would
+/// otherwise take hours.
+pub const MAX_OPTION_CHECK_ITEMS: u64 = 200_000;
 
 /// A validated investment option: the scenario as it would be with it.
 #[derive(Debug, Clone)]
@@ -110,6 +128,36 @@ struct RawChange {
     remove: Option<Vec<String>>,
 }
 
+impl RawChange {
+    /// How many of the forms of a change (add, ..., remove) this one has:
+    /// it must have one.
+    fn forms(&self) -> usize {
+        [
+            self.add.is_some(),
+            self.add_teams.is_some(),
+            self.add_threats.is_some(),
+            self.add_sites.is_some(),
+            self.set.is_some(),
+            self.remove.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count()
+    }
+
+    /// The items the change adds, with the list (an index in [`LISTS`])
+    /// they go to.
+    fn additions(&self) -> [(usize, &Option<Vec<Value>>); 4] {
+        [
+            (2, &self.add),
+            (1, &self.add_teams),
+            (3, &self.add_threats),
+            (0, &self.add_sites),
+        ]
+    }
+}
+
+/// The lists of items, in the order of [`List::ALL`].
 const LISTS: [&str; 4] = ["sites", "teams", "components", "threats"];
 
 /// The `id` of an item (or of a `set`), read as `text` reads it: an id
@@ -124,6 +172,15 @@ fn id_text(id: &Value) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// Writes the keys of a `set` but its `id` into an item.
+fn set_keys(item: &mut Mapping, set: &Mapping) {
+    for (k, v) in set {
+        if k.as_str() != Some("id") {
+            item.insert(k.clone(), v.clone());
+        }
     }
 }
 
@@ -143,32 +200,16 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
     let mut errors = Vec::new();
     for (j, change) in changes.iter().enumerate() {
         let cp = format!("{path}.changes[{j}]");
-        let forms = [
-            change.add.is_some(),
-            change.add_teams.is_some(),
-            change.add_threats.is_some(),
-            change.add_sites.is_some(),
-            change.set.is_some(),
-            change.remove.is_some(),
-        ]
-        .iter()
-        .filter(|x| **x)
-        .count();
-        if forms != 1 {
+        if change.forms() != 1 {
             errors.push(
                 Diagnostic::new(cp.clone(), "each change has exactly one of add, add_teams, add_threats, add_sites, set, remove")
                     .help("write one change per list entry, e.g. - set: {id: dba, size: 3}"),
             );
             continue;
         }
-        for (key, items) in [
-            ("components", &change.add),
-            ("teams", &change.add_teams),
-            ("threats", &change.add_threats),
-            ("sites", &change.add_sites),
-        ] {
+        for (list, items) in change.additions() {
             if let Some(items) = items {
-                list_mut(&mut doc, key).extend(items.iter().cloned());
+                list_mut(&mut doc, LISTS[list]).extend(items.iter().cloned());
             }
         }
         if let Some(set) = &change.set {
@@ -187,11 +228,7 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
                 for item in list_mut(&mut doc, key).iter_mut() {
                     if id_of(item).as_deref() == Some(id.as_str()) {
                         if let Some(map) = item.as_mapping_mut() {
-                            for (k, v) in set {
-                                if k.as_str() != Some("id") {
-                                    map.insert(k.clone(), v.clone());
-                                }
-                            }
+                            set_keys(map, set);
                             found = true;
                         }
                     }
@@ -237,12 +274,34 @@ fn apply(doc: &Mapping, changes: &[RawChange], path: &str) -> Result<Mapping, Ve
 /// prefixed with the option.
 ///
 /// An option without changes is the base scenario, shared rather than
-/// copied and validated again; an option with changes costs one copy of
-/// the document and one validation, freed once validated but for the
-/// scenario it keeps.
+/// copied and validated again. An option with changes is checked from its
+/// changes alone where that suffices (`validate::patch`), else validated
+/// in full: a copy of the document, patched and validated, freed once
+/// validated. Either way it keeps only its changes.
 pub(crate) fn load_options(
     src: &str,
     base: Scenario,
+) -> Result<Vec<InvestmentOption>, Vec<Diagnostic>> {
+    load_options_with(src, base, Check::FromChanges)
+}
+
+/// How options with changes are validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Check {
+    /// From their changes where that suffices, in full where it does not,
+    /// within [`MAX_OPTION_CHECK_ITEMS`].
+    FromChanges,
+    /// Each patched scenario in full, without a limit: what `FromChanges`
+    /// must agree with (the tests compare them).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Full,
+}
+
+/// [`load_options`], validating options with changes as `check` says.
+pub(super) fn load_options_with(
+    src: &str,
+    base: Scenario,
+    check: Check,
 ) -> Result<Vec<InvestmentOption>, Vec<Diagnostic>> {
     let base = Arc::new(base);
     let doc: Value = serde_yaml_ng::from_str(src)
@@ -267,6 +326,9 @@ pub(crate) fn load_options(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    // Indexed when the first option with changes needs it.
+    let mut indexed: Option<Option<Base>> = None;
+    let mut work = Work::default();
     for (i, value) in options.into_iter().enumerate() {
         let path = format!("options[{i}]");
         let raw: RawOption = match serde_yaml_ng::from_value(value) {
@@ -326,10 +388,27 @@ pub(crate) fn load_options(
         let (scenario, patch) = if raw.changes.is_empty() {
             (OnceLock::from(Arc::clone(&base)), None)
         } else {
+            let clean = check == Check::FromChanges && {
+                let indexed = indexed.get_or_insert_with(|| Base::new(&doc));
+                indexed.as_ref().is_some_and(|b| {
+                    let edit = b.edit(&doc, &raw.changes);
+                    edit.is_some_and(|edit| b.index.is_clean(&edit, &mut work.items))
+                })
+            };
+            if !clean {
+                work.full += 1;
+                work.items += items_in(&doc) as u64;
+            }
+            if check == Check::FromChanges && work.items > MAX_OPTION_CHECK_ITEMS {
+                errors.push(work.too_much(&path, &raw.id, items_in(&doc)));
+                break;
+            }
             // Validated, then dropped: the option keeps its changes only.
-            if let Err(e) = build(&doc, &raw.changes, &path) {
-                errors.extend(e.into_iter().map(|d| prefix(d, &label)));
-                continue;
+            if !clean {
+                if let Err(e) = build(&doc, &raw.changes, &path) {
+                    errors.extend(e.into_iter().map(|d| prefix(d, &label)));
+                    continue;
+                }
             }
             let patch = Patch {
                 doc: Arc::clone(&doc),
@@ -354,6 +433,177 @@ pub(crate) fn load_options(
     }
 }
 
+/// The work of checking a file's options so far.
+#[derive(Debug, Default)]
+struct Work {
+    /// Options validated in full.
+    full: usize,
+    /// Items gone through (see [`MAX_OPTION_CHECK_ITEMS`]).
+    items: u64,
+}
+
+impl Work {
+    /// The error when the work passes [`MAX_OPTION_CHECK_ITEMS`] at the
+    /// option at `path`; `items` is the size of the scenario.
+    fn too_much(&self, path: &str, id: &str, items: usize) -> Diagnostic {
+        Diagnostic::new(
+            path,
+            format!(
+                "option `{id}`: the options need too much checking: up to this one, {} had to be validated against the whole scenario ({items} sites, teams, components and threats each), and the checks went through {} items, past drsim's limit of {MAX_OPTION_CHECK_ITEMS}",
+                self.full, self.items
+            ),
+        )
+        .help("an option is validated against the whole scenario when it has an error or removes something other items name: fix the errors reported above, or split the options across several files, each with the base scenario and some of the options")
+    }
+}
+
+/// Sites, teams, components and threats in the document.
+fn items_in(doc: &Mapping) -> usize {
+    LISTS
+        .iter()
+        .filter_map(|key| doc.get(*key).and_then(Value::as_sequence))
+        .map(Vec::len)
+        .sum()
+}
+
+/// The base document indexed once, so that an option's changes can be
+/// applied without copying it and checked from themselves.
+struct Base {
+    /// The items `set` and `remove` find, by their id as [`id_of`] reads
+    /// it: the list (an index in [`LISTS`]) and the index in it.
+    by_id: std::collections::HashMap<String, (usize, usize)>,
+    /// The base, read and validated as an option's patched scenario is.
+    index: Index,
+}
+
+impl Base {
+    /// The index of the base document, or `None` if the document does not
+    /// read as a valid scenario the way a patched one is read (from the
+    /// YAML value), or its ids are not each on one item: then every option
+    /// is validated in full.
+    fn new(doc: &Mapping) -> Option<Base> {
+        let raw: RawScenario = serde_yaml_ng::from_value(Value::Mapping(doc.clone())).ok()?;
+        let index = Index::new(raw)?;
+        let mut by_id = std::collections::HashMap::new();
+        for (l, list) in List::ALL.into_iter().enumerate() {
+            let items = doc.get(LISTS[l]).and_then(Value::as_sequence);
+            let items = items.map_or(&[][..], Vec::as_slice);
+            if index.id(list, items.len()).is_some() {
+                return None;
+            }
+            for (i, item) in items.iter().enumerate() {
+                let Some(id) = id_of(item) else {
+                    continue;
+                };
+                if index.id(list, i) != Some(id.as_str()) || by_id.insert(id, (l, i)).is_some() {
+                    return None;
+                }
+            }
+        }
+        Some(Base { by_id, index })
+    }
+
+    /// Item `i` of list `l` (an index in [`LISTS`]) in the document.
+    fn item(doc: &Mapping, l: usize, i: usize) -> &Value {
+        let items = doc.get(LISTS[l]).and_then(Value::as_sequence);
+        &items.expect("indexed from this document")[i]
+    }
+
+    /// An option's changes applied as [`apply`] applies them, but to the
+    /// items they touch rather than to a copy of the document, and read:
+    /// the base items changed or removed, the items added. `None` when
+    /// `apply` reports an error or a changed or added item does not read
+    /// (the option is then validated in full, which reports it).
+    fn edit(&self, doc: &Mapping, changes: &[RawChange]) -> Option<Edit> {
+        // Base items changed (`Some`) or removed (`None`), by list and index.
+        let mut changed: BTreeMap<(usize, usize), Option<Value>> = BTreeMap::new();
+        let mut added: [Vec<Value>; 4] = Default::default();
+        for change in changes {
+            if change.forms() != 1 {
+                return None;
+            }
+            for (list, items) in change.additions() {
+                if let Some(items) = items {
+                    added[list].extend(items.iter().cloned());
+                }
+            }
+            if let Some(set) = &change.set {
+                let id = set.get("id").and_then(id_text)?;
+                let mut found = false;
+                if let Some(&(l, i)) = self.by_id.get(&id) {
+                    let item = match changed.entry((l, i)) {
+                        Entry::Occupied(e) => e.into_mut().as_mut(),
+                        Entry::Vacant(e) => e.insert(Some(Self::item(doc, l, i).clone())).as_mut(),
+                    };
+                    if let Some(map) = item.and_then(Value::as_mapping_mut) {
+                        set_keys(map, set);
+                        found = true;
+                    }
+                }
+                for item in added.iter_mut().flatten() {
+                    if id_of(item).as_deref() == Some(id.as_str()) {
+                        if let Some(map) = item.as_mapping_mut() {
+                            set_keys(map, set);
+                            found = true;
+                        }
+                    }
+                }
+                if !found {
+                    return None;
+                }
+            }
+            for id in change.remove.iter().flatten() {
+                let mut found = false;
+                if let Some(&(l, i)) = self.by_id.get(id) {
+                    let item = changed.entry((l, i)).or_insert(Some(Value::Null));
+                    found = item.take().is_some();
+                }
+                for list in &mut added {
+                    let before = list.len();
+                    list.retain(|item| id_of(item).as_deref() != Some(id.as_str()));
+                    found |= list.len() != before;
+                }
+                if !found {
+                    return None;
+                }
+            }
+        }
+        let mut edit = Edit::default();
+        for ((l, i), item) in changed {
+            let list = List::ALL[l];
+            let Some(item) = item else {
+                edit.removed.insert((list, i));
+                continue;
+            };
+            match list {
+                List::Sites => edit.sites.changed.push((i, read(item)?)),
+                List::Teams => edit.teams.changed.push((i, read(item)?)),
+                List::Components => edit.components.changed.push((i, read(item)?)),
+                List::Threats => edit.threats.changed.push((i, read(item)?)),
+            }
+        }
+        let [sites, teams, components, threats] = added;
+        read_added(&mut edit.sites, sites)?;
+        read_added(&mut edit.teams, teams)?;
+        read_added(&mut edit.components, components)?;
+        read_added(&mut edit.threats, threats)?;
+        Some(edit)
+    }
+}
+
+/// An item of the document read as the whole document is read.
+fn read<T: DeserializeOwned>(item: Value) -> Option<T> {
+    serde_yaml_ng::from_value(item).ok()
+}
+
+/// Reads `items` into `edited`'s added items.
+fn read_added<T: DeserializeOwned>(edited: &mut Edited<T>, items: Vec<Value>) -> Option<()> {
+    for item in items {
+        edited.added.push(read(item)?);
+    }
+    Some(())
+}
+
 /// The base document with `changes` applied, validated; the diagnostics,
 /// not yet naming the option, when it is not valid. `path` is the
 /// option's key path.
@@ -370,3 +620,7 @@ fn prefix(mut d: Diagnostic, label: &str) -> Diagnostic {
     d.column = None;
     d
 }
+
+#[cfg(test)]
+#[path = "options_tests.rs"]
+mod tests;

@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawScenario {
     #[serde(deserialize_with = "text::string")]
@@ -34,7 +34,7 @@ pub(super) struct RawScenario {
     pub options: Vec<serde_yaml_ng::Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSite {
     #[serde(deserialize_with = "text::string")]
@@ -45,7 +45,7 @@ pub(super) struct RawSite {
     pub region: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTeam {
     #[serde(deserialize_with = "text::string")]
@@ -118,7 +118,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawComponent {
     #[serde(deserialize_with = "text::string")]
@@ -170,14 +170,14 @@ pub(super) struct RawImpact {
     pub per_total_data_loss: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawData {
     #[serde(default)]
     pub backups: Vec<RawBackup>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawBackup {
     pub every: Hours,
@@ -204,7 +204,7 @@ pub enum Effect {
     Destroy,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawFailure {
     #[serde(default)]
@@ -217,7 +217,7 @@ pub(super) struct RawFailure {
     pub repair: Option<Dist>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawThreat {
     #[serde(deserialize_with = "text::string")]
@@ -242,7 +242,7 @@ pub(super) struct RawThreat {
     pub reaches_backups: bool,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSelector {
     #[serde(default, deserialize_with = "text::list")]
@@ -255,7 +255,17 @@ pub(super) struct RawSelector {
     pub components: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+impl RawSelector {
+    /// Selects by nothing at all (an error: the threat hits nothing).
+    pub fn is_empty(&self) -> bool {
+        self.sites.is_empty()
+            && self.kinds.is_empty()
+            && self.tags.is_empty()
+            && self.components.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTolerance {
     pub loss: f64,
@@ -275,6 +285,17 @@ pub(super) enum RawRequirement {
         switchover: Option<Dist>,
         lag: Option<Hours>,
     },
+}
+
+impl RawRequirement {
+    /// The components the requirement names, in order.
+    pub fn names(&self) -> &[String] {
+        match self {
+            RawRequirement::Plain(name) => std::slice::from_ref(name),
+            RawRequirement::AtLeast { of, .. } => of,
+            RawRequirement::Failover { members, .. } => members,
+        }
+    }
 }
 
 #[derive(Deserialize)]

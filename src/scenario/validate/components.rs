@@ -21,7 +21,8 @@ impl Validator<'_> {
         components
     }
 
-    fn component(&mut self, i: usize, c: &RawComponent, reach: &mut Reach) -> Component {
+    /// Component `i`, its references resolved (or reported).
+    pub(super) fn component(&mut self, i: usize, c: &RawComponent, reach: &mut Reach) -> Component {
         let p = format!("components[{i}]");
         let site = c
             .site

@@ -56,6 +56,7 @@ impl Ref {
 }
 
 /// The ids of each kind a reference may name, in file order.
+#[derive(Default)]
 pub(super) struct Known<'a> {
     sites: Vec<&'a str>,
     teams: Vec<&'a str>,
@@ -98,9 +99,13 @@ impl Validator<'_> {
     pub(super) fn teams(&mut self, teams: &[RawTeam]) {
         for (i, t) in teams.iter().enumerate() {
             self.register(&format!("teams[{i}]"), &t.id, IdKind::Team(i));
-            if t.size > 0 {
-                continue;
-            }
+            self.team_size(i, t);
+        }
+    }
+
+    /// Checks the size of team `i`: at least one person.
+    pub(super) fn team_size(&mut self, i: usize, t: &RawTeam) {
+        if t.size == 0 {
             self.error(
                 Some(&t.id),
                 None,

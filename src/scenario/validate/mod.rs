@@ -14,8 +14,10 @@
 //! 6. `tolerance`: the risk tolerance points;
 //! 7. `checks`: dependency cycles (`cycle`), then that there is a service.
 //!
-//! Investment options are validated in `options`, each patched scenario
-//! through [`validate`] again. `locate` finds the lines errors point at.
+//! Investment options are validated in `options`: `patch` decides from an
+//! option's changes alone that its patched scenario is valid, and when it
+//! cannot, the patched scenario goes through [`validate`] again. `locate`
+//! finds the lines errors point at.
 
 mod checks;
 mod components;
@@ -24,11 +26,13 @@ mod depends;
 mod header;
 mod ids;
 mod locate;
+mod patch;
 mod text;
 mod threats;
 mod tolerance;
 
 use cycle::find_cycle;
+pub(crate) use patch::{Edit, Edited, Index, List};
 pub(crate) use text::unsafe_text;
 
 use super::error::Diagnostic;
@@ -122,6 +126,20 @@ impl<'a> Validator<'a> {
             loc: Locator::new(src),
             ids: HashMap::new(),
             known: Known::new(raw),
+            suggestions: HashMap::new(),
+            repeats: HashMap::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A validator for checking items on their own (see `patch`): it knows
+    /// the ids in `ids` and no source text, so its errors have no lines.
+    fn scratch(ids: HashMap<String, IdKind>) -> Validator<'static> {
+        Validator {
+            loc: Locator::new(""),
+            ids,
+            known: Known::default(),
             suggestions: HashMap::new(),
             repeats: HashMap::new(),
             errors: Vec::new(),

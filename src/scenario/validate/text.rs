@@ -5,7 +5,7 @@
 
 use super::Validator;
 use crate::scenario::error::Diagnostic;
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawComponent, RawScenario, RawSite, RawTeam, RawThreat};
 use crate::scenario::text::{describe, first_unsafe};
 
 /// The error for `text` at `path`, if it holds a character it may not: a
@@ -44,25 +44,45 @@ impl Validator<'_> {
             }
         }
         for (i, s) in raw.sites.iter().enumerate() {
-            let p = format!("sites[{i}]");
-            self.text(&s.id, &p, "name", s.name.as_deref());
-            self.text(&s.id, &p, "region", s.region.as_deref());
+            self.site_texts(i, s);
         }
         for (i, t) in raw.teams.iter().enumerate() {
-            self.text(&t.id, &format!("teams[{i}]"), "name", t.name.as_deref());
+            self.team_texts(i, t);
         }
         for (i, c) in raw.components.iter().enumerate() {
-            let p = format!("components[{i}]");
-            self.text(&c.id, &p, "name", c.name.as_deref());
-            for (j, tag) in c.tags.iter().enumerate() {
-                if let Some(d) = unsafe_text(&format!("{p}.tags[{j}]"), "tag", tag) {
-                    self.error(Some(&c.id), Some("tags"), d);
-                }
-            }
+            self.component_texts(i, c);
         }
         for (i, t) in raw.threats.iter().enumerate() {
-            self.text(&t.id, &format!("threats[{i}]"), "name", t.name.as_deref());
+            self.threat_texts(i, t);
         }
+    }
+
+    /// Checks the name and region of site `i`.
+    pub(super) fn site_texts(&mut self, i: usize, s: &RawSite) {
+        let p = format!("sites[{i}]");
+        self.text(&s.id, &p, "name", s.name.as_deref());
+        self.text(&s.id, &p, "region", s.region.as_deref());
+    }
+
+    /// Checks the name of team `i`.
+    pub(super) fn team_texts(&mut self, i: usize, t: &RawTeam) {
+        self.text(&t.id, &format!("teams[{i}]"), "name", t.name.as_deref());
+    }
+
+    /// Checks the name and tags of component `i`.
+    pub(super) fn component_texts(&mut self, i: usize, c: &RawComponent) {
+        let p = format!("components[{i}]");
+        self.text(&c.id, &p, "name", c.name.as_deref());
+        for (j, tag) in c.tags.iter().enumerate() {
+            if let Some(d) = unsafe_text(&format!("{p}.tags[{j}]"), "tag", tag) {
+                self.error(Some(&c.id), Some("tags"), d);
+            }
+        }
+    }
+
+    /// Checks the name of threat `i`.
+    pub(super) fn threat_texts(&mut self, i: usize, t: &RawThreat) {
+        self.text(&t.id, &format!("threats[{i}]"), "name", t.name.as_deref());
     }
 
     /// Checks the `key` of the item with id `owner` at `path`.

@@ -56,7 +56,7 @@ impl Validator<'_> {
     }
 
     /// The chance that an event hits: a probability, 1 if not given.
-    fn chance(&mut self, p: &str, t: &RawThreat) -> f64 {
+    pub(super) fn chance(&mut self, p: &str, t: &RawThreat) -> f64 {
         let chance = t.chance.unwrap_or(1.0);
         if !(0.0..=1.0).contains(&chance) {
             self.error(
@@ -146,12 +146,7 @@ impl Validator<'_> {
     /// A threat must select something: no selector is an error; selectors
     /// that match nothing (in a file without errors so far) a warning.
     fn selects(&mut self, p: &str, t: &RawThreat, targets: &[ComponentId]) {
-        let h = &t.hits;
-        let empty_selector = h.sites.is_empty()
-            && h.kinds.is_empty()
-            && h.tags.is_empty()
-            && h.components.is_empty();
-        if empty_selector {
+        if t.hits.is_empty() {
             self.error(Some(&t.id), Some("hits"), Diagnostic::new(format!("{p}.hits"), "the threat hits nothing").help("select components by sites, kinds, tags or components, e.g. hits: {sites: [dc-london]}"));
         } else if targets.is_empty() && self.errors.is_empty() {
             self.warn(
@@ -167,7 +162,7 @@ impl Validator<'_> {
     /// The effect with its keys: a disrupt needs a duration; duration,
     /// rebuild, repair and reaches_backups each belong to one effect.
     /// `None` (with the error reported) when a key is missing or misplaced.
-    fn effect(&mut self, p: &str, t: &RawThreat) -> Option<ThreatEffect> {
+    pub(super) fn effect(&mut self, p: &str, t: &RawThreat) -> Option<ThreatEffect> {
         let mut valid = true;
         if t.effect == Effect::Disrupt && t.duration.is_none() {
             valid = false;
@@ -215,7 +210,7 @@ impl Validator<'_> {
 
 /// Events per hour, from `every` (at least a minute) or `per_year` (at
 /// most [`MAX_PER_YEAR`]); `None` if neither is given or per_year is 0.
-fn rate(p: &str, t: &RawThreat) -> Result<Option<f64>, Problem> {
+pub(super) fn rate(p: &str, t: &RawThreat) -> Result<Option<f64>, Problem> {
     match (&t.every, t.per_year) {
         (Some(e), None) if e.0 >= MIN_INTERVAL_HOURS => Ok(Some(1.0 / e.0)),
         (Some(_), None) => Err((
