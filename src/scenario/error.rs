@@ -137,16 +137,25 @@ pub(super) fn suggestion(candidate: &str) -> String {
     format!("did you mean `{candidate}`?")
 }
 
+/// The longest text a suggestion is looked for (or offered): the edit
+/// distance is quadratic in the length, and nobody misspells a 40,000
+/// character id.
+const MAX_SUGGEST_CHARS: usize = 64;
+
 /// The closest candidate to a misspelt id, if one is close enough.
 pub(super) fn suggest<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let len = wrong.chars().count();
+    if len > MAX_SUGGEST_CHARS {
+        return None;
+    }
     let limit = (len / 3).max(2);
     candidates
         .into_iter()
-        // The distance is at least the difference in length.
+        // The distance is at least the difference in length (which also
+        // keeps candidates within MAX_SUGGEST_CHARS + limit).
         .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(wrong, c), c))
         .filter(|(d, _)| *d <= limit)

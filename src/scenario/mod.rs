@@ -64,7 +64,7 @@ pub fn load_str(src: &str, file: &str) -> Result<Loaded, ScenarioError> {
     let raw: raw::RawScenario =
         serde_yaml_ng::from_str(src).map_err(|e| ScenarioError::Invalid {
             file: file.to_string(),
-            diagnostics: vec![syntax_diagnostic(&e)],
+            diagnostics: vec![syntax_diagnostic(&e, src)],
         })?;
     let invalid = |diagnostics| ScenarioError::Invalid {
         file: file.to_string(),
@@ -144,12 +144,23 @@ fn too_long(len: Option<u64>) -> std::io::Error {
 }
 
 /// Turns a YAML/serde error into a diagnostic with line, column and key path.
-fn syntax_diagnostic(e: &serde_yaml_ng::Error) -> Diagnostic {
-    let text = e.to_string();
-    let (line, column) = match e.location() {
+fn syntax_diagnostic(e: &serde_yaml_ng::Error, src: &str) -> Diagnostic {
+    let mut text = e.to_string();
+    let (mut line, mut column) = match e.location() {
         Some(l) => (Some(l.line()), Some(l.column())),
         None => (None, None),
     };
+    // At the end of a file without a final newline, libyaml points at the
+    // line after the last: point at the end of the last line instead.
+    let lines = src.lines().count().max(1);
+    if let (Some(l), Some(c)) = (line, column) {
+        if l > lines {
+            let last = src.lines().last().unwrap_or("");
+            line = Some(lines);
+            column = Some(last.chars().count() + 1);
+            text = text.replace(&format!("at line {l} column {c}"), "at the end of the file");
+        }
+    }
     // serde_yaml_ng writes "path: message at line L column C"; split it up.
     let text = match text.rfind(" at line ") {
         Some(at) if line.is_some() => text[..at].to_string(),

@@ -542,3 +542,36 @@ fn an_option_with_changes_is_built_when_asked_for() {
     assert!(std::ptr::eq(o.scenario(), loaded.options[0].scenario()));
     assert_eq!(loaded.scenario.components[0].repair, Some(Dist::Fixed(2.0)));
 }
+
+#[test]
+fn an_error_at_the_end_of_a_file_without_a_final_newline_points_inside_it() {
+    // libyaml points at the line after the last (found by the fuzzer).
+    for (src, line, column) in [
+        ("name: x\nf", 2, 2),
+        ("name: x\ncomponents:\n  - {id: a", 3, 11),
+    ] {
+        let d = &errors(src)[0];
+        assert_eq!((d.line, d.column), (Some(line), Some(column)), "{d:?}");
+        assert!(d.message.contains("at the end of the file"), "{d:?}");
+        assert!(!d.message.contains(&format!("line {}", line + 1)), "{d:?}");
+    }
+}
+
+#[test]
+fn a_long_unknown_id_is_refused_quickly() {
+    // The suggestion's edit distance is quadratic in the id's length: an
+    // 80 KB file took 7 s (found by the fuzzer).
+    let n = 40_000;
+    let src = format!(
+        "name: x\nsites:\n  - {{id: \"{}\"}}\ncomponents:\n  - {{id: db, kind: database, site: \"{}\"}}\n  - {{id: shop, kind: service, depends_on: [db]}}\n",
+        "a".repeat(n),
+        "a".repeat(n - 1) + "b"
+    );
+    let start = std::time::Instant::now();
+    let d = errors(&src);
+    assert!(
+        d.iter().any(|d| d.message.contains("unknown site")),
+        "{d:?}"
+    );
+    assert!(start.elapsed().as_secs() < 2);
+}
