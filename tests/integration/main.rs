@@ -9,6 +9,8 @@
 //!   input, interrupted and full-disk chart sets);
 //! - `closed_form`: the engine against answers derived on paper, with
 //!   tolerances from the standard error at a fixed seed;
+//! - `fuzz`: the scenario parser, `check` and a short simulation on
+//!   mutated bundled scenarios (proptest; `PROPTEST_CASES` runs it long);
 //! - `numbers`: no figure a quantity cannot take (negative bounds, fractional
 //!   counts, `-0`, a horizon read as zero);
 //! - `properties`: invariants over random valid scenarios (proptest);
@@ -25,6 +27,7 @@ mod common;
 mod compare;
 mod diagnostics;
 mod explain;
+mod fuzz;
 mod io;
 mod numbers;
 mod output_files;
