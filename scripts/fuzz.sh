@@ -1,12 +1,15 @@
 #!/bin/sh
 # Issue 13: run the fuzz properties (tests/integration/fuzz.rs) long, one at
 # a time on one thread, and print each one's cases and wall time.
-#   usage: scripts/fuzz.sh [MINUTES]   (default 5 per property; 0: one pass)
+#   usage: scripts/fuzz.sh [MINUTES [PROPERTY...]]
+#   (default 5 minutes per property, 0: one round; default every property)
 # Each property runs rounds of cases from fresh random seeds until its
 # minutes are up; a failure stops with the saved input's path
 # (target/tmp/fuzz-failures/).
 set -eu
 minutes=${1:-5}
+[ $# -gt 0 ] && shift
+only="$*"
 cd "$(dirname "$0")/.."
 cargo test --test integration --no-run >/dev/null 2>&1
 # Cases per round: about a minute each on a quiet 2-core machine.
@@ -15,6 +18,9 @@ for spec in mutated_bytes_load_or_explain:20000 mutated_text_load_or_explain:800
     check_binary_exits_0_or_1:5000; do
     name=${spec%%:*}
     cases=${spec##*:}
+    if [ -n "$only" ]; then
+        case " $only " in *" $name "*) ;; *) continue ;; esac
+    fi
     start=$(date +%s)
     total=0
     while :; do

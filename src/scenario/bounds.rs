@@ -123,8 +123,10 @@ fn syntax(src: &str, e: saphyr_parser::ScanError) -> Result<(), Diagnostic> {
     if !src.contains('&') && brackets <= MAX_UNCHECKED_BRACKETS {
         return Ok(());
     }
+    let (line, column) =
+        super::past_the_end(src, mark.line()).unwrap_or((mark.line(), mark.col() + 1));
     Err(Diagnostic::new("", e.info().to_string())
-        .at(Some(mark.line()), Some(mark.col() + 1))
+        .at(Some(line), Some(column))
         .help("check brackets, braces, quotes and indentation on this line and the one before"))
 }
 

@@ -150,14 +150,10 @@ fn syntax_diagnostic(e: &serde_yaml_ng::Error, src: &str) -> Diagnostic {
         Some(l) => (Some(l.line()), Some(l.column())),
         None => (None, None),
     };
-    // At the end of a file without a final newline, libyaml points at the
-    // line after the last: point at the end of the last line instead.
-    let lines = src.lines().count().max(1);
     if let (Some(l), Some(c)) = (line, column) {
-        if l > lines {
-            let last = src.lines().last().unwrap_or("");
-            line = Some(lines);
-            column = Some(last.chars().count() + 1);
+        if let Some((end_line, end_column)) = past_the_end(src, l) {
+            line = Some(end_line);
+            column = Some(end_column);
             text = text.replace(&format!("at line {l} column {c}"), "at the end of the file");
         }
     }
@@ -176,6 +172,17 @@ fn syntax_diagnostic(e: &serde_yaml_ng::Error, src: &str) -> Diagnostic {
         d = d.help(h);
     }
     d
+}
+
+/// At the end of a file without a final newline, a parser points at the
+/// line after the last: when `line` is past the end of `src`, the end of
+/// its last line (line and column, 1-based) to point at instead.
+fn past_the_end(src: &str, line: usize) -> Option<(usize, usize)> {
+    let lines = src.lines().count().max(1);
+    (line > lines).then(|| {
+        let last = src.lines().last().unwrap_or("");
+        (lines, last.chars().count() + 1)
+    })
 }
 
 fn looks_like_path(p: &str) -> bool {
