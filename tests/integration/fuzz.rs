@@ -38,8 +38,8 @@
 //!    twice, and render as text, CSV and JSON that parses.
 //! 2. `check_binary_exits_0_or_1`: `drsim check` on a sample of the same
 //!    mutants exits 0 exactly when the library loads the file, else 1
-//!    (never 101, never killed by the timeout), and writes no control
-//!    character but newline.
+//!    (never 101, never killed by the timeout), and writes no character
+//!    `is_unsafe_char` refuses but newline and tab.
 //!
 //! A failing input is written to `target/tmp/fuzz-failures/` and its path
 //! is in the failure message (proptest also prints the shrunk edits).
@@ -1434,8 +1434,10 @@ proptest! {
         }
         for (name, stream) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
             let text = String::from_utf8_lossy(stream);
-            if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n') {
-                return Err(fail(format!("{name} holds the control character {c:?}")));
+            // Newlines and tabs lay messages out (`escape_unsafe`'s layout).
+            let unsafe_char = |c: char| scenario::is_unsafe_char(c) && c != '\n' && c != '\t';
+            if let Some(c) = text.chars().find(|&c| unsafe_char(c)) {
+                return Err(fail(format!("{name} holds the character {c:?} raw")));
             }
         }
     }
