@@ -572,7 +572,7 @@ fn text_op() -> impl Strategy<Value = TextOp> {
         3 => (index(), index()).prop_map(|(a, b)| TextOp::Swap(a, b)),
         4 => (index(), index()).prop_map(|(a, e)| TextOp::Extreme(a, e)),
         // Up to 100,000 characters: suggestions are no longer quadratic in
-        // the length of an id (`a_long_unknown_id_is_refused_quickly`).
+        // the length of an id (`scenario::tests::a_long_unknown_id_is_refused_quickly`).
         1 => (index(), 1usize..100_000, prop::sample::select(vec!['x', 'é', '\u{1F600}', ' ']))
             .prop_map(|(a, n, c)| TextOp::Huge(a, n, c)),
         1 => (index(), 1usize..200, any::<bool>()).prop_map(|(a, d, m)| TextOp::Nest(a, d, m)),
@@ -1358,40 +1358,6 @@ proptest! {
     fn mutated_structure_load_or_explain(m in tree_mutant(), seed in any::<u64>()) {
         load_or_explain(m.text().into_bytes(), true, seed)?;
     }
-}
-
-/// Found by `mutated_bytes_load_or_explain` (a bundled scenario cut in the
-/// middle of a key): the syntax error at the end of a file without a final
-/// newline points at line 3 of a file of 2 lines, in the message too.
-#[test]
-fn an_error_at_the_end_points_inside_the_file() {
-    let src = "name: x\nf";
-    let e = scenario::load_str(src, "fuzz.yaml").unwrap_err();
-    let d = &e.diagnostics()[0];
-    assert_eq!(d.line, Some(2), "{d:?}");
-    assert!(!d.message.contains("line 3"), "{d:?}");
-}
-
-/// Found by `mutated_text_load_or_explain` (two huge strings, one a site's
-/// id, the other a component's `site`): the did-you-mean suggestion for an
-/// unknown id compares it with every candidate of a similar length by a
-/// full edit distance, quadratic in their lengths. With 40,000 characters
-/// each (an 80 KB file) `check` takes about 7 s, with 130,000 (1 MB)
-/// minutes; a few such references multiply it.
-#[test]
-fn a_long_unknown_id_is_refused_quickly() {
-    let n = 40_000;
-    let src = format!(
-        "name: x\nsites:\n  - {{id: \"{}\"}}\ncomponents:\n  - {{id: db, kind: database, site: \"{}\"}}\n  - {{id: shop, kind: service, depends_on: [db]}}\n",
-        "a".repeat(n),
-        "b".repeat(n)
-    );
-    let start = Instant::now();
-    let e = scenario::load_str(&src, "long.yaml").unwrap_err();
-    let took = start.elapsed();
-    assert!(e.to_string().contains("unknown site"), "{e}");
-    // An 80 KB file loads in milliseconds; 2 s leaves room for a busy machine.
-    assert!(took < Duration::from_secs(2), "took {took:?}");
 }
 
 /// A mutant of any kind, as bytes.
