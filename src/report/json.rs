@@ -15,6 +15,7 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
             o.insert("recovery_h".into(), json!(x));
         }
         o.insert("downtime_h".into(), json!(s.downtime_h));
+        o.insert("disruption_h".into(), json!(s.disruption_h));
         o.insert("data_loss_h".into(), json!(s.data_loss_h));
         for (key, p) in [
             ("rto_met", &s.rto_met),

@@ -77,8 +77,33 @@ pub fn render(
                 money(c.impact.per_incident, &s.currency)
             ));
         }
+        if let Some(price) = c.impact.per_total_data_loss {
+            parts.push(format!("{}/total data loss", money(price, &s.currency)));
+        }
+        if !c.impact.over_time.is_empty() {
+            let n = c.impact.over_time.len();
+            parts.push(format!(
+                "{n} impact step{} over time",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if let Some(wrt) = &c.wrt {
+            parts.push(format!("work recovery {}", wrt.describe()));
+        }
         let name = if c.name.is_some() { c.label() } else { "" };
         let _ = writeln!(w, "  {:width$}  {}  {}", c.id, name, parts.join(", "));
+    }
+    let defaulted: Vec<&str> = s
+        .services()
+        .filter(|(_, c)| c.impact.total_loss_price_is_default())
+        .map(|(_, c)| c.id.as_str())
+        .collect();
+    if !defaulted.is_empty() {
+        let _ = writeln!(
+            w,
+            "\nA total loss of data is priced at a year of data (8760 × per_hour_data_lost) for: {}.\n  Set impact.per_total_data_loss on a service to price it yourself.",
+            listed(&defaulted)
+        );
     }
 
     if !s.threats.is_empty() {
@@ -94,8 +119,13 @@ pub fn render(
                 Effect::Damage => "damages",
                 Effect::Destroy => "destroys",
             };
-            let chance = if t.chance < 1.0 {
-                format!(" each with chance {:.0}%", t.chance * 100.0)
+            let chances = t.targets.iter().map(|x| x.chance);
+            let low = chances.clone().fold(1.0, f64::min);
+            let high = chances.fold(0.0, f64::max);
+            let chance = if low < high {
+                format!(" with chances {:.0}-{:.0}%", low * 100.0, high * 100.0)
+            } else if low < 1.0 {
+                format!(" each with chance {:.0}%", low * 100.0)
             } else {
                 String::new()
             };

@@ -102,8 +102,13 @@ pub struct Component {
     pub rto: Option<f64>,
     /// Recovery point objective, hours of data.
     pub rpo: Option<f64>,
-    /// Maximum tolerable period of disruption, hours.
+    /// Maximum tolerable period of disruption, hours, judged on the
+    /// disruption (outage plus work recovery time, spec 13.2).
     pub mtpd: Option<f64>,
+    /// Work recovery time, hours: how long the business needs after the
+    /// service is back to verify data and catch up (spec 13.2). `None`:
+    /// none.
+    pub wrt: Option<Dist>,
     /// What an outage of the component costs; counted for services only.
     pub impact: Impact,
 }
@@ -237,21 +242,61 @@ pub struct BackupTier {
     /// Kept away from the component's site: survives a threat that
     /// selects that site.
     pub offsite: bool,
+    /// Recovery points older than this are deleted, hours; at least
+    /// `every`. `None`: kept for ever (spec 13.3).
+    pub keep: Option<f64>,
+    /// Chance 0..1 that a restore from this tier fails, found when its
+    /// restore time has been spent (spec 13.4); 0 when not given.
+    pub restore_fails: f64,
 }
 
 /// What an outage of a service costs, in money of the scenario's currency
-/// (spec section 9); every amount from 0 to 1e15, 0 when not given.
+/// (spec sections 9 and 13); every amount from 0 to 1e15, 0 when not
+/// given.
 #[derive(Debug, Clone, Default)]
 pub struct Impact {
-    /// Money per hour of downtime.
+    /// Money per hour of disruption, from its start (until the first
+    /// `over_time` step).
     pub per_hour: f64,
     /// Money per hour of data lost (the time since the recovery point).
     pub per_hour_data_lost: f64,
     /// Money per outage, however long.
     pub per_incident: f64,
-    /// Money per total loss of the service's data (no backup survived), on
-    /// top of the hours of data lost. A drsim extension.
-    pub per_total_data_loss: f64,
+    /// Money per total loss of the service's data (no backup survived), as
+    /// given; see [`Impact::total_loss_price`] for the price charged.
+    pub per_total_data_loss: Option<f64>,
+    /// How the hourly rate changes as a disruption goes on (spec 13.1), by
+    /// increasing `after`.
+    pub over_time: Vec<ImpactStep>,
+}
+
+impl Impact {
+    /// What one total loss of the service's data costs: `per_total_data_loss`
+    /// when given, else a year of data (8760 × `per_hour_data_lost`), so that
+    /// losing everything is never cheaper than a restore (spec 13.7).
+    pub fn total_loss_price(&self) -> f64 {
+        self.per_total_data_loss
+            .unwrap_or(super::HOURS_PER_YEAR * self.per_hour_data_lost)
+    }
+
+    /// Whether [`Impact::total_loss_price`] is the default of a year of data
+    /// (the file prices data loss but not a total loss).
+    pub fn total_loss_price_is_default(&self) -> bool {
+        self.per_total_data_loss.is_none() && self.per_hour_data_lost > 0.0
+    }
+}
+
+/// One step of an impact that changes over time (spec 13.1): from `after`
+/// hours into a disruption the hourly rate is `per_hour`, and `once` is
+/// paid when the disruption lasts longer than `after`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpactStep {
+    /// Hours into the disruption; above zero, increasing along the list.
+    pub after: f64,
+    /// The hourly rate from `after` on; `None` keeps the rate before it.
+    pub per_hour: Option<f64>,
+    /// Money paid once when the disruption passes `after`.
+    pub once: f64,
 }
 
 /// A correlated event that hits several components at once (spec
@@ -265,15 +310,26 @@ pub struct Threat {
     pub name: Option<String>,
     /// Events per hour; `None` for drill-only threats.
     pub rate: Option<f64>,
-    /// The components the threat can hit (union of the selectors), in order.
-    pub targets: Vec<ComponentId>,
-    /// Sites named by the selector: their non-offsite backups are lost on destroy.
+    /// The components the threat can hit (union of the selectors), in the
+    /// order of the scenario's components, each with its chance.
+    pub targets: Vec<Target>,
+    /// Sites named by the selectors: their non-offsite backups are lost on destroy.
     pub sites: Vec<SiteId>,
-    /// Probability 0..1 that an event hits each target, drawn
-    /// independently per target; 1 when not given.
+    /// The threat's `chance` (1 when not given): the chance of every target
+    /// whose hit group gives none.
     pub chance: f64,
     /// What a hit does.
     pub effect: ThreatEffect,
+}
+
+/// A component a threat can hit, and the chance that an event hits it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// The component.
+    pub component: ComponentId,
+    /// Probability 0..1 that an event hits it, drawn independently per
+    /// target: its hit group's chance, else the threat's (spec 13.5).
+    pub chance: f64,
 }
 
 /// What a threat does to each component it hits, with exactly the data
@@ -301,6 +357,10 @@ pub enum ThreatEffect {
         rebuild: Option<Dist>,
         /// The tiers that are not immutable are destroyed too.
         reaches_backups: bool,
+        /// How long the attacker was inside before the strike, hours (one
+        /// draw per event): recovery points younger than that are unusable
+        /// (spec 13.3). `None`: none.
+        dwell: Option<Dist>,
     },
 }
 
@@ -342,6 +402,23 @@ impl ThreatEffect {
         }
     }
 
+    /// How long the attacker was inside before a destroy struck (spec
+    /// 13.3), when given.
+    pub fn dwell(&self) -> Option<&Dist> {
+        match self {
+            ThreatEffect::Disrupt { .. } | ThreatEffect::Damage { .. } => None,
+            ThreatEffect::Destroy { dwell, .. } => dwell.as_ref(),
+        }
+    }
+
+    /// The same as [`ThreatEffect::dwell`], to change it.
+    pub fn dwell_mut(&mut self) -> Option<&mut Dist> {
+        match self {
+            ThreatEffect::Disrupt { .. } | ThreatEffect::Damage { .. } => None,
+            ThreatEffect::Destroy { dwell, .. } => dwell.as_mut(),
+        }
+    }
+
     /// Whether a hit also destroys the component's backups that are not
     /// immutable.
     pub fn reaches_backups(&self) -> bool {
@@ -362,6 +439,21 @@ impl Threat {
     /// Expected events per year.
     pub fn per_year(&self) -> Option<f64> {
         self.rate.map(|r| r * super::HOURS_PER_YEAR)
+    }
+    /// The components it can hit, in order.
+    pub fn components(&self) -> impl Iterator<Item = ComponentId> + '_ {
+        self.targets.iter().map(|t| t.component)
+    }
+    /// The components it can hit with a chance above zero, in order.
+    pub fn reachable(&self) -> impl Iterator<Item = ComponentId> + '_ {
+        self.targets
+            .iter()
+            .filter(|t| t.chance > 0.0)
+            .map(|t| t.component)
+    }
+    /// Expected components hit per event: the sum of the targets' chances.
+    pub fn expected_hits(&self) -> f64 {
+        self.targets.iter().map(|t| t.chance).sum()
     }
 }
 

@@ -153,6 +153,8 @@ pub(super) struct RawComponent {
     #[serde(default)]
     pub mtpd: Option<Hours>,
     #[serde(default)]
+    pub wrt: Option<Dist>,
+    #[serde(default)]
     pub impact: Option<RawImpact>,
 }
 
@@ -165,9 +167,22 @@ pub(super) struct RawImpact {
     pub per_hour_data_lost: f64,
     #[serde(default)]
     pub per_incident: f64,
-    /// drsim extension: the cost of one total loss of a service's data.
+    /// The cost of one total loss of a service's data (spec 13.7).
     #[serde(default)]
-    pub per_total_data_loss: f64,
+    pub per_total_data_loss: Option<f64>,
+    #[serde(default)]
+    pub over_time: Vec<RawStep>,
+}
+
+/// One step of `impact.over_time` (spec 13.1).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStep {
+    pub after: Hours,
+    #[serde(default)]
+    pub per_hour: Option<f64>,
+    #[serde(default)]
+    pub once: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -186,6 +201,10 @@ pub(super) struct RawBackup {
     pub immutable: bool,
     #[serde(default)]
     pub offsite: bool,
+    #[serde(default)]
+    pub keep: Option<Hours>,
+    #[serde(default)]
+    pub restore_fails: Option<f64>,
 }
 
 /// What a failure or a threat does to a component it hits, without the
@@ -228,7 +247,7 @@ pub(super) struct RawThreat {
     pub every: Option<Hours>,
     #[serde(default)]
     pub per_year: Option<f64>,
-    pub hits: RawSelector,
+    pub hits: RawHits,
     #[serde(default)]
     pub chance: Option<f64>,
     pub effect: Effect,
@@ -240,6 +259,46 @@ pub(super) struct RawThreat {
     pub repair: Option<Dist>,
     #[serde(default)]
     pub reaches_backups: bool,
+    #[serde(default)]
+    pub dwell: Option<Dist>,
+}
+
+/// A threat's `hits`: one selector (v1), or a list of them, each with its
+/// own chance (hit groups, spec 13.5).
+#[derive(Debug, Clone)]
+pub(super) struct RawHits {
+    /// The selectors, in file order.
+    pub groups: Vec<RawSelector>,
+    /// Written as a list (key paths then carry the entry's index).
+    pub list: bool,
+}
+
+impl<'de> Deserialize<'de> for RawHits {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawHits;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a selector such as {sites: [dc-london]}, or a list of selectors each with \
+                     its chance, such as [{components: [db-a], chance: 0.7}, {kinds: [server]}]",
+                )
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawHits, A::Error> {
+                let one = RawSelector::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawHits {
+                    groups: vec![one],
+                    list: false,
+                })
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<RawHits, A::Error> {
+                let groups =
+                    Vec::<RawSelector>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(RawHits { groups, list: true })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -253,6 +312,36 @@ pub(super) struct RawSelector {
     pub tags: Vec<String>,
     #[serde(default, deserialize_with = "text::list")]
     pub components: Vec<String>,
+    /// The chance of this entry of a hit group (default: the threat's).
+    #[serde(default)]
+    pub chance: Option<f64>,
+}
+
+impl RawHits {
+    /// The sites every entry names.
+    pub fn sites(&self) -> impl Iterator<Item = &String> {
+        self.groups.iter().flat_map(|g| &g.sites)
+    }
+    /// The components every entry names.
+    pub fn components(&self) -> impl Iterator<Item = &String> {
+        self.groups.iter().flat_map(|g| &g.components)
+    }
+    /// The tags every entry names.
+    pub fn tags(&self) -> impl Iterator<Item = &String> {
+        self.groups.iter().flat_map(|g| &g.tags)
+    }
+    /// Selects by nothing at all (an error: the threat hits nothing).
+    pub fn is_empty(&self) -> bool {
+        self.groups.iter().all(RawSelector::is_empty)
+    }
+    /// The key path of entry `j` under the threat at `p`.
+    pub fn path(&self, p: &str, j: usize) -> String {
+        if self.list {
+            format!("{p}.hits[{j}]")
+        } else {
+            format!("{p}.hits")
+        }
+    }
 }
 
 impl RawSelector {

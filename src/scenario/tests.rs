@@ -119,7 +119,7 @@ fn a_valid_scenario_resolves_references() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(s.threats[0].targets, vec![0]);
+    assert_eq!(s.threats[0].components().collect::<Vec<_>>(), vec![0]);
     assert!((s.threats[0].per_year().unwrap() - 0.01).abs() < 1e-12);
     assert_eq!(s.horizon, 8760.0);
     assert_eq!(s.currency, "GBP");

@@ -52,7 +52,7 @@ pub fn run_events(s: &Scenario, horizon: f64) -> f64 {
         .map(|t| {
             let events = t.rate.unwrap_or(0.0) * horizon;
             // The arrival itself, then each target it hits.
-            events * (1.0 + t.chance * t.targets.len() as f64 * EVENTS_PER_HIT)
+            events * (1.0 + t.expected_hits() * EVENTS_PER_HIT)
         })
         .sum();
     setup(s) + failures * EVENTS_PER_HIT + threats
@@ -62,7 +62,7 @@ pub fn run_events(s: &Scenario, horizon: f64) -> f64 {
 /// every target it hits recovering (no independent failures are drawn).
 pub fn drill_events(s: &Scenario, t: usize) -> f64 {
     let threat = &s.threats[t];
-    setup(s) + 1.0 + threat.chance * threat.targets.len() as f64 * EVENTS_PER_HIT
+    setup(s) + 1.0 + threat.expected_hits() * EVENTS_PER_HIT
 }
 
 /// Expected events in one trial of `compare`: a run of the base and of

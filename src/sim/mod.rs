@@ -172,6 +172,12 @@ pub struct ServiceResult<D> {
     /// Hours unavailable per trial (outages still open at a run's horizon
     /// count up to the horizon).
     pub downtime_h: Summary,
+    /// Hours of disruption per trial (spec 13.2): in a drill the recovery
+    /// plus the work recovery time after the last outage; over a run every
+    /// outage plus its work recovery time, cut at the horizon. Equal to the
+    /// downtime for a service without `wrt` (in a run; in a drill, to the
+    /// recovery time).
+    pub disruption_h: Summary,
     /// Hours of data lost per trial, summed over incidents; total losses
     /// count as 0 here (see `total_data_loss`).
     pub data_loss_h: Summary,
@@ -181,8 +187,9 @@ pub struct ServiceResult<D> {
     /// `None` when the service has no RPO: no total data loss and no
     /// incident losing more than the RPO.
     pub rpo_met: Option<Proportion>,
-    /// `None` when the service has no MTPD. In a drill: back for good within
-    /// it; over a run: no outage longer than it.
+    /// `None` when the service has no MTPD. In a drill: its disruption
+    /// (recovery plus work recovery time) within it; over a run: no
+    /// disruption longer than it.
     pub mtpd_met: Option<Proportion>,
     /// Share of trials with at least one total data loss (no backup tier
     /// survived), probability 0..1.
@@ -499,6 +506,7 @@ pub(crate) fn summarize<D: Detail>(
                 name: c.label().to_string(),
                 affected: stats::wilson(s.affected, n),
                 downtime_h: s.downtime.summary(Quantity::NonNegative),
+                disruption_h: s.disruption.summary(Quantity::NonNegative),
                 data_loss_h: s.data_loss.summary(Quantity::NonNegative),
                 rto_met: svc.rto.map(|_| stats::wilson(s.rto_met, n)),
                 rpo_met: svc.rpo.map(|_| stats::wilson(s.rpo_met, n)),

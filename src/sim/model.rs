@@ -44,6 +44,8 @@ pub(crate) struct CompiledComponent {
     pub tiers: (u32, u32),
     /// It holds data itself (has `data:`).
     pub stateful: bool,
+    /// One of its tiers may fail to restore (`restore_fails` above 0).
+    pub fallible: bool,
     /// It or something below it holds data.
     pub holds_data: bool,
     /// The random stream of its detection delays.
@@ -118,8 +120,14 @@ pub(crate) struct Tier {
     pub immutable: bool,
     /// Survives a threat that hits the component's site.
     pub offsite: bool,
-    /// The random stream of its phase (when in the interval backups are
-    /// taken); restore times come from the component's work stream.
+    /// Recovery points older than this are deleted, hours (infinite: kept
+    /// for ever).
+    pub keep: f64,
+    /// Chance that a restore from it fails.
+    pub restore_fails: f64,
+    /// The random stream of its phase (word 0: when in the interval backups
+    /// are taken) and of whether its restores fail (the words after);
+    /// restore times come from the component's work stream.
     pub tag: u64,
 }
 
@@ -132,10 +140,10 @@ pub(crate) struct CompiledThreat {
     pub targets: Vec<u32>,
     /// Per target: the tag of the (threat, component) chance stream.
     pub target_tags: Vec<u64>,
+    /// Per target: the probability 0..1 that an event hits it.
+    pub chances: Vec<f64>,
     /// Per component: does the threat select the component's site?
     pub site_hit: Vec<bool>,
-    /// Probability 0..1 that each selected component is hit.
-    pub chance: f64,
     /// Disrupt, damage or destroy.
     pub effect: Effect,
     /// A disruption's duration; `None` for any other effect.
@@ -145,6 +153,11 @@ pub(crate) struct CompiledThreat {
     pub work: u32,
     /// A destroy that also destroys the tiers that are not immutable.
     pub reaches_backups: bool,
+    /// How long the attacker was inside before a destroy, hours (one draw
+    /// per event, from the stream `dwell_tag`); `None`: no dwell.
+    pub dwell: Option<Dist>,
+    /// The random stream of its dwell times.
+    pub dwell_tag: u64,
     /// The random stream of its arrival times (run).
     pub arrival_tag: u64,
     /// The random stream of its disruption durations.
@@ -168,8 +181,63 @@ pub(crate) struct CompiledService {
     pub per_hour_data_lost: f64,
     /// Money per outage.
     pub per_incident: f64,
-    /// Money per total data loss.
+    /// Money per total data loss ([`Impact::total_loss_price`](crate::scenario::Impact::total_loss_price)).
     pub per_total_data_loss: f64,
+    /// How the hourly rate changes as a disruption goes on, by increasing
+    /// `after`; empty for a flat rate.
+    pub steps: Vec<Step>,
+    /// Work recovery time after each outage, in [`Model::dists`] ([`NONE`]:
+    /// none).
+    pub wrt: u32,
+    /// The random stream of its work recovery times (one word per outage).
+    pub wrt_tag: u64,
+}
+
+/// One step of an impact over time, as the change it makes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    /// Hours into a disruption.
+    pub after: f64,
+    /// The hourly rate from `after` on minus the rate before it.
+    pub rise: f64,
+    /// Money paid once when a disruption lasts longer than `after`.
+    pub once: f64,
+}
+
+impl CompiledService {
+    /// What a disruption of `hours` costs beyond `per_hour` × `hours`: the
+    /// changed rates of the steps it passed and their `once` amounts (spec
+    /// 13.1). 0 for a flat rate.
+    #[inline]
+    pub(crate) fn step_cost(&self, hours: f64) -> f64 {
+        let mut cost = 0.0;
+        for step in &self.steps {
+            if hours <= step.after {
+                break;
+            }
+            cost += step.rise * (hours - step.after) + step.once;
+        }
+        cost
+    }
+}
+
+/// The steps of an impact as changes of rate from the base `per_hour`.
+fn steps(impact: &crate::scenario::Impact) -> Vec<Step> {
+    let mut rate = impact.per_hour;
+    impact
+        .over_time
+        .iter()
+        .map(|s| {
+            let next = s.per_hour.unwrap_or(rate);
+            let step = Step {
+                after: s.after,
+                rise: next - rate,
+                once: s.once,
+            };
+            rate = next;
+            step
+        })
+        .collect()
 }
 
 /// Distinct distributions, each stored once.
@@ -252,7 +320,9 @@ impl Model {
         let threats: usize = self
             .threats
             .iter()
-            .map(|t| bytes(&t.targets) + bytes(&t.target_tags) + bytes(&t.site_hit))
+            .map(|t| {
+                bytes(&t.targets) + bytes(&t.target_tags) + bytes(&t.chances) + bytes(&t.site_hit)
+            })
             .sum();
         bytes(&self.dists)
             + bytes(&self.components)
@@ -355,6 +425,8 @@ impl Model {
                     restore_mean: b.restore.mean(),
                     immutable: b.immutable,
                     offsite: b.offsite,
+                    keep: b.keep.unwrap_or(f64::INFINITY),
+                    restore_fails: b.restore_fails,
                     tag: tag(&["backup", &c.id, &j.to_string()]),
                 });
             }
@@ -367,7 +439,10 @@ impl Model {
                     per_hour: c.impact.per_hour,
                     per_hour_data_lost: c.impact.per_hour_data_lost,
                     per_incident: c.impact.per_incident,
-                    per_total_data_loss: c.impact.per_total_data_loss,
+                    per_total_data_loss: c.impact.total_loss_price(),
+                    steps: steps(&c.impact),
+                    wrt: dists.intern(c.wrt.as_ref()),
+                    wrt_tag: tag(&["wrt", &c.id]),
                 });
                 (services.len() - 1) as u32
             } else {
@@ -391,6 +466,7 @@ impl Model {
                 rebuild,
                 tiers: (t_start, tiers.len() as u32),
                 stateful: c.stateful,
+                fallible: c.backups.iter().any(|b| b.restore_fails > 0.0),
                 holds_data: c.stateful,
                 detect_tag: tag(&["detect", &c.id]),
             });
@@ -435,28 +511,32 @@ impl Model {
                 for (i, c) in scenario.components.iter().enumerate() {
                     site_hit[i] = c.site.is_some_and(|s| t.sites.contains(&s));
                 }
-                let (duration, work, reaches_backups) = match &t.effect {
-                    ThreatEffect::Disrupt { duration } => (Some(duration.clone()), None, false),
-                    ThreatEffect::Damage { repair } => (None, repair.as_ref(), false),
+                let (duration, work, reaches_backups, dwell) = match &t.effect {
+                    ThreatEffect::Disrupt { duration } => {
+                        (Some(duration.clone()), None, false, None)
+                    }
+                    ThreatEffect::Damage { repair } => (None, repair.as_ref(), false, None),
                     ThreatEffect::Destroy {
                         rebuild,
                         reaches_backups,
-                    } => (None, rebuild.as_ref(), *reaches_backups),
+                        dwell,
+                    } => (None, rebuild.as_ref(), *reaches_backups, dwell.clone()),
                 };
                 CompiledThreat {
                     rate: t.rate,
-                    targets: t.targets.iter().map(|&c| c as u32).collect(),
+                    targets: t.components().map(|c| c as u32).collect(),
                     target_tags: t
-                        .targets
-                        .iter()
-                        .map(|&c| tag(&["chance", &t.id, &scenario.components[c].id]))
+                        .components()
+                        .map(|c| tag(&["chance", &t.id, &scenario.components[c].id]))
                         .collect(),
+                    chances: t.targets.iter().map(|x| x.chance).collect(),
                     site_hit,
-                    chance: t.chance,
                     effect: t.effect.kind(),
                     duration,
                     work: dists.intern(work),
                     reaches_backups,
+                    dwell,
+                    dwell_tag: tag(&["dwell", &t.id]),
                     arrival_tag: tag(&["arrival", &t.id]),
                     duration_tag: tag(&["duration", &t.id]),
                 }

@@ -22,6 +22,7 @@ const BATCH: u64 = 64;
 pub(crate) struct ServiceSamples {
     pub recovery: Sketch,
     pub downtime: Sketch,
+    pub disruption: Sketch,
     pub data_loss: Sketch,
     pub loss: Sketch,
     pub availability: Sketch,
@@ -106,6 +107,7 @@ impl Samples {
             total += loss;
             s.loss.add(loss);
             s.downtime.add(out.downtime);
+            s.disruption.add(targets::disruption(out, mode));
             s.data_loss.add(out.data_loss);
             s.affected += u64::from(out.affected());
             s.total_data_loss += u64::from(out.total_losses > 0);
@@ -131,6 +133,7 @@ impl Samples {
         for (a, b) in self.services.iter_mut().zip(&other.services) {
             a.recovery.merge(&b.recovery);
             a.downtime.merge(&b.downtime);
+            a.disruption.merge(&b.disruption);
             a.data_loss.merge(&b.data_loss);
             a.loss.merge(&b.loss);
             a.availability.merge(&b.availability);

@@ -6,10 +6,13 @@
 use super::model::{CompiledService, Model};
 use super::trial::{Mode, ServiceOutcome};
 
-/// Money lost by one service in one trial.
+/// Money lost by one service in one trial: its disruptions at the hourly
+/// rate (spec 13.1: the base rate, plus what the steps over time change),
+/// its data, its outages and its total data losses.
 #[inline]
 pub(super) fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
-    out.downtime * svc.per_hour
+    out.disruption * svc.per_hour
+        + out.step_cost
         + out.data_loss * svc.per_hour_data_lost
         + f64::from(out.outages) * svc.per_incident
         + f64::from(out.total_losses) * svc.per_total_data_loss
@@ -33,21 +36,35 @@ pub(super) struct Met {
     pub mtpd: Option<bool>,
 }
 
-/// The targets judged on one trial. In a drill the RTO and MTPD are met
-/// when the service is back for good within them; over a run, the RTO when
-/// no outage breached it and the MTPD when the longest outage stayed within
-/// it. The RPO is met when no data was lost altogether and no incident
-/// lost more than it.
+/// A service's disruption in one trial (spec 13.2): in a drill, from the
+/// strike until it is back for good plus the work recovery time after its
+/// last outage (0 without an outage); over a run, every outage plus its
+/// work recovery time, summed.
+#[inline]
+pub(super) fn disruption(out: &ServiceOutcome, mode: Mode) -> f64 {
+    match mode {
+        Mode::Drill { .. } if out.outages == 0 => 0.0,
+        Mode::Drill { .. } => out.recovered_at + out.last_wrt,
+        Mode::Run { .. } => out.disruption,
+    }
+}
+
+/// The targets judged on one trial. In a drill the RTO is met when the
+/// service is back for good within it, the MTPD when its disruption (the
+/// recovery plus the work recovery time) stayed within it; over a run, the
+/// RTO when no outage breached it and the MTPD when the longest disruption
+/// stayed within it. The RPO is met when no data was lost altogether and
+/// no incident lost more than it.
 #[inline]
 pub(super) fn met(svc: &CompiledService, out: &ServiceOutcome, mode: Mode) -> Met {
     let (rto, mtpd) = match mode {
         Mode::Drill { .. } => (
             svc.rto.map(|t| out.recovered_at <= t),
-            svc.mtpd.map(|t| out.recovered_at <= t),
+            svc.mtpd.map(|t| disruption(out, mode) <= t),
         ),
         Mode::Run { .. } => (
             svc.rto.map(|_| out.rto_breaches == 0),
-            svc.mtpd.map(|t| out.longest_outage <= t),
+            svc.mtpd.map(|t| out.longest_disruption <= t),
         ),
     };
     Met {

@@ -47,6 +47,17 @@ pub struct ServiceOutcome {
     pub worst_incident_loss: f64,
     /// Incidents in which the data was lost altogether.
     pub total_losses: u32,
+    /// Hours of disruption: every outage plus the work recovery time drawn
+    /// for it (spec 13.2), cut at the horizon. Equals `downtime` without a
+    /// work recovery time.
+    pub disruption: f64,
+    /// The longest single disruption, hours.
+    pub longest_disruption: f64,
+    /// The work recovery time after its last outage, hours.
+    pub last_wrt: f64,
+    /// Money beyond `per_hour` per hour of disruption: what the impact's
+    /// steps over time change (spec 13.1); 0 for a flat rate.
+    pub step_cost: f64,
 }
 
 impl ServiceOutcome {
@@ -284,6 +295,9 @@ pub struct Trial<'m> {
     /// independent failure), while an event is processed.
     cause_component: u32,
     cause_threat: u32,
+    /// The attacker's dwell time of the threat being applied, hours (0 for
+    /// an independent failure).
+    dwell: f64,
     /// The component whose repair, clearing or switchover started the
     /// current wave of recoveries.
     trigger: u32,
@@ -299,6 +313,15 @@ pub struct Trial<'m> {
     /// The backup tier a rebuild restores from ([`NONE`]: nothing to
     /// restore); set with [`Node::rebuild`] when work starts.
     rebuild_tier: Vec<u32>,
+    /// Per component, the tiers whose restore will fail before
+    /// `rebuild_tier` is restored (or all fail), in the order tried; set
+    /// with `rebuild_tier`, only for components with fallible tiers.
+    failed_restores: Vec<Vec<u32>>,
+    /// Per tier, the restore-failure draws taken from its stream.
+    tier_draws: Vec<u32>,
+    /// Scratch: the recovery points a destroy is offered, (age, mean
+    /// restore, tier).
+    offers: Vec<(f64, f64, u32)>,
     counts: Vec<GroupCount>,
     groups: Vec<GroupState>,
     /// Every group as it starts a trial.
@@ -355,12 +378,16 @@ impl<'m> Trial<'m> {
             prefetch: n >= PREFETCH_FROM,
             cause_component: NONE,
             cause_threat: NONE,
+            dwell: 0.0,
             trigger: NONE,
             service_cause: vec![(NONE, NONE); m.services.len()],
             outage_hours: vec![OutageHours::default(); m.services.len()],
             last_recovery_trigger: vec![NONE; m.services.len()],
             nodes: vec![FRESH; n],
             rebuild_tier: vec![NONE; n],
+            failed_restores: vec![Vec::new(); n],
+            tier_draws: vec![0; m.tiers.len()],
+            offers: Vec::new(),
             counts: fresh_counts.clone(),
             groups: vec![FRESH_GROUP; m.groups.len()],
             fresh_counts,
@@ -407,6 +434,7 @@ impl<'m> Trial<'m> {
         for (i, tier) in self.m.tiers.iter().enumerate() {
             self.tier_phase[i] = tier.every * uniform(self.key, tier.tag, 0);
         }
+        self.tier_draws.fill(0);
         self.loss_incident.fill(0);
         self.services.fill(ServiceOutcome::default());
         if self.explain {
@@ -524,7 +552,7 @@ impl<'m> Trial<'m> {
         for s in 0..self.m.services.len() {
             let c = self.m.services[s].component as usize;
             if !self.nodes[c].available {
-                self.service_up(s as u32);
+                self.service_up(s as u32, true);
             }
         }
     }
@@ -601,6 +629,7 @@ impl<'m> Trial<'m> {
         match event.kind() {
             FAILURE => {
                 self.cause_threat = NONE;
+                self.dwell = 0.0;
                 self.incident += 1;
                 self.failures[i].waiting = true;
                 let fm = &self.m.failures[i];
@@ -662,9 +691,13 @@ impl<'m> Trial<'m> {
         let duration = th.duration.as_ref().map_or(0.0, |d| {
             sample(d, word(self.key, th.duration_tag, u64::from(occurrence)))
         });
+        // Only a destroy has a dwell time: one draw per event too.
+        self.dwell = th.dwell.as_ref().map_or(0.0, |d| {
+            sample(d, word(self.key, th.dwell_tag, u64::from(occurrence)))
+        });
         for (k, &c) in th.targets.iter().enumerate() {
-            if th.chance < 1.0
-                && uniform(self.key, th.target_tags[k], u64::from(occurrence)) >= th.chance
+            let chance = th.chances[k];
+            if chance < 1.0 && uniform(self.key, th.target_tags[k], u64::from(occurrence)) >= chance
             {
                 continue;
             }
@@ -708,19 +741,14 @@ impl<'m> Trial<'m> {
             }
             Effect::Destroy => {
                 let node = self.nodes[ci];
-                // A destroy turns a repair under way into a rebuild; a
-                // rebuild under way goes on.
-                let upgrade = if node.phase == Phase::Idle {
-                    true
-                } else if !node.rebuild {
-                    self.cancel_work(c);
-                    true
-                } else {
-                    false
-                };
-                if upgrade {
+                if node.phase == Phase::Idle {
                     let tier = self.recovery_point(c, site_hit, reaches_backups);
                     self.start_work(c, work, true, tier);
+                } else if !node.rebuild {
+                    // A pending repair becomes a rebuild in place (spec
+                    // 13.6); a rebuild under way goes on.
+                    let tier = self.recovery_point(c, site_hit, reaches_backups);
+                    self.upgrade_work(c, work, tier);
                 }
             }
         }
@@ -728,11 +756,16 @@ impl<'m> Trial<'m> {
     }
 
     /// Chooses the backup tier to restore from after a destroy at `now`,
-    /// and records the data lost.
+    /// and records the data lost. Each surviving tier offers its newest
+    /// kept point at least the dwell time old; the newest offer wins (ties:
+    /// the faster restore, then the first tier).
     fn recovery_point(&mut self, c: u32, site_hit: bool, reaches_backups: bool) -> u32 {
         let comp = &self.m.components[c as usize];
         if !comp.stateful {
             return NONE;
+        }
+        if comp.fallible {
+            return self.recovery_attempts(c, site_hit, reaches_backups);
         }
         let mut best = NONE;
         let mut best_age = f64::INFINITY;
@@ -742,7 +775,9 @@ impl<'m> Trial<'m> {
             if (reaches_backups && !tier.immutable) || (site_hit && !tier.offsite) {
                 continue;
             }
-            let age = (self.now - self.tier_phase[i as usize]).rem_euclid(tier.every);
+            let Some(age) = self.offered_age(i) else {
+                continue;
+            };
             if age < best_age || (age == best_age && tier.restore_mean < best_restore) {
                 best = i;
                 best_age = age;
@@ -751,6 +786,60 @@ impl<'m> Trial<'m> {
         }
         self.pending_losses.push((c, best_age));
         best
+    }
+
+    /// The age of the point tier `i` offers now: its newest kept point at
+    /// least the dwell time old (spec 13.3); `None` when it keeps none.
+    #[inline]
+    fn offered_age(&self, i: u32) -> Option<f64> {
+        let tier = &self.m.tiers[i as usize];
+        let mut age = (self.now - self.tier_phase[i as usize]).rem_euclid(tier.every);
+        if self.dwell > age {
+            age += tier.every * ((self.dwell - age) / tier.every).ceil();
+        }
+        (age <= tier.keep).then_some(age)
+    }
+
+    /// [`Trial::recovery_point`] for a component whose restores may fail
+    /// (spec 13.4): the offers are tried newest first, each failing with
+    /// its tier's chance (drawn from the tier's stream), until one
+    /// restores; the failed ones are kept in `failed_restores`, since their
+    /// restore time is spent too. All failing is a total loss.
+    fn recovery_attempts(&mut self, c: u32, site_hit: bool, reaches_backups: bool) -> u32 {
+        let m = self.m;
+        let comp = &m.components[c as usize];
+        let mut offers = std::mem::take(&mut self.offers);
+        offers.clear();
+        for i in comp.tiers.0..comp.tiers.1 {
+            let tier = &m.tiers[i as usize];
+            if (reaches_backups && !tier.immutable) || (site_hit && !tier.offsite) {
+                continue;
+            }
+            if let Some(age) = self.offered_age(i) {
+                offers.push((age, tier.restore_mean, i));
+            }
+        }
+        // Stable: equal offers keep the order of the tiers.
+        offers.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let failed = &mut self.failed_restores[c as usize];
+        failed.clear();
+        let mut chosen = (NONE, f64::INFINITY);
+        for &(age, _, i) in &offers {
+            let tier = &m.tiers[i as usize];
+            if tier.restore_fails > 0.0 {
+                let draws = &mut self.tier_draws[i as usize];
+                *draws += 1;
+                if uniform(self.key, tier.tag, u64::from(*draws)) < tier.restore_fails {
+                    failed.push(i);
+                    continue;
+                }
+            }
+            chosen = (i, age);
+            break;
+        }
+        self.offers = offers;
+        self.pending_losses.push((c, chosen.1));
+        chosen.0
     }
 
     #[inline(always)]
@@ -785,14 +874,22 @@ impl<'m> Trial<'m> {
         }
     }
 
-    fn cancel_work(&mut self, c: u32) {
-        let node = &mut self.nodes[c as usize];
-        let was_running = node.phase == Phase::Running;
-        node.gen = node.gen.wrapping_add(1);
-        node.phase = Phase::Idle;
-        let team = self.m.hot[c as usize].team;
-        if was_running && team != NONE {
-            self.release_team(team);
+    /// Turns `c`'s pending repair into a rebuild that takes `work`, then a
+    /// restore from `tier` (spec 13.6): a task still detecting or queued
+    /// keeps its ready time and its place in the queue; one under way goes
+    /// on with the same hands, rebuilding from now.
+    fn upgrade_work(&mut self, c: u32, work: u32, tier: u32) {
+        let ci = c as usize;
+        let node = &mut self.nodes[ci];
+        node.work = work;
+        node.rebuild = true;
+        self.rebuild_tier[ci] = tier;
+        if node.phase == Phase::Running {
+            // The repair's completion is stale from now.
+            node.gen = node.gen.wrapping_add(1);
+            let gen = node.gen;
+            let duration = self.work_duration(c);
+            self.schedule(self.now + duration, DONE, gen, c);
         }
     }
 
@@ -855,22 +952,36 @@ impl<'m> Trial<'m> {
     #[inline(always)]
     fn start_task(&mut self, c: u32) {
         self.note(c, TraceKind::Started);
-        let ci = c as usize;
-        let node = &mut self.nodes[ci];
-        let mut duration = self
-            .m
-            .dist(node.work)
-            .map_or(0.0, |d| sample(d, node.work_stream.next_word()));
-        if node.rebuild {
-            let tier = self.rebuild_tier[ci];
-            if tier != NONE {
-                let restore = &self.m.tiers[tier as usize].restore;
-                duration += sample(restore, node.work_stream.next_word());
-            }
-        }
+        let duration = self.work_duration(c);
+        let node = &mut self.nodes[c as usize];
         node.phase = Phase::Running;
         let gen = node.gen;
         self.schedule(self.now + duration, DONE, gen, c);
+    }
+
+    /// How long `c`'s work takes, drawn from its work stream: the repair or
+    /// rebuild, then after a rebuild every restore tried (those that fail,
+    /// then the one that succeeds).
+    #[inline(always)]
+    fn work_duration(&mut self, c: u32) -> f64 {
+        let ci = c as usize;
+        let m = self.m;
+        let node = &mut self.nodes[ci];
+        let mut duration = m
+            .dist(node.work)
+            .map_or(0.0, |d| sample(d, node.work_stream.next_word()));
+        if node.rebuild {
+            for &tier in &self.failed_restores[ci] {
+                let restore = &m.tiers[tier as usize].restore;
+                duration += sample(restore, node.work_stream.next_word());
+            }
+            let tier = self.rebuild_tier[ci];
+            if tier != NONE {
+                let restore = &m.tiers[tier as usize].restore;
+                duration += sample(restore, node.work_stream.next_word());
+            }
+        }
+        duration
     }
 
     #[inline(always)]
@@ -963,7 +1074,7 @@ impl<'m> Trial<'m> {
         let hot = &m.hot[x as usize];
         if hot.service != NONE {
             if up {
-                self.service_up(hot.service);
+                self.service_up(hot.service, false);
             } else {
                 self.service_down(hot.service);
             }
@@ -1076,14 +1187,31 @@ impl<'m> Trial<'m> {
         self.service_cause[s as usize] = (self.cause_component, self.cause_threat);
     }
 
-    fn service_up(&mut self, s: u32) {
+    /// Service `s` is available again (or, `cut`, the horizon ended its
+    /// outage): counts the outage, and charges its disruption.
+    fn service_up(&mut self, s: u32, cut: bool) {
         let si = s as usize;
-        let length = self.now - self.service_down_since[si];
+        let start = self.service_down_since[si];
+        let length = self.now - start;
         if length <= 0.0 {
             return;
         }
-        let rto = self.m.services[si].rto;
+        let m = self.m;
+        let svc = &m.services[si];
+        let rto = svc.rto;
         let out = &mut self.services[si];
+        let mut disruption = length;
+        if let (Some(wrt), false) = (m.dist(svc.wrt), cut) {
+            // One draw per outage; the disruption ends at the horizon too.
+            let w = sample(wrt, word(self.key, svc.wrt_tag, u64::from(out.outages)));
+            out.last_wrt = w;
+            disruption = (length + w).min(self.horizon - start);
+        }
+        out.disruption += disruption;
+        out.longest_disruption = out.longest_disruption.max(disruption);
+        if !svc.steps.is_empty() {
+            out.step_cost += svc.step_cost(disruption);
+        }
         out.outages += 1;
         out.downtime += length;
         out.recovered_at = self.now;

@@ -119,7 +119,7 @@ fn threat_overrides(components: usize, threats: &[Threat]) -> Vec<bool> {
         ThreatEffect::Destroy { rebuild, .. } => rebuild.is_some(),
     });
     for t in overriding {
-        for &c in &t.targets {
+        for c in t.components() {
             overrides[c] = true;
         }
     }

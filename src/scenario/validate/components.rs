@@ -55,6 +55,7 @@ impl Validator<'_> {
             rto: c.rto.map(|h| h.0),
             rpo: c.rpo.map(|h| h.0),
             mtpd: c.mtpd.map(|h| h.0),
+            wrt: c.wrt.clone(),
             impact,
         }
     }
@@ -113,32 +114,94 @@ impl Validator<'_> {
                 );
                 continue;
             }
+            let bp = format!("{p}.data.backups[{j}]");
+            let keep = b.keep.map(|k| k.0);
+            if keep.is_some_and(|k| k < b.every.0) {
+                let d = Diagnostic::new(
+                    format!("{bp}.keep"),
+                    "a tier must keep its points at least as long as the interval between them (keep is shorter than every)",
+                )
+                .help(format!(
+                    "e.g. keep: 30d with every: {}; leave keep out to keep every point",
+                    crate::scenario::units::fmt_hours(b.every.0)
+                ));
+                self.error(Some(&c.id), Some("keep"), d);
+            }
+            let restore_fails = b.restore_fails.unwrap_or(0.0);
+            if !(0.0..=1.0).contains(&restore_fails) {
+                let d = Diagnostic::new(
+                    format!("{bp}.restore_fails"),
+                    format!(
+                        "restore_fails {} is not a probability",
+                        fmt_number(restore_fails)
+                    ),
+                )
+                .help("the chance that a restore from this tier fails, from 0 to 1, e.g. restore_fails: 0.1");
+                self.error(Some(&c.id), Some("restore_fails"), d);
+            }
             backups.push(BackupTier {
                 every: b.every.0,
                 restore: b.restore.clone(),
                 immutable: b.immutable,
                 offsite: b.offsite,
+                keep,
+                restore_fails,
             });
         }
         backups
     }
 
-    /// The impact, every amount checked (none given: no cost).
+    /// The impact, every amount checked (none given: no cost), and its
+    /// steps over time in increasing order.
     fn impact(&mut self, p: &str, c: &RawComponent) -> Impact {
         let impact = c.impact.clone().unwrap_or_default();
         for (key, value) in [
-            ("per_hour", impact.per_hour),
-            ("per_hour_data_lost", impact.per_hour_data_lost),
-            ("per_incident", impact.per_incident),
+            ("per_hour", Some(impact.per_hour)),
+            ("per_hour_data_lost", Some(impact.per_hour_data_lost)),
+            ("per_incident", Some(impact.per_incident)),
             ("per_total_data_loss", impact.per_total_data_loss),
         ] {
-            self.money(&c.id, format!("{p}.impact.{key}"), value);
+            if let Some(value) = value {
+                self.money(&c.id, format!("{p}.impact.{key}"), value);
+            }
+        }
+        let mut over_time = Vec::with_capacity(impact.over_time.len());
+        let mut previous: Option<f64> = None;
+        for (j, step) in impact.over_time.iter().enumerate() {
+            let sp = format!("{p}.impact.over_time[{j}]");
+            let after = step.after.0;
+            if after <= 0.0 || previous.is_some_and(|before| after <= before) {
+                let message = match previous {
+                    Some(before) if after > 0.0 => format!(
+                        "over_time steps must be in increasing order of `after`: {} does not come after {}",
+                        crate::scenario::units::fmt_hours(after),
+                        crate::scenario::units::fmt_hours(before)
+                    ),
+                    _ => "an over_time step starts after the outage begins: `after` must be longer than zero".to_string(),
+                };
+                let d = Diagnostic::new(format!("{sp}.after"), message).help(
+                    "list the steps by increasing `after`, e.g. over_time: [{after: 4h, per_hour: 200}, {after: 24h, per_hour: 3000}]",
+                );
+                self.error(Some(&c.id), Some("over_time"), d);
+            }
+            previous = Some(after);
+            for (key, value) in [("per_hour", step.per_hour), ("once", step.once)] {
+                if let Some(value) = value {
+                    self.money(&c.id, format!("{sp}.{key}"), value);
+                }
+            }
+            over_time.push(ImpactStep {
+                after,
+                per_hour: step.per_hour,
+                once: step.once.unwrap_or(0.0),
+            });
         }
         Impact {
             per_hour: impact.per_hour,
             per_hour_data_lost: impact.per_hour_data_lost,
             per_incident: impact.per_incident,
             per_total_data_loss: impact.per_total_data_loss,
+            over_time,
         }
     }
 
@@ -157,24 +220,33 @@ impl Validator<'_> {
         );
     }
 
-    /// Warns of recovery targets on anything but a service: they are
-    /// reported for services only.
+    /// Warns of recovery targets or a work recovery time on anything but
+    /// a service: they are used for services only.
     fn recovery_targets(&mut self, p: &str, c: &RawComponent) {
-        let has_targets = c.rto.is_some() || c.rpo.is_some() || c.mtpd.is_some();
-        if c.kind == Kind::Service || !has_targets {
+        let targets = c.rto.is_some() || c.rpo.is_some() || c.mtpd.is_some();
+        let wrt = c.wrt.is_some();
+        if c.kind == Kind::Service || !(targets || wrt) {
             return;
         }
+        let (what, keys) = match (targets, wrt) {
+            (true, false) => ("recovery targets", "rto/rpo/mtpd"),
+            (false, true) => ("a work recovery time", "wrt"),
+            _ => (
+                "recovery targets and a work recovery time",
+                "rto/rpo/mtpd/wrt",
+            ),
+        };
         self.warn(
             Some(&c.id),
             Diagnostic::new(
                 p,
                 format!(
-                    "`{}` is a {} with recovery targets; drsim reports targets for services only",
+                    "`{}` is a {} with {what}; drsim uses them for services only",
                     c.id,
                     c.kind.as_str()
                 ),
             )
-            .help("move rto/rpo/mtpd to the service that depends on it"),
+            .help(format!("move {keys} to the service that depends on it")),
         );
     }
 }

@@ -168,8 +168,7 @@ impl Edit {
             let depends = c.depends_on.iter().flat_map(|r| r.names());
             c.site.iter().chain(&c.team).chain(depends)
         });
-        let threats =
-            (self.threats.all()).flat_map(|t| t.hits.sites.iter().chain(&t.hits.components));
+        let threats = (self.threats.all()).flat_map(|t| t.hits.sites().chain(t.hits.components()));
         components.chain(threats).map(String::as_str)
     }
 }
@@ -271,7 +270,7 @@ impl Index {
             }
         }
         for (i, t) in raw.threats.iter().enumerate() {
-            for id in t.hits.sites.iter().chain(&t.hits.components) {
+            for id in t.hits.sites().chain(t.hits.components()) {
                 refer(id, (List::Threats, i));
             }
         }
@@ -279,7 +278,7 @@ impl Index {
             *self.tags.entry(tag.clone()).or_default() += 1;
         }
         for (i, t) in raw.threats.iter().enumerate() {
-            for tag in &t.hits.tags {
+            for tag in t.hits.tags() {
                 self.threat_tags.entry(tag.clone()).or_default().push(i);
             }
         }
@@ -402,7 +401,7 @@ impl Index {
         let lost =
             (delta.iter()).any(|(tag, d)| *d < 0 && count(tag) <= 0 && named_by_unchanged(tag));
         let unmatched = (edit.threats.all())
-            .flat_map(|t| &t.hits.tags)
+            .flat_map(|t| t.hits.tags())
             .any(|tag| count(tag) <= 0);
         !lost && !unmatched
     }
@@ -493,16 +492,17 @@ impl Validator<'_> {
         let p = "threats[0]";
         self.report(&t.id, rate(p, t));
         self.chance(p, t);
-        for site in &t.hits.sites {
+        for site in t.hits.sites() {
             self.resolve(&t.id, p, site, Ref::Site);
         }
-        for component in &t.hits.components {
+        for component in t.hits.components() {
             self.resolve(&t.id, p, component, Ref::Component);
         }
         if t.hits.is_empty() {
             self.errors
                 .push(Diagnostic::new(p, "the threat hits nothing"));
         }
+        self.empty_hit_groups(p, t);
         self.effect(p, t);
     }
 }

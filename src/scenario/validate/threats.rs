@@ -7,7 +7,7 @@ use super::ids::Ref;
 use super::{fmt_number, Problem, Validator, MAX_PER_YEAR, MIN_INTERVAL_HOURS};
 use crate::scenario::error::{did_you_mean, Diagnostic};
 use crate::scenario::model::*;
-use crate::scenario::raw::RawThreat;
+use crate::scenario::raw::{RawSelector, RawThreat};
 use crate::scenario::HOURS_PER_YEAR;
 
 impl Validator<'_> {
@@ -38,11 +38,11 @@ impl Validator<'_> {
         let p = format!("threats[{i}]");
         let rate = self.report(&t.id, rate(&p, t)).flatten();
         let chance = self.chance(&p, t);
-        let (targets, sites) = self.hits(&p, t, components);
+        let (targets, sites) = self.hits(&p, t, components, chance);
         self.selects(&p, t, &targets);
         let effect = self.effect(&p, t);
-        for &c in &targets {
-            reach.mark(c, t.effect);
+        for target in &targets {
+            reach.mark(target.component, t.effect);
         }
         Some(Threat {
             id: t.id.clone(),
@@ -55,38 +55,69 @@ impl Validator<'_> {
         })
     }
 
-    /// The chance that an event hits: a probability, 1 if not given.
+    /// The chance that an event hits: a probability, 1 if not given. The
+    /// chances of hit groups are checked too.
     pub(super) fn chance(&mut self, p: &str, t: &RawThreat) -> f64 {
         let chance = t.chance.unwrap_or(1.0);
-        if !(0.0..=1.0).contains(&chance) {
-            self.error(
-                Some(&t.id),
-                Some("chance"),
-                Diagnostic::new(
-                    format!("{p}.chance"),
-                    format!("chance {chance} is not a probability"),
-                )
-                .help("use a number from 0 to 1, e.g. chance: 0.3"),
-            );
+        self.probability(&t.id, format!("{p}.chance"), chance);
+        for (j, group) in t.hits.groups.iter().enumerate() {
+            if let Some(chance) = group.chance {
+                self.probability(&t.id, format!("{}.chance", t.hits.path(p, j)), chance);
+            }
         }
         chance
     }
 
-    /// The components the selectors pick, in order, and the sites they name.
+    fn probability(&mut self, owner: &str, path: String, chance: f64) {
+        if (0.0..=1.0).contains(&chance) {
+            return;
+        }
+        self.error(
+            Some(owner),
+            Some("chance"),
+            Diagnostic::new(path, format!("chance {chance} is not a probability"))
+                .help("use a number from 0 to 1, e.g. chance: 0.3"),
+        );
+    }
+
+    /// The components the selectors pick, in the order of the components,
+    /// each with the chance of the first entry that selects it (the
+    /// threat's `chance` where the entry gives none), and the sites named.
     fn hits(
         &mut self,
         p: &str,
         t: &RawThreat,
         components: &[Component],
-    ) -> (Vec<ComponentId>, Vec<SiteId>) {
-        let mut selected = vec![false; components.len()];
-        let sites = self.hit_sites(p, t, components, &mut selected);
-        for kind in &t.hits.kinds {
-            select(&mut selected, components, |c| c.kind == *kind);
+        chance: f64,
+    ) -> (Vec<Target>, Vec<SiteId>) {
+        let mut chances: Vec<Option<f64>> = vec![None; components.len()];
+        let mut sites = Vec::new();
+        for (j, group) in t.hits.groups.iter().enumerate() {
+            let gp = t.hits.path(p, j);
+            let mut selected = vec![false; components.len()];
+            sites.extend(self.hit_sites(&gp, &t.id, group, components, &mut selected));
+            for kind in &group.kinds {
+                select(&mut selected, components, |c| c.kind == *kind);
+            }
+            self.hit_tags(&gp, &t.id, group, components, &mut selected);
+            self.hit_components(&gp, &t.id, group, &mut selected);
+            let group_chance = group.chance.unwrap_or(chance);
+            for (c, picked) in chances.iter_mut().zip(selected) {
+                if picked && c.is_none() {
+                    *c = Some(group_chance);
+                }
+            }
         }
-        self.hit_tags(p, t, components, &mut selected);
-        self.hit_components(p, t, &mut selected);
-        let targets = (0..components.len()).filter(|&c| selected[c]).collect();
+        sites.sort_unstable();
+        sites.dedup();
+        let targets = (chances.into_iter().enumerate())
+            .filter_map(|(component, chance)| {
+                Some(Target {
+                    component,
+                    chance: chance?,
+                })
+            })
+            .collect();
         (targets, sites)
     }
 
@@ -94,14 +125,15 @@ impl Validator<'_> {
     fn hit_sites(
         &mut self,
         p: &str,
-        t: &RawThreat,
+        threat: &str,
+        group: &RawSelector,
         components: &[Component],
         selected: &mut [bool],
     ) -> Vec<SiteId> {
         let mut sites = Vec::new();
-        for (j, s) in t.hits.sites.iter().enumerate() {
-            let path = format!("{p}.hits.sites[{j}]");
-            let Some(si) = self.resolve(&t.id, &path, s, Ref::Site) else {
+        for (j, s) in group.sites.iter().enumerate() {
+            let path = format!("{p}.sites[{j}]");
+            let Some(si) = self.resolve(threat, &path, s, Ref::Site) else {
                 continue;
             };
             sites.push(si);
@@ -115,29 +147,36 @@ impl Validator<'_> {
     fn hit_tags(
         &mut self,
         p: &str,
-        t: &RawThreat,
+        threat: &str,
+        group: &RawSelector,
         components: &[Component],
         selected: &mut [bool],
     ) {
-        for (j, tag) in t.hits.tags.iter().enumerate() {
+        for (j, tag) in group.tags.iter().enumerate() {
             if select(selected, components, |c| c.tags.contains(tag)) {
                 continue;
             }
             let mut d = Diagnostic::new(
-                format!("{p}.hits.tags[{j}]"),
+                format!("{p}.tags[{j}]"),
                 format!("no component has the tag `{tag}`"),
             );
             if let Some(hint) = did_you_mean(tag, all_tags(components)) {
                 d = d.help(hint);
             }
-            self.error(Some(&t.id), Some(tag), d);
+            self.error(Some(threat), Some(tag), d);
         }
     }
 
-    fn hit_components(&mut self, p: &str, t: &RawThreat, selected: &mut [bool]) {
-        for (j, name) in t.hits.components.iter().enumerate() {
-            let path = format!("{p}.hits.components[{j}]");
-            if let Some(c) = self.resolve(&t.id, &path, name, Ref::Component) {
+    fn hit_components(
+        &mut self,
+        p: &str,
+        threat: &str,
+        group: &RawSelector,
+        selected: &mut [bool],
+    ) {
+        for (j, name) in group.components.iter().enumerate() {
+            let path = format!("{p}.components[{j}]");
+            if let Some(c) = self.resolve(threat, &path, name, Ref::Component) {
                 selected[c] = true;
             }
         }
@@ -145,7 +184,8 @@ impl Validator<'_> {
 
     /// A threat must select something: no selector is an error; selectors
     /// that match nothing (in a file without errors so far) a warning.
-    fn selects(&mut self, p: &str, t: &RawThreat, targets: &[ComponentId]) {
+    fn selects(&mut self, p: &str, t: &RawThreat, targets: &[Target]) {
+        self.empty_hit_groups(p, t);
         if t.hits.is_empty() {
             self.error(Some(&t.id), Some("hits"), Diagnostic::new(format!("{p}.hits"), "the threat hits nothing").help("select components by sites, kinds, tags or components, e.g. hits: {sites: [dc-london]}"));
         } else if targets.is_empty() && self.errors.is_empty() {
@@ -159,8 +199,23 @@ impl Validator<'_> {
         }
     }
 
+    /// An entry of a list of hit groups that selects nothing is an error
+    /// (the whole `hits` selecting nothing is reported by `selects`).
+    pub(super) fn empty_hit_groups(&mut self, p: &str, t: &RawThreat) {
+        if !t.hits.list || t.hits.is_empty() {
+            return;
+        }
+        for (j, group) in t.hits.groups.iter().enumerate() {
+            if group.is_empty() {
+                let d = Diagnostic::new(t.hits.path(p, j), "this hit group selects nothing")
+                    .help("give it sites, kinds, tags or components, e.g. {components: [db-a], chance: 0.7}, or remove it");
+                self.error(Some(&t.id), Some("hits"), d);
+            }
+        }
+    }
+
     /// The effect with its keys: a disrupt needs a duration; duration,
-    /// rebuild, repair and reaches_backups each belong to one effect.
+    /// rebuild, repair, reaches_backups and dwell each belong to one effect.
     /// `None` (with the error reported) when a key is missing or misplaced.
     pub(super) fn effect(&mut self, p: &str, t: &RawThreat) -> Option<ThreatEffect> {
         let mut valid = true;
@@ -181,6 +236,7 @@ impl Validator<'_> {
             (t.rebuild.is_some(), Effect::Destroy, "rebuild", "rebuild applies to destroy threats only", "remove it, or set effect: destroy"),
             (t.repair.is_some(), Effect::Damage, "repair", "repair applies to damage threats only", "for destroy use rebuild; for disrupt use duration"),
             (t.reaches_backups, Effect::Destroy, "reaches_backups", "reaches_backups applies to destroy threats only", "set effect: destroy (ransomware destroys data), or remove reaches_backups"),
+            (t.dwell.is_some(), Effect::Destroy, "dwell", "dwell applies to destroy threats only: it is how long an attacker was inside before destroying data", "remove it, or set effect: destroy (e.g. ransomware with reaches_backups: true)"),
         ];
         for (given, effect, key, message, help) in keys {
             if !given || t.effect == effect {
@@ -203,6 +259,7 @@ impl Validator<'_> {
             Effect::Destroy => ThreatEffect::Destroy {
                 rebuild: t.rebuild.clone(),
                 reaches_backups: t.reaches_backups,
+                dwell: t.dwell.clone(),
             },
         })
     }

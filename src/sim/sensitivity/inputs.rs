@@ -61,7 +61,7 @@ fn strikes(threat: &Threat, t: usize, drilled: Option<usize>) -> bool {
         Some(d) => d == t,
         None => threat.rate.is_some_and(|r| r > 0.0),
     };
-    arrives && threat.chance > 0.0
+    arrives && threat.expected_hits() > 0.0
 }
 
 fn exposures(s: &Scenario, drilled: Option<usize>) -> Vec<Exposure> {
@@ -94,7 +94,7 @@ fn exposures(s: &Scenario, drilled: Option<usize>) -> Vec<Exposure> {
             continue;
         }
         let overridden = threat.effect.own_time().is_some();
-        for &c in &threat.targets {
+        for c in threat.reachable() {
             note(&mut ex[c], threat.effect.kind(), overridden);
         }
     }
