@@ -210,15 +210,20 @@ impl CompiledService {
     /// 13.1). 0 for a flat rate.
     #[inline]
     pub(crate) fn step_cost(&self, hours: f64) -> f64 {
-        let mut cost = 0.0;
-        for step in &self.steps {
-            if hours <= step.after {
-                break;
-            }
-            cost += step.rise * (hours - step.after) + step.once;
-        }
-        cost
+        step_cost(&self.steps, hours)
     }
+}
+
+/// See [`CompiledService::step_cost`].
+fn step_cost(steps: &[Step], hours: f64) -> f64 {
+    let mut cost = 0.0;
+    for step in steps {
+        if hours <= step.after {
+            break;
+        }
+        cost += step.rise * (hours - step.after) + step.once;
+    }
+    cost
 }
 
 /// The steps of an impact as changes of rate from the base `per_hour`.
@@ -575,5 +580,81 @@ impl Model {
     pub(crate) fn members(&self, g: u32) -> &[u32] {
         let (a, b) = self.groups[g as usize].members;
         &self.group_members[a as usize..b as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{step_cost, steps};
+    use crate::scenario::{Impact, ImpactStep};
+    use proptest::prelude::*;
+
+    /// The cost of a disruption of `hours` the slow way: the rate of each
+    /// interval between steps times the hours of it inside the disruption,
+    /// plus every `once` strictly passed.
+    fn integrated(impact: &Impact, hours: f64) -> f64 {
+        let mut rate = impact.per_hour;
+        let mut from = 0.0;
+        let mut cost = 0.0;
+        for step in &impact.over_time {
+            cost += rate * (hours.min(step.after) - from).max(0.0);
+            if hours > step.after {
+                cost += step.once;
+            }
+            rate = step.per_hour.unwrap_or(rate);
+            from = step.after;
+        }
+        cost + rate * (hours - from).max(0.0)
+    }
+
+    fn impact() -> impl Strategy<Value = Impact> {
+        let step = (0.1f64..100.0, prop::option::of(0.0f64..1e4), 0.0f64..1e5);
+        (0.0f64..1e4, prop::collection::vec(step, 0..6)).prop_map(|(per_hour, raw)| {
+            let mut after = 0.0;
+            let over_time = raw
+                .into_iter()
+                .map(|(gap, per_hour, once)| {
+                    after += gap;
+                    ImpactStep {
+                        after,
+                        per_hour,
+                        once,
+                    }
+                })
+                .collect();
+            Impact {
+                per_hour,
+                over_time,
+                ..Impact::default()
+            }
+        })
+    }
+
+    proptest! {
+        // Reproducible: a fixed seed and no regression files.
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0131),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Spec 13.1: the rate at x is the last step's at or before x (a step
+        /// without a rate keeps the one before), `once` is paid past `after`.
+        #[test]
+        fn step_costs_are_the_integral_of_the_rate(impact in impact(), hours in 0.0f64..700.0) {
+            let fast = impact.per_hour * hours + step_cost(&steps(&impact), hours);
+            let slow = integrated(&impact, hours);
+            prop_assert!((fast - slow).abs() <= 1e-9 * slow.max(1.0), "{fast} vs {slow}");
+        }
+
+        /// Rates and amounts are not negative, so a longer disruption never
+        /// costs less.
+        #[test]
+        fn a_longer_disruption_costs_no_less(impact in impact(), a in 0.0f64..700.0, b in 0.0f64..700.0) {
+            let cost = |h: f64| impact.per_hour * h + step_cost(&steps(&impact), h);
+            let (short, long) = if a <= b { (a, b) } else { (b, a) };
+            prop_assert!(cost(short) <= cost(long) * (1.0 + 1e-12) + 1e-9);
+        }
     }
 }

@@ -739,20 +739,50 @@ impl<'m> Trial<'m> {
                     self.start_work(c, work, false, NONE);
                 }
             }
-            Effect::Destroy => {
-                let node = self.nodes[ci];
-                if node.phase == Phase::Idle {
-                    let tier = self.recovery_point(c, site_hit, reaches_backups);
-                    self.start_work(c, work, true, tier);
-                } else if !node.rebuild {
-                    // A pending repair becomes a rebuild in place (spec
-                    // 13.6); a rebuild under way goes on.
-                    let tier = self.recovery_point(c, site_hit, reaches_backups);
-                    self.upgrade_work(c, work, tier);
-                }
-            }
+            Effect::Destroy => self.destroy(c, work, site_hit, reaches_backups),
         }
         self.update(c);
+    }
+
+    /// A destroy hit on `c` (see [`Trial::hit`]); out of line, so that the
+    /// common damage path stays small.
+    #[inline(never)]
+    fn destroy(&mut self, c: u32, work: u32, site_hit: bool, reaches_backups: bool) {
+        let node = self.nodes[c as usize];
+        if node.phase == Phase::Idle {
+            let tier = self.recovery_point(c, site_hit, reaches_backups);
+            self.start_work(c, work, true, tier);
+        } else if !node.rebuild {
+            // A pending repair becomes a rebuild in place (spec 13.6); a
+            // rebuild under way goes on.
+            let tier = self.recovery_point(c, site_hit, reaches_backups);
+            self.upgrade_work(c, work, tier);
+        }
+    }
+
+    /// How long `c`'s work takes, drawn from its work stream: the repair or
+    /// rebuild, then after a rebuild every restore tried (those that fail,
+    /// then the one that succeeds).
+    #[inline(always)]
+    fn work_duration(&mut self, c: u32) -> f64 {
+        let ci = c as usize;
+        let m = self.m;
+        let node = &mut self.nodes[ci];
+        let mut duration = m
+            .dist(node.work)
+            .map_or(0.0, |d| sample(d, node.work_stream.next_word()));
+        if node.rebuild {
+            for &tier in &self.failed_restores[ci] {
+                let restore = &m.tiers[tier as usize].restore;
+                duration += sample(restore, node.work_stream.next_word());
+            }
+            let tier = self.rebuild_tier[ci];
+            if tier != NONE {
+                let restore = &m.tiers[tier as usize].restore;
+                duration += sample(restore, node.work_stream.next_word());
+            }
+        }
+        duration
     }
 
     /// Chooses the backup tier to restore from after a destroy at `now`,
@@ -805,6 +835,7 @@ impl<'m> Trial<'m> {
     /// its tier's chance (drawn from the tier's stream), until one
     /// restores; the failed ones are kept in `failed_restores`, since their
     /// restore time is spent too. All failing is a total loss.
+    #[inline(never)]
     fn recovery_attempts(&mut self, c: u32, site_hit: bool, reaches_backups: bool) -> u32 {
         let m = self.m;
         let comp = &m.components[c as usize];
@@ -878,6 +909,7 @@ impl<'m> Trial<'m> {
     /// restore from `tier` (spec 13.6): a task still detecting or queued
     /// keeps its ready time and its place in the queue; one under way goes
     /// on with the same hands, rebuilding from now.
+    #[inline(never)]
     fn upgrade_work(&mut self, c: u32, work: u32, tier: u32) {
         let ci = c as usize;
         let node = &mut self.nodes[ci];
@@ -957,31 +989,6 @@ impl<'m> Trial<'m> {
         node.phase = Phase::Running;
         let gen = node.gen;
         self.schedule(self.now + duration, DONE, gen, c);
-    }
-
-    /// How long `c`'s work takes, drawn from its work stream: the repair or
-    /// rebuild, then after a rebuild every restore tried (those that fail,
-    /// then the one that succeeds).
-    #[inline(always)]
-    fn work_duration(&mut self, c: u32) -> f64 {
-        let ci = c as usize;
-        let m = self.m;
-        let node = &mut self.nodes[ci];
-        let mut duration = m
-            .dist(node.work)
-            .map_or(0.0, |d| sample(d, node.work_stream.next_word()));
-        if node.rebuild {
-            for &tier in &self.failed_restores[ci] {
-                let restore = &m.tiers[tier as usize].restore;
-                duration += sample(restore, node.work_stream.next_word());
-            }
-            let tier = self.rebuild_tier[ci];
-            if tier != NONE {
-                let restore = &m.tiers[tier as usize].restore;
-                duration += sample(restore, node.work_stream.next_word());
-            }
-        }
-        duration
     }
 
     #[inline(always)]
@@ -1229,7 +1236,7 @@ impl<'m> Trial<'m> {
     }
 
     /// Pushes this event's data losses up to the services.
-    #[inline]
+    #[inline(always)]
     fn settle_losses(&mut self) {
         if !self.pending_losses.is_empty() || !self.pending_group_emits.is_empty() {
             self.settle_pending_losses();

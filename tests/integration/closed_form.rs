@@ -18,7 +18,7 @@ use std::f64::consts::PI;
 /// Hours in a year (`1y` is 365 days).
 const YEAR: f64 = 8760.0;
 
-fn load(yaml: &str) -> Scenario {
+pub(super) fn load(yaml: &str) -> Scenario {
     let loaded = scenario::load_str(yaml, "closed_form.yaml").expect("the test scenario is valid");
     assert!(
         loaded.warnings.is_empty(),
@@ -32,11 +32,11 @@ fn config(trials: u64, seed: u64) -> Config {
     Config::new(trials, seed, 0).expect("at least 2 trials")
 }
 
-fn drill(s: &Scenario, threat: &str, trials: u64, seed: u64) -> DrillResults {
+pub(super) fn drill(s: &Scenario, threat: &str, trials: u64, seed: u64) -> DrillResults {
     sim::drill(s, threat, &config(trials, seed), &NoProgress).expect("the drill runs")
 }
 
-fn run(s: &Scenario, horizon: f64, trials: u64, seed: u64) -> RunResults {
+pub(super) fn run(s: &Scenario, horizon: f64, trials: u64, seed: u64) -> RunResults {
     sim::run(s, Some(horizon), &config(trials, seed), &NoProgress).expect("the run runs")
 }
 
@@ -47,7 +47,7 @@ fn standard_error(s: &Summary) -> f64 {
 }
 
 /// Asserts |mean − expected| <= 4 se + `bias` and se <= `max_se`.
-fn assert_mean(label: &str, s: &Summary, expected: f64, bias: f64, max_se: f64) {
+pub(super) fn assert_mean(label: &str, s: &Summary, expected: f64, bias: f64, max_se: f64) {
     let se = standard_error(s);
     eprintln!(
         "{label}: mean {:.6} (se {se:.3e}), expected {expected:.6}, bias allowance {bias:.1e}",
@@ -81,7 +81,7 @@ fn assert_honest_se(label: &str, s: &Summary, sd: f64, n: u64) {
 /// Asserts a proportion is within 4 binomial standard errors of `expected`
 /// (exactly equal when `expected` is 0 or 1) and that its Wilson interval
 /// is about as wide as the binomial one.
-fn assert_prob(label: &str, p: &Proportion, expected: f64, n: u64) {
+pub(super) fn assert_prob(label: &str, p: &Proportion, expected: f64, n: u64) {
     let se = (expected * (1.0 - expected) / n as f64).sqrt();
     eprintln!(
         "{label}: p {:.6} [{:.6}, {:.6}], expected {expected:.6} (se {se:.3e})",

@@ -9,6 +9,8 @@
 //!   input, interrupted and full-disk chart sets);
 //! - `closed_form`: the engine against answers derived on paper, with
 //!   tolerances from the standard error at a fixed seed;
+//! - `continuity`: business continuity (spec section 13) against
+//!   deterministic cases and closed forms;
 //! - `fuzz`: the scenario parser, `check` and a short simulation on
 //!   mutated bundled scenarios (proptest; `PROPTEST_CASES` runs it long);
 //! - `numbers`: no figure a quantity cannot take (negative bounds, fractional
@@ -25,6 +27,7 @@ mod cli;
 mod closed_form;
 mod common;
 mod compare;
+mod continuity;
 mod diagnostics;
 mod explain;
 mod fuzz;
