@@ -96,7 +96,7 @@ pub struct SimArgs {
 pub enum OutputFormat {
     /// A table for people
     Text,
-    /// The stable JSON document (spec section 10)
+    /// The stable JSON document (docs/scenario-format.md, section 10)
     Json,
     /// One row per service
     Csv,
