@@ -313,7 +313,8 @@ pub struct Threat {
     /// The components the threat can hit (union of the selectors), in the
     /// order of the scenario's components, each with its chance.
     pub targets: Vec<Target>,
-    /// Sites named by the selectors: their non-offsite backups are lost on destroy.
+    /// Sites named by the selectors, sorted, each once: their non-offsite
+    /// backups are lost on destroy.
     pub sites: Vec<SiteId>,
     /// The threat's `chance` (1 when not given): the chance of every target
     /// whose hit group gives none.

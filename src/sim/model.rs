@@ -142,7 +142,7 @@ pub(crate) struct CompiledThreat {
     pub target_tags: Vec<u64>,
     /// Per target: the probability 0..1 that an event hits it.
     pub chances: Vec<f64>,
-    /// Per component: does the threat select the component's site?
+    /// Per target: does the threat select the target's site?
     pub site_hit: Vec<bool>,
     /// Disrupt, damage or destroy.
     pub effect: Effect,
@@ -512,10 +512,15 @@ impl Model {
             .threats
             .iter()
             .map(|t| {
-                let mut site_hit = vec![false; n];
-                for (i, c) in scenario.components.iter().enumerate() {
-                    site_hit[i] = c.site.is_some_and(|s| t.sites.contains(&s));
-                }
+                // Per target, not per component: memory grows with what
+                // threats select, not with threats times components.
+                let site_hit = t
+                    .components()
+                    .map(|c| {
+                        let site = scenario.components[c].site;
+                        site.is_some_and(|s| t.sites.binary_search(&s).is_ok())
+                    })
+                    .collect();
                 let (duration, work, reaches_backups, dwell) = match &t.effect {
                     ThreatEffect::Disrupt { duration } => {
                         (Some(duration.clone()), None, false, None)

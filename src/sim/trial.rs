@@ -708,7 +708,7 @@ impl<'m> Trial<'m> {
                 th.effect,
                 work,
                 duration,
-                th.site_hit[c as usize],
+                th.site_hit[k],
                 th.reaches_backups,
             );
         }

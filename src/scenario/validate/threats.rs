@@ -7,7 +7,8 @@ use super::ids::Ref;
 use super::{fmt_number, Problem, Validator, MAX_PER_YEAR, MIN_INTERVAL_HOURS};
 use crate::scenario::error::{did_you_mean, Diagnostic};
 use crate::scenario::model::*;
-use crate::scenario::raw::{RawSelector, RawThreat};
+use crate::scenario::raw::RawThreat;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::scenario::HOURS_PER_YEAR;
 
 impl Validator<'_> {
@@ -20,8 +21,9 @@ impl Validator<'_> {
         reach: &mut Reach,
     ) -> Vec<Threat> {
         let mut threats = Vec::with_capacity(raw.len());
+        let index = Selection::new(components);
         for (i, t) in raw.iter().enumerate() {
-            if let Some(threat) = self.threat(i, t, components, reach) {
+            if let Some(threat) = self.threat(i, t, &index, reach) {
                 threats.push(threat);
             }
         }
@@ -32,13 +34,13 @@ impl Validator<'_> {
         &mut self,
         i: usize,
         t: &RawThreat,
-        components: &[Component],
+        index: &Selection,
         reach: &mut Reach,
     ) -> Option<Threat> {
         let p = format!("threats[{i}]");
         let rate = self.report(&t.id, rate(&p, t)).flatten();
         let chance = self.chance(&p, t);
-        let (targets, sites) = self.hits(&p, t, components, chance);
+        let (targets, sites) = self.hits(&p, t, index, chance);
         self.selects(&p, t, &targets);
         let effect = self.effect(&p, t);
         for target in &targets {
@@ -82,104 +84,74 @@ impl Validator<'_> {
 
     /// The components the selectors pick, in the order of the components,
     /// each with the chance of the first entry that selects it (the
-    /// threat's `chance` where the entry gives none), and the sites named.
+    /// threat's `chance` where the entry gives none), and the sites named
+    /// (sorted, each once). A kind, tag or site that an earlier entry
+    /// already selected selects nothing new, so it is not scanned again:
+    /// the work grows with the file, not with entries times components.
     fn hits(
         &mut self,
         p: &str,
         t: &RawThreat,
-        components: &[Component],
+        index: &Selection,
         chance: f64,
     ) -> (Vec<Target>, Vec<SiteId>) {
-        let mut chances: Vec<Option<f64>> = vec![None; components.len()];
-        let mut sites = Vec::new();
+        let mut chances: Vec<Option<f64>> = vec![None; index.components];
+        let mut kinds_done = [false; Kind::ALL.len()];
+        let mut tags_done: HashSet<&str> = HashSet::new();
+        let mut sites: Vec<SiteId> = Vec::new();
         for (j, group) in t.hits.groups.iter().enumerate() {
             let gp = t.hits.path(p, j);
-            let mut selected = vec![false; components.len()];
-            sites.extend(self.hit_sites(&gp, &t.id, group, components, &mut selected));
-            for kind in &group.kinds {
-                select(&mut selected, components, |c| c.kind == *kind);
-            }
-            self.hit_tags(&gp, &t.id, group, components, &mut selected);
-            self.hit_components(&gp, &t.id, group, &mut selected);
             let group_chance = group.chance.unwrap_or(chance);
-            for (c, picked) in chances.iter_mut().zip(selected) {
-                if picked && c.is_none() {
-                    *c = Some(group_chance);
+            let mut pick = |c: usize| {
+                chances[c].get_or_insert(group_chance);
+            };
+            for (k, s) in group.sites.iter().enumerate() {
+                let path = format!("{gp}.sites[{k}]");
+                let Some(si) = self.resolve(&t.id, &path, s, Ref::Site) else {
+                    continue;
+                };
+                if !sites.contains(&si) {
+                    sites.push(si);
+                    index.by_site.get(&si).into_iter().flatten().for_each(|&c| pick(c));
+                }
+            }
+            for kind in &group.kinds {
+                let k = Kind::ALL.iter().position(|x| x == kind).unwrap_or(0);
+                if !std::mem::replace(&mut kinds_done[k], true) {
+                    index.by_kind[k].iter().for_each(|&c| pick(c));
+                }
+            }
+            for (k, tag) in group.tags.iter().enumerate() {
+                match index.by_tag.get(tag.as_str()) {
+                    Some(tagged) => {
+                        if tags_done.insert(tag.as_str()) {
+                            tagged.iter().for_each(|&c| pick(c));
+                        }
+                    }
+                    None => {
+                        let mut d = Diagnostic::new(
+                            format!("{gp}.tags[{k}]"),
+                            format!("no component has the tag `{tag}`"),
+                        );
+                        if let Some(hint) = did_you_mean(tag, index.by_tag.keys().copied()) {
+                            d = d.help(hint);
+                        }
+                        self.error(Some(&t.id), Some(tag), d);
+                    }
+                }
+            }
+            for (k, name) in group.components.iter().enumerate() {
+                let path = format!("{gp}.components[{k}]");
+                if let Some(c) = self.resolve(&t.id, &path, name, Ref::Component) {
+                    pick(c);
                 }
             }
         }
         sites.sort_unstable();
-        sites.dedup();
         let targets = (chances.into_iter().enumerate())
-            .filter_map(|(component, chance)| {
-                Some(Target {
-                    component,
-                    chance: chance?,
-                })
-            })
+            .filter_map(|(component, chance)| Some(Target { component, chance: chance? }))
             .collect();
         (targets, sites)
-    }
-
-    /// Selects the components at the sites named; returns the sites.
-    fn hit_sites(
-        &mut self,
-        p: &str,
-        threat: &str,
-        group: &RawSelector,
-        components: &[Component],
-        selected: &mut [bool],
-    ) -> Vec<SiteId> {
-        let mut sites = Vec::new();
-        for (j, s) in group.sites.iter().enumerate() {
-            let path = format!("{p}.sites[{j}]");
-            let Some(si) = self.resolve(threat, &path, s, Ref::Site) else {
-                continue;
-            };
-            sites.push(si);
-            select(selected, components, |c| c.site == Some(si));
-        }
-        sites
-    }
-
-    /// Selects the components with the tags named: a tag no component has
-    /// is an error.
-    fn hit_tags(
-        &mut self,
-        p: &str,
-        threat: &str,
-        group: &RawSelector,
-        components: &[Component],
-        selected: &mut [bool],
-    ) {
-        for (j, tag) in group.tags.iter().enumerate() {
-            if select(selected, components, |c| c.tags.contains(tag)) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                format!("{p}.tags[{j}]"),
-                format!("no component has the tag `{tag}`"),
-            );
-            if let Some(hint) = did_you_mean(tag, all_tags(components)) {
-                d = d.help(hint);
-            }
-            self.error(Some(threat), Some(tag), d);
-        }
-    }
-
-    fn hit_components(
-        &mut self,
-        p: &str,
-        threat: &str,
-        group: &RawSelector,
-        selected: &mut [bool],
-    ) {
-        for (j, name) in group.components.iter().enumerate() {
-            let path = format!("{p}.components[{j}]");
-            if let Some(c) = self.resolve(threat, &path, name, Ref::Component) {
-                selected[c] = true;
-            }
-        }
     }
 
     /// A threat must select something: no selector is an error; selectors
@@ -301,29 +273,43 @@ pub(super) fn rate(p: &str, t: &RawThreat) -> Result<Option<f64>, Problem> {
     }
 }
 
-/// Marks the components `hit` picks in `selected`; whether it picked any.
-fn select(
-    selected: &mut [bool],
-    components: &[Component],
-    hit: impl Fn(&Component) -> bool,
-) -> bool {
-    let mut any = false;
-    for (s, c) in selected.iter_mut().zip(components) {
-        if hit(c) {
-            *s = true;
-            any = true;
-        }
-    }
-    any
+/// The components by what a threat selects them by, built once for all
+/// threats.
+struct Selection<'c> {
+    /// How many components there are.
+    components: usize,
+    /// Per kind (in the order of [`Kind::ALL`]), its components in order.
+    by_kind: Vec<Vec<ComponentId>>,
+    /// Per tag, its components in order (sorted by tag, for suggestions).
+    by_tag: BTreeMap<&'c str, Vec<ComponentId>>,
+    /// Per site, its components in order.
+    by_site: HashMap<SiteId, Vec<ComponentId>>,
 }
 
-/// Every tag of the components, sorted, each once.
-fn all_tags(components: &[Component]) -> Vec<&str> {
-    let mut tags: Vec<&str> = components
-        .iter()
-        .flat_map(|c| c.tags.iter().map(String::as_str))
-        .collect();
-    tags.sort_unstable();
-    tags.dedup();
-    tags
+impl<'c> Selection<'c> {
+    fn new(components: &'c [Component]) -> Self {
+        let mut by_kind = vec![Vec::new(); Kind::ALL.len()];
+        let mut by_tag: BTreeMap<&str, Vec<ComponentId>> = BTreeMap::new();
+        let mut by_site: HashMap<SiteId, Vec<ComponentId>> = HashMap::new();
+        for (i, c) in components.iter().enumerate() {
+            let k = Kind::ALL.iter().position(|x| *x == c.kind).unwrap_or(0);
+            by_kind[k].push(i);
+            for tag in &c.tags {
+                let list = by_tag.entry(tag.as_str()).or_default();
+                // A tag written twice on one component selects it once.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+            if let Some(site) = c.site {
+                by_site.entry(site).or_default().push(i);
+            }
+        }
+        Selection {
+            components: components.len(),
+            by_kind,
+            by_tag,
+            by_site,
+        }
+    }
 }
