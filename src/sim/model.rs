@@ -204,18 +204,29 @@ pub(crate) struct Step {
     pub once: f64,
 }
 
+/// What a disruption costs beyond `per_hour` × its hours, in two parts
+/// that the loss breakdown reports apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct StepCost {
+    /// The changed rates of the steps it passed, over the hours past each.
+    pub rate: f64,
+    /// The `once` amounts of the steps it passed.
+    pub once: f64,
+}
+
 impl CompiledService {
     /// What a disruption of `hours` costs beyond `per_hour` × `hours`: the
     /// changed rates of the steps it passed and their `once` amounts (spec
     /// 13.1). 0 for a flat rate.
     #[inline]
-    pub(crate) fn step_cost(&self, hours: f64) -> f64 {
-        let mut cost = 0.0;
+    pub(crate) fn step_cost(&self, hours: f64) -> StepCost {
+        let mut cost = StepCost::default();
         for step in &self.steps {
             if hours <= step.after {
                 break;
             }
-            cost += step.rise * (hours - step.after) + step.once;
+            cost.rate += step.rise * (hours - step.after);
+            cost.once += step.once;
         }
         cost
     }
