@@ -3,8 +3,8 @@
 //! defused), and the drill or run table, one row per service.
 
 use super::format::no_negative_zero;
-use super::ModeDetail;
-use crate::sim::Results;
+use super::{loss_cause_key, ModeDetail};
+use crate::sim::{LossCause, Results};
 use crate::stats::{Proportion, Summary};
 
 /// One cell: text is quoted where it must be; a number is written as Rust
@@ -142,6 +142,7 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
     for name in [
         "recovery_h",
         "downtime_h",
+        "disruption_h",
         "data_loss_h",
         "availability",
         "outages",
@@ -151,6 +152,9 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
             header.push(format!("{name}_{k}"));
         }
     }
+    for cause in LossCause::ALL {
+        header.push(format!("loss_{}_mean", loss_cause_key(cause)));
+    }
     header.extend(["rto_met_p", "rpo_met_p", "mtpd_met_p", "total_data_loss_p"].map(String::from));
     let mut table = Table::new(header.iter().map(String::as_str));
     for s in &r.services {
@@ -158,10 +162,16 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
         let run = s.detail.run();
         row.extend(summary(s.detail.recovery_h()));
         row.extend(summary(Some(&s.downtime_h)));
+        row.extend(summary(Some(&s.disruption_h)));
         row.extend(summary(Some(&s.data_loss_h)));
         row.extend(summary(run.map(|r| &r.availability)));
         row.extend(summary(run.map(|r| &r.outages)));
         row.extend(summary(Some(&s.loss)));
+        row.extend(
+            LossCause::ALL
+                .into_iter()
+                .map(|c| Cell::Num(s.loss_breakdown.part(c).mean)),
+        );
         row.extend([
             proportion(s.rto_met.as_ref()),
             proportion(s.rpo_met.as_ref()),

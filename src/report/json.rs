@@ -1,8 +1,8 @@
 //! The JSON document of spec section 10, with stable keys.
 
 use super::format::no_negative_zero;
-use super::ModeDetail;
-use crate::sim::{Mode, Results};
+use super::{loss_cause_key, ModeDetail};
+use crate::sim::{LossCause, Mode, Results};
 use serde_json::{json, Map, Value};
 
 /// The results as a JSON value.
@@ -33,6 +33,15 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
             o.insert("rto_breaches".into(), json!(run.rto_breaches));
         }
         o.insert("loss".into(), json!(s.loss));
+        let breakdown: Map<String, Value> = LossCause::ALL
+            .into_iter()
+            .map(|c| {
+                let part = s.loss_breakdown.part(c);
+                let value = json!({"mean": part.mean, "ci95": part.ci95});
+                (loss_cause_key(c).to_string(), value)
+            })
+            .collect();
+        o.insert("loss_breakdown".into(), Value::Object(breakdown));
         if let Some(e) = &s.explain {
             let list = |v: &[(String, f64)], key: &str| -> Value {
                 Value::Array(v.iter().map(|(id, x)| json!({"id": id, key: x})).collect())

@@ -11,7 +11,7 @@ pub mod sensitivity;
 pub mod summary;
 pub mod text;
 
-use crate::sim::{DrillDetail, DrillResults, RunDetail, RunResults};
+use crate::sim::{DrillDetail, DrillResults, LossCause, RunDetail, RunResults};
 use crate::stats::Summary;
 
 /// A drill's or a run's results in each format, so a command renders
@@ -75,4 +75,40 @@ impl ModeDetail for RunDetail {
     fn run(&self) -> Option<&RunDetail> {
         Some(self)
     }
+}
+
+/// The key of a cause of loss in the JSON document
+/// (`loss_breakdown.<key>`) and in CSV (`loss_<key>_mean`).
+pub(crate) fn loss_cause_key(cause: LossCause) -> &'static str {
+    match cause {
+        LossCause::OutageTime => "outage_time",
+        LossCause::Once => "once",
+        LossCause::PerIncident => "per_incident",
+        LossCause::DataLoss => "data_loss",
+        LossCause::TotalDataLoss => "total_data_loss",
+    }
+}
+
+/// The heading of a cause of loss in the text and HTML tables.
+pub(crate) fn loss_cause_label(cause: LossCause) -> &'static str {
+    match cause {
+        LossCause::OutageTime => "Outage time",
+        LossCause::Once => "One-off costs",
+        LossCause::PerIncident => "Per incident",
+        LossCause::DataLoss => "Data lost",
+        LossCause::TotalDataLoss => "All data lost",
+    }
+}
+
+/// The causes of loss worth a column: those with a mean above zero for
+/// some service (a column of zeros is left out).
+pub(crate) fn loss_causes_shown<D>(r: &crate::sim::Results<D>) -> Vec<LossCause> {
+    LossCause::ALL
+        .into_iter()
+        .filter(|&c| {
+            r.services
+                .iter()
+                .any(|s| s.loss_breakdown.part(c).mean > 0.0)
+        })
+        .collect()
 }

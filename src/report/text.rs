@@ -2,6 +2,7 @@
 //! words about the service that fares worst.
 
 use super::format::{fixed, hours, met_cell, money, percent, plus_minus_percent, target_cell};
+use super::{loss_cause_label, loss_causes_shown};
 use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, ServiceResult};
 
 /// A plain text table; the first column is left-aligned, the rest right.
@@ -51,12 +52,13 @@ pub fn drill(r: &DrillResults) -> String {
         "Drill: {threat} strikes {} — {} trials, seed {}\n\n",
         r.scenario, r.trials, r.seed
     );
+    let wrt = r.any_wrt();
     let rows: Vec<Vec<String>> = r
         .services
         .iter()
         .map(|s| {
             let rec = s.detail.recovery_h;
-            vec![
+            let mut row = vec![
                 label(s),
                 percent(s.affected.p),
                 format!(
@@ -67,6 +69,15 @@ pub fn drill(r: &DrillResults) -> String {
                 ),
                 target_cell(s.rto_h),
                 met_cell(s.rto_met.as_ref()),
+            ];
+            if wrt {
+                row.extend([
+                    mean_and_p90(&s.disruption_h),
+                    target_cell(s.mtpd_h),
+                    met_cell(s.mtpd_met.as_ref()),
+                ]);
+            }
+            row.extend([
                 format!(
                     "{} / {}",
                     hours(s.data_loss_h.p50),
@@ -75,23 +86,25 @@ pub fn drill(r: &DrillResults) -> String {
                 target_cell(s.rpo_h),
                 met_cell(s.rpo_met.as_ref()),
                 money(s.loss.mean, &r.currency),
-            ]
+            ]);
+            row
         })
         .collect();
-    out.push_str(&table(
-        &[
-            "Service",
-            "Hit",
-            "Recovery p50 / p90 / p99",
-            "RTO",
-            "P(RTO met)",
-            "Data loss p50 / p90",
-            "RPO",
-            "P(RPO met)",
-            "Loss (mean)",
-        ],
-        &rows,
-    ));
+    let mut header = vec![
+        "Service",
+        "Hit",
+        "Recovery p50 / p90 / p99",
+        "RTO",
+        "P(RTO met)",
+    ];
+    if wrt {
+        header.extend(["Disruption (mean)", "MTPD", "P(MTPD met)"]);
+    }
+    header.extend(["Data loss p50 / p90", "RPO", "P(RPO met)", "Loss (mean)"]);
+    out.push_str(&table(&header, &rows));
+    if wrt {
+        out.push_str(DISRUPTION_NOTE);
+    }
     out.push('\n');
     if let Some(sentence) = worst_drill_sentence(r) {
         out.push_str(&sentence);
@@ -110,8 +123,44 @@ pub fn drill(r: &DrillResults) -> String {
         ));
     }
     out.push_str(&loss_line(r, "Total loss of the incident"));
+    out.push_str(&loss_by_cause(r, "mean per strike"));
     out.push_str(&explanations(r));
     out
+}
+
+/// Under a table with a disruption column: what the disruption is.
+pub(crate) const DISRUPTION_NOTE: &str = "Disruption = outage + work recovery time (wrt): the business is disrupted until the work is caught up. The MTPD is judged on it, and the hourly impact is charged over it.\n";
+
+/// `12h (p90 30h)`: a mean of hours and its 90th percentile.
+fn mean_and_p90(s: &crate::stats::Summary) -> String {
+    format!("{} (p90 {})", hours(s.mean), hours(s.p90))
+}
+
+/// The table of each service's mean loss by cause (the causes with a mean
+/// above zero for some service), or nothing when no service lost money.
+fn loss_by_cause<D>(r: &Results<D>, per: &str) -> String {
+    let causes = loss_causes_shown(r);
+    if causes.is_empty() {
+        return String::new();
+    }
+    let mut header = vec!["Service"];
+    header.extend(causes.iter().map(|&c| loss_cause_label(c)));
+    header.push("Total");
+    let rows: Vec<Vec<String>> = r
+        .services
+        .iter()
+        .map(|s| {
+            let mut row = vec![label(s)];
+            row.extend(
+                causes
+                    .iter()
+                    .map(|&c| money(s.loss_breakdown.part(c).mean, &r.currency)),
+            );
+            row.push(money(s.loss.mean, &r.currency));
+            row
+        })
+        .collect();
+    format!("\nLoss by cause ({per}):\n{}", table(&header, &rows))
 }
 
 fn top(v: &[(String, f64)], n: usize) -> String {
@@ -232,19 +281,17 @@ pub fn run(r: &RunResults) -> String {
         r.trials,
         r.seed
     );
+    let wrt = r.any_wrt();
     let rows: Vec<Vec<String>> = r
         .services
         .iter()
         .map(|s| {
             let (a, o) = (s.detail.availability, s.detail.outages);
-            vec![
-                label(s),
-                percent(a.mean),
-                format!(
-                    "{} (p90 {})",
-                    hours(s.downtime_h.mean),
-                    hours(s.downtime_h.p90)
-                ),
+            let mut row = vec![label(s), percent(a.mean), mean_and_p90(&s.downtime_h)];
+            if wrt {
+                row.push(mean_and_p90(&s.disruption_h));
+            }
+            row.extend([
                 fixed(o.mean, 2),
                 met_cell(s.rto_met.as_ref()),
                 hours(s.data_loss_h.mean),
@@ -253,21 +300,24 @@ pub fn run(r: &RunResults) -> String {
                     money(s.loss.mean, &r.currency),
                     money(s.loss.half_width, &r.currency)
                 ),
-            ]
+            ]);
+            row
         })
         .collect();
-    out.push_str(&table(
-        &[
-            "Service",
-            "Availability",
-            "Downtime (mean)",
-            "Outages",
-            "P(no RTO breach)",
-            "Data loss",
-            "Loss (mean ±95%)",
-        ],
-        &rows,
-    ));
+    let mut header = vec!["Service", "Availability", "Downtime (mean)"];
+    if wrt {
+        header.push("Disruption (mean)");
+    }
+    header.extend([
+        "Outages",
+        "P(no RTO breach)",
+        "Data loss",
+        "Loss (mean ±95%)",
+    ]);
+    out.push_str(&table(&header, &rows));
+    if wrt {
+        out.push_str(DISRUPTION_NOTE);
+    }
     out.push('\n');
     if let Some(worst) = r
         .services
@@ -284,6 +334,7 @@ pub fn run(r: &RunResults) -> String {
         ));
     }
     out.push_str(&loss_line(r, "Total loss over the horizon"));
+    out.push_str(&loss_by_cause(r, "mean over the horizon"));
     out.push_str(&explanations(r));
     out
 }

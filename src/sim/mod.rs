@@ -25,7 +25,7 @@ mod ziggurat;
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
 pub use runner::{simulate, Samples};
-use runner::{simulate_with, ServiceAttribution, ServiceSamples};
+use runner::{simulate_with, LossPartMoments, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
     HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
@@ -198,6 +198,9 @@ pub struct ServiceResult<D> {
     /// over one strike in a drill, over the whole horizon in a run (not
     /// scaled to a year).
     pub loss: Summary,
+    /// The mean of `loss` split by cause, each part with its interval; the
+    /// parts add up to `loss.mean` (up to float rounding).
+    pub loss_breakdown: LossBreakdown,
     /// What only a drill, or only a run, measures.
     pub detail: D,
     /// Points (hours, P(downtime <= hours)) of the downtime CDF, at the
@@ -212,8 +215,99 @@ pub struct ServiceResult<D> {
     pub rpo_h: Option<f64>,
     /// Its maximum tolerable period of disruption, hours (`None`: not set).
     pub mtpd_h: Option<f64>,
+    /// Whether it has a work recovery time (`wrt`), so that its disruption
+    /// can be longer than its outages.
+    pub has_wrt: bool,
     /// What caused the downtime and what ended it (when asked for).
     pub explain: Option<Explanation>,
+}
+
+/// The mean of a quantity over trials with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The mean over trials, in the quantity's unit.
+    pub mean: f64,
+    /// 95% interval of the mean, cut to the values the quantity can take.
+    pub ci95: [f64; 2],
+}
+
+impl Estimate {
+    fn of(m: &stats::Moments, quantity: Quantity) -> Estimate {
+        Estimate {
+            mean: m.mean(),
+            ci95: m.ci95_of(quantity),
+        }
+    }
+}
+
+/// What a service's loss is made of (spec 9 and 13.1), one part per
+/// [`LossCause`]: money per trial, in the scenario's currency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LossBreakdown {
+    /// The disruptions at the hourly rate: `per_hour` over every hour of
+    /// disruption, as the steps over time change it.
+    pub outage_time: Estimate,
+    /// The steps' `once` amounts, paid as a disruption passes their `after`.
+    pub once: Estimate,
+    /// `per_incident` for each outage.
+    pub per_incident: Estimate,
+    /// Hours of data lost at `per_hour_data_lost`.
+    pub data_loss: Estimate,
+    /// Total losses of the data at their price (`per_total_data_loss`, by
+    /// default a year of `per_hour_data_lost`).
+    pub total_data_loss: Estimate,
+}
+
+/// One cause of a service's loss: a part of [`LossBreakdown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LossCause {
+    /// [`LossBreakdown::outage_time`].
+    OutageTime,
+    /// [`LossBreakdown::once`].
+    Once,
+    /// [`LossBreakdown::per_incident`].
+    PerIncident,
+    /// [`LossBreakdown::data_loss`].
+    DataLoss,
+    /// [`LossBreakdown::total_data_loss`].
+    TotalDataLoss,
+}
+
+impl LossCause {
+    /// Every cause, in the order outputs list them.
+    pub const ALL: [LossCause; 5] = [
+        LossCause::OutageTime,
+        LossCause::Once,
+        LossCause::PerIncident,
+        LossCause::DataLoss,
+        LossCause::TotalDataLoss,
+    ];
+}
+
+impl LossBreakdown {
+    fn from_moments(m: &LossPartMoments) -> LossBreakdown {
+        // Money is never negative: a step that lowers the rate lowers the
+        // outage time's part, never below 0.
+        let of = |m: &stats::Moments| Estimate::of(m, Quantity::NonNegative);
+        LossBreakdown {
+            outage_time: of(&m.outage_time),
+            once: of(&m.once),
+            per_incident: of(&m.per_incident),
+            data_loss: of(&m.data_loss),
+            total_data_loss: of(&m.total_data_loss),
+        }
+    }
+
+    /// The part of one cause.
+    pub fn part(&self, cause: LossCause) -> &Estimate {
+        match cause {
+            LossCause::OutageTime => &self.outage_time,
+            LossCause::Once => &self.once,
+            LossCause::PerIncident => &self.per_incident,
+            LossCause::DataLoss => &self.data_loss,
+            LossCause::TotalDataLoss => &self.total_data_loss,
+        }
+    }
 }
 
 /// What only a drill measures of a service.
@@ -355,6 +449,12 @@ pub struct Results<D> {
 }
 
 impl<D> Results<D> {
+    /// Whether any service has a work recovery time, so that a disruption
+    /// can differ from the outage it follows.
+    pub fn any_wrt(&self) -> bool {
+        self.services.iter().any(|s| s.has_wrt)
+    }
+
     /// The run's horizon, hours; `None` for a drill.
     pub fn horizon_h(&self) -> Option<f64> {
         match self.mode {
@@ -513,6 +613,7 @@ pub(crate) fn summarize<D: Detail>(
                 mtpd_met: svc.mtpd.map(|_| stats::wilson(s.mtpd_met, n)),
                 total_data_loss: stats::wilson(s.total_data_loss, n),
                 loss: s.loss.summary(Quantity::NonNegative),
+                loss_breakdown: LossBreakdown::from_moments(&s.loss_parts),
                 detail: D::from_samples(s),
                 downtime_cdf: s.downtime.cdf(),
                 data_loss_cdf: s.data_loss.cdf(),
@@ -523,6 +624,7 @@ pub(crate) fn summarize<D: Detail>(
                 rto_h: svc.rto,
                 rpo_h: svc.rpo,
                 mtpd_h: svc.mtpd,
+                has_wrt: svc.wrt != model::NONE,
             }
         })
         .collect();

@@ -204,24 +204,35 @@ pub(crate) struct Step {
     pub once: f64,
 }
 
+/// What a disruption costs beyond `per_hour` × its hours, in two parts
+/// that the loss breakdown reports apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct StepCost {
+    /// The changed rates of the steps it passed, over the hours past each.
+    pub rate: f64,
+    /// The `once` amounts of the steps it passed.
+    pub once: f64,
+}
+
 impl CompiledService {
     /// What a disruption of `hours` costs beyond `per_hour` × `hours`: the
     /// changed rates of the steps it passed and their `once` amounts (spec
     /// 13.1). 0 for a flat rate.
     #[inline]
-    pub(crate) fn step_cost(&self, hours: f64) -> f64 {
+    pub(crate) fn step_cost(&self, hours: f64) -> StepCost {
         step_cost(&self.steps, hours)
     }
 }
 
 /// See [`CompiledService::step_cost`].
-fn step_cost(steps: &[Step], hours: f64) -> f64 {
-    let mut cost = 0.0;
+fn step_cost(steps: &[Step], hours: f64) -> StepCost {
+    let mut cost = StepCost::default();
     for step in steps {
         if hours <= step.after {
             break;
         }
-        cost += step.rise * (hours - step.after) + step.once;
+        cost.rate += step.rise * (hours - step.after);
+        cost.once += step.once;
     }
     cost
 }
@@ -648,7 +659,8 @@ mod tests {
         /// without a rate keeps the one before), `once` is paid past `after`.
         #[test]
         fn step_costs_are_the_integral_of_the_rate(impact in impact(), hours in 0.0f64..700.0) {
-            let fast = impact.per_hour * hours + step_cost(&steps(&impact), hours);
+            let cost = step_cost(&steps(&impact), hours);
+            let fast = impact.per_hour * hours + cost.rate + cost.once;
             let slow = integrated(&impact, hours);
             prop_assert!((fast - slow).abs() <= 1e-9 * slow.max(1.0), "{fast} vs {slow}");
         }
@@ -657,7 +669,10 @@ mod tests {
         /// costs less.
         #[test]
         fn a_longer_disruption_costs_no_less(impact in impact(), a in 0.0f64..700.0, b in 0.0f64..700.0) {
-            let cost = |h: f64| impact.per_hour * h + step_cost(&steps(&impact), h);
+            let cost = |h: f64| {
+                let steps = step_cost(&steps(&impact), h);
+                impact.per_hour * h + steps.rate + steps.once
+            };
             let (short, long) = if a <= b { (a, b) } else { (b, a) };
             prop_assert!(cost(short) <= cost(long) * (1.0 + 1e-12) + 1e-9);
         }

@@ -7,7 +7,7 @@ use super::model::{Model, NONE};
 use super::targets;
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
-use crate::stats::Sketch;
+use crate::stats::{Moments, Sketch};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,6 +25,8 @@ pub(crate) struct ServiceSamples {
     pub disruption: Sketch,
     pub data_loss: Sketch,
     pub loss: Sketch,
+    /// The loss by cause: means and intervals only.
+    pub loss_parts: LossPartMoments,
     pub availability: Sketch,
     pub outages: Sketch,
     pub rto_breaches: Sketch,
@@ -33,6 +35,34 @@ pub(crate) struct ServiceSamples {
     pub rpo_met: u64,
     pub mtpd_met: u64,
     pub total_data_loss: u64,
+}
+
+/// Running means of a service's loss by cause ([`targets::LossParts`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LossPartMoments {
+    pub outage_time: Moments,
+    pub once: Moments,
+    pub per_incident: Moments,
+    pub data_loss: Moments,
+    pub total_data_loss: Moments,
+}
+
+impl LossPartMoments {
+    fn add(&mut self, parts: &targets::LossParts) {
+        self.outage_time.add(parts.outage_time);
+        self.once.add(parts.once);
+        self.per_incident.add(parts.per_incident);
+        self.data_loss.add(parts.data_loss);
+        self.total_data_loss.add(parts.total_data_loss);
+    }
+
+    fn merge(&mut self, other: &LossPartMoments) {
+        self.outage_time.merge(&other.outage_time);
+        self.once.merge(&other.once);
+        self.per_incident.merge(&other.per_incident);
+        self.data_loss.merge(&other.data_loss);
+        self.total_data_loss.merge(&other.total_data_loss);
+    }
 }
 
 /// What caused one service's downtime and what ended it, summed over trials.
@@ -103,9 +133,11 @@ impl Samples {
             .zip(outcomes)
             .zip(self.services.iter_mut())
         {
-            let loss = targets::service_loss(svc, out);
+            let parts = targets::loss_parts(svc, out);
+            let loss = parts.total();
             total += loss;
             s.loss.add(loss);
+            s.loss_parts.add(&parts);
             s.downtime.add(out.downtime);
             s.disruption.add(targets::disruption(out, mode));
             s.data_loss.add(out.data_loss);
@@ -136,6 +168,7 @@ impl Samples {
             a.disruption.merge(&b.disruption);
             a.data_loss.merge(&b.data_loss);
             a.loss.merge(&b.loss);
+            a.loss_parts.merge(&b.loss_parts);
             a.availability.merge(&b.availability);
             a.outages.merge(&b.outages);
             a.rto_breaches.merge(&b.rto_breaches);

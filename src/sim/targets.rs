@@ -6,16 +6,54 @@
 use super::model::{CompiledService, Model};
 use super::trial::{Mode, ServiceOutcome};
 
-/// Money lost by one service in one trial: its disruptions at the hourly
-/// rate (spec 13.1: the base rate, plus what the steps over time change),
-/// its data, its outages and its total data losses.
+/// The money one service lost in one trial, by cause (spec 9 and 13.1).
+/// Their sum is the trial's loss ([`service_loss`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct LossParts {
+    /// The disruptions at the hourly rate: `per_hour` over every hour of
+    /// disruption plus what the steps over time change of it (the integral
+    /// of the rate).
+    pub outage_time: f64,
+    /// The steps' `once` amounts, paid as disruptions passed their `after`.
+    pub once: f64,
+    /// `per_incident` for each outage.
+    pub per_incident: f64,
+    /// Hours of data lost at `per_hour_data_lost`.
+    pub data_loss: f64,
+    /// Total data losses at their price
+    /// ([`Impact::total_loss_price`](crate::scenario::Impact::total_loss_price)).
+    pub total_data_loss: f64,
+}
+
+impl LossParts {
+    /// The trial's loss: the parts added in the order that gives v1
+    /// scenarios (no steps, so two exact additions of 0) the same float as
+    /// before the breakdown existed.
+    #[inline]
+    pub(crate) fn total(&self) -> f64 {
+        self.outage_time + self.once + self.data_loss + self.per_incident + self.total_data_loss
+    }
+}
+
+/// Money lost by one service in one trial, by cause: its disruptions at
+/// the hourly rate (spec 13.1: the base rate, plus what the steps over
+/// time change), the steps' one-off amounts, its outages, its data and its
+/// total data losses.
+#[inline]
+pub(super) fn loss_parts(svc: &CompiledService, out: &ServiceOutcome) -> LossParts {
+    LossParts {
+        outage_time: out.disruption * svc.per_hour + out.step_rate_cost,
+        once: out.step_once_cost,
+        per_incident: f64::from(out.outages) * svc.per_incident,
+        data_loss: out.data_loss * svc.per_hour_data_lost,
+        total_data_loss: f64::from(out.total_losses) * svc.per_total_data_loss,
+    }
+}
+
+/// Money lost by one service in one trial: the sum of its [`loss_parts`].
 #[inline]
 pub(super) fn service_loss(svc: &CompiledService, out: &ServiceOutcome) -> f64 {
-    out.disruption * svc.per_hour
-        + out.step_cost
-        + out.data_loss * svc.per_hour_data_lost
-        + f64::from(out.outages) * svc.per_incident
-        + f64::from(out.total_losses) * svc.per_total_data_loss
+    loss_parts(svc, out).total()
 }
 
 /// Money lost by all services in one trial, added in service order.

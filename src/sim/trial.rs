@@ -55,9 +55,13 @@ pub struct ServiceOutcome {
     pub longest_disruption: f64,
     /// The work recovery time after its last outage, hours.
     pub last_wrt: f64,
-    /// Money beyond `per_hour` per hour of disruption: what the impact's
-    /// steps over time change (spec 13.1); 0 for a flat rate.
-    pub step_cost: f64,
+    /// Money beyond `per_hour` per hour of disruption: what the changed
+    /// hourly rates of the impact's steps over time add (spec 13.1; may be
+    /// negative when a step lowers the rate); 0 for a flat rate.
+    pub step_rate_cost: f64,
+    /// Money paid once as disruptions passed a step's `after` (the steps'
+    /// `once` amounts, spec 13.1); 0 without steps.
+    pub step_once_cost: f64,
 }
 
 impl ServiceOutcome {
@@ -1217,7 +1221,9 @@ impl<'m> Trial<'m> {
         out.disruption += disruption;
         out.longest_disruption = out.longest_disruption.max(disruption);
         if !svc.steps.is_empty() {
-            out.step_cost += svc.step_cost(disruption);
+            let cost = svc.step_cost(disruption);
+            out.step_rate_cost += cost.rate;
+            out.step_once_cost += cost.once;
         }
         out.outages += 1;
         out.downtime += length;

@@ -7,6 +7,7 @@
 //! - `output_files`: output files against hostile or unlucky places (links
 //!   planted at the temporary name, permissions, an output that is the
 //!   input, interrupted and full-disk chart sets);
+//! - `loss_breakdown`: the loss by cause and the disruption in the outputs;
 //! - `closed_form`: the engine against answers derived on paper, with
 //!   tolerances from the standard error at a fixed seed;
 //! - `continuity`: business continuity (spec section 13) against
@@ -32,6 +33,7 @@ mod diagnostics;
 mod explain;
 mod fuzz;
 mod io;
+mod loss_breakdown;
 mod numbers;
 mod output_files;
 mod outputs;

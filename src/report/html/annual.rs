@@ -1,6 +1,7 @@
 //! The sections from the annual run: the loss exceedance curve against the
 //! board's risk tolerance, and a year of operation service by service.
 
+use super::losses;
 use super::plain_words::appetite_sentence;
 use super::words::{count, one_period, periods};
 use super::{markup, Input, Markup, Out};
@@ -42,6 +43,7 @@ pub(super) fn year(out: &mut Out, input: &Input) -> Result<(), String> {
         periods(annual)
     ));
     annual_table(out, annual);
+    losses::by_cause(out, annual, &format!("mean over {}", one_period(annual)));
     let down = charts::downtime::figure(annual)?;
     out.figure(
         down,
@@ -56,16 +58,32 @@ pub(super) fn year(out: &mut Out, input: &Input) -> Result<(), String> {
 /// interval would shrink with the cut.
 fn annual_table(out: &mut Out, r: &RunResults) {
     let cur = &r.currency;
+    let wrt = r.any_wrt();
     out.line(markup!(
-        "<table><thead><tr><th>Service</th><th>Availability</th><th>Downtime (mean, p90)</th><th>Outages (mean)</th><th>P(no outage beyond RTO)</th><th>Data lost (mean)</th><th>Loss (mean ± 95%)</th></tr></thead><tbody>"
+        "<table><thead><tr><th>Service</th><th>Availability</th><th>Downtime (mean, p90)</th>{}<th>Outages (mean)</th><th>P(no outage beyond RTO)</th><th>Data lost (mean)</th><th>Loss (mean ± 95%)</th></tr></thead><tbody>",
+        if wrt {
+            Markup::literal("<th>Disruption (mean, p90)</th>")
+        } else {
+            Markup::default()
+        }
     ));
     for s in &r.services {
+        let disruption = if wrt {
+            markup!(
+                "<td>{} ({})</td>",
+                hours(s.disruption_h.mean),
+                hours(s.disruption_h.p90)
+            )
+        } else {
+            Markup::default()
+        };
         out.line(markup!(
-            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{} ±{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} ({})</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{} ±{}</td></tr>",
             s.name,
             percent(s.detail.availability.mean),
             hours(s.downtime_h.mean),
             hours(s.downtime_h.p90),
+            disruption,
             format!("{:.2}", s.detail.outages.mean),
             met_cell(s.rto_met.as_ref()),
             hours(s.data_loss_h.mean),
@@ -74,4 +92,7 @@ fn annual_table(out: &mut Out, r: &RunResults) {
         ));
     }
     out.line(Markup::literal("</tbody></table>"));
+    if wrt {
+        out.line(Markup::literal(losses::DISRUPTION_NOTE));
+    }
 }

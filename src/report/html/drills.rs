@@ -1,6 +1,7 @@
 //! The sections from the drills, where each threat strikes at time zero:
 //! the heat map of RTOs met, each threat in detail, and one traced recovery.
 
+use super::losses;
 use super::plain_words::drill_sentence;
 use super::words::{component_label, drill_label, hours_words, lower_first, threat_label};
 use super::{markup, Input, Markup, Out};
@@ -53,6 +54,7 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             money(d.loss.ci95[1], &d.currency),
             money(d.loss.p90, &d.currency)
         ));
+        losses::by_cause(out, d, "mean per strike");
         let rec = charts::recovery::figure(d, label)?;
         out.figure(
             rec,
@@ -72,13 +74,30 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
 
 fn drill_table(out: &mut Out, d: &DrillResults) {
     let cur = &d.currency;
+    let wrt = d.any_wrt();
     out.line(markup!(
-        "<table><thead><tr><th>Service</th><th>Hit</th><th>Recovery p50 / p90 / p99</th><th>RTO</th><th>P(RTO met)</th><th>Data loss p50 / p90</th><th>RPO</th><th>P(RPO met)</th><th>All data lost</th><th>Loss (mean)</th></tr></thead><tbody>"
+        "<table><thead><tr><th>Service</th><th>Hit</th><th>Recovery p50 / p90 / p99</th><th>RTO</th><th>P(RTO met)</th>{}<th>Data loss p50 / p90</th><th>RPO</th><th>P(RPO met)</th><th>All data lost</th><th>Loss (mean)</th></tr></thead><tbody>",
+        if wrt {
+            Markup::literal("<th>Disruption (mean, p90)</th><th>MTPD</th><th>P(MTPD met)</th>")
+        } else {
+            Markup::default()
+        }
     ));
     for s in &d.services {
         let rec = s.detail.recovery_h;
+        let disruption = if wrt {
+            markup!(
+                "<td>{} ({})</td><td>{}</td><td>{}</td>",
+                hours(s.disruption_h.mean),
+                hours(s.disruption_h.p90),
+                target_cell(s.mtpd_h),
+                met_cell(s.mtpd_met.as_ref())
+            )
+        } else {
+            Markup::default()
+        };
         out.line(markup!(
-            "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td>{}<td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             s.name,
             percent(s.affected.p),
             hours(rec.p50),
@@ -86,6 +105,7 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
             hours(rec.p99),
             target_cell(s.rto_h),
             met_cell(s.rto_met.as_ref()),
+            disruption,
             hours(s.data_loss_h.p50),
             hours(s.data_loss_h.p90),
             target_cell(s.rpo_h),
@@ -95,6 +115,9 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
         ));
     }
     out.line(Markup::literal("</tbody></table>"));
+    if wrt {
+        out.line(Markup::literal(losses::DISRUPTION_NOTE));
+    }
 }
 
 /// The representative trial (see `representative_choice`) as a Gantt

@@ -14,6 +14,7 @@
 
 mod annual;
 mod drills;
+mod losses;
 mod markup;
 mod method;
 mod options;

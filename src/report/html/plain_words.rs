@@ -69,9 +69,11 @@ pub(super) fn write(w: &mut Out, input: &Input) {
     }
 
     // Services likely to miss a target (met in fewer than half the drills).
-    w.line(Markup::literal(
-        "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest outage the organisation can survive.</p>",
-    ));
+    w.line(Markup::literal(if annual.any_wrt() {
+        "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest disruption the organisation can survive, the outage plus the work recovery time after it.</p>"
+    } else {
+        "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest outage the organisation can survive.</p>"
+    }));
     let mut items = Vec::new();
     for (k, svc) in annual.services.iter().enumerate() {
         let mut parts = Vec::new();

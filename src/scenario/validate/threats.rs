@@ -8,8 +8,8 @@ use super::{fmt_number, Problem, Validator, MAX_PER_YEAR, MIN_INTERVAL_HOURS};
 use crate::scenario::error::{did_you_mean, Diagnostic};
 use crate::scenario::model::*;
 use crate::scenario::raw::RawThreat;
-use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::scenario::HOURS_PER_YEAR;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 impl Validator<'_> {
     /// The threats, in file order; marks in `reach` the components a
@@ -112,7 +112,12 @@ impl Validator<'_> {
                 };
                 if !sites.contains(&si) {
                     sites.push(si);
-                    index.by_site.get(&si).into_iter().flatten().for_each(|&c| pick(c));
+                    index
+                        .by_site
+                        .get(&si)
+                        .into_iter()
+                        .flatten()
+                        .for_each(|&c| pick(c));
                 }
             }
             for kind in &group.kinds {
@@ -149,7 +154,12 @@ impl Validator<'_> {
         }
         sites.sort_unstable();
         let targets = (chances.into_iter().enumerate())
-            .filter_map(|(component, chance)| Some(Target { component, chance: chance? }))
+            .filter_map(|(component, chance)| {
+                Some(Target {
+                    component,
+                    chance: chance?,
+                })
+            })
             .collect();
         (targets, sites)
     }
