@@ -606,7 +606,9 @@ pub(crate) fn summarize<D: Detail>(
                 name: c.label().to_string(),
                 affected: stats::wilson(s.affected, n),
                 downtime_h: s.downtime.summary(Quantity::NonNegative),
-                disruption_h: s.disruption.summary(Quantity::NonNegative),
+                disruption_h: s
+                    .disruption(svc.wrt != model::NONE, mode)
+                    .summary(Quantity::NonNegative),
                 data_loss_h: s.data_loss.summary(Quantity::NonNegative),
                 rto_met: svc.rto.map(|_| stats::wilson(s.rto_met, n)),
                 rpo_met: svc.rpo.map(|_| stats::wilson(s.rpo_met, n)),
