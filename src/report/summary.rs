@@ -106,6 +106,24 @@ pub fn render(
         );
     }
 
+    let cheap = cheap_total_losses(s, g);
+    if !cheap.is_empty() {
+        let _ = writeln!(
+            w,
+            "\nA total loss of data is priced below a restore that could be needed (advice on backups may look backwards):"
+        );
+        for line in cheap.iter().take(MAX_LISTED) {
+            let _ = writeln!(w, "  {line}");
+        }
+        if let Some(more) = cheap.len().checked_sub(MAX_LISTED).filter(|m| *m > 0) {
+            let _ = writeln!(w, "  and {more} more");
+        }
+        let _ = writeln!(
+            w,
+            "  Raise impact.per_total_data_loss, or leave it out to price a total loss at a year of data."
+        );
+    }
+
     if !s.threats.is_empty() {
         let _ = writeln!(w, "\nThreats (yearly frequency):");
         let width = s.threats.iter().map(|t| t.id.len()).max().unwrap_or(0);
@@ -219,6 +237,44 @@ pub fn render(
         }
     }
     out
+}
+
+/// The services whose own price of a total data loss is below what a
+/// restore of their oldest kept point could cost (`per_hour_data_lost` ×
+/// the longest retention of the backups below them; a tier that keeps its
+/// points for ever counts as a year, the default price's span), one line
+/// each. Losing everything then costs less than restoring, so an option
+/// that saves the data can show as a loss (spec 13.7).
+fn cheap_total_losses(s: &Scenario, g: &DependencyGraph) -> Vec<String> {
+    // The longest retention of any tier at or below each component, hours.
+    let mut kept = vec![0.0f64; s.components.len()];
+    for &c in g.topological_order() {
+        let comp = &s.components[c];
+        let own = comp
+            .backups
+            .iter()
+            .map(|b| b.keep.unwrap_or(HOURS_PER_YEAR));
+        let below = comp.dependencies().map(|d| kept[d]);
+        kept[c] = own.chain(below).fold(0.0, f64::max);
+    }
+    s.services()
+        .filter_map(|(c, svc)| {
+            let price = svc.impact.per_total_data_loss?;
+            let rate = svc.impact.per_hour_data_lost;
+            let restore = rate * kept[c];
+            (price < restore).then(|| {
+                format!(
+                    "{}: {} per total loss, the price of {} of data at {}/h; its backups keep points up to {} ({})",
+                    svc.id,
+                    money(price, &s.currency),
+                    hours(price / rate),
+                    money(rate, &s.currency),
+                    hours(kept[c]),
+                    money(restore, &s.currency)
+                )
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -215,3 +215,26 @@ fn a_hit_group_takes_the_first_entry_that_selects_a_component() {
     // U[0, 24): sd 24 / sqrt(12).
     assert_mean("data loss", &sb.data_loss_h, 12.0, 0.0, 0.06);
 }
+
+/// 13.7 in `check`: a service whose own price of a total loss is below
+/// what restoring its oldest kept point could cost is named, with the
+/// figures (10 per hour of data, points kept 30 days: 7,200 > 5,000); one
+/// priced above it, or by the default, is not.
+#[test]
+fn check_names_a_total_loss_priced_below_a_restore() {
+    let yaml = "name: cheap\ncomponents:\n  - id: db\n    kind: database\n    data:\n      backups:\n        - {every: 1d, keep: 30d, restore: 1h}\n  - {id: cheap, kind: service, depends_on: [db], impact: {per_hour_data_lost: 10, per_total_data_loss: 5000}}\n  - {id: dear, kind: service, depends_on: [db], impact: {per_hour_data_lost: 10, per_total_data_loss: 8000}}\n  - {id: default, kind: service, depends_on: [db], impact: {per_hour_data_lost: 10}}\n";
+    let s = load(yaml);
+    let g = drsim::graph::DependencyGraph::build(&s);
+    let text = drsim::report::summary::render(&s, &[], &g, "cheap.yaml", &[]);
+    assert!(text.contains("priced below a restore"), "{text}");
+    assert!(
+        text.contains("cheap: £5.0k per total loss, the price of 20.8d of data at £10/h; its backups keep points up to 30d (£7.2k)"),
+        "{text}"
+    );
+    assert!(!text.contains("dear: £"), "{text}");
+    assert!(!text.contains("default: £"), "{text}");
+    assert!(
+        text.contains("priced at a year of data (8760 × per_hour_data_lost) for: default."),
+        "{text}"
+    );
+}
