@@ -23,9 +23,13 @@ fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
             _ => None,
         },
         Knob::Restore { component, tier } => Some(&s.components[component].backups[tier].restore),
+        Knob::Dwell(t) => s.threats[t].effect.dwell(),
+        Knob::WorkRecovery(c) => s.components[c].wrt.as_ref(),
         Knob::ThreatFrequency(_)
         | Knob::FailureFrequency { .. }
         | Knob::BackupInterval { .. }
+        | Knob::RestoreFails { .. }
+        | Knob::Keep { .. }
         | Knob::TeamSize(_) => None,
     }
 }
@@ -50,9 +54,13 @@ fn dist_mut(s: &mut Scenario, knob: Knob) -> Option<&mut Dist> {
         Knob::Restore { component, tier } => {
             Some(&mut s.components[component].backups[tier].restore)
         }
+        Knob::Dwell(t) => s.threats[t].effect.dwell_mut(),
+        Knob::WorkRecovery(c) => s.components[c].wrt.as_mut(),
         Knob::ThreatFrequency(_)
         | Knob::FailureFrequency { .. }
         | Knob::BackupInterval { .. }
+        | Knob::RestoreFails { .. }
+        | Knob::Keep { .. }
         | Knob::TeamSize(_) => None,
     }
 }
@@ -72,6 +80,14 @@ pub(super) fn value(s: &Scenario, knob: Knob) -> InputValue {
         Knob::BackupInterval { component, tier } => {
             InputValue::Every(s.components[component].backups[tier].every)
         }
+        Knob::RestoreFails { component, tier } => {
+            InputValue::Chance(s.components[component].backups[tier].restore_fails)
+        }
+        Knob::Keep { component, tier } => InputValue::Kept(
+            s.components[component].backups[tier]
+                .keep
+                .expect("a retention input is listed only where the tier has `keep`"),
+        ),
         Knob::TeamSize(t) => InputValue::People(s.teams[t].size),
         Knob::ThreatTime(_)
         | Knob::FailureRepair { .. }
@@ -79,7 +95,9 @@ pub(super) fn value(s: &Scenario, knob: Knob) -> InputValue {
         | Knob::Rebuild(_)
         | Knob::Detect(_)
         | Knob::Switchover { .. }
-        | Knob::Restore { .. } => InputValue::Hours(
+        | Knob::Restore { .. }
+        | Knob::Dwell(_)
+        | Knob::WorkRecovery(_) => InputValue::Hours(
             dist(s, knob)
                 .expect("a duration input is listed only where the scenario has the duration")
                 .clone(),
@@ -106,7 +124,32 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
             };
         }
         Knob::BackupInterval { component, tier } => {
-            s.components[component].backups[tier].every *= factor;
+            let b = &mut s.components[component].backups[tier];
+            // `keep` must be at least `every` (spec 13.3): backups no
+            // rarer than the points they keep.
+            let every = (b.every * factor).min(b.keep.unwrap_or(f64::INFINITY));
+            if every == b.every {
+                return None;
+            }
+            b.every = every;
+        }
+        Knob::RestoreFails { component, tier } => {
+            let p = &mut s.components[component].backups[tier].restore_fails;
+            let new = (*p * factor).min(1.0);
+            if new == *p {
+                return None;
+            }
+            *p = new;
+        }
+        Knob::Keep { component, tier } => {
+            let b = &mut s.components[component].backups[tier];
+            let keep = b.keep.as_mut()?;
+            // `keep` must be at least `every` (spec 13.3).
+            let new = (*keep * factor).max(b.every);
+            if new == *keep {
+                return None;
+            }
+            *keep = new;
         }
         Knob::TeamSize(t) => {
             let size = &mut s.teams[t].size;
@@ -126,7 +169,9 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
         | Knob::Rebuild(_)
         | Knob::Detect(_)
         | Knob::Switchover { .. }
-        | Knob::Restore { .. } => {
+        | Knob::Restore { .. }
+        | Knob::Dwell(_)
+        | Knob::WorkRecovery(_) => {
             let d = dist_mut(&mut s, knob)?;
             let scaled = d.scaled(factor);
             if scaled == *d {
