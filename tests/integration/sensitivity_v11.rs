@@ -31,7 +31,7 @@ components:
     repair: 2h
     failures: [{every: 3y, effect: destroy}]
     data: {backups: [{every: 1h, restore: 30m, restore_fails: 0.3}, {every: 12h, restore: 2h, keep: 3d, immutable: true}]}
-  - {id: app, kind: server, team: ops, repair: 1h, failures: [{every: 6m}]}
+  - {id: app, kind: server, team: ops, repair: 1h, failures: [{every: 180d}]}
   - id: ledger
     kind: service
     depends_on: [db]
@@ -72,7 +72,7 @@ options:
               - {every: 24h, restore: 6h, keep: 10d, immutable: true, restore_fails: 0.1}
 ";
 
-const TRIALS: u64 = 1500;
+const TRIALS: u64 = 4000;
 const SEED: u64 = 19;
 
 fn config() -> Config {
@@ -215,7 +215,7 @@ fn the_tornado_lists_and_words_the_continuity_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_temp(&dir, "continuity.yaml", BASE);
     let out = drsim()
-        .args(["sensitivity", "--trials", "300", "--top", "100"])
+        .args(["sensitivity", "--trials", "1000", "--top", "100"])
         .arg(&path)
         .assert()
         .success();
