@@ -458,3 +458,67 @@ pub fn csv(s: &Sensitivity) -> String {
     }
     table.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{sensitivity, Config, NoProgress};
+
+    /// A setting held at a bound says so; the notes say how chances and
+    /// retentions are set, only when the tornado has them.
+    #[test]
+    fn settings_held_at_a_bound_say_so() {
+        let yaml = "name: Bounds
+components:
+  - id: db
+    kind: database
+    rebuild: 2h
+    data:
+      backups:
+        - {every: 4h, restore: 1h, keep: 6h, restore_fails: 0.6}
+        - {every: 1d, restore: 2h, keep: 1d, restore_fails: 0.025}
+  - {id: ledger, kind: service, depends_on: [db], impact: {per_hour_data_lost: 10}}
+threats:
+  - {id: wipe, every: 1y, hits: {components: [db]}, effect: destroy, dwell: 2d}
+";
+        let s = crate::scenario::load_str(yaml, "bounds.yaml")
+            .unwrap()
+            .scenario;
+        let config = Config::new(50, 1, 1).expect("at least 2 trials");
+        let t = sensitivity(&s, &Metric::Ale, None, &config, &NoProgress).unwrap();
+        let settings = |k: &str| {
+            let i = t.inputs.iter().find(|i| key(&i.input) == k).expect(k);
+            [setting(i, false), setting(i, true)]
+        };
+        let tier = |n: usize, field: &str| format!("components.db.data.backups[{n}].{field}");
+        assert_eq!(settings(&tier(0, "restore_fails")), ["30%", "100% (max)"]);
+        assert_eq!(settings(&tier(1, "restore_fails")), ["1.25%", "5%"]);
+        assert_eq!(
+            settings(&tier(0, "keep")),
+            ["keep 4h (= every)", "keep 12h"]
+        );
+        assert_eq!(
+            settings(&tier(1, "keep")),
+            ["keep 24h (= every)", "keep 2d"]
+        );
+        assert_eq!(
+            settings(&tier(0, "every")),
+            ["every 2h", "every 6h (= keep)"]
+        );
+        assert_eq!(settings("threats.wipe.dwell"), ["×0.5", "×2"]);
+        let notes = bound_notes(&t.inputs);
+        assert_eq!(
+            notes,
+            "Chances of a failed restore ×0.5 and ×2 (at most 100%).\n\
+             Retention (keep) ×0.5 and ×2, never below its tier's interval.\n\
+             A backup interval never above its tier's retention.\n"
+        );
+        let dwell_only: Vec<InputResult> = t
+            .inputs
+            .iter()
+            .filter(|i| key(&i.input) == "threats.wipe.dwell")
+            .cloned()
+            .collect();
+        assert_eq!(bound_notes(&dwell_only), "");
+    }
+}

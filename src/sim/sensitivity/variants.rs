@@ -182,3 +182,60 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
     }
     Some(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TIERS: &str = "name: Bounds
+components:
+  - id: db
+    kind: database
+    rebuild: 2h
+    data:
+      backups:
+        - {every: 4h, restore: 1h, keep: 6h, restore_fails: 0.6}
+        - {every: 1d, restore: 2h, keep: 1d, restore_fails: 1}
+        - {every: 1d, restore: 2h, restore_fails: 0.1}
+  - {id: ledger, kind: service, depends_on: [db]}
+threats:
+  - {id: wipe, every: 1y, hits: {components: [db]}, effect: destroy, dwell: 2d}
+";
+
+    /// The v1.1 tier inputs are scaled by the factors but held at their
+    /// bounds: a chance at most 1, `keep` never below `every`, `every`
+    /// never above `keep` (spec 13.3); a setting held at the scenario's own
+    /// value is no variant.
+    #[test]
+    fn tier_settings_stay_within_their_bounds() {
+        let s = crate::scenario::load_str(TIERS, "bounds.yaml")
+            .unwrap()
+            .scenario;
+        let set = |knob: Knob, high: bool| variant(&s, knob, high).map(|v| value(&v, knob));
+        let fails = |tier| Knob::RestoreFails { component: 0, tier };
+        let keep = |tier| Knob::Keep { component: 0, tier };
+        let every = |tier| Knob::BackupInterval { component: 0, tier };
+
+        assert_eq!(set(fails(0), false), Some(InputValue::Chance(0.3)));
+        assert_eq!(set(fails(0), true), Some(InputValue::Chance(1.0)));
+        assert_eq!(set(fails(1), false), Some(InputValue::Chance(0.5)));
+        assert_eq!(set(fails(1), true), None);
+
+        assert_eq!(set(keep(0), false), Some(InputValue::Kept(4.0)));
+        assert_eq!(set(keep(0), true), Some(InputValue::Kept(12.0)));
+        assert_eq!(set(keep(1), false), None);
+        assert_eq!(set(keep(1), true), Some(InputValue::Kept(48.0)));
+
+        assert_eq!(set(every(0), false), Some(InputValue::Every(2.0)));
+        assert_eq!(set(every(0), true), Some(InputValue::Every(6.0)));
+        assert_eq!(set(every(1), true), None);
+        assert_eq!(set(every(2), true), Some(InputValue::Every(48.0)));
+
+        // The dwell is a duration like the others.
+        let dwell = Knob::Dwell(0);
+        assert_eq!(
+            set(dwell, true),
+            Some(InputValue::Hours(crate::scenario::Dist::Fixed(96.0)))
+        );
+    }
+}
