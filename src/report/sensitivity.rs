@@ -36,6 +36,14 @@ pub fn key(input: &Input) -> String {
         Input::Restore {
             component, tier, ..
         } => format!("components.{component}.data.backups[{tier}].restore"),
+        Input::RestoreFails {
+            component, tier, ..
+        } => format!("components.{component}.data.backups[{tier}].restore_fails"),
+        Input::Keep {
+            component, tier, ..
+        } => format!("components.{component}.data.backups[{tier}].keep"),
+        Input::Dwell { threat } => format!("threats.{threat}.dwell"),
+        Input::WorkRecovery { service } => format!("components.{service}.wrt"),
         Input::TeamSize { team } => format!("teams.{team}.size"),
     }
 }
@@ -73,6 +81,14 @@ pub fn label(input: &Input) -> String {
         Input::Restore {
             component, every, ..
         } => format!("{} restore", tier(component, *every)),
+        Input::RestoreFails {
+            component, every, ..
+        } => format!("{} restore failures", tier(component, *every)),
+        Input::Keep {
+            component, every, ..
+        } => format!("{} retention", tier(component, *every)),
+        Input::Dwell { threat } => format!("{threat} dwell"),
+        Input::WorkRecovery { service } => format!("{service} work recovery"),
         Input::TeamSize { team } => format!("{team} team size"),
     }
 }
@@ -84,11 +100,13 @@ fn kind(kind: InputKind) -> &'static str {
         InputKind::Duration => "duration",
         InputKind::TeamSize => "team_size",
         InputKind::BackupInterval => "backup_interval",
+        InputKind::Chance => "chance",
+        InputKind::Retention => "retention",
     }
 }
 
 /// An input's value for people: `6/y`, `every 5y`, `after weibull shape 2
-/// scale 3y`, `lognormal 1h..8h (90%)`, `3`. `given` is the input's value
+/// scale 3y`, `lognormal 1h..8h (90%)`, `3`, `2.5%`, `keep 30d`. `given` is the input's value
 /// in the scenario: a frequency under once a year there reads `every 20y`
 /// at every setting, so that a row reads alike.
 pub fn value(value: &InputValue, given: &InputValue) -> String {
@@ -102,6 +120,37 @@ pub fn value(value: &InputValue, given: &InputValue) -> String {
         InputValue::After(d) => format!("after {}", d.describe()),
         InputValue::Hours(d) => d.describe(),
         InputValue::People(n) => n.to_string(),
+        InputValue::Chance(p) => chance(*p),
+        InputValue::Kept(h) => format!("keep {}", hours(*h)),
+    }
+}
+
+/// A probability as a percentage with the digits it has (`5%`, `2.5%`,
+/// `0.01%`): a chance of a failed restore is often small, and its low and
+/// high settings must read apart.
+fn chance(p: f64) -> String {
+    let text = format!("{:.4}", p * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// Whether an input's low (`high == false`) or high setting is not the
+/// value scaled by its factor, but held at a bound: a chance at 100%, a
+/// retention at its tier's interval, an interval at its tier's retention
+/// (`keep` must be at least `every`).
+fn bounded(input: &InputResult, high: bool) -> bool {
+    let factor = if high { HIGH_FACTOR } else { LOW_FACTOR };
+    let set = if high {
+        &input.high_value
+    } else {
+        &input.low_value
+    };
+    match (&input.base_value, set) {
+        (InputValue::Chance(base), InputValue::Chance(x))
+        | (InputValue::Kept(base), InputValue::Kept(x)) => *x != base * factor,
+        (InputValue::Every(base), InputValue::Every(x)) => {
+            input.input.kind() == InputKind::BackupInterval && *x != base * factor
+        }
+        _ => false,
     }
 }
 
@@ -119,17 +168,63 @@ fn frequency(per_hour: f64, rare: bool) -> String {
 /// chart show it: a duration as its factor (`×0.5`), anything else as its
 /// value (`3/y`, `every 12h`, `2`).
 pub fn setting(input: &InputResult, high: bool) -> String {
-    match input.input.kind() {
-        InputKind::Duration => format!("×{}", if high { HIGH_FACTOR } else { LOW_FACTOR }),
-        InputKind::Frequency | InputKind::TeamSize | InputKind::BackupInterval => value(
-            if high {
-                &input.high_value
-            } else {
-                &input.low_value
-            },
-            &input.base_value,
-        ),
+    let kind = input.input.kind();
+    if kind == InputKind::Duration {
+        return format!("×{}", if high { HIGH_FACTOR } else { LOW_FACTOR });
     }
+    let shown = value(
+        if high {
+            &input.high_value
+        } else {
+            &input.low_value
+        },
+        &input.base_value,
+    );
+    if !bounded(input, high) {
+        return shown;
+    }
+    // Held at a bound instead of scaled (see the report's notes).
+    let bound = match kind {
+        InputKind::Chance => "max",
+        InputKind::Retention => "= every",
+        InputKind::BackupInterval => "= keep",
+        InputKind::Duration | InputKind::Frequency | InputKind::TeamSize => {
+            unreachable!("only chances, retentions and intervals have bounds")
+        }
+    };
+    format!("{shown} ({bound})")
+}
+
+/// What the report says of the settings of the kinds of inputs that v1
+/// scenarios lack, when the tornado has them: how a chance and a
+/// retention are set low and high, and which bounds hold them.
+fn bound_notes(inputs: &[InputResult]) -> String {
+    let has = |kind: InputKind| inputs.iter().any(|i| i.input.kind() == kind);
+    let mut notes = Vec::new();
+    if has(InputKind::Chance) {
+        notes.push(format!(
+            "chances of a failed restore ×{LOW_FACTOR} and ×{HIGH_FACTOR} (at most 100%)"
+        ));
+    }
+    if has(InputKind::Retention) {
+        notes.push(format!(
+            "retention (keep) ×{LOW_FACTOR} and ×{HIGH_FACTOR}, never below its tier's interval"
+        ));
+    }
+    if inputs
+        .iter()
+        .any(|i| i.input.kind() == InputKind::BackupInterval && bounded(i, true))
+    {
+        notes.push("a backup interval never above its tier's retention".into());
+    }
+    notes
+        .iter()
+        .map(|note| {
+            let mut line = format!("{note}.\n");
+            line[..1].make_ascii_uppercase();
+            line
+        })
+        .collect()
 }
 
 /// Puts the inputs in the order people read them, largest swing first and
@@ -193,11 +288,12 @@ pub fn text(s: &Sensitivity) -> String {
         "Sensitivity of {} — {}, {} trials, seed {}, common random numbers\n\
          As given: {base}\n\
          Each input is set low and high in turn, everything else as given: frequencies,\n\
-         durations and backup intervals ×{LOW_FACTOR} and ×{HIGH_FACTOR}, team sizes −{TEAM_STEP} and +{TEAM_STEP} (never below 1).\n\n",
+         durations and backup intervals ×{LOW_FACTOR} and ×{HIGH_FACTOR}, team sizes −{TEAM_STEP} and +{TEAM_STEP} (never below 1).\n{}\n",
         metric_name(s),
         s.scenario,
         s.trials,
-        s.seed
+        s.seed,
+        bound_notes(&s.inputs)
     );
     // Inputs that changed nothing in any trial are listed in JSON and CSV only.
     let moving: Vec<&InputResult> = s.inputs.iter().filter(|i| i.changed_trials > 0).collect();
@@ -361,4 +457,68 @@ pub fn csv(s: &Sensitivity) -> String {
         ]);
     }
     table.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{sensitivity, Config, NoProgress};
+
+    /// A setting held at a bound says so; the notes say how chances and
+    /// retentions are set, only when the tornado has them.
+    #[test]
+    fn settings_held_at_a_bound_say_so() {
+        let yaml = "name: Bounds
+components:
+  - id: db
+    kind: database
+    rebuild: 2h
+    data:
+      backups:
+        - {every: 4h, restore: 1h, keep: 6h, restore_fails: 0.6}
+        - {every: 1d, restore: 2h, keep: 1d, restore_fails: 0.025}
+  - {id: ledger, kind: service, depends_on: [db], impact: {per_hour_data_lost: 10}}
+threats:
+  - {id: wipe, every: 1y, hits: {components: [db]}, effect: destroy, dwell: 2d}
+";
+        let s = crate::scenario::load_str(yaml, "bounds.yaml")
+            .unwrap()
+            .scenario;
+        let config = Config::new(50, 1, 1).expect("at least 2 trials");
+        let t = sensitivity(&s, &Metric::Ale, None, &config, &NoProgress).unwrap();
+        let settings = |k: &str| {
+            let i = t.inputs.iter().find(|i| key(&i.input) == k).expect(k);
+            [setting(i, false), setting(i, true)]
+        };
+        let tier = |n: usize, field: &str| format!("components.db.data.backups[{n}].{field}");
+        assert_eq!(settings(&tier(0, "restore_fails")), ["30%", "100% (max)"]);
+        assert_eq!(settings(&tier(1, "restore_fails")), ["1.25%", "5%"]);
+        assert_eq!(
+            settings(&tier(0, "keep")),
+            ["keep 4h (= every)", "keep 12h"]
+        );
+        assert_eq!(
+            settings(&tier(1, "keep")),
+            ["keep 24h (= every)", "keep 2d"]
+        );
+        assert_eq!(
+            settings(&tier(0, "every")),
+            ["every 2h", "every 6h (= keep)"]
+        );
+        assert_eq!(settings("threats.wipe.dwell"), ["×0.5", "×2"]);
+        let notes = bound_notes(&t.inputs);
+        assert_eq!(
+            notes,
+            "Chances of a failed restore ×0.5 and ×2 (at most 100%).\n\
+             Retention (keep) ×0.5 and ×2, never below its tier's interval.\n\
+             A backup interval never above its tier's retention.\n"
+        );
+        let dwell_only: Vec<InputResult> = t
+            .inputs
+            .iter()
+            .filter(|i| key(&i.input) == "threats.wipe.dwell")
+            .cloned()
+            .collect();
+        assert_eq!(bound_notes(&dwell_only), "");
+    }
 }

@@ -90,6 +90,8 @@ fn change() -> impl Strategy<Value = String> {
             "disrupt, duration: 1h",
             "disrupt",
             "destroy, reaches_backups: true",
+            "destroy, dwell: {exp: 3d}",
+            "damage, dwell: 1d",
         ]),
     )
         .prop_map(|(id, hits, effect)| format!("{{id: {id}, hits: {hits}, effect: {effect}}}"));
@@ -121,6 +123,17 @@ fn change() -> impl Strategy<Value = String> {
                 "chance: 2",
                 "impact: {per_hour: -1}",
                 "region: us",
+                // Spec v1.1 keys (section 13), valid on some items only.
+                "wrt: 2h",
+                "wrt: {exp: 1h}",
+                "dwell: 1d",
+                "dwell: {lognormal: [1d, 10d]}",
+                "hits: [{tags: [a], chance: 0.5}, {components: [c1]}]",
+                "hits: [{components: [c2], chance: 1.5}]",
+                "data: {backups: [{every: 1h, restore: 1h, keep: 1d, restore_fails: 0.1}]}",
+                "data: {backups: [{every: 1d, restore: 1h, keep: 1h}]}",
+                "impact: {per_hour: 5, over_time: [{after: 1h, per_hour: 9, once: 3}]}",
+                "impact: {over_time: [{after: 2h}, {after: 1h}]}",
             ])
             .prop_map(str::to_string),
         ],
@@ -288,4 +301,162 @@ fn options_validated_in_full_stop_at_the_limit() {
         .as_deref()
         .unwrap()
         .contains("split the options across several files"));
+}
+
+/// A base with every key of spec v1.1 (section 13) that an option may
+/// set, followed by `options:` and each of `options`, one a line.
+fn continuity(options: &[&str]) -> String {
+    let mut yaml = String::from(
+        "name: Options v1.1
+components:
+  - id: db
+    kind: database
+    rebuild: 4h
+    failures: [{every: 2y}]
+    data: {backups: [{every: 4h, restore: 1h, keep: 2d, restore_fails: 0.2}, {every: 1d, restore: 4h, immutable: true}]}
+  - {id: app, kind: server, repair: 1h, failures: [{every: 1y}]}
+  - {id: ledger, kind: service, depends_on: [db, app], wrt: 1h, impact: {per_hour: 100, over_time: [{after: 4h, per_hour: 300}]}}
+  - {id: portal, kind: service, depends_on: [app], impact: {per_hour: 10}}
+threats:
+  - {id: ransomware, every: 3y, hits: {components: [db]}, effect: destroy, reaches_backups: true, dwell: 2d}
+  - {id: bug, every: 1y, hits: {kinds: [server]}, effect: damage}
+options:
+",
+    );
+    for option in options {
+        yaml += &format!("  - {option}\n");
+    }
+    yaml
+}
+
+/// Both ways of checking options agree on `yaml`'s options.
+fn checks_agree(yaml: &str) {
+    let raw: RawScenario = serde_yaml_ng::from_str(yaml).expect("the base reads");
+    let (base, _) = validate(raw, yaml).expect("the base is valid");
+    let fast = load_options_with(yaml, base.clone(), Check::FromChanges);
+    let full = load_options_with(yaml, base, Check::Full);
+    let ids = |r: &Result<Vec<InvestmentOption>, Vec<Diagnostic>>| match r {
+        Ok(options) => Ok(options.iter().map(|o| o.id.clone()).collect::<Vec<_>>()),
+        Err(d) => Err(d.clone()),
+    };
+    assert_eq!(ids(&fast), ids(&full), "{yaml}");
+}
+
+/// Issue 19: `set` works for the keys of spec v1.1: a tier's
+/// `restore_fails` and `keep`, a service's `wrt` and `over_time`, a
+/// threat's `dwell` and hit groups; each option's scenario has the values
+/// set, and the rest as in the base.
+#[test]
+fn options_set_the_continuity_keys() {
+    use crate::scenario::Dist;
+    let yaml = continuity(&[
+        "{id: no-fails, changes: [{set: {id: db, data: {backups: [{every: 1h, restore: 1h, restore_fails: 0.0}]}}}]}",
+        "{id: keep-week, changes: [{set: {id: db, data: {backups: [{every: 4h, restore: 1h, keep: 7d}]}}}]}",
+        "{id: wrt, changes: [{set: {id: ledger, wrt: 2h}}]}",
+        "{id: dwell, changes: [{set: {id: ransomware, dwell: 10d}}]}",
+        "{id: hits, changes: [{set: {id: ransomware, chance: 0.5, hits: [{components: [db], chance: 0.3}, {kinds: [server]}]}}]}",
+        "{id: steps, changes: [{set: {id: portal, impact: {per_hour: 10, per_total_data_loss: 9, over_time: [{after: 1h, once: 50}, {after: 8h, per_hour: 40}]}}}]}",
+    ]);
+    checks_agree(&yaml);
+    let loaded = crate::scenario::load_str(&yaml, "continuity.yaml").unwrap();
+    let base = &loaded.scenario;
+    let option = |id: &str| {
+        loaded
+            .options
+            .iter()
+            .find(|o| o.id == id)
+            .expect("loaded")
+            .scenario()
+    };
+    let (db, ledger, portal, ransomware) = (0, 2, 3, 0);
+
+    let tiers = &option("no-fails").components[db].backups;
+    assert_eq!(tiers.len(), 1);
+    assert_eq!((tiers[0].every, tiers[0].restore_fails), (1.0, 0.0));
+    assert_eq!(tiers[0].keep, None);
+    assert_eq!(base.components[db].backups[0].restore_fails, 0.2);
+
+    assert_eq!(
+        option("keep-week").components[db].backups[0].keep,
+        Some(168.0)
+    );
+    assert_eq!(base.components[db].backups[0].keep, Some(48.0));
+
+    assert_eq!(option("wrt").components[ledger].wrt, Some(Dist::Fixed(2.0)));
+    assert_eq!(base.components[ledger].wrt, Some(Dist::Fixed(1.0)));
+    assert_eq!(option("wrt").components[portal].wrt, None);
+
+    let dwell = |s: &Scenario| s.threats[ransomware].effect.dwell().cloned();
+    assert_eq!(dwell(option("dwell")), Some(Dist::Fixed(240.0)));
+    assert_eq!(dwell(base), Some(Dist::Fixed(48.0)));
+    assert!(option("dwell").threats[ransomware].effect.reaches_backups());
+
+    // A hit group's chance, else the threat's (set in the same change).
+    let hits = &option("hits").threats[ransomware];
+    let targets: Vec<(usize, f64)> = hits
+        .targets
+        .iter()
+        .map(|t| (t.component, t.chance))
+        .collect();
+    assert_eq!(targets, [(db, 0.3), (1, 0.5)]);
+    assert_eq!(
+        base.threats[ransomware].components().collect::<Vec<_>>(),
+        [db]
+    );
+
+    let impact = &option("steps").components[portal].impact;
+    let steps: Vec<(f64, Option<f64>, f64)> = impact
+        .over_time
+        .iter()
+        .map(|s| (s.after, s.per_hour, s.once))
+        .collect();
+    assert_eq!(steps, [(1.0, None, 50.0), (8.0, Some(40.0), 0.0)]);
+    assert_eq!(impact.total_loss_price(), 9.0);
+    assert!(base.components[portal].impact.over_time.is_empty());
+}
+
+/// Issue 19: an option setting a v1.1 key to something invalid is refused
+/// with an error naming the option and the key's path, whichever way the
+/// option is checked.
+#[test]
+fn options_with_invalid_continuity_keys_are_refused_naming_option_and_key() {
+    for (option, path, says) in [
+        (
+            "{id: o, changes: [{set: {id: bug, dwell: 1d}}]}",
+            "threats[1].dwell",
+            "dwell applies to destroy threats only",
+        ),
+        (
+            "{id: o, changes: [{set: {id: db, data: {backups: [{every: 1d, restore: 1h, keep: 1h}]}}}]}",
+            "components[0].data.backups[0].keep",
+            "keep is shorter than every",
+        ),
+        (
+            "{id: o, changes: [{set: {id: db, data: {backups: [{every: 1d, restore: 1h, restore_fails: 1.5}]}}}]}",
+            "components[0].data.backups[0].restore_fails",
+            "restore_fails 1.5 is not a probability",
+        ),
+        (
+            "{id: o, changes: [{set: {id: ransomware, hits: [{components: [db], chance: 2}]}}]}",
+            "threats[0].hits[0].chance",
+            "chance 2 is not a probability",
+        ),
+        (
+            "{id: o, changes: [{set: {id: ledger, impact: {over_time: [{after: 4h, per_hour: 1}, {after: 2h}]}}}]}",
+            "components[2].impact.over_time[1].after",
+            "increasing order of `after`",
+        ),
+    ] {
+        let yaml = continuity(&[option]);
+        checks_agree(&yaml);
+        let err = crate::scenario::load_str(&yaml, "continuity.yaml").unwrap_err();
+        let d = err.diagnostics();
+        assert_eq!(d.len(), 1, "{option}: {d:?}");
+        assert_eq!(d[0].path, path, "{option}");
+        assert!(
+            d[0].message.starts_with("option `o`: ") && d[0].message.contains(says),
+            "{option}: {}",
+            d[0].message
+        );
+    }
 }

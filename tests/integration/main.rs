@@ -42,5 +42,6 @@ mod report;
 mod scenarios;
 mod sensitivity;
 mod sensitivity_labels;
+mod sensitivity_v11;
 mod spof;
 mod terminal;

@@ -3,7 +3,7 @@
 //! ([`Knob`]s) worth setting low and high, and what each is ([`input`]).
 
 use super::Input;
-use crate::scenario::{Effect, Requirement, Scenario, Threat};
+use crate::scenario::{BackupTier, Effect, Requirement, Scenario, Threat};
 
 /// Which value of the scenario an input is, by index: the engine's handle
 /// on an [`Input`].
@@ -36,6 +36,20 @@ pub(super) enum Knob {
         component: usize,
         tier: usize,
     },
+    /// The chance that a restore from a tier fails.
+    RestoreFails {
+        component: usize,
+        tier: usize,
+    },
+    /// A tier's retention (`keep`).
+    Keep {
+        component: usize,
+        tier: usize,
+    },
+    /// A destroy threat's dwell time.
+    Dwell(usize),
+    /// A service's work recovery time (`wrt`).
+    WorkRecovery(usize),
     TeamSize(usize),
 }
 
@@ -62,6 +76,71 @@ fn strikes(threat: &Threat, t: usize, drilled: Option<usize>) -> bool {
         None => threat.rate.is_some_and(|r| r > 0.0),
     };
     arrives && threat.expected_hits() > 0.0
+}
+
+/// Whether backup tier `tier` of component `c` can survive a destroy by
+/// `threat`: not lost to its reach into backups nor to its site.
+fn survives(s: &Scenario, threat: &Threat, c: usize, tier: &BackupTier) -> bool {
+    let comp = &s.components[c];
+    let site_hit = comp.site.is_some_and(|site| threat.sites.contains(&site));
+    (tier.immutable || !threat.effect.reaches_backups()) && (tier.offsite || !site_hit)
+}
+
+/// Whether a destroy threat's dwell time can change anything: it can
+/// select a stateful component with a tier that survives it (with none,
+/// the data is lost whatever the dwell).
+fn dwell_matters(s: &Scenario, threat: &Threat) -> bool {
+    threat.reachable().any(|c| {
+        let comp = &s.components[c];
+        comp.stateful && comp.backups.iter().any(|b| survives(s, threat, c, b))
+    })
+}
+
+/// What a destroy can ask of a backup tier under a mode.
+#[derive(Debug, Clone, Copy, Default)]
+struct TierExposure {
+    /// A destroy it survives: it may be restored from.
+    offered: bool,
+    /// A destroy with a dwell time it survives: its newest kept point may
+    /// be too young, so how long it keeps points matters.
+    dwelled: bool,
+}
+
+/// Per component, per backup tier, what the destroys that strike under the
+/// mode ask of it (a failure mode's destroy has no dwell and spares every
+/// tier).
+fn tier_exposures(s: &Scenario, drilled: Option<usize>) -> Vec<Vec<TierExposure>> {
+    let mut ex: Vec<Vec<TierExposure>> = s
+        .components
+        .iter()
+        .map(|c| vec![TierExposure::default(); c.backups.len()])
+        .collect();
+    if drilled.is_none() {
+        for (c, comp) in s.components.iter().enumerate() {
+            if comp
+                .failures
+                .iter()
+                .any(|f| f.effect.kind() == Effect::Destroy)
+            {
+                ex[c].iter_mut().for_each(|t| t.offered = true);
+            }
+        }
+    }
+    for (t, threat) in s.threats.iter().enumerate() {
+        if threat.effect.kind() != Effect::Destroy || !strikes(threat, t, drilled) {
+            continue;
+        }
+        let dwell = threat.effect.dwell().is_some();
+        for c in threat.reachable() {
+            for (tier, b) in ex[c].iter_mut().zip(&s.components[c].backups) {
+                if survives(s, threat, c, b) {
+                    tier.offered = true;
+                    tier.dwelled |= dwell;
+                }
+            }
+        }
+    }
+    ex
 }
 
 fn exposures(s: &Scenario, drilled: Option<usize>) -> Vec<Exposure> {
@@ -117,6 +196,7 @@ fn exposures(s: &Scenario, drilled: Option<usize>) -> Vec<Exposure> {
 /// Every input that can affect the metric, in scenario order.
 pub(super) fn inputs(s: &Scenario, drilled: Option<usize>) -> Vec<Knob> {
     let ex = exposures(s, drilled);
+    let tiers = tier_exposures(s, drilled);
     let run = drilled.is_none();
     let mut knobs = Vec::new();
     for (t, threat) in s.threats.iter().enumerate() {
@@ -129,6 +209,9 @@ pub(super) fn inputs(s: &Scenario, drilled: Option<usize>) -> Vec<Knob> {
         }
         if threat.effect.own_time().is_some() {
             knobs.push(Knob::ThreatTime(t));
+        }
+        if threat.effect.dwell().is_some() && dwell_matters(s, threat) {
+            knobs.push(Knob::Dwell(t));
         }
     }
     for (c, comp) in s.components.iter().enumerate() {
@@ -168,10 +251,33 @@ pub(super) fn inputs(s: &Scenario, drilled: Option<usize>) -> Vec<Knob> {
             }
         }
         if comp.stateful && e.destroyed {
-            for tier in 0..comp.backups.len() {
+            for (tier, (b, x)) in comp.backups.iter().zip(&tiers[c]).enumerate() {
                 knobs.push(Knob::BackupInterval { component: c, tier });
                 knobs.push(Knob::Restore { component: c, tier });
+                if b.restore_fails > 0.0 && x.offered {
+                    knobs.push(Knob::RestoreFails { component: c, tier });
+                }
+                // Without a dwell the newest point is younger than the
+                // interval, which the retention is never below: it is kept.
+                if b.keep.is_some() && x.dwelled {
+                    knobs.push(Knob::Keep { component: c, tier });
+                }
             }
+        }
+        // The work recovery time lengthens a disruption, so it moves the
+        // loss (and the MTPD), not the RTO: a drill's metric is P(RTO met).
+        // It costs only with an hourly rate (the base's or a step's).
+        // Impacts themselves (per_hour, the over_time steps, ...) are not
+        // varied: were they, over_time rates and `once` amounts would be
+        // varied with the others.
+        let charged = comp.impact.per_hour > 0.0
+            || comp
+                .impact
+                .over_time
+                .iter()
+                .any(|step| step.per_hour.is_some_and(|r| r > 0.0) || step.once > 0.0);
+        if run && comp.is_service() && comp.wrt.is_some() && e.can_fail && charged {
+            knobs.push(Knob::WorkRecovery(c));
         }
     }
     for t in 0..s.teams.len() {
@@ -234,6 +340,20 @@ pub(super) fn input(s: &Scenario, knob: Knob) -> Input {
             component: component(c),
             tier,
             every: every(c, tier),
+        },
+        Knob::RestoreFails { component: c, tier } => Input::RestoreFails {
+            component: component(c),
+            tier,
+            every: every(c, tier),
+        },
+        Knob::Keep { component: c, tier } => Input::Keep {
+            component: component(c),
+            tier,
+            every: every(c, tier),
+        },
+        Knob::Dwell(t) => Input::Dwell { threat: threat(t) },
+        Knob::WorkRecovery(c) => Input::WorkRecovery {
+            service: component(c),
         },
         Knob::TeamSize(t) => Input::TeamSize {
             team: s.teams[t].id.clone(),

@@ -2,8 +2,9 @@
 //! answer most?
 //!
 //! Each input (a threat's or failure mode's frequency, a repair, rebuild,
-//! detect, restore, switchover or disruption time, a team's size, a backup
-//! interval) is set low and high in turn while everything else stays as in
+//! detect, restore, switchover, disruption, dwell or work recovery time, a
+//! team's size, a backup interval, retention or chance of a failed restore)
+//! is set low and high in turn while everything else stays as in
 //! the scenario. Every variant is a clone of the validated scenario with one
 //! value changed, so components, threats and services keep their indices and
 //! their random streams: all variants run on common random numbers, trial by
@@ -12,7 +13,8 @@
 //!
 //! Inputs that cannot affect the metric are left out before simulating: the
 //! repair time of a component that nothing damages, frequencies in a drill,
-//! the backup tiers of a component that nothing destroys.
+//! the backup tiers of a component that nothing destroys, the retention of
+//! a tier no threat with a dwell time reaches.
 
 mod inputs;
 mod triggers;
@@ -151,8 +153,15 @@ pub enum InputKind {
     /// A team's size: − / + [`TEAM_STEP`], never below one.
     TeamSize,
     /// Hours between backups, scaled by the factors (high: backups less
-    /// often).
+    /// often), never above the tier's retention (`keep`, which the interval
+    /// must not exceed).
     BackupInterval,
+    /// The chance that a restore fails, scaled by the factors and capped
+    /// at 1.
+    Chance,
+    /// How long a tier keeps its points, scaled by the factors, never
+    /// below the tier's interval (`keep` must be at least `every`).
+    Retention,
 }
 
 /// Which value of the scenario an input is, by the ids it has there.
@@ -236,6 +245,34 @@ pub enum Input {
         /// The tier's interval in the scenario, hours (it names the tier).
         every: f64,
     },
+    /// The chance that a restore from a backup tier fails.
+    RestoreFails {
+        /// The component's id.
+        component: String,
+        /// The tier's position in `backups`, from 0.
+        tier: usize,
+        /// The tier's interval in the scenario, hours (it names the tier).
+        every: f64,
+    },
+    /// How long a backup tier keeps its points (`keep`).
+    Keep {
+        /// The component's id.
+        component: String,
+        /// The tier's position in `backups`, from 0.
+        tier: usize,
+        /// The tier's interval in the scenario, hours (it names the tier).
+        every: f64,
+    },
+    /// A destroy threat's dwell time (how long the attacker was inside).
+    Dwell {
+        /// The threat's id.
+        threat: String,
+    },
+    /// A service's work recovery time (`wrt`) after each outage.
+    WorkRecovery {
+        /// The service's id.
+        service: String,
+    },
     /// A team's size.
     TeamSize {
         /// The team's id.
@@ -254,8 +291,12 @@ impl Input {
             | Input::Rebuild { .. }
             | Input::Detect { .. }
             | Input::Switchover { .. }
-            | Input::Restore { .. } => InputKind::Duration,
+            | Input::Restore { .. }
+            | Input::Dwell { .. }
+            | Input::WorkRecovery { .. } => InputKind::Duration,
             Input::BackupInterval { .. } => InputKind::BackupInterval,
+            Input::RestoreFails { .. } => InputKind::Chance,
+            Input::Keep { .. } => InputKind::Retention,
             Input::TeamSize { .. } => InputKind::TeamSize,
         }
     }
@@ -274,10 +315,14 @@ pub enum InputValue {
     /// A failure mode's time to failure.
     After(Dist),
     /// A duration (repair, rebuild, detect, restore, switchover,
-    /// disruption).
+    /// disruption, dwell, work recovery).
     Hours(Dist),
     /// A team's size, people.
     People(u32),
+    /// A probability 0..1 (that a restore fails).
+    Chance(f64),
+    /// How long recovery points are kept, hours.
+    Kept(f64),
 }
 
 /// One input and what the metric did at its low and high settings.
@@ -493,6 +538,10 @@ fn tornado(
         let mut triggers = Vec::new();
         let mut settings: Vec<[Option<usize>; 2]> = Vec::with_capacity(chunk.len());
         for &knob in chunk.iter() {
+            if let Knob::WorkRecovery(c) = knob {
+                let s = triggers::service_index(base, c);
+                debug_assert_eq!(base_model.services[s].component as usize, c);
+            }
             let mut pair = [None, None];
             for (slot, high) in pair.iter_mut().zip([false, true]) {
                 if let Some(s) = variant(base, knob, high) {
@@ -509,8 +558,15 @@ fn tornado(
             settings.push(pair);
         }
         for t in &triggers {
-            if let Trigger::Switched(g) = *t {
-                debug_assert_eq!(base_model.groups[g].kind, super::model::GroupKind::Failover);
+            match *t {
+                Trigger::Switched(g) => {
+                    debug_assert_eq!(base_model.groups[g].kind, super::model::GroupKind::Failover);
+                }
+                Trigger::Always
+                | Trigger::Struck(_)
+                | Trigger::WorkedOn(_)
+                | Trigger::Team(_)
+                | Trigger::Outage(_) => {}
             }
         }
         // An input whose settings both equal the base cannot matter.

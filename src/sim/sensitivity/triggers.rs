@@ -21,6 +21,8 @@ pub(super) enum Trigger {
     Switched(usize),
     /// A component of the team was damaged or destroyed.
     Team(usize),
+    /// The service (its index in [`Model::services`]) had an outage.
+    Outage(usize),
 }
 
 /// Index in [`Model::groups`] of requirement `r` of component `c`: groups
@@ -38,6 +40,14 @@ fn group_index(s: &Scenario, c: usize, r: usize) -> usize {
             .count()
 }
 
+/// Index in [`Model::services`] of component `c`, a service: services are
+/// compiled in component order.
+pub(super) fn service_index(s: &Scenario, c: usize) -> usize {
+    s.components[..c].iter().filter(|c| c.is_service()).count()
+}
+
+/// What the base trial must have done for a variant with `knob` set low
+/// (`high == false`) or high to differ from it.
 pub(super) fn trigger(s: &Scenario, knob: Knob, high: bool) -> Trigger {
     match knob {
         // A lower frequency only delays events: with none in the base
@@ -45,13 +55,26 @@ pub(super) fn trigger(s: &Scenario, knob: Knob, high: bool) -> Trigger {
         Knob::ThreatFrequency(t) if !high => Trigger::Struck(t),
         Knob::FailureFrequency { component, .. } if !high => Trigger::WorkedOn(component),
         Knob::ThreatFrequency(_) | Knob::FailureFrequency { .. } => Trigger::Always,
-        Knob::ThreatTime(t) => Trigger::Struck(t),
+        // The dwell is drawn when the threat strikes, from its own stream,
+        // and read only by the destroys of that strike.
+        Knob::ThreatTime(t) | Knob::Dwell(t) => Trigger::Struck(t),
+        // A tier's interval, restore, chance of failing and retention are
+        // read when the component is destroyed: work on it starts, or its
+        // pending repair, started before, becomes a rebuild (work on it is
+        // a superset: a damage too). A restore's failure is drawn from the
+        // tier's own stream, so the other entities keep their draws.
         Knob::FailureRepair { component: c, .. }
         | Knob::Repair(c)
         | Knob::Rebuild(c)
         | Knob::Detect(c)
         | Knob::BackupInterval { component: c, .. }
-        | Knob::Restore { component: c, .. } => Trigger::WorkedOn(c),
+        | Knob::Restore { component: c, .. }
+        | Knob::RestoreFails { component: c, .. }
+        | Knob::Keep { component: c, .. } => Trigger::WorkedOn(c),
+        // The work recovery time is drawn when an outage of the service
+        // ends, from the service's own stream, and changes only its
+        // disruption: no event of the trial.
+        Knob::WorkRecovery(c) => Trigger::Outage(service_index(s, c)),
         Knob::Switchover {
             component,
             requirement,
@@ -71,6 +94,7 @@ impl Trigger {
             Trigger::WorkedOn(c) => base.worked_on(c),
             Trigger::Switched(g) => base.switchovers(g) > 0,
             Trigger::Team(t) => teams[t].iter().any(|&c| base.worked_on(c)),
+            Trigger::Outage(s) => base.services[s].outages > 0,
         }
     }
 }
@@ -125,6 +149,164 @@ threats:
   - {id: outage, per_year: 3, hits: {components: [power]}, effect: disrupt, duration: {exp: 2h}}
   - {id: bug, per_year: 2, hits: {components: [web-1, web-2]}, effect: damage, repair: 30m}
 ";
+
+    /// Every input of spec v1.1 (section 13): impacts over time, work
+    /// recovery times, retention, dwell times, restores that fail and hit
+    /// groups, beside the v1 inputs they interact with (intervals,
+    /// restores, teams, a failover).
+    const CONTINUITY: &str = "name: Continuity
+teams: [{id: ops, size: 1}, {id: dba, size: 1}]
+sites: [{id: dc}, {id: dr}]
+components:
+  - {id: power, kind: power, site: dc, team: ops, repair: {exp: 2h}, failures: [{every: 2y}]}
+  - id: db
+    kind: database
+    site: dc
+    team: dba
+    repair: {exp: 3h}
+    rebuild: {uniform: [4h, 12h]}
+    depends_on: [power]
+    failures: [{every: 3y}, {every: 6y, effect: destroy}]
+    data:
+      backups:
+        - {every: 4h, restore: 1h, keep: 2d, restore_fails: 0.3}
+        - {every: 24h, restore: {triangular: [2h, 4h, 10h]}, keep: 10d, immutable: true, restore_fails: 0.1}
+        - {every: 7d, restore: 12h, immutable: true, offsite: true}
+  - id: files
+    kind: storage
+    site: dr
+    team: dba
+    repair: 2h
+    failures: [{every: 4y, effect: destroy}]
+    data: {backups: [{every: 1h, restore: 30m, keep: 1h, restore_fails: 0.5}, {every: 12h, restore: 2h, keep: 3d, immutable: true}]}
+  - {id: app-1, kind: server, site: dc, team: ops, repair: 1h, failures: [{every: 1y}]}
+  - {id: app-2, kind: server, site: dr, team: ops, repair: 1h, failures: [{every: 1y}]}
+  - id: ledger
+    kind: service
+    depends_on: [db, {at_least: 1, of: [app-1, app-2]}]
+    rto: 8h
+    rpo: 12h
+    mtpd: 2d
+    wrt: {triangular: [1h, 3h, 12h]}
+    impact:
+      per_hour: 500
+      per_hour_data_lost: 200
+      per_incident: 100
+      over_time: [{after: 4h, per_hour: 100}, {after: 24h, per_hour: 5000, once: 20000}]
+  - id: shares
+    kind: service
+    depends_on: [files]
+    rto: 4h
+    wrt: {exp: 2h}
+    impact: {over_time: [{after: 2h, per_hour: 300}], per_total_data_loss: 50000}
+  - {id: portal, kind: service, depends_on: [app-1], wrt: 1h, impact: {per_hour: 50}}
+threats:
+  - id: ransomware
+    every: 2y
+    hits:
+      - {components: [db], chance: 0.8}
+      - {components: [files], chance: 0.6}
+      - {kinds: [server]}
+    chance: 0.5
+    effect: destroy
+    reaches_backups: true
+    dwell: {lognormal: [12h, 10d]}
+  - {id: flood, every: 8y, hits: {sites: [dc]}, effect: destroy, dwell: 6h, rebuild: {lognormal: [1d, 4d]}}
+  - {id: wipe, every: 5y, hits: [{components: [files]}, {components: [db], chance: 0.5}], effect: destroy, dwell: {exp: 20h}}
+  - {id: blip, per_year: 4, hits: [{components: [power], chance: 0.9}, {components: [app-2], chance: 0.2}], effect: disrupt, duration: {exp: 1h}}
+";
+
+    /// Partial re-simulation equals full re-simulation, byte for byte, on
+    /// the inputs of spec v1.1, and each new input moves the metric.
+    #[test]
+    fn skipping_variants_that_cannot_differ_changes_nothing_on_continuity_inputs() {
+        let s = crate::scenario::load_str(CONTINUITY, "continuity.yaml")
+            .unwrap()
+            .scenario;
+        let config = Config::new(2000, 11, 1).expect("at least 2 trials");
+        let mut runs = Vec::new();
+        for metric in ["ale", "rto:ledger:ransomware", "rto:shares:wipe"] {
+            let metric = Metric::parse(metric).unwrap();
+            let fast =
+                tornado(&s, &metric, None, &config, &NoProgress, true, VARIANT_BYTES).unwrap();
+            let full = tornado(
+                &s,
+                &metric,
+                None,
+                &config,
+                &NoProgress,
+                false,
+                VARIANT_BYTES,
+            )
+            .unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{metric:?}");
+            // Skipping skipped something: not every variant ran every trial.
+            assert!(fast.inputs.iter().any(|i| i.changed_trials > 0));
+            assert!(fast
+                .inputs
+                .iter()
+                .any(|i| i.changed_trials < config.trials.get()));
+            runs.push(full);
+        }
+        let moved = |run: &super::super::Sensitivity, input: &Input| {
+            let found = run.inputs.iter().find(|i| i.input == *input);
+            assert!(found.is_some(), "{input:?} not listed");
+            found.is_some_and(|i| i.changed_trials > 0)
+        };
+        let tier = |component: &str, tier: usize, every: f64| (component.to_string(), tier, every);
+        let (ale, drill) = (&runs[0], &runs[1]);
+        for (component, tier, every) in [
+            tier("db", 0, 4.0),
+            tier("db", 1, 24.0),
+            tier("files", 0, 1.0),
+        ] {
+            let input = Input::RestoreFails {
+                component: component.clone(),
+                tier,
+                every,
+            };
+            assert!(moved(ale, &input), "{input:?}");
+        }
+        for (component, tier, every) in [
+            tier("db", 0, 4.0),
+            tier("db", 1, 24.0),
+            tier("files", 1, 12.0),
+        ] {
+            let input = Input::Keep {
+                component,
+                tier,
+                every,
+            };
+            assert!(moved(ale, &input), "{input:?}");
+        }
+        for threat in ["ransomware", "flood", "wipe"] {
+            let input = Input::Dwell {
+                threat: threat.into(),
+            };
+            assert!(moved(ale, &input), "{input:?}");
+        }
+        for service in ["ledger", "shares", "portal"] {
+            let input = Input::WorkRecovery {
+                service: service.into(),
+            };
+            assert!(moved(ale, &input), "{input:?}");
+        }
+        // In the drill the dwell picks the point restored, so the restore
+        // time and P(RTO met); the work recovery time is not an RTO input.
+        assert!(moved(
+            drill,
+            &Input::Dwell {
+                threat: "ransomware".into()
+            }
+        ));
+        assert!(!drill
+            .inputs
+            .iter()
+            .any(|i| matches!(i.input, Input::WorkRecovery { .. })));
+        // One input's variants at a time gives the same results.
+        let batched = tornado(&s, &Metric::Ale, None, &config, &NoProgress, true, 1).unwrap();
+        assert_eq!(format!("{batched:?}"), format!("{ale:?}"));
+    }
 
     #[test]
     fn skipping_variants_that_cannot_differ_changes_nothing() {

@@ -23,9 +23,13 @@ fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
             _ => None,
         },
         Knob::Restore { component, tier } => Some(&s.components[component].backups[tier].restore),
+        Knob::Dwell(t) => s.threats[t].effect.dwell(),
+        Knob::WorkRecovery(c) => s.components[c].wrt.as_ref(),
         Knob::ThreatFrequency(_)
         | Knob::FailureFrequency { .. }
         | Knob::BackupInterval { .. }
+        | Knob::RestoreFails { .. }
+        | Knob::Keep { .. }
         | Knob::TeamSize(_) => None,
     }
 }
@@ -50,9 +54,13 @@ fn dist_mut(s: &mut Scenario, knob: Knob) -> Option<&mut Dist> {
         Knob::Restore { component, tier } => {
             Some(&mut s.components[component].backups[tier].restore)
         }
+        Knob::Dwell(t) => s.threats[t].effect.dwell_mut(),
+        Knob::WorkRecovery(c) => s.components[c].wrt.as_mut(),
         Knob::ThreatFrequency(_)
         | Knob::FailureFrequency { .. }
         | Knob::BackupInterval { .. }
+        | Knob::RestoreFails { .. }
+        | Knob::Keep { .. }
         | Knob::TeamSize(_) => None,
     }
 }
@@ -72,6 +80,14 @@ pub(super) fn value(s: &Scenario, knob: Knob) -> InputValue {
         Knob::BackupInterval { component, tier } => {
             InputValue::Every(s.components[component].backups[tier].every)
         }
+        Knob::RestoreFails { component, tier } => {
+            InputValue::Chance(s.components[component].backups[tier].restore_fails)
+        }
+        Knob::Keep { component, tier } => InputValue::Kept(
+            s.components[component].backups[tier]
+                .keep
+                .expect("a retention input is listed only where the tier has `keep`"),
+        ),
         Knob::TeamSize(t) => InputValue::People(s.teams[t].size),
         Knob::ThreatTime(_)
         | Knob::FailureRepair { .. }
@@ -79,7 +95,9 @@ pub(super) fn value(s: &Scenario, knob: Knob) -> InputValue {
         | Knob::Rebuild(_)
         | Knob::Detect(_)
         | Knob::Switchover { .. }
-        | Knob::Restore { .. } => InputValue::Hours(
+        | Knob::Restore { .. }
+        | Knob::Dwell(_)
+        | Knob::WorkRecovery(_) => InputValue::Hours(
             dist(s, knob)
                 .expect("a duration input is listed only where the scenario has the duration")
                 .clone(),
@@ -106,7 +124,32 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
             };
         }
         Knob::BackupInterval { component, tier } => {
-            s.components[component].backups[tier].every *= factor;
+            let b = &mut s.components[component].backups[tier];
+            // `keep` must be at least `every` (spec 13.3): backups no
+            // rarer than the points they keep.
+            let every = (b.every * factor).min(b.keep.unwrap_or(f64::INFINITY));
+            if every == b.every {
+                return None;
+            }
+            b.every = every;
+        }
+        Knob::RestoreFails { component, tier } => {
+            let p = &mut s.components[component].backups[tier].restore_fails;
+            let new = (*p * factor).min(1.0);
+            if new == *p {
+                return None;
+            }
+            *p = new;
+        }
+        Knob::Keep { component, tier } => {
+            let b = &mut s.components[component].backups[tier];
+            let keep = b.keep.as_mut()?;
+            // `keep` must be at least `every` (spec 13.3).
+            let new = (*keep * factor).max(b.every);
+            if new == *keep {
+                return None;
+            }
+            *keep = new;
         }
         Knob::TeamSize(t) => {
             let size = &mut s.teams[t].size;
@@ -126,7 +169,9 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
         | Knob::Rebuild(_)
         | Knob::Detect(_)
         | Knob::Switchover { .. }
-        | Knob::Restore { .. } => {
+        | Knob::Restore { .. }
+        | Knob::Dwell(_)
+        | Knob::WorkRecovery(_) => {
             let d = dist_mut(&mut s, knob)?;
             let scaled = d.scaled(factor);
             if scaled == *d {
@@ -136,4 +181,61 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
         }
     }
     Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TIERS: &str = "name: Bounds
+components:
+  - id: db
+    kind: database
+    rebuild: 2h
+    data:
+      backups:
+        - {every: 4h, restore: 1h, keep: 6h, restore_fails: 0.6}
+        - {every: 1d, restore: 2h, keep: 1d, restore_fails: 1}
+        - {every: 1d, restore: 2h, restore_fails: 0.1}
+  - {id: ledger, kind: service, depends_on: [db]}
+threats:
+  - {id: wipe, every: 1y, hits: {components: [db]}, effect: destroy, dwell: 2d}
+";
+
+    /// The v1.1 tier inputs are scaled by the factors but held at their
+    /// bounds: a chance at most 1, `keep` never below `every`, `every`
+    /// never above `keep` (spec 13.3); a setting held at the scenario's own
+    /// value is no variant.
+    #[test]
+    fn tier_settings_stay_within_their_bounds() {
+        let s = crate::scenario::load_str(TIERS, "bounds.yaml")
+            .unwrap()
+            .scenario;
+        let set = |knob: Knob, high: bool| variant(&s, knob, high).map(|v| value(&v, knob));
+        let fails = |tier| Knob::RestoreFails { component: 0, tier };
+        let keep = |tier| Knob::Keep { component: 0, tier };
+        let every = |tier| Knob::BackupInterval { component: 0, tier };
+
+        assert_eq!(set(fails(0), false), Some(InputValue::Chance(0.3)));
+        assert_eq!(set(fails(0), true), Some(InputValue::Chance(1.0)));
+        assert_eq!(set(fails(1), false), Some(InputValue::Chance(0.5)));
+        assert_eq!(set(fails(1), true), None);
+
+        assert_eq!(set(keep(0), false), Some(InputValue::Kept(4.0)));
+        assert_eq!(set(keep(0), true), Some(InputValue::Kept(12.0)));
+        assert_eq!(set(keep(1), false), None);
+        assert_eq!(set(keep(1), true), Some(InputValue::Kept(48.0)));
+
+        assert_eq!(set(every(0), false), Some(InputValue::Every(2.0)));
+        assert_eq!(set(every(0), true), Some(InputValue::Every(6.0)));
+        assert_eq!(set(every(1), true), None);
+        assert_eq!(set(every(2), true), Some(InputValue::Every(48.0)));
+
+        // The dwell is a duration like the others.
+        let dwell = Knob::Dwell(0);
+        assert_eq!(
+            set(dwell, true),
+            Some(InputValue::Hours(crate::scenario::Dist::Fixed(96.0)))
+        );
+    }
 }
