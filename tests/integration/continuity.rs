@@ -238,3 +238,41 @@ fn check_names_a_total_loss_priced_below_a_restore() {
         "{text}"
     );
 }
+
+/// The v1.1 keys' errors say where and what: a chance inside a single
+/// selector (it belongs on the threat or on an entry of a list), an empty
+/// hit group, `keep` shorter than `every`, a dwell on a damage threat.
+#[test]
+fn v11_keys_are_refused_where_they_do_not_belong() {
+    let cases = [
+        (
+            "threats:\n  - {id: t, effect: damage, hits: {components: [a], chance: 0.5}}\n",
+            "threats[0].hits.chance: a chance inside `hits` belongs to an entry of a list of hit groups",
+        ),
+        (
+            "threats:\n  - {id: t, effect: damage, hits: [{components: [a]}, {}]}\n",
+            "threats[0].hits[1]: this hit group selects nothing",
+        ),
+        (
+            "threats:\n  - {id: t, effect: damage, dwell: 3d, hits: {components: [a]}}\n",
+            "threats[0].dwell: dwell applies to destroy threats only",
+        ),
+    ];
+    for (threats, message) in cases {
+        let yaml = format!(
+            "name: bad\ncomponents:\n  - {{id: a, kind: server, repair: 1h}}\n  - {{id: s, kind: service, depends_on: [a]}}\n{threats}"
+        );
+        let err = drsim::scenario::load_str(&yaml, "bad.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(message), "{err}");
+    }
+    let yaml = "name: bad\ncomponents:\n  - id: db\n    kind: database\n    data:\n      backups:\n        - {every: 24h, keep: 12h, restore: 1h}\n  - {id: s, kind: service, depends_on: [db]}\n";
+    let err = drsim::scenario::load_str(yaml, "bad.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("components[0].data.backups[0].keep: a tier must keep its points at least as long as the interval between them"),
+        "{err}"
+    );
+}

@@ -63,8 +63,16 @@ impl Validator<'_> {
         let chance = t.chance.unwrap_or(1.0);
         self.probability(&t.id, format!("{p}.chance"), chance);
         for (j, group) in t.hits.groups.iter().enumerate() {
-            if let Some(chance) = group.chance {
-                self.probability(&t.id, format!("{}.chance", t.hits.path(p, j)), chance);
+            let Some(group_chance) = group.chance else {
+                continue;
+            };
+            let path = format!("{}.chance", t.hits.path(p, j));
+            if t.hits.list {
+                self.probability(&t.id, path, group_chance);
+            } else {
+                let d = Diagnostic::new(path, "a chance inside `hits` belongs to an entry of a list of hit groups")
+                    .help("write it on the threat (chance: 0.3), or make hits a list: hits: [{components: [db-a], chance: 0.3}]");
+                self.error(Some(&t.id), Some("chance"), d);
             }
         }
         chance
