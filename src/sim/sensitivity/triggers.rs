@@ -112,7 +112,8 @@ pub(super) fn team_members(s: &Scenario) -> Vec<Vec<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{tornado, Input, Metric, VARIANT_BYTES};
+    use super::super::{tornado, Input, Metric, Sensitivity, VARIANT_BYTES};
+    use crate::scenario::Scenario;
     use crate::sim::{Config, NoProgress};
 
     /// Every kind of input and trigger: failover, quorum, teams, backups,
@@ -226,29 +227,15 @@ threats:
         let config = Config::new(2000, 11, 1).expect("at least 2 trials");
         let mut runs = Vec::new();
         for metric in ["ale", "rto:ledger:ransomware", "rto:shares:wipe"] {
-            let metric = Metric::parse(metric).unwrap();
-            let fast =
-                tornado(&s, &metric, None, &config, &NoProgress, true, VARIANT_BYTES).unwrap();
-            let full = tornado(
-                &s,
-                &metric,
-                None,
-                &config,
-                &NoProgress,
-                false,
-                VARIANT_BYTES,
-            )
-            .unwrap();
-            assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{metric:?}");
+            let full = skipping_changes_nothing(&s, metric, &config);
             // Skipping skipped something: not every variant ran every trial.
-            assert!(fast.inputs.iter().any(|i| i.changed_trials > 0));
-            assert!(fast
+            assert!(full
                 .inputs
                 .iter()
                 .any(|i| i.changed_trials < config.trials.get()));
             runs.push(full);
         }
-        let moved = |run: &super::super::Sensitivity, input: &Input| {
+        let moved = |run: &Sensitivity, input: &Input| {
             let found = run.inputs.iter().find(|i| i.input == *input);
             assert!(found.is_some(), "{input:?} not listed");
             found.is_some_and(|i| i.changed_trials > 0)
@@ -308,6 +295,18 @@ threats:
         assert_eq!(format!("{batched:?}"), format!("{ale:?}"));
     }
 
+    /// The tornado of `metric` with variants re-running only the trials
+    /// they can change equals the one re-running every trial, byte for
+    /// byte, and some variant changed some trial; returns the full one.
+    fn skipping_changes_nothing(s: &Scenario, metric: &str, config: &Config) -> Sensitivity {
+        let metric = Metric::parse(metric).unwrap();
+        let run = |skip| tornado(s, &metric, None, config, &NoProgress, skip, VARIANT_BYTES);
+        let (fast, full) = (run(true).unwrap(), run(false).unwrap());
+        assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{metric:?}");
+        assert!(fast.inputs.iter().any(|i| i.changed_trials > 0));
+        full
+    }
+
     #[test]
     fn skipping_variants_that_cannot_differ_changes_nothing() {
         let s = crate::scenario::load_str(ESTATE, "estate.yaml")
@@ -315,21 +314,7 @@ threats:
             .scenario;
         let config = Config::new(600, 5, 1).expect("at least 2 trials");
         for metric in ["ale", "rto:shop:fire", "rto:shop:ransomware"] {
-            let metric = Metric::parse(metric).unwrap();
-            let fast =
-                tornado(&s, &metric, None, &config, &NoProgress, true, VARIANT_BYTES).unwrap();
-            let full = tornado(
-                &s,
-                &metric,
-                None,
-                &config,
-                &NoProgress,
-                false,
-                VARIANT_BYTES,
-            )
-            .unwrap();
-            assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{metric:?}");
-            assert!(fast.inputs.iter().any(|i| i.changed_trials > 0));
+            skipping_changes_nothing(&s, metric, &config);
         }
         let full = tornado(
             &s,
