@@ -21,9 +21,9 @@ impl Validator<'_> {
         reach: &mut Reach,
     ) -> Vec<Threat> {
         let mut threats = Vec::with_capacity(raw.len());
-        let index = Selection::new(components);
+        let mut index = Selection::new(components);
         for (i, t) in raw.iter().enumerate() {
-            if let Some(threat) = self.threat(i, t, &index, reach) {
+            if let Some(threat) = self.threat(i, t, &mut index, reach) {
                 threats.push(threat);
             }
         }
@@ -34,7 +34,7 @@ impl Validator<'_> {
         &mut self,
         i: usize,
         t: &RawThreat,
-        index: &Selection,
+        index: &mut Selection,
         reach: &mut Reach,
     ) -> Option<Threat> {
         let p = format!("threats[{i}]");
@@ -100,10 +100,20 @@ impl Validator<'_> {
         &mut self,
         p: &str,
         t: &RawThreat,
-        index: &Selection,
+        index: &mut Selection,
         chance: f64,
     ) -> (Vec<Target>, Vec<SiteId>) {
-        let mut chances: Vec<Option<f64>> = vec![None; index.components];
+        // The chance of each component picked so far, in a scratch list the
+        // size of the estate that is reset after each threat (one list per
+        // threat made validation take threats × components).
+        let Selection {
+            by_kind,
+            by_tag,
+            by_site,
+            chances,
+            picked,
+        } = index;
+        let mut sites_done: HashSet<SiteId> = HashSet::new();
         let mut kinds_done = [false; Kind::ALL.len()];
         let mut tags_done: HashSet<&str> = HashSet::new();
         let mut sites: Vec<SiteId> = Vec::new();
@@ -111,17 +121,19 @@ impl Validator<'_> {
             let gp = t.hits.path(p, j);
             let group_chance = group.chance.unwrap_or(chance);
             let mut pick = |c: usize| {
-                chances[c].get_or_insert(group_chance);
+                if chances[c].is_none() {
+                    chances[c] = Some(group_chance);
+                    picked.push(c);
+                }
             };
             for (k, s) in group.sites.iter().enumerate() {
                 let path = format!("{gp}.sites[{k}]");
                 let Some(si) = self.resolve(&t.id, &path, s, Ref::Site) else {
                     continue;
                 };
-                if !sites.contains(&si) {
+                if sites_done.insert(si) {
                     sites.push(si);
-                    index
-                        .by_site
+                    by_site
                         .get(&si)
                         .into_iter()
                         .flatten()
@@ -131,11 +143,11 @@ impl Validator<'_> {
             for kind in &group.kinds {
                 let k = Kind::ALL.iter().position(|x| x == kind).unwrap_or(0);
                 if !std::mem::replace(&mut kinds_done[k], true) {
-                    index.by_kind[k].iter().for_each(|&c| pick(c));
+                    by_kind[k].iter().for_each(|&c| pick(c));
                 }
             }
             for (k, tag) in group.tags.iter().enumerate() {
-                match index.by_tag.get(tag.as_str()) {
+                match by_tag.get(tag.as_str()) {
                     Some(tagged) => {
                         if tags_done.insert(tag.as_str()) {
                             tagged.iter().for_each(|&c| pick(c));
@@ -146,7 +158,7 @@ impl Validator<'_> {
                             format!("{gp}.tags[{k}]"),
                             format!("no component has the tag `{tag}`"),
                         );
-                        if let Some(hint) = did_you_mean(tag, index.by_tag.keys().copied()) {
+                        if let Some(hint) = did_you_mean(tag, by_tag.keys().copied()) {
                             d = d.help(hint);
                         }
                         self.error(Some(&t.id), Some(tag), d);
@@ -161,12 +173,12 @@ impl Validator<'_> {
             }
         }
         sites.sort_unstable();
-        let targets = (chances.into_iter().enumerate())
-            .filter_map(|(component, chance)| {
-                Some(Target {
-                    component,
-                    chance: chance?,
-                })
+        picked.sort_unstable();
+        let targets = picked
+            .drain(..)
+            .map(|component| Target {
+                component,
+                chance: chances[component].take().unwrap_or(chance),
             })
             .collect();
         (targets, sites)
@@ -294,8 +306,10 @@ pub(super) fn rate(p: &str, t: &RawThreat) -> Result<Option<f64>, Problem> {
 /// The components by what a threat selects them by, built once for all
 /// threats.
 struct Selection<'c> {
-    /// How many components there are.
-    components: usize,
+    /// Scratch for one threat: the chance of each component it picks.
+    chances: Vec<Option<f64>>,
+    /// Scratch for one threat: the components it picks, as picked.
+    picked: Vec<ComponentId>,
     /// Per kind (in the order of [`Kind::ALL`]), its components in order.
     by_kind: Vec<Vec<ComponentId>>,
     /// Per tag, its components in order (sorted by tag, for suggestions).
@@ -324,7 +338,8 @@ impl<'c> Selection<'c> {
             }
         }
         Selection {
-            components: components.len(),
+            chances: vec![None; components.len()],
+            picked: Vec::new(),
             by_kind,
             by_tag,
             by_site,
