@@ -44,8 +44,6 @@ pub(crate) struct CompiledComponent {
     pub tiers: (u32, u32),
     /// It holds data itself (has `data:`).
     pub stateful: bool,
-    /// One of its tiers may fail to restore (`restore_fails` above 0).
-    pub fallible: bool,
     /// It or something below it holds data.
     pub holds_data: bool,
     /// The random stream of its detection delays.
@@ -482,7 +480,6 @@ impl Model {
                 rebuild,
                 tiers: (t_start, tiers.len() as u32),
                 stateful: c.stateful,
-                fallible: c.backups.iter().any(|b| b.restore_fails > 0.0),
                 holds_data: c.stateful,
                 detect_tag: tag(&["detect", &c.id]),
             });

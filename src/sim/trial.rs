@@ -6,7 +6,7 @@
 //! changes, only the components above it are revisited, and a dependent is
 //! revisited only when a counter it depends on crosses its threshold.
 
-use super::model::{GroupKind, Model, UpEdge, NONE};
+use super::model::{GroupKind, Model, Tier, UpEdge, NONE};
 use super::queue::{EventQueue, Packed};
 use super::rng::{exp1, sample, trial_key, uniform, word, Stream};
 use crate::scenario::Effect;
@@ -265,6 +265,18 @@ fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
+/// The age at `now` of the point `tier` (at phase `phase`) offers after
+/// an attacker's `dwell`: its newest kept point at least `dwell` old (spec
+/// 13.3); `None` when it keeps none.
+#[inline]
+fn offered_age(tier: &Tier, phase: f64, now: f64, dwell: f64) -> Option<f64> {
+    let mut age = (now - phase).rem_euclid(tier.every);
+    if dwell > age {
+        age += tier.every * ((dwell - age) / tier.every).ceil();
+    }
+    (age <= tier.keep).then_some(age)
+}
+
 /// The time of the restores after a rebuild, drawn from the component's
 /// work `stream`: each tier in `failed` (their restores fail, spec 13.4),
 /// then `tier`, the one that restores ([`NONE`]: none).
@@ -334,13 +346,10 @@ pub struct Trial<'m> {
     rebuild_tier: Vec<u32>,
     /// Per component, the tiers whose restore will fail before
     /// `rebuild_tier` is restored (or all fail), in the order tried; set
-    /// with `rebuild_tier`, only for components with fallible tiers.
+    /// with `rebuild_tier` (empty unless a tier has `restore_fails`).
     failed_restores: Vec<Vec<u32>>,
     /// Per tier, the restore-failure draws taken from its stream.
     tier_draws: Vec<u32>,
-    /// Scratch: the recovery points a destroy is offered, (age, mean
-    /// restore, tier).
-    offers: Vec<(f64, f64, u32)>,
     counts: Vec<GroupCount>,
     groups: Vec<GroupState>,
     /// Every group as it starts a trial.
@@ -406,7 +415,6 @@ impl<'m> Trial<'m> {
             rebuild_tier: vec![NONE; n],
             failed_restores: vec![Vec::new(); n],
             tier_draws: vec![0; m.tiers.len()],
-            offers: Vec::new(),
             counts: fresh_counts.clone(),
             groups: vec![FRESH_GROUP; m.groups.len()],
             fresh_counts,
@@ -780,90 +788,58 @@ impl<'m> Trial<'m> {
 
     /// Chooses the backup tier to restore from after a destroy at `now`,
     /// and records the data lost. Each surviving tier offers its newest
-    /// kept point at least the dwell time old; the newest offer wins (ties:
-    /// the faster restore, then the first tier).
+    /// kept point at least the dwell time old; the newest offer is tried
+    /// first (ties: the faster restore, then the first tier). A restore
+    /// from it fails with its tier's chance (spec 13.4, drawn from the
+    /// tier's stream); then the next newest offer is tried, and so on. The
+    /// failed tiers are kept in `failed_restores`, since their restore time
+    /// is spent too. No offer left is a total loss.
     fn recovery_point(&mut self, c: u32, site_hit: bool, reaches_backups: bool) -> u32 {
-        let comp = &self.m.components[c as usize];
+        let m = self.m;
+        let ci = c as usize;
+        let comp = &m.components[ci];
         if !comp.stateful {
             return NONE;
         }
-        if comp.fallible {
-            return self.recovery_attempts(c, site_hit, reaches_backups);
-        }
-        let mut best = NONE;
-        let mut best_age = f64::INFINITY;
-        let mut best_restore = f64::INFINITY;
-        for i in comp.tiers.0..comp.tiers.1 {
-            let tier = &self.m.tiers[i as usize];
-            if (reaches_backups && !tier.immutable) || (site_hit && !tier.offsite) {
-                continue;
-            }
-            let Some(age) = self.offered_age(i) else {
-                continue;
-            };
-            if age < best_age || (age == best_age && tier.restore_mean < best_restore) {
-                best = i;
-                best_age = age;
-                best_restore = tier.restore_mean;
-            }
-        }
-        self.pending_losses.push((c, best_age));
-        best
-    }
-
-    /// The age of the point tier `i` offers now: its newest kept point at
-    /// least the dwell time old (spec 13.3); `None` when it keeps none.
-    #[inline]
-    fn offered_age(&self, i: u32) -> Option<f64> {
-        let tier = &self.m.tiers[i as usize];
-        let mut age = (self.now - self.tier_phase[i as usize]).rem_euclid(tier.every);
-        if self.dwell > age {
-            age += tier.every * ((self.dwell - age) / tier.every).ceil();
-        }
-        (age <= tier.keep).then_some(age)
-    }
-
-    /// [`Trial::recovery_point`] for a component whose restores may fail
-    /// (spec 13.4): the offers are tried newest first, each failing with
-    /// its tier's chance (drawn from the tier's stream), until one
-    /// restores; the failed ones are kept in `failed_restores`, since their
-    /// restore time is spent too. All failing is a total loss.
-    #[inline(never)]
-    fn recovery_attempts(&mut self, c: u32, site_hit: bool, reaches_backups: bool) -> u32 {
-        let m = self.m;
-        let comp = &m.components[c as usize];
-        let mut offers = std::mem::take(&mut self.offers);
-        offers.clear();
-        for i in comp.tiers.0..comp.tiers.1 {
-            let tier = &m.tiers[i as usize];
-            if (reaches_backups && !tier.immutable) || (site_hit && !tier.offsite) {
-                continue;
-            }
-            if let Some(age) = self.offered_age(i) {
-                offers.push((age, tier.restore_mean, i));
-            }
-        }
-        // Stable: equal offers keep the order of the tiers.
-        offers.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let failed = &mut self.failed_restores[c as usize];
+        let failed = &mut self.failed_restores[ci];
         failed.clear();
-        let mut chosen = (NONE, f64::INFINITY);
-        for &(age, _, i) in &offers {
-            let tier = &m.tiers[i as usize];
-            if tier.restore_fails > 0.0 {
-                let draws = &mut self.tier_draws[i as usize];
-                *draws += 1;
-                if uniform(self.key, tier.tag, u64::from(*draws)) < tier.restore_fails {
-                    failed.push(i);
+        loop {
+            let mut best = NONE;
+            let mut best_age = f64::INFINITY;
+            let mut best_restore = f64::INFINITY;
+            for i in comp.tiers.0..comp.tiers.1 {
+                let tier = &m.tiers[i as usize];
+                if (reaches_backups && !tier.immutable)
+                    || (site_hit && !tier.offsite)
+                    || failed.contains(&i)
+                {
                     continue;
                 }
+                let Some(age) =
+                    offered_age(tier, self.tier_phase[i as usize], self.now, self.dwell)
+                else {
+                    continue;
+                };
+                if age < best_age || (age == best_age && tier.restore_mean < best_restore) {
+                    best = i;
+                    best_age = age;
+                    best_restore = tier.restore_mean;
+                }
             }
-            chosen = (i, age);
-            break;
+            if best != NONE {
+                let tier = &m.tiers[best as usize];
+                if tier.restore_fails > 0.0 {
+                    let draws = &mut self.tier_draws[best as usize];
+                    *draws += 1;
+                    if uniform(self.key, tier.tag, u64::from(*draws)) < tier.restore_fails {
+                        failed.push(best);
+                        continue;
+                    }
+                }
+            }
+            self.pending_losses.push((c, best_age));
+            return best;
         }
-        self.offers = offers;
-        self.pending_losses.push((c, chosen.1));
-        chosen.0
     }
 
     #[inline(always)]
