@@ -5,7 +5,7 @@
 use super::format::no_negative_zero;
 use super::{loss_cause_key, ModeDetail};
 use crate::sim::{LossCause, Results};
-use crate::stats::{Proportion, Summary};
+use crate::stats::{Proportion, QuantileCi, Summary};
 
 /// One cell: text is quoted where it must be; a number is written as Rust
 /// prints it (shortest form that reads back the same; zero as `0`, never
@@ -132,14 +132,32 @@ fn summary<'a>(s: Option<&Summary>) -> [Cell<'a>; 6] {
     }
 }
 
+/// A stats figure's quantile intervals: each `[lo, hi]`, `hi` empty when
+/// too few trials bound the quantile from above.
+fn quantile_intervals<'a>(s: Option<&Summary>) -> [Cell<'a>; 6] {
+    match s {
+        Some(s) => {
+            let hi = |ci: QuantileCi| ci.hi.map_or(Cell::Empty, Cell::Num);
+            [
+                Cell::Num(s.p50_ci95.lo),
+                hi(s.p50_ci95),
+                Cell::Num(s.p90_ci95.lo),
+                hi(s.p90_ci95),
+                Cell::Num(s.p99_ci95.lo),
+                hi(s.p99_ci95),
+            ]
+        }
+        None => [Cell::Empty; 6],
+    }
+}
+
 fn proportion<'a>(p: Option<&Proportion>) -> Cell<'a> {
     p.map_or(Cell::Empty, |p| Cell::Num(p.p))
 }
 
 /// Header plus one row per service.
 pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
-    let mut header = vec!["service".to_string(), "name".into(), "affected_p".into()];
-    for name in [
+    const FIGURES: [&str; 7] = [
         "recovery_h",
         "downtime_h",
         "disruption_h",
@@ -147,7 +165,9 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
         "availability",
         "outages",
         "loss",
-    ] {
+    ];
+    let mut header = vec!["service".to_string(), "name".into(), "affected_p".into()];
+    for name in FIGURES {
         for k in ["mean", "ci95_lo", "ci95_hi", "p50", "p90", "p99"] {
             header.push(format!("{name}_{k}"));
         }
@@ -156,17 +176,30 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
         header.push(format!("loss_{}_mean", loss_cause_key(cause)));
     }
     header.extend(["rto_met_p", "rpo_met_p", "mtpd_met_p", "total_data_loss_p"].map(String::from));
+    // Added after the columns above, which keep their places.
+    for name in FIGURES {
+        for q in ["p50", "p90", "p99"] {
+            for end in ["lo", "hi"] {
+                header.push(format!("{name}_{q}_ci95_{end}"));
+            }
+        }
+    }
     let mut table = Table::new(header.iter().map(String::as_str));
     for s in &r.services {
         let mut row = vec![Cell::from(&s.id), Cell::from(&s.name), s.affected.p.into()];
         let run = s.detail.run();
-        row.extend(summary(s.detail.recovery_h()));
-        row.extend(summary(Some(&s.downtime_h)));
-        row.extend(summary(Some(&s.disruption_h)));
-        row.extend(summary(Some(&s.data_loss_h)));
-        row.extend(summary(run.map(|r| &r.availability)));
-        row.extend(summary(run.map(|r| &r.outages)));
-        row.extend(summary(Some(&s.loss)));
+        let figures = [
+            s.detail.recovery_h(),
+            Some(&s.downtime_h),
+            Some(&s.disruption_h),
+            Some(&s.data_loss_h),
+            run.map(|r| &r.availability),
+            run.map(|r| &r.outages),
+            Some(&s.loss),
+        ];
+        for f in figures {
+            row.extend(summary(f));
+        }
         row.extend(
             LossCause::ALL
                 .into_iter()
@@ -178,6 +211,9 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
             proportion(s.mtpd_met.as_ref()),
             s.total_data_loss.p.into(),
         ]);
+        for f in figures {
+            row.extend(quantile_intervals(f));
+        }
         table.row(row);
     }
     table.finish()

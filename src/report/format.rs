@@ -128,6 +128,26 @@ pub(crate) fn met_cell(p: Option<&crate::stats::Proportion>) -> String {
     }
 }
 
+/// A quantile's 95% interval in the quantile's own unit, `17h – 21h`, or
+/// `17h or more` when too few trials bound it from above. Text and HTML
+/// both use it.
+pub(crate) fn quantile_range(ci: crate::stats::QuantileCi, unit: impl Fn(f64) -> String) -> String {
+    match ci.hi {
+        Some(hi) => format!("{} – {}", unit(ci.lo), unit(hi)),
+        None => format!("{} or more", unit(ci.lo)),
+    }
+}
+
+/// What one trial of a run covers, for "1 year in 10": `year` for a
+/// one-year horizon, else `10y period`.
+pub(crate) fn period_noun(horizon_h: f64) -> String {
+    if horizon_h == crate::scenario::HOURS_PER_YEAR {
+        "year".into()
+    } else {
+        format!("{} period", hours(horizon_h))
+    }
+}
+
 /// A table cell for a target: `4h`, or a dash when there is none.
 pub(crate) fn target_cell(t: Option<f64>) -> String {
     t.map(hours).unwrap_or_else(|| "–".into())

@@ -1,7 +1,10 @@
 //! The terminal report: one compact table per run and a sentence in plain
 //! words about the service that fares worst.
 
-use super::format::{fixed, hours, met_cell, money, percent, plus_minus_percent, target_cell};
+use super::format::{
+    fixed, hours, met_cell, money, percent, period_noun, plus_minus_percent, quantile_range,
+    target_cell,
+};
 use super::{loss_cause_label, loss_causes_shown};
 use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, ServiceResult};
 
@@ -243,9 +246,11 @@ fn worst_drill_sentence(r: &DrillResults) -> Option<String> {
     let s = worst_service(r)?;
     let rec = s.detail.recovery_h;
     let spread = format!(
-        "half the time it takes more than {}, and 1 time in 10 more than {}",
+        "half the time it takes more than {} (95% CI {}), and 1 time in 10 more than {} ({})",
         hours(rec.p50),
-        hours(rec.p90)
+        quantile_range(rec.p50_ci95, hours),
+        hours(rec.p90),
+        quantile_range(rec.p90_ci95, hours)
     );
     Some(match (s.rto_met, s.rto_h) {
         (Some(p), Some(rto)) => format!(
@@ -261,13 +266,16 @@ fn worst_drill_sentence(r: &DrillResults) -> Option<String> {
 }
 
 fn loss_line<D>(r: &Results<D>, what: &str) -> String {
+    let cur = |x: f64| money(x, &r.currency);
     format!(
-        "{what}: mean {} (95% CI {} – {}), p90 {}, p99 {}.\n",
-        money(r.loss.mean, &r.currency),
-        money(r.loss.ci95[0], &r.currency),
-        money(r.loss.ci95[1], &r.currency),
-        money(r.loss.p90, &r.currency),
-        money(r.loss.p99, &r.currency)
+        "{what}: mean {} (95% CI {} – {}), p90 {} ({}), p99 {} ({}).\n",
+        cur(r.loss.mean),
+        cur(r.loss.ci95[0]),
+        cur(r.loss.ci95[1]),
+        cur(r.loss.p90),
+        quantile_range(r.loss.p90_ci95, cur),
+        cur(r.loss.p99),
+        quantile_range(r.loss.p99_ci95, cur)
     )
 }
 
@@ -325,12 +333,15 @@ pub fn run(r: &RunResults) -> String {
         .max_by(|a, b| a.loss.mean.total_cmp(&b.loss.mean))
         .filter(|s| s.loss.mean > 0.0)
     {
+        let cur = |x: f64| money(x, &r.currency);
         out.push_str(&format!(
-            "Largest expected loss: {} at {} per {} (1 year in 10 above {}).\n",
+            "Largest expected loss: {} at {} per {} (1 {} in 10 above {}, 95% CI {}).\n",
             worst.name,
-            money(worst.loss.mean, &r.currency),
+            cur(worst.loss.mean),
             hours(horizon),
-            money(worst.loss.p90, &r.currency)
+            period_noun(horizon),
+            cur(worst.loss.p90),
+            quantile_range(worst.loss.p90_ci95, cur)
         ));
     }
     out.push_str(&loss_line(r, "Total loss over the horizon"));

@@ -83,12 +83,38 @@ pub struct Summary {
     /// The median, within [`RELATIVE_ERROR`] (a count's: a whole number,
     /// see [`Sketch::summary`]).
     pub p50: f64,
+    /// 95% interval of the median ([`Sketch::quantile_ci`]).
+    pub p50_ci95: QuantileCi,
     /// The 90th percentile, within [`RELATIVE_ERROR`].
     pub p90: f64,
+    /// 95% interval of the 90th percentile.
+    pub p90_ci95: QuantileCi,
     /// The 99th percentile, within [`RELATIVE_ERROR`].
     pub p99: f64,
+    /// 95% interval of the 99th percentile.
+    pub p99_ci95: QuantileCi,
     /// The largest value seen (exact); 0 for an empty sample.
     pub max: f64,
+}
+
+/// The 95% interval of a quantile, from order statistics
+/// ([`Sketch::quantile_ci`]): the sampling error of a quantile, which for a
+/// tail quantile is much larger than the sketch's resolution. In JSON
+/// `[lo, hi]`, `hi` null when too few trials bound the quantile from above
+/// (a 99th percentile from fewer than about 500 trials).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuantileCi {
+    /// The lower bound, in the quantity's unit; 0 when too few trials lie
+    /// below the quantile to bound it from below.
+    pub lo: f64,
+    /// The upper bound; `None` when too few trials lie above the quantile.
+    pub hi: Option<f64>,
+}
+
+impl Serialize for QuantileCi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.lo, self.hi).serialize(serializer)
+    }
 }
 
 /// A probability with its 95% Wilson score interval.
@@ -107,6 +133,8 @@ pub struct ExceedancePoint {
     pub loss: f64,
     /// Share of trials whose value exceeds `loss`, probability 0..1.
     pub p: f64,
+    /// The 95% Wilson score interval of `p`.
+    pub ci95: [f64; 2],
 }
 
 /// `successes` out of `n` trials as a proportion with its 95% Wilson score

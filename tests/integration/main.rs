@@ -20,6 +20,7 @@
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
 //! - `scenarios`: every bundled scenario loads, validates and simulates;
 //! - `spof`: single points of failure against brute force (proptest);
+//! - `tails`: intervals of quantiles and tail measures against closed forms;
 //! - `terminal`: no control character reaches the terminal raw;
 //! - `common`: helpers the others share, and the random scenarios of the
 //!   property tests (`common::random`).
@@ -44,4 +45,5 @@ mod sensitivity;
 mod sensitivity_labels;
 mod sensitivity_v11;
 mod spof;
+mod tails;
 mod terminal;

@@ -6,7 +6,7 @@ use super::plain_words::drill_sentence;
 use super::words::{component_label, drill_label, hours_words, lower_first, threat_label};
 use super::{markup, Input, Markup, Out};
 use crate::report::charts;
-use crate::report::format::{hours, met_cell, money, percent, target_cell};
+use crate::report::format::{hours, met_cell, money, percent, quantile_range, target_cell};
 use crate::report::text::worst_service;
 use crate::sim::DrillResults;
 
@@ -48,11 +48,12 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
         }
         drill_table(out, d);
         out.line(markup!(
-            "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {}.</p>",
+            "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {} (95% interval {}).</p>",
             money(d.loss.mean, &d.currency),
             money(d.loss.ci95[0], &d.currency),
             money(d.loss.ci95[1], &d.currency),
-            money(d.loss.p90, &d.currency)
+            money(d.loss.p90, &d.currency),
+            quantile_range(d.loss.p90_ci95, |x| money(x, &d.currency))
         ));
         losses::by_cause(out, d, "mean per strike");
         let rec = charts::recovery::figure(d, label)?;

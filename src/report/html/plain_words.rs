@@ -5,9 +5,9 @@
 use super::words::{drill_label, hours_words, lower_first, target_words};
 use super::{markup, Input, Markup, Out, PLAIN_WORDS};
 use crate::report::charts;
-use crate::report::format::{hours, money, percent, plus_minus_percent};
+use crate::report::format::{money, percent, period_noun, plus_minus_percent, quantile_range};
 use crate::report::text::worst_service;
-use crate::scenario::{Scenario, HOURS_PER_YEAR};
+use crate::scenario::Scenario;
 use crate::sim::{DrillDetail, DrillResults, RunResults, ServiceResult};
 use crate::stats;
 
@@ -25,22 +25,18 @@ pub(super) fn write(w: &mut Out, input: &Input) {
     let s = input.scenario;
     let annual = input.annual;
     let cur = &annual.currency;
-    let period = annual.horizon_h().map_or("year".to_string(), |h| {
-        if (h - HOURS_PER_YEAR).abs() < 1e-6 {
-            "year".into()
-        } else {
-            hours(h)
-        }
-    });
+    let period = annual.horizon_h().map_or("year".to_string(), period_noun);
     w.line(markup!(
-        "<p class=\"lead\">Over a {}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {} in 10 costs more than {}, and one in 100 more than {}.</p>",
+        "<p class=\"lead\">Over a {}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {} in 10 costs more than {} (95% interval {}), and one in 100 more than {} ({}).</p>",
         period,
         money(annual.loss.mean, cur),
         money(annual.loss.ci95[0], cur),
         money(annual.loss.ci95[1], cur),
         period,
         money(annual.loss.p90, cur),
-        money(annual.loss.p99, cur)
+        quantile_range(annual.loss.p90_ci95, |x| money(x, cur)),
+        money(annual.loss.p99, cur),
+        quantile_range(annual.loss.p99_ci95, |x| money(x, cur))
     ));
     if let Some(sentence) = appetite_sentence(annual, s) {
         w.line(markup!("<p class=\"appetite\">{}</p>", sentence));
