@@ -232,7 +232,7 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    fn of(m: &stats::Moments, quantity: Quantity) -> Estimate {
+    fn of(m: &stats::Mean, quantity: Quantity) -> Estimate {
         Estimate {
             mean: m.mean(),
             ci95: m.ci95_of(quantity),
@@ -288,7 +288,7 @@ impl LossBreakdown {
     fn from_moments(m: &LossPartMoments) -> LossBreakdown {
         // Money is never negative: a step that lowers the rate lowers the
         // outage time's part, never below 0.
-        let of = |m: &stats::Moments| Estimate::of(m, Quantity::NonNegative);
+        let of = |m: &stats::Mean| Estimate::of(m, Quantity::NonNegative);
         LossBreakdown {
             outage_time: of(&m.outage_time),
             once: of(&m.once),
@@ -604,16 +604,16 @@ pub(crate) fn summarize<D: Detail>(
             ServiceResult {
                 id: c.id.clone(),
                 name: c.label().to_string(),
-                affected: stats::wilson(s.affected, n),
+                affected: s.affected.proportion(),
                 downtime_h: s.downtime.summary(Quantity::NonNegative),
                 disruption_h: s
                     .disruption(svc.wrt != model::NONE, mode)
                     .summary(Quantity::NonNegative),
                 data_loss_h: s.data_loss.summary(Quantity::NonNegative),
-                rto_met: svc.rto.map(|_| stats::wilson(s.rto_met, n)),
-                rpo_met: svc.rpo.map(|_| stats::wilson(s.rpo_met, n)),
-                mtpd_met: svc.mtpd.map(|_| stats::wilson(s.mtpd_met, n)),
-                total_data_loss: stats::wilson(s.total_data_loss, n),
+                rto_met: svc.rto.map(|_| s.rto_met.proportion()),
+                rpo_met: svc.rpo.map(|_| s.rpo_met.proportion()),
+                mtpd_met: svc.mtpd.map(|_| s.mtpd_met.proportion()),
+                total_data_loss: s.total_data_loss.proportion(),
                 loss: s.loss.summary(Quantity::NonNegative),
                 loss_breakdown: LossBreakdown::from_moments(&s.loss_parts),
                 detail: D::from_samples(s),

@@ -7,7 +7,7 @@ use super::model::{Model, NONE};
 use super::targets;
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
-use crate::stats::{Moments, Sketch};
+use crate::stats::{Mean, Sketch, Tally, Weight};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,30 +30,30 @@ pub(crate) struct ServiceSamples {
     pub availability: Sketch,
     pub outages: Sketch,
     pub rto_breaches: Sketch,
-    pub affected: u64,
-    pub rto_met: u64,
-    pub rpo_met: u64,
-    pub mtpd_met: u64,
-    pub total_data_loss: u64,
+    pub affected: Tally,
+    pub rto_met: Tally,
+    pub rpo_met: Tally,
+    pub mtpd_met: Tally,
+    pub total_data_loss: Tally,
 }
 
 /// Running means of a service's loss by cause ([`targets::LossParts`]).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct LossPartMoments {
-    pub outage_time: Moments,
-    pub once: Moments,
-    pub per_incident: Moments,
-    pub data_loss: Moments,
-    pub total_data_loss: Moments,
+    pub outage_time: Mean,
+    pub once: Mean,
+    pub per_incident: Mean,
+    pub data_loss: Mean,
+    pub total_data_loss: Mean,
 }
 
 impl LossPartMoments {
-    fn add(&mut self, parts: &targets::LossParts) {
-        self.outage_time.add(parts.outage_time);
-        self.once.add(parts.once);
-        self.per_incident.add(parts.per_incident);
-        self.data_loss.add(parts.data_loss);
-        self.total_data_loss.add(parts.total_data_loss);
+    fn add(&mut self, parts: &targets::LossParts, at: Weight) {
+        self.outage_time.add(parts.outage_time, at);
+        self.once.add(parts.once, at);
+        self.per_incident.add(parts.per_incident, at);
+        self.data_loss.add(parts.data_loss, at);
+        self.total_data_loss.add(parts.total_data_loss, at);
     }
 
     fn merge(&mut self, other: &LossPartMoments) {
@@ -138,7 +138,14 @@ impl Samples {
         }
     }
 
-    fn record(&mut self, model: &Model, mode: Mode, outcomes: &[ServiceOutcome], events: u64) {
+    fn record(
+        &mut self,
+        model: &Model,
+        mode: Mode,
+        outcomes: &[ServiceOutcome],
+        events: u64,
+        at: Weight,
+    ) {
         self.trials += 1;
         self.events += events;
         let mut total = 0.0;
@@ -151,31 +158,31 @@ impl Samples {
             let parts = targets::loss_parts(svc, out);
             let loss = parts.total();
             total += loss;
-            s.loss.add(loss);
-            s.loss_parts.add(&parts);
-            s.downtime.add(out.downtime);
+            s.loss.add_at(loss, at);
+            s.loss_parts.add(&parts, at);
+            s.downtime.add_at(out.downtime, at);
             if svc.wrt != NONE {
                 // Without a wrt the disruption is the recovery (drill) or
                 // the downtime (run), sample for sample: see `disruption`.
-                s.disruption.add(targets::disruption(out, mode));
+                s.disruption.add_at(targets::disruption(out, mode), at);
             }
-            s.data_loss.add(out.data_loss);
-            s.affected += u64::from(out.affected());
-            s.total_data_loss += u64::from(out.total_losses > 0);
+            s.data_loss.add_at(out.data_loss, at);
+            s.affected.add(out.affected(), at);
+            s.total_data_loss.add(out.total_losses > 0, at);
             match mode {
-                Mode::Drill { .. } => s.recovery.add(out.recovered_at),
+                Mode::Drill { .. } => s.recovery.add_at(out.recovered_at, at),
                 Mode::Run { horizon } => {
-                    s.availability.add(1.0 - out.downtime / horizon);
-                    s.outages.add(f64::from(out.outages));
-                    s.rto_breaches.add(f64::from(out.rto_breaches));
+                    s.availability.add_at(1.0 - out.downtime / horizon, at);
+                    s.outages.add_at(f64::from(out.outages), at);
+                    s.rto_breaches.add_at(f64::from(out.rto_breaches), at);
                 }
             }
             let met = targets::met(svc, out, mode);
-            s.rto_met += u64::from(met.rto == Some(true));
-            s.rpo_met += u64::from(met.rpo == Some(true));
-            s.mtpd_met += u64::from(met.mtpd == Some(true));
+            s.rto_met.add(met.rto == Some(true), at);
+            s.rpo_met.add(met.rpo == Some(true), at);
+            s.mtpd_met.add(met.mtpd == Some(true), at);
         }
-        self.total_loss.add(total);
+        self.total_loss.add_at(total, at);
     }
 
     fn merge(&mut self, other: &Samples) {
@@ -191,11 +198,11 @@ impl Samples {
             a.availability.merge(&b.availability);
             a.outages.merge(&b.outages);
             a.rto_breaches.merge(&b.rto_breaches);
-            a.affected += b.affected;
-            a.rto_met += b.rto_met;
-            a.rpo_met += b.rpo_met;
-            a.mtpd_met += b.mtpd_met;
-            a.total_data_loss += b.total_data_loss;
+            a.affected.merge(&b.affected);
+            a.rto_met.merge(&b.rto_met);
+            a.rpo_met.merge(&b.rpo_met);
+            a.mtpd_met.merge(&b.mtpd_met);
+            a.total_data_loss.merge(&b.total_data_loss);
         }
         self.total_loss.merge(&other.total_loss);
         if self.attribution.len() < other.attribution.len() {
@@ -250,7 +257,7 @@ pub(crate) fn simulate_with(
         },
         |trial, samples, t| {
             trial.run(config.seed, t, mode);
-            samples.record(model, mode, &trial.services, trial.events);
+            samples.record(model, mode, &trial.services, trial.events, Weight::ONE);
             if explain {
                 samples.record_attribution(trial);
             }

@@ -18,9 +18,12 @@
 
 mod moments;
 mod sketch;
+mod strata;
 
 pub(crate) use moments::Moments;
-pub use sketch::{Sketch, COUNT_EXACT_BELOW, RELATIVE_ERROR};
+pub use sketch::{Sketch, Tail, COUNT_EXACT_BELOW, RELATIVE_ERROR};
+pub use strata::Weight;
+pub(crate) use strata::{Mean, Tally};
 
 use serde::Serialize;
 

@@ -1,10 +1,17 @@
-//! A mergeable streaming summary of a non-negative quantity: exact count,
-//! mean, variance (Welford), minimum and maximum, and quantiles from
-//! logarithmic buckets with a relative error of at most [`RELATIVE_ERROR`]
-//! (the DDSketch construction). Memory grows with the logarithm of the
-//! value range, not with the number of samples.
+//! A mergeable streaming summary of a non-negative quantity: the mean with
+//! its interval, minimum and maximum, and quantiles from logarithmic
+//! buckets with a relative error of at most [`RELATIVE_ERROR`] (the
+//! DDSketch construction). Memory grows with the logarithm of the value
+//! range, not with the number of samples.
+//!
+//! The sample may be stratified and weighted (rare-event sampling, see
+//! [`strata`](super::strata)): each stratum keeps its own buckets of summed
+//! weights and squared weights, and every figure is the stratified
+//! estimate. A plain sample (one stratum, weight 1) gives exactly the
+//! order-statistic figures of an unweighted sample.
 
-use super::{wilson, ExceedancePoint, Moments, QuantileCi, Quantity, Summary, Z95};
+use super::strata::{self, Mean, Stratum, Weight};
+use super::{wilson, ExceedancePoint, Proportion, QuantileCi, Quantity, Summary, Z95};
 
 /// Relative accuracy of quantiles: a reported quantile `q` satisfies
 /// |q - exact| <= 0.5% × exact (the exact value being an observed sample).
@@ -20,17 +27,78 @@ pub const COUNT_EXACT_BELOW: f64 = 0.5 / RELATIVE_ERROR;
 /// Values at or below this count as zero (hours: 3.6 µs; money: 0.000001).
 const ZERO: f64 = 1e-9;
 
+/// The summed weights (and squared weights) of the values in one bucket of
+/// one stratum; for a plain sample both are the count.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Mass {
+    w: f64,
+    w2: f64,
+}
+
+impl Mass {
+    #[inline]
+    fn add(&mut self, w: f64) {
+        self.w += w;
+        self.w2 += w * w;
+    }
+    fn merge(&mut self, other: Mass) {
+        self.w += other.w;
+        self.w2 += other.w2;
+    }
+}
+
+/// One stratum's buckets.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Part {
+    zeros: Mass,
+    /// `buckets[i]` holds values v with index(v) = i + offset.
+    offset: i32,
+    buckets: Vec<Mass>,
+}
+
+impl Part {
+    /// The mass of bucket `i`, growing the dense range to hold it.
+    fn bucket_mut(&mut self, i: i32) -> &mut Mass {
+        if self.buckets.is_empty() {
+            self.offset = i;
+            self.buckets.push(Mass::default());
+        } else if i < self.offset {
+            let grow = (self.offset - i) as usize;
+            self.buckets
+                .splice(0..0, std::iter::repeat_n(Mass::default(), grow));
+            self.offset = i;
+        } else if i >= self.offset + self.buckets.len() as i32 {
+            self.buckets
+                .resize((i - self.offset + 1) as usize, Mass::default());
+        }
+        &mut self.buckets[(i - self.offset) as usize]
+    }
+
+    fn mass(&self, i: i32) -> Mass {
+        usize::try_from(i - self.offset)
+            .ok()
+            .and_then(|k| self.buckets.get(k))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The range of bucket indices held, `None` when there is none.
+    fn range(&self) -> Option<(i32, i32)> {
+        (!self.buckets.is_empty())
+            .then(|| (self.offset, self.offset + self.buckets.len() as i32 - 1))
+    }
+}
+
 /// A streaming summary of one non-negative quantity over trials (hours,
 /// money, counts): see the module documentation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sketch {
-    moments: Moments,
+    mean: Mean,
+    parts: Vec<Part>,
+    /// Whether any trial had a weight other than plain sampling's.
+    weighted: bool,
     min: f64,
     max: f64,
-    zeros: u64,
-    /// `buckets[i]` counts values v with index(v) = i + offset.
-    offset: i32,
-    buckets: Vec<u64>,
 }
 
 impl Default for Sketch {
@@ -44,30 +112,47 @@ fn ln_gamma() -> f64 {
     ((1.0 + RELATIVE_ERROR) / (1.0 - RELATIVE_ERROR)).ln()
 }
 
+/// The tail of a distribution at one level: its quantile (value at risk)
+/// and the mean of the values at least that large (tail value at risk),
+/// each with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tail {
+    /// The level's quantile ([`Sketch::quantile`]).
+    pub var: f64,
+    /// Its interval ([`Sketch::quantile_ci`]).
+    pub var_ci95: QuantileCi,
+    /// The mean of the values at or above `var` (at the sketch's
+    /// resolution: values in `var`'s bucket count as at least as large).
+    pub tvar: f64,
+    /// Its interval: the delta method for a ratio of means, plus the
+    /// uncertainty of where the tail starts (Manistre and Hancock, 2005),
+    /// widened by the resolution; no upper bound when `var` has none.
+    pub tvar_ci95: QuantileCi,
+}
+
 impl Sketch {
     /// An empty sketch.
     pub fn new() -> Self {
         Sketch {
-            moments: Moments::new(),
+            mean: Mean::new(),
+            parts: Vec::new(),
+            weighted: false,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-            zeros: 0,
-            offset: 0,
-            buckets: Vec::new(),
         }
     }
 
     /// How many values were added.
     pub fn count(&self) -> u64 {
-        self.moments.count()
+        self.mean.count()
     }
-    /// The exact mean, in the quantity's unit; 0 when empty.
+    /// The estimated mean, in the quantity's unit; 0 when empty.
     pub fn mean(&self) -> f64 {
-        self.moments.mean()
+        self.mean.mean()
     }
     /// The largest value added (exact); 0 when empty.
     pub fn max(&self) -> f64 {
-        if self.count() == 0 {
+        if self.max < self.min {
             0.0
         } else {
             self.max
@@ -75,15 +160,11 @@ impl Sketch {
     }
     /// The smallest value added (exact); 0 when empty.
     pub fn min(&self) -> f64 {
-        if self.count() == 0 {
+        if self.max < self.min {
             0.0
         } else {
             self.min
         }
-    }
-    /// Sample standard deviation.
-    pub fn sd(&self) -> f64 {
-        self.moments.sd()
     }
 
     /// The bucket of `v`, an infinity counted as the largest float:
@@ -112,39 +193,41 @@ impl Sketch {
         2.0 * (i as f64 * ln_gamma()).exp() / (g + 1.0)
     }
 
-    /// Adds one value. Negative values are clamped to zero (the quantities
-    /// summarised — hours, money, counts — are never negative).
+    /// Adds one value of a plain sample.
     pub fn add(&mut self, v: f64) {
+        self.add_at(v, Weight::ONE);
+    }
+
+    /// Adds one trial's value at its place in a stratified sample.
+    /// Negative values are clamped to zero (the quantities summarised —
+    /// hours, money, counts — are never negative). A trial of weight 0 (a
+    /// variant under which it cannot happen) counts as a trial, and its
+    /// value as none.
+    #[inline]
+    pub fn add_at(&mut self, v: f64, at: Weight) {
         debug_assert!(v.is_finite(), "sketched values are finite");
         let v = v.max(0.0);
-        self.moments.add(v);
-        self.min = self.min.min(v);
-        self.max = self.max.max(v);
-        if v <= ZERO {
-            self.zeros += 1;
+        self.mean.add(v, at);
+        self.weighted |= !at.is_one();
+        let h = usize::from(at.stratum);
+        if h >= self.parts.len() {
+            self.parts.resize(h + 1, Part::default());
+        }
+        if at.w == 0.0 {
             return;
         }
-        let i = Self::index(v);
-        *self.bucket_mut(i) += 1;
-    }
-
-    /// The counter of bucket `i`, growing the dense range to hold it.
-    fn bucket_mut(&mut self, i: i32) -> &mut u64 {
-        if self.buckets.is_empty() {
-            self.offset = i;
-            self.buckets.push(0);
-        } else if i < self.offset {
-            let grow = (self.offset - i) as usize;
-            self.buckets.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = i;
-        } else if i >= self.offset + self.buckets.len() as i32 {
-            self.buckets.resize((i - self.offset + 1) as usize, 0);
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+        let part = &mut self.parts[h];
+        if v <= ZERO {
+            part.zeros.add(at.w);
+            return;
         }
-        &mut self.buckets[(i - self.offset) as usize]
+        part.bucket_mut(Self::index(v)).add(at.w);
     }
 
-    /// Appends the samples of `other` (Chan et al.'s parallel update).
-    /// Merging in a fixed order gives bit-identical results.
+    /// Appends the samples of `other`. Merging in a fixed order gives
+    /// bit-identical results.
     pub fn merge(&mut self, other: &Sketch) {
         if other.count() == 0 {
             return;
@@ -153,69 +236,143 @@ impl Sketch {
             *self = other.clone();
             return;
         }
-        self.moments.merge(&other.moments);
+        self.mean.merge(&other.mean);
+        self.weighted |= other.weighted;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        self.zeros += other.zeros;
-        for (k, &c) in other.buckets.iter().enumerate() {
-            if c == 0 {
-                continue;
+        if other.parts.len() > self.parts.len() {
+            self.parts.resize(other.parts.len(), Part::default());
+        }
+        for (a, b) in self.parts.iter_mut().zip(&other.parts) {
+            a.zeros.merge(b.zeros);
+            for (k, &m) in b.buckets.iter().enumerate() {
+                if m.w == 0.0 && m.w2 == 0.0 {
+                    continue;
+                }
+                a.bucket_mut(b.offset + k as i32).merge(m);
             }
-            *self.bucket_mut(other.offset + k as i32) += c;
         }
     }
 
-    /// The `q` quantile (0 ≤ q ≤ 1): the sample of rank ⌊q·(n−1)⌋, within
-    /// the relative error; exact at q = 0 and q = 1.
+    /// Trials per unit of weight in stratum `h`: N / n_h, so that a
+    /// bucket's summed weights times this are its estimated share of the
+    /// N trials ("trial units": for a plain sample, the count).
+    fn scale(&self, h: usize) -> f64 {
+        let nh = self.mean.count_in(h);
+        if nh == 0 {
+            0.0
+        } else if self.parts.len() == 1 {
+            1.0
+        } else {
+            self.count() as f64 / nh as f64
+        }
+    }
+
+    /// The bucket indices held by any stratum, lowest and highest.
+    fn range(&self) -> Option<(i32, i32)> {
+        self.parts
+            .iter()
+            .filter_map(Part::range)
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+    }
+
+    /// Bucket `i`'s estimated share of the trials, in trial units.
+    fn units(&self, i: i32) -> f64 {
+        match self.parts.as_slice() {
+            [one] => one.mass(i).w,
+            all => all
+                .iter()
+                .enumerate()
+                .map(|(h, p)| p.mass(i).w * self.scale(h))
+                .sum(),
+        }
+    }
+
+    /// The bucket holding the trial with `above` trial units strictly
+    /// above it: walking down from the largest bucket until more than
+    /// `above` units are passed; `None` when that lands among the zeros.
+    fn bucket_with_above(&self, above: f64) -> Option<i32> {
+        let (lo, hi) = self.range()?;
+        let mut seen = 0.0;
+        for i in (lo..=hi).rev() {
+            seen += self.units(i);
+            if seen > above {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// The `q` quantile (0 ≤ q ≤ 1): the sample of rank ⌊q·(n−1)⌋ (0-based,
+    /// with n − 1 − that rank trials above it; for a weighted sample, that
+    /// many trial units of estimated share above it), within the relative
+    /// error; exact at q = 0 and q = 1.
     pub fn quantile(&self, q: f64) -> f64 {
         let count = self.count();
         if count == 0 {
             return 0.0;
         }
         if q <= 0.0 {
-            return self.min;
+            return self.min();
         }
         if q >= 1.0 {
-            return self.max;
+            return self.max();
         }
         let rank = (q * (count - 1) as f64).floor() as u64;
-        if rank < self.zeros {
-            return 0.0_f64.max(self.min);
+        match self.bucket_with_above((count - 1 - rank) as f64) {
+            Some(i) => Self::representative(i).clamp(self.min, self.max),
+            None => 0.0_f64.max(self.min()),
         }
-        let mut seen = self.zeros;
-        for (k, &c) in self.buckets.iter().enumerate() {
-            seen += c;
-            if seen > rank {
-                let v = Self::representative(self.offset + k as i32);
-                return v.clamp(self.min, self.max);
-            }
-        }
-        self.max
     }
 
-    /// The values the sample of 0-based `rank` can have: its bucket's
-    /// representative widened by the stated resolution (a value within
-    /// [`RELATIVE_ERROR`] of it), cut to the exact minimum and maximum.
-    fn rank_bounds(&self, rank: u64) -> [f64; 2] {
+    /// The values the trial with `above` trial units above it can have:
+    /// its bucket's representative widened by the stated resolution (a
+    /// value within [`RELATIVE_ERROR`] of it), cut to the exact minimum and
+    /// maximum.
+    fn bounds_with_above(&self, above: f64) -> [f64; 2] {
         let clamp = |lo: f64, hi: f64| [lo.max(self.min), hi.min(self.max)];
-        if rank < self.zeros {
-            return clamp(0.0, ZERO);
-        }
-        let mut seen = self.zeros;
-        for (k, &c) in self.buckets.iter().enumerate() {
-            seen += c;
-            if seen > rank {
-                let v = Self::representative(self.offset + k as i32);
+        match self.bucket_with_above(above) {
+            Some(i) => {
+                let v = Self::representative(i);
                 // |v - x| <= α·x: x in [v / (1 + α), v / (1 − α)], and a
                 // hair wider for the rounding of the bucket's index.
                 let slack = 1e-9;
-                return clamp(
+                clamp(
                     v / (1.0 + RELATIVE_ERROR) * (1.0 - slack),
                     v / (1.0 - RELATIVE_ERROR) * (1.0 + slack),
-                );
+                )
             }
+            None => clamp(0.0, ZERO),
         }
-        [self.max, self.max]
+    }
+
+    /// The variance of the estimated share of trials whose value lies
+    /// above bucket `top` (strictly): Σ_h (w2_h / n_h − (w_h / n_h)²) / n_h
+    /// over the strata's buckets above it.
+    fn share_above_variance(&self, top: Option<i32>) -> f64 {
+        self.parts
+            .iter()
+            .enumerate()
+            .map(|(h, p)| {
+                let nh = self.mean.count_in(h) as f64;
+                if nh == 0.0 {
+                    return 0.0;
+                }
+                let Some((_, hi)) = p.range() else {
+                    return 0.0;
+                };
+                let from = top.map_or(i32::MIN, |t| t + 1);
+                let mut m = Mass::default();
+                if top.is_none() {
+                    m.merge(p.zeros);
+                }
+                for i in from.max(p.offset)..=hi {
+                    m.merge(p.mass(i));
+                }
+                let mean = m.w / nh;
+                (m.w2 / nh - mean * mean).max(0.0) / nh
+            })
+            .sum()
     }
 
     /// The 95% interval of the `q` quantile (0 < q < 1) from order
@@ -223,56 +380,184 @@ impl Sketch {
     /// binomial (n, q), so the samples of 1-based ranks
     /// ⌊nq − z·√(nq(1−q))⌋ and ⌈nq + z·√(nq(1−q))⌉ bracket it at least 95%
     /// of the time (checked against the exact binomial for n from 20 to
-    /// 10,000). Each is read off the sketch and widened by its resolution.
-    /// A lower rank below 1 gives 0 (no value is smaller); an upper rank
-    /// past n gives no upper bound: the sample is too small to bound that
-    /// quantile from above.
+    /// 10,000). A weighted sample uses the standard error of its estimated
+    /// share above the quantile in place of √(q(1−q)/n). Each is read off
+    /// the sketch and widened by its resolution. A lower rank below 1 gives
+    /// 0 (no value is smaller); an upper rank past n gives no upper bound:
+    /// the sample is too small to bound that quantile from above.
     pub fn quantile_ci(&self, q: f64) -> QuantileCi {
         let n = self.count();
         if n == 0 {
             return QuantileCi { lo: 0.0, hi: None };
         }
         let nf = n as f64;
-        let spread = Z95 * (nf * q * (1.0 - q)).sqrt();
+        let sd = if self.weighted {
+            let rank = (q * (n - 1) as f64).floor();
+            let point = self.bucket_with_above(nf - 1.0 - rank);
+            nf * self.share_above_variance(point).sqrt()
+        } else {
+            (nf * q * (1.0 - q)).sqrt()
+        };
+        let spread = Z95 * sd;
         let (j, k) = ((nf * q - spread).floor(), (nf * q + spread).ceil());
         let lo = if j < 1.0 {
             0.0
         } else {
-            self.rank_bounds(j as u64 - 1)[0]
+            self.bounds_with_above(nf - j)[0]
         };
-        let hi = (k <= nf).then(|| self.rank_bounds((k as u64).max(1) - 1)[1]);
+        let hi = (k <= nf).then(|| self.bounds_with_above(nf - k.max(1.0))[1]);
         QuantileCi { lo, hi }
     }
 
-    /// How many samples lie strictly above `x` (to the bucket resolution).
-    fn count_above(&self, x: f64) -> u64 {
-        if self.count() == 0 || x >= self.max {
-            return 0;
+    /// The per-stratum sums of the weights of the trials whose value lies
+    /// strictly above `x` (to the bucket resolution).
+    fn strata_above(&self, x: f64) -> Vec<Stratum> {
+        self.parts
+            .iter()
+            .enumerate()
+            .map(|(h, p)| {
+                let mut m = Mass::default();
+                if x < 0.0 {
+                    m.merge(p.zeros);
+                }
+                if x < self.max {
+                    for (k, &b) in p.buckets.iter().enumerate() {
+                        if Self::representative(p.offset + k as i32) > x {
+                            m.merge(b);
+                        }
+                    }
+                }
+                Stratum {
+                    n: self.mean.count_in(h),
+                    all: self.mean_weight(h) * self.mean.count_in(h) as f64,
+                    w: m.w,
+                    w2: m.w2,
+                }
+            })
+            .collect()
+    }
+
+    /// The summed weight of every trial of stratum `h`.
+    fn mean_weight(&self, h: usize) -> f64 {
+        let p = &self.parts[h];
+        let total = p.zeros.w + p.buckets.iter().map(|m| m.w).sum::<f64>();
+        let nh = self.mean.count_in(h);
+        if nh == 0 {
+            0.0
+        } else {
+            total / nh as f64
         }
-        if x < 0.0 {
-            return self.count();
+    }
+
+    /// The estimated share of trials whose value exceeds `x` (to the
+    /// bucket resolution), with its 95% interval.
+    pub fn share_above(&self, x: f64) -> Proportion {
+        if self.count() == 0 {
+            return wilson(0, 0);
         }
-        let mut above = 0;
-        for (k, &c) in self.buckets.iter().enumerate() {
-            if Self::representative(self.offset + k as i32) > x {
-                above += c;
-            }
-        }
-        above
+        strata::share(&self.strata_above(x), self.weighted)
     }
 
     /// Share of samples strictly above `x` (to the bucket resolution).
     pub fn fraction_above(&self, x: f64) -> f64 {
-        if self.count() == 0 {
-            return 0.0;
-        }
-        self.count_above(x) as f64 / self.count() as f64
+        self.share_above(x).p
     }
 
-    /// Mean with its 95% interval, quantiles and maximum of a sample of
-    /// `quantity`: the interval is cut to the values the quantity can take
-    /// ([`Quantity::interval`]), and a count's quantiles are rounded to
-    /// whole numbers (exact below [`COUNT_EXACT_BELOW`]).
+    /// The tail at level `q` (e.g. 0.99 for the 1-in-100 tail): see [`Tail`].
+    pub fn tail(&self, q: f64) -> Tail {
+        let var = self.quantile(q);
+        let var_ci95 = self.quantile_ci(q);
+        let n = self.count();
+        if n == 0 {
+            return Tail {
+                var,
+                var_ci95,
+                tvar: 0.0,
+                tvar_ci95: QuantileCi { lo: 0.0, hi: None },
+            };
+        }
+        let nf = n as f64;
+        let rank = (q * (n - 1) as f64).floor();
+        // The tail: var's bucket and every one above (all, if var is 0).
+        let from = self.bucket_with_above(nf - 1.0 - rank);
+        let value = |i: i32| Self::representative(i).clamp(self.min, self.max);
+        // Per stratum, over the tail: Σw, Σw·x, and for the variance
+        // Σw²(x − c)² and Σw(x − c) once the tail mean c is known.
+        let tail_buckets = |p: &Part| -> Vec<(f64, Mass)> {
+            let mut out = Vec::new();
+            if from.is_none() {
+                out.push((0.0_f64.max(self.min), p.zeros));
+            }
+            if let Some((_, hi)) = p.range() {
+                let start = from.map_or(p.offset, |f| f.max(p.offset));
+                for i in start..=hi {
+                    out.push((value(i), p.mass(i)));
+                }
+            }
+            out
+        };
+        let (mut mass, mut sum) = (0.0, 0.0);
+        for (h, p) in self.parts.iter().enumerate() {
+            let nh = self.mean.count_in(h) as f64;
+            if nh == 0.0 {
+                continue;
+            }
+            for (x, m) in tail_buckets(p) {
+                mass += m.w / nh;
+                sum += m.w * x / nh;
+            }
+        }
+        if mass <= 0.0 {
+            return Tail {
+                var,
+                var_ci95,
+                tvar: var,
+                tvar_ci95: var_ci95,
+            };
+        }
+        let tvar = sum / mass;
+        // Delta method for the ratio: Σ_h Var_h(w·1_T·(x − c)) / n_h / mass².
+        let mut ratio_var = 0.0;
+        let mut share_var = 0.0;
+        for (h, p) in self.parts.iter().enumerate() {
+            let nh = self.mean.count_in(h) as f64;
+            if nh == 0.0 {
+                continue;
+            }
+            let (mut d1, mut d2, mut w, mut w2) = (0.0, 0.0, 0.0, 0.0);
+            for (x, m) in tail_buckets(p) {
+                d1 += m.w * (x - tvar);
+                d2 += m.w2 * (x - tvar) * (x - tvar);
+                w += m.w;
+                w2 += m.w2;
+            }
+            ratio_var += (d2 / nh - (d1 / nh).powi(2)).max(0.0) / nh;
+            share_var += (w2 / nh - (w / nh).powi(2)).max(0.0) / nh;
+        }
+        // Where the tail starts is estimated too: moving it by a share δ
+        // moves the tail mean by about (c − var) δ / mass.
+        let var_total = ratio_var / (mass * mass) + ((tvar - var) / mass).powi(2) * share_var;
+        let half = Z95 * var_total.sqrt();
+        let lo = ((tvar - half) / (1.0 + RELATIVE_ERROR)).max(var_ci95.lo.min(tvar));
+        let hi = var_ci95
+            .hi
+            .map(|_| ((tvar + half) / (1.0 - RELATIVE_ERROR)).min(self.max.max(tvar)));
+        Tail {
+            var,
+            var_ci95,
+            tvar,
+            tvar_ci95: QuantileCi {
+                lo: lo.max(0.0),
+                hi,
+            },
+        }
+    }
+
+    /// Mean with its 95% interval, quantiles with theirs, and maximum of a
+    /// sample of `quantity`: the mean's interval is cut to the values the
+    /// quantity can take ([`Quantity::interval`]), and a count's quantiles
+    /// and their bounds are whole numbers (exact below
+    /// [`COUNT_EXACT_BELOW`]).
     pub fn summary(&self, quantity: Quantity) -> Summary {
         let count = quantity == Quantity::Count;
         let quantile = |q: f64| {
@@ -297,8 +582,8 @@ impl Sketch {
         };
         Summary {
             mean: self.mean(),
-            ci95: self.moments.ci95_of(quantity),
-            half_width: self.moments.half_width(),
+            ci95: self.mean.ci95_of(quantity),
+            half_width: self.mean.half_width(),
             p50: quantile(0.5),
             p50_ci95: ci(0.5),
             p90: quantile(0.9),
@@ -310,18 +595,16 @@ impl Sketch {
     }
 
     /// The exceedance curve at `points` levels spread geometrically over
-    /// the observed positive range.
+    /// the observed positive range, each share with its interval.
     pub fn exceedance(&self, points: usize) -> Vec<ExceedancePoint> {
         let max = self.max();
-        if max <= ZERO || points == 0 || self.buckets.is_empty() {
+        let Some((first, _)) = self.range() else {
+            return Vec::new();
+        };
+        if max <= ZERO || points == 0 {
             return Vec::new();
         }
-        let first = self
-            .buckets
-            .iter()
-            .position(|&c| c > 0)
-            .map_or(max, |k| Self::representative(self.offset + k as i32));
-        let low = first.min(max).max(max * 1e-6);
+        let low = Self::representative(first).min(max).max(max * 1e-6);
         let levels: Vec<f64> = if points == 1 || low >= max {
             vec![low]
         } else {
@@ -333,7 +616,7 @@ impl Sketch {
         levels
             .into_iter()
             .map(|loss| {
-                let share = wilson(self.count_above(loss), self.count());
+                let share = self.share_above(loss);
                 ExceedancePoint {
                     loss,
                     p: share.p,
@@ -346,18 +629,27 @@ impl Sketch {
     /// Points (value, P(X ≤ value)) of the empirical CDF at bucket resolution.
     pub fn cdf(&self) -> Vec<(f64, f64)> {
         let n = self.count() as f64;
-        let mut out = Vec::with_capacity(self.buckets.len() + 1);
-        let mut seen = self.zeros;
-        if self.zeros > 0 {
-            out.push((0.0, seen as f64 / n));
+        let mut out = Vec::new();
+        let zeros: f64 = self
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(h, p)| p.zeros.w * self.scale(h))
+            .sum();
+        let mut seen = zeros;
+        if zeros > 0.0 {
+            out.push((0.0, seen / n));
         }
-        for (k, &c) in self.buckets.iter().enumerate() {
-            if c == 0 {
-                continue;
+        if let Some((lo, hi)) = self.range() {
+            for i in lo..=hi {
+                let u = self.units(i);
+                if u == 0.0 {
+                    continue;
+                }
+                seen += u;
+                let v = Self::representative(i).clamp(self.min, self.max);
+                out.push((v, seen / n));
             }
-            seen += c;
-            let v = Self::representative(self.offset + k as i32).clamp(self.min, self.max);
-            out.push((v, seen as f64 / n));
         }
         out
     }
@@ -380,7 +672,11 @@ mod tests {
         let mut s = Sketch::new();
         s.add(1e-300);
         s.add(f64::MAX);
-        assert!(s.buckets.len() < 200_000, "{} buckets", s.buckets.len());
+        assert!(
+            s.parts[0].buckets.len() < 200_000,
+            "{} buckets",
+            s.parts[0].buckets.len()
+        );
         assert_eq!(s.quantile(1.0), f64::MAX);
     }
 
@@ -421,13 +717,13 @@ mod tests {
         xs[300..].iter().for_each(|&x| b.add(x));
         a.merge(&b);
         assert_eq!(a.count(), one.count());
-        assert_eq!(a.buckets, one.buckets);
-        assert_eq!(a.zeros, one.zeros);
+        assert_eq!(a.parts, one.parts);
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64;
         assert!((a.mean() - mean).abs() < 1e-12);
-        assert!((a.sd() - var.sqrt()).abs() < 1e-9);
-        assert!((one.sd() - var.sqrt()).abs() < 1e-9);
+        let se = Z95 * (var / xs.len() as f64).sqrt();
+        assert!((a.mean.half_width() - se).abs() < 1e-9);
+        assert!((one.mean.half_width() - se).abs() < 1e-9);
     }
 
     #[test]
@@ -492,6 +788,111 @@ mod tests {
         assert_eq!(Sketch::new().quantile_ci(0.5).hi, None);
     }
 
+    /// A stratified sample: 95% of trials draw from 1..100, 5% from
+    /// 1,000..2,000, each stratum sampled on an even grid of 1,000 values
+    /// and weighted by its probability. The mixture's figures are known.
+    fn two_strata() -> Sketch {
+        let mut s = Sketch::new();
+        for i in 0..1000 {
+            let u = (f64::from(i) + 0.5) / 1000.0;
+            s.add_at(
+                1.0 + 99.0 * u,
+                Weight {
+                    stratum: 0,
+                    w: 0.95,
+                },
+            );
+            s.add_at(
+                1000.0 + 1000.0 * u,
+                Weight {
+                    stratum: 1,
+                    w: 0.05,
+                },
+            );
+        }
+        s
+    }
+
+    #[test]
+    fn a_stratified_sample_estimates_the_mixture() {
+        let s = two_strata();
+        assert_eq!(s.count(), 2000);
+        // Mean: 0.95 × 50.5 + 0.05 × 1500.
+        assert!((s.mean() - (0.95 * 50.5 + 0.05 * 1500.0)).abs() < 1e-9);
+        // P(X > t) = 0.01 at t = 1800 (a fifth of the upper stratum).
+        let q99 = s.quantile(0.99);
+        assert!((q99 / 1800.0 - 1.0).abs() < 2.0 * RELATIVE_ERROR, "{q99}");
+        // P(X > t) = 0.5 at t = 1 + 99 × (1 − 0.45 / 0.95).
+        let q50 = s.quantile(0.5);
+        let want = 1.0 + 99.0 * (1.0 - 0.45 / 0.95);
+        assert!(
+            (q50 / want - 1.0).abs() < 2.0 * RELATIVE_ERROR,
+            "{q50} vs {want}"
+        );
+        let ci = s.quantile_ci(0.99);
+        assert!(ci.lo < q99 && ci.hi.is_some_and(|hi| hi > q99), "{ci:?}");
+        // The 1-in-100 tail's mean: the upper fifth of 1,000..2,000.
+        let tail = s.tail(0.99);
+        assert!(
+            (tail.tvar / 1900.0 - 1.0).abs() < 2.0 * RELATIVE_ERROR,
+            "{tail:?}"
+        );
+        assert!(tail.tvar_ci95.lo < tail.tvar && tail.tvar_ci95.hi.is_some_and(|h| h > tail.tvar));
+        // Exceedance: P(X > 1500) = 0.025, from stratum 1 alone.
+        let p = s.share_above(1500.0);
+        assert!((p.p - 0.025).abs() < 1e-3, "{p:?}");
+        assert!(p.ci95[0] < 0.025 && p.ci95[1] > 0.025);
+        let cdf = s.cdf();
+        assert!((cdf.last().unwrap().1 - 1.0).abs() < 1e-9);
+    }
+
+    /// The same sample merged from pieces in order is the same sketch.
+    #[test]
+    fn a_stratified_sample_merges_like_one_pass() {
+        let one = two_strata();
+        let mut a = Sketch::new();
+        let mut b = Sketch::new();
+        for i in 0..1000 {
+            let u = (f64::from(i) + 0.5) / 1000.0;
+            let part = if i < 300 { &mut a } else { &mut b };
+            part.add_at(
+                1.0 + 99.0 * u,
+                Weight {
+                    stratum: 0,
+                    w: 0.95,
+                },
+            );
+            part.add_at(
+                1000.0 + 1000.0 * u,
+                Weight {
+                    stratum: 1,
+                    w: 0.05,
+                },
+            );
+        }
+        a.merge(&b);
+        assert_eq!(a.parts, one.parts);
+        assert_eq!(a.quantile(0.99), one.quantile(0.99));
+        assert!((a.mean() - one.mean()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_plain_tail_is_the_mean_beyond_the_quantile() {
+        // 1..=1000: the 1-in-100 tail holds the ten largest and the 990th.
+        let mut s = Sketch::new();
+        (1..=1000).for_each(|x| s.add(f64::from(x)));
+        let tail = s.tail(0.99);
+        assert!((tail.var / 990.0 - 1.0).abs() <= RELATIVE_ERROR, "{tail:?}");
+        // Values in var's bucket count as in the tail: 985..=1000 at most.
+        let exact = (990..=1000).map(f64::from).sum::<f64>() / 11.0;
+        assert!(
+            (tail.tvar / exact - 1.0).abs() <= 2.0 * RELATIVE_ERROR,
+            "{tail:?}"
+        );
+        assert!(tail.tvar_ci95.lo <= tail.tvar);
+        assert!(tail.tvar_ci95.hi.is_some_and(|h| h >= tail.tvar));
+    }
+
     #[test]
     fn a_summary_interval_stays_in_the_quantity_range() {
         // One loss in ten trials: the normal interval reaches below zero.
@@ -499,7 +900,7 @@ mod tests {
         for x in [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1000.0] {
             s.add(x);
         }
-        let h = s.moments.half_width();
+        let h = s.mean.half_width();
         assert!(s.mean() - h < 0.0, "the case needs a normal bound below 0");
         let loss = s.summary(Quantity::NonNegative);
         assert_eq!(loss.ci95, [0.0, s.mean() + h]);
@@ -510,7 +911,7 @@ mod tests {
             a.add(x);
         }
         let ci = a.summary(Quantity::Fraction).ci95;
-        assert!(a.mean() + a.moments.half_width() > 1.0);
+        assert!(a.mean() + a.mean.half_width() > 1.0);
         assert_eq!(ci[1], 1.0);
         assert!(ci[0] > 0.0 && ci[0] < a.mean());
         // Far from the bounds nothing is cut.
@@ -518,7 +919,8 @@ mod tests {
         for x in [10.0, 11.0, 12.0, 13.0] {
             far.add(x);
         }
-        assert_eq!(far.summary(Quantity::NonNegative).ci95, far.moments.ci95());
+        let (m, h) = (far.mean(), far.mean.half_width());
+        assert_eq!(far.summary(Quantity::NonNegative).ci95, [m - h, m + h]);
     }
 
     #[test]
