@@ -61,15 +61,17 @@ fn currency_prefix(code: &str) -> String {
 /// to nothing is `£0`, whatever its sign.
 pub(crate) fn money(amount: f64, currency: &str) -> String {
     let a = amount.abs();
-    let body = if a >= 1e12 {
+    // Each unit starts where the one below would round up to a thousand
+    // of it: 999,600 is £1.0M, not £1000k.
+    let body = if a >= 999.95e9 {
         format!("{:.1}tn", a / 1e12)
-    } else if a >= 1e9 {
+    } else if a >= 999.95e6 {
         format!("{:.1}bn", a / 1e9)
-    } else if a >= 1e6 {
+    } else if a >= 999.5e3 {
         format!("{:.1}M", a / 1e6)
     } else if a >= 1e4 {
         format!("{:.0}k", a / 1e3)
-    } else if a >= 1e3 {
+    } else if a >= 999.5 {
         format!("{:.1}k", a / 1e3)
     } else {
         format!("{:.0}", a)
@@ -164,6 +166,12 @@ mod tests {
         assert_eq!(money(2.5e9, "GBP"), "£2.5bn");
         assert_eq!(money(12_345.0, "GBP"), "£12k");
         assert_eq!(money(950.0, "USD"), "$950");
+        // Where a unit would round up to a thousand, the next one takes over.
+        assert_eq!(money(999_600.0, "GBP"), "£1.0M");
+        assert_eq!(money(999_400.0, "GBP"), "£999k");
+        assert_eq!(money(999.6, "GBP"), "£1.0k");
+        assert_eq!(money(999.97e6, "GBP"), "£1.0bn");
+        assert_eq!(money(999.97e9, "GBP"), "£1.0tn");
         assert_eq!(money(-2500.0, "CHF"), "-CHF 2.5k");
     }
 

@@ -68,9 +68,32 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
         "threat": r.threat,
         "horizon_h": r.horizon_h(),
         "services": services,
-        "loss": r.loss,
+        "loss": loss(r),
         "loss_exceedance": r.loss_exceedance,
     })
+}
+
+/// The total loss's stats, and for a run its `tail`: per level
+/// (`1_in_10`, ...) `var`, `var_ci95`, `tvar`, `tvar_ci95`.
+fn loss<D>(r: &Results<D>) -> Value {
+    let mut loss = json!(r.loss);
+    if !r.loss_tail.is_empty() {
+        let tail: Map<String, Value> = r
+            .loss_tail
+            .iter()
+            .map(|t| {
+                let value = json!({
+                    "var": t.tail.var,
+                    "var_ci95": t.tail.var_ci95,
+                    "tvar": t.tail.tvar,
+                    "tvar_ci95": t.tail.tvar_ci95,
+                });
+                (format!("1_in_{}", t.one_in), value)
+            })
+            .collect();
+        loss["tail"] = Value::Object(tail);
+    }
+    loss
 }
 
 /// The results as pretty JSON text with a final newline.

@@ -279,6 +279,34 @@ fn loss_line<D>(r: &Results<D>, what: &str) -> String {
     )
 }
 
+/// The bad years: the total loss exceeded 1 year in 10, 100 and 200, and
+/// the mean of the years at least that bad, each with its 95% interval.
+fn tail_table(r: &RunResults, horizon: f64) -> String {
+    let cur = |x: f64| money(x, &r.currency);
+    let noun = period_noun(horizon);
+    let rows: Vec<Vec<String>> = r
+        .loss_tail
+        .iter()
+        .map(|t| {
+            vec![
+                format!("1 {noun} in {}", t.one_in),
+                cur(t.tail.var),
+                quantile_range(t.tail.var_ci95, cur),
+                cur(t.tail.tvar),
+                quantile_range(t.tail.tvar_ci95, cur),
+            ]
+        })
+        .collect();
+    let mut out = format!(
+        "\nThe bad {noun}s: the loss exceeded (value at risk), and the mean loss of the {noun}s at least that bad (tail value at risk):\n"
+    );
+    out.push_str(&table(
+        &["", "Loses more than", "95% CI", "Mean of those", "95% CI"],
+        &rows,
+    ));
+    out
+}
+
 /// The terminal report of a run.
 pub fn run(r: &RunResults) -> String {
     let horizon = r.horizon_h().expect("a run has a horizon");
@@ -345,6 +373,7 @@ pub fn run(r: &RunResults) -> String {
         ));
     }
     out.push_str(&loss_line(r, "Total loss over the horizon"));
+    out.push_str(&tail_table(r, horizon));
     out.push_str(&loss_by_cause(r, "mean over the horizon"));
     out.push_str(&explanations(r));
     out

@@ -420,6 +420,21 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
     }
 }
 
+/// The tails of a run's total loss: exceeded once in 10, 100 and 200
+/// trials (years, for a one-year horizon).
+pub const TAIL_LEVELS: [u32; 3] = [10, 100, 200];
+
+/// The total loss exceeded once in `one_in` trials of a run, and the mean
+/// loss of the trials at least that bad, with their intervals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LossTail {
+    /// 10 for the 1-in-10 loss ([`TAIL_LEVELS`]).
+    pub one_in: u32,
+    /// The quantile at 1 − 1/`one_in` (value at risk) and the mean beyond
+    /// it (tail value at risk).
+    pub tail: stats::Tail,
+}
+
 /// Everything a report needs from one simulation; `D` is what only that
 /// mode measures of each service.
 #[derive(Debug, Clone)]
@@ -444,6 +459,9 @@ pub struct Results<D> {
     /// P(total loss > loss) at 40 levels spread geometrically over the
     /// losses seen; empty when no trial lost anything.
     pub loss_exceedance: Vec<ExceedancePoint>,
+    /// The tails of the total loss of a run ([`TAIL_LEVELS`]); empty for a
+    /// drill.
+    pub loss_tail: Vec<LossTail>,
     /// Simulated events over all trials.
     pub events: u64,
 }
@@ -632,6 +650,16 @@ pub(crate) fn summarize<D: Detail>(
         .collect();
     let loss = samples.total_loss.summary(Quantity::NonNegative);
     let loss_exceedance = samples.total_loss.exceedance(40);
+    let loss_tail = match mode {
+        Mode::Drill { .. } => Vec::new(),
+        Mode::Run { .. } => TAIL_LEVELS
+            .into_iter()
+            .map(|one_in| LossTail {
+                one_in,
+                tail: samples.total_loss.tail(1.0 - 1.0 / f64::from(one_in)),
+            })
+            .collect(),
+    };
     Results {
         scenario: scenario.name.clone(),
         currency: scenario.currency.clone(),
@@ -645,6 +673,7 @@ pub(crate) fn summarize<D: Detail>(
         services,
         loss,
         loss_exceedance,
+        loss_tail,
         events: samples.events,
     }
 }

@@ -126,7 +126,8 @@ pub struct Tail {
     pub tvar: f64,
     /// Its interval: the delta method for a ratio of means, plus the
     /// uncertainty of where the tail starts (Manistre and Hancock, 2005),
-    /// widened by the resolution; no upper bound when `var` has none.
+    /// widened by the resolution; when `var` has no upper bound, neither
+    /// has this, and its lower bound is `var`'s.
     pub tvar_ci95: QuantileCi,
 }
 
@@ -538,18 +539,26 @@ impl Sketch {
         // moves the tail mean by about (c − var) δ / mass.
         let var_total = ratio_var / (mass * mass) + ((tvar - var) / mass).powi(2) * share_var;
         let half = Z95 * var_total.sqrt();
-        let lo = ((tvar - half) / (1.0 + RELATIVE_ERROR)).max(var_ci95.lo.min(tvar));
-        let hi = var_ci95
-            .hi
-            .map(|_| ((tvar + half) / (1.0 - RELATIVE_ERROR)).min(self.max.max(tvar)));
+        // Too few trials beyond the quantile to bound it from above are
+        // too few to estimate the mean beyond it: all that is known is
+        // that it is at least the quantile's lower bound.
+        let tvar_ci95 = match var_ci95.hi {
+            None => QuantileCi {
+                lo: var_ci95.lo,
+                hi: None,
+            },
+            Some(_) => QuantileCi {
+                lo: ((tvar - half) / (1.0 + RELATIVE_ERROR))
+                    .max(var_ci95.lo.min(tvar))
+                    .max(0.0),
+                hi: Some(((tvar + half) / (1.0 - RELATIVE_ERROR)).min(self.max.max(tvar))),
+            },
+        };
         Tail {
             var,
             var_ci95,
             tvar,
-            tvar_ci95: QuantileCi {
-                lo: lo.max(0.0),
-                hi,
-            },
+            tvar_ci95,
         }
     }
 

@@ -2,7 +2,7 @@
 //! exceedance curve against closed forms, by their coverage over many
 //! seeds.
 
-use super::closed_form::{drill, load};
+use super::closed_form::{drill, load, run};
 use super::common::service;
 
 /// Quantiles of the standard normal distribution at 0.95, 0.90 and 0.99.
@@ -92,4 +92,136 @@ fn a_small_sample_leaves_a_tail_quantile_unbounded_above() {
     assert_eq!(rec.p99_ci95.hi, None);
     assert!(rec.p99_ci95.lo > 0.0 && rec.p99_ci95.lo <= rec.p99);
     assert!(rec.p50_ci95.hi.is_some());
+}
+
+/// A loss of 1,000,000 per strike of a threat that comes every 50 years:
+/// the annual loss is L times a Poisson count of mean m = 0.02.
+const FIXED_LOSS: &str = "name: Fire every 50 years\nhorizon: 1y\ncomponents:\n  - {id: hall, kind: server}\n  - {id: shop, kind: service, depends_on: [hall], impact: {per_incident: 1000000}}\nthreats:\n  - {id: fire, every: 50y, hits: {components: [hall]}, effect: disrupt, duration: 1h}\n";
+
+/// Floods every 10 years, each costing 1,000 an hour over an exponential
+/// duration of mean 10h: the annual loss is compound Poisson (m = 0.1)
+/// with exponential amounts of mean 10,000.
+const COMPOUND_LOSS: &str = "name: Floods every 10 years\nhorizon: 1y\ncomponents:\n  - {id: hall, kind: server}\n  - {id: shop, kind: service, depends_on: [hall], impact: {per_hour: 1000}}\nthreats:\n  - {id: flood, every: 10y, hits: {components: [hall]}, effect: disrupt, duration: {exp: 10h}}\n";
+
+fn poisson(m: f64, k: u32) -> f64 {
+    (0..k).fold((-m).exp(), |p, j| p * m / f64::from(j + 1))
+}
+
+/// P(Erlang(k, 1) > t): e^-t Σ_{j<k} t^j / j!.
+fn erlang_survival(k: u32, t: f64) -> f64 {
+    (0..k).map(|j| poisson(t, j)).sum()
+}
+
+/// The compound loss's survival P(X > x) and E[X; X > x] (amounts of mean
+/// `theta`, counts of mean `m`): sums over the count, Erlang given it.
+fn compound(m: f64, theta: f64, x: f64) -> (f64, f64) {
+    (1..60).fold((0.0, 0.0), |(s, e), k| {
+        let p = poisson(m, k);
+        (
+            s + p * erlang_survival(k, x / theta),
+            e + p * f64::from(k) * theta * erlang_survival(k + 1, x / theta),
+        )
+    })
+}
+
+/// Asserts that `truth` lies within the interval widened by its own
+/// width on each side (about four standard errors) and that the interval
+/// is narrow enough, relative to `truth`, for that to test something.
+fn assert_within(label: &str, value: f64, ci: drsim::stats::QuantileCi, truth: f64, max_rel: f64) {
+    let hi = ci.hi.unwrap_or_else(|| panic!("{label}: no upper bound"));
+    let width = hi - ci.lo;
+    eprintln!(
+        "{label}: {value:.1} ({:.1} – {hi:.1}), exact {truth:.1}",
+        ci.lo
+    );
+    assert!(
+        ci.lo <= value && value <= hi,
+        "{label}: {value} outside its interval"
+    );
+    assert!(
+        width <= max_rel * truth,
+        "{label}: interval {width} too wide to test"
+    );
+    assert!(
+        ci.lo - width <= truth && truth <= hi + width,
+        "{label}: {value} ({} – {hi}) is far from {truth}",
+        ci.lo
+    );
+}
+
+#[test]
+fn tails_of_a_fixed_loss_every_50_years() {
+    let s = load(FIXED_LOSS);
+    let r = run(&s, 8760.0, 100_000, 5);
+    let (l, m) = (1e6, 0.02f64);
+    // P(X = 0) = 0.980 < 0.99 and P(X <= L) = 0.9998 > 0.995: the 1-in-100
+    // and 1-in-200 losses are L, and the years at least that bad lose
+    // L E[N | N >= 1] = L m / (1 - e^-m) on average.
+    let tvar = l * m / (1.0 - (-m).exp());
+    for t in &r.loss_tail {
+        let label = format!("1 in {}", t.one_in);
+        match t.one_in {
+            10 => {
+                // P(X = 0) > 0.9: the 1-in-10 loss is 0, its tail every
+                // year: the mean (from bucket values, within resolution).
+                assert_eq!(t.tail.var, 0.0);
+                let resolution = drsim::stats::RELATIVE_ERROR * r.loss.mean;
+                assert!((t.tail.tvar - r.loss.mean).abs() <= resolution);
+            }
+            _ => {
+                assert_within(
+                    &format!("{label} var"),
+                    t.tail.var,
+                    t.tail.var_ci95,
+                    l,
+                    0.02,
+                );
+                assert_within(
+                    &format!("{label} tvar"),
+                    t.tail.tvar,
+                    t.tail.tvar_ci95,
+                    tvar,
+                    0.05,
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn tails_of_a_compound_poisson_loss() {
+    let s = load(COMPOUND_LOSS);
+    let r = run(&s, 8760.0, 100_000, 6);
+    let (m, theta) = (0.1, 10_000.0);
+    for t in r.loss_tail.iter().filter(|t| t.one_in > 10) {
+        let level = 1.0 / f64::from(t.one_in);
+        // Bisect P(X > x) = level.
+        let (mut lo, mut hi) = (0.0, 1e6);
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if compound(m, theta, mid).0 > level {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let var = 0.5 * (lo + hi);
+        let (survival, beyond) = compound(m, theta, var);
+        assert!((survival - level).abs() < 1e-9);
+        let label = format!("1 in {}", t.one_in);
+        assert_within(
+            &format!("{label} var"),
+            t.tail.var,
+            t.tail.var_ci95,
+            var,
+            0.25,
+        );
+        assert_within(
+            &format!("{label} tvar"),
+            t.tail.tvar,
+            t.tail.tvar_ci95,
+            beyond / survival,
+            0.25,
+        );
+    }
 }

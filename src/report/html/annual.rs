@@ -6,7 +6,7 @@ use super::plain_words::appetite_sentence;
 use super::words::{count, one_period, periods};
 use super::{markup, Input, Markup, Out};
 use crate::report::charts;
-use crate::report::format::{hours, met_cell, money, percent};
+use crate::report::format::{hours, met_cell, money, percent, quantile_range};
 use crate::sim::RunResults;
 
 /// The loss exceedance curve against the board's risk tolerance. The
@@ -30,7 +30,37 @@ pub(super) fn appetite(out: &mut Out, input: &Input) -> Result<(), String> {
         None => Markup::literal("The chance that a year's loss exceeds the amount on the horizontal axis. The scenario sets no <code>risk_tolerance</code> to compare it with."),
     };
     out.figure(lec, caption, false);
+    tail_table(out, annual);
     Ok(())
+}
+
+/// The bad years: the loss exceeded 1 year in 10, 100 and 200 and the mean
+/// of the years at least that bad, with their 95% intervals.
+fn tail_table(out: &mut Out, r: &RunResults) {
+    if r.loss_tail.is_empty() {
+        return;
+    }
+    let cur = |x: f64| money(x, &r.currency);
+    let many = periods(r);
+    out.line(markup!(
+        "<table class=\"tail\"><thead><tr><th>Bad {}</th><th>Loss exceeded (value at risk)</th><th>Mean loss of those {} (tail value at risk)</th></tr></thead><tbody>",
+        many.clone(),
+        many
+    ));
+    for t in &r.loss_tail {
+        out.line(markup!(
+            "<tr><td>1 in {}</td><td><strong>{}</strong> ({})</td><td>{} ({})</td></tr>",
+            t.one_in,
+            cur(t.tail.var),
+            quantile_range(t.tail.var_ci95, cur),
+            cur(t.tail.tvar),
+            quantile_range(t.tail.tvar_ci95, cur)
+        ));
+    }
+    out.line(markup!(
+        "</tbody></table>\n<p class=\"note\">In brackets, 95% intervals: the quantile's from order statistics, the tail mean's from its standard error and the uncertainty of where the tail starts. \"or more\": too few simulated {} lie beyond it to bound it from above; run more trials.</p>",
+        periods(r)
+    ));
 }
 
 /// Each service over the simulated years, all failures and threats
