@@ -69,6 +69,13 @@ pub struct TrialArgs {
     /// Worker threads (default: all cores); the results do not depend on it
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Plain Monte Carlo: no rare-event sampling. By default a run whose
+    /// threats include some rarer than once in 10 trials draws half its
+    /// trials from the years in which one strikes, weighted by how likely
+    /// they are: the same answers, with tails measured from many more
+    /// disasters
+    #[arg(long)]
+    pub plain: bool,
     /// Run even when the estimated work is past the ceiling (1e11 simulated
     /// events, about an hour on two cores)
     #[arg(long)]

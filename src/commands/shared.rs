@@ -19,7 +19,9 @@ pub fn load(file: &Path) -> Result<Loaded> {
 
 /// The engine's trial settings from the command line.
 pub fn config(args: &TrialArgs) -> Result<sim::Config> {
-    sim::Config::new(args.trials, args.seed, args.threads.unwrap_or(0)).map_err(|e| match e {
+    let config = sim::Config::new(args.trials, args.seed, args.threads.unwrap_or(0));
+    let config = config.map(|c| c.with_plain(args.plain));
+    config.map_err(|e| match e {
         sim::SimError::TooFewTrials(n) => anyhow!(
             "--trials must be at least {} (got {n}): an interval needs two samples",
             sim::Trials::MIN

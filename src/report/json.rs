@@ -2,7 +2,7 @@
 
 use super::format::no_negative_zero;
 use super::{loss_cause_key, ModeDetail};
-use crate::sim::{LossCause, Mode, Results};
+use crate::sim::{LossCause, Mode, Results, Sampling};
 use serde_json::{json, Map, Value};
 
 /// The results as a JSON value.
@@ -70,7 +70,29 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
         "services": services,
         "loss": loss(r),
         "loss_exceedance": r.loss_exceedance,
+        "sampling": sampling(&r.sampling),
     })
+}
+
+/// How the trials were drawn: `{"method": "plain"}`, or for rare-event
+/// sampling the rare threats, the probability of a trial with a rare
+/// strike, how many trials had one, and the effective sample size.
+fn sampling(s: &Sampling) -> Value {
+    match s {
+        Sampling::Plain => json!({"method": "plain"}),
+        Sampling::RareEvents {
+            threats,
+            p_some,
+            trials_some,
+            effective,
+        } => json!({
+            "method": "stratified on rare threats",
+            "rare_threats": threats,
+            "p_rare_trial": p_some,
+            "trials_rare": trials_some,
+            "effective_trials": effective,
+        }),
+    }
 }
 
 /// The total loss's stats, and for a run its `tail`: per level

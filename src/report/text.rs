@@ -6,7 +6,7 @@ use super::format::{
     target_cell,
 };
 use super::{loss_cause_label, loss_causes_shown};
-use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, ServiceResult};
+use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, Sampling, ServiceResult};
 
 /// A plain text table; the first column is left-aligned, the rest right.
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -279,6 +279,25 @@ fn loss_line<D>(r: &Results<D>, what: &str) -> String {
     )
 }
 
+/// How the trials were drawn, when not plainly: a line naming the method,
+/// the rare threats and the effective sample size.
+fn sampling_line(s: &Sampling, trials: u64, noun: &str) -> String {
+    match s {
+        Sampling::Plain => String::new(),
+        Sampling::RareEvents {
+            threats,
+            p_some,
+            trials_some,
+            effective,
+        } => format!(
+            "Rare-event sampling: {trials_some} of {trials} trials are {noun}s in which a rare threat strikes ({}: {} of {noun}s), weighted by how likely they are; figures the rare threats do not touch are as precise as from {:.0} plain trials (--plain turns it off).\n",
+            threats.join(", "),
+            percent(*p_some),
+            effective
+        ),
+    }
+}
+
 /// The bad years: the total loss exceeded 1 year in 10, 100 and 200, and
 /// the mean of the years at least that bad, each with its 95% interval.
 fn tail_table(r: &RunResults, horizon: f64) -> String {
@@ -311,12 +330,14 @@ fn tail_table(r: &RunResults, horizon: f64) -> String {
 pub fn run(r: &RunResults) -> String {
     let horizon = r.horizon_h().expect("a run has a horizon");
     let mut out = format!(
-        "Risk over {}: {} — {} trials, seed {}\n\n",
+        "Risk over {}: {} — {} trials, seed {}\n",
         hours(horizon),
         r.scenario,
         r.trials,
         r.seed
     );
+    out.push_str(&sampling_line(&r.sampling, r.trials, &period_noun(horizon)));
+    out.push('\n');
     let wrt = r.any_wrt();
     let rows: Vec<Vec<String>> = r
         .services

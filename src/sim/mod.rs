@@ -15,6 +15,7 @@ mod compare;
 pub mod cost;
 mod model;
 mod queue;
+pub mod rare;
 mod rng;
 mod runner;
 mod sensitivity;
@@ -47,6 +48,9 @@ pub struct Config {
     pub seed: u64,
     /// 0: all cores.
     pub threads: usize,
+    /// Plain Monte Carlo even where rare-event sampling applies (a run
+    /// with rare threats, see [`rare`]).
+    pub plain: bool,
 }
 
 impl Config {
@@ -64,7 +68,15 @@ impl Config {
             trials: Trials::new(trials)?,
             seed,
             threads,
+            plain: false,
         })
+    }
+
+    /// This configuration, with plain Monte Carlo (`plain`) or rare-event
+    /// sampling where it applies.
+    pub fn with_plain(mut self, plain: bool) -> Config {
+        self.plain = plain;
+        self
     }
 }
 
@@ -413,10 +425,55 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
                     } else {
                         name(c)
                     };
-                    (label, n as f64 / trials as f64)
+                    (label, n / trials as f64)
                 })
                 .collect(),
         ),
+    }
+}
+
+/// How the trials were drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sampling {
+    /// Plain Monte Carlo: every trial drawn from the scenario's law, all
+    /// of the same weight.
+    Plain,
+    /// Stratified on the rare threats ([`rare`]).
+    RareEvents {
+        /// The rare threats' ids.
+        threats: Vec<String>,
+        /// The probability that a trial holds at least one rare strike.
+        p_some: f64,
+        /// Trials drawn with at least one (plain sampling: about
+        /// `p_some` of them).
+        trials_some: u64,
+        /// The effective sample size for a figure the rare threats do not
+        /// touch: the plain trials that would estimate it as precisely,
+        /// `1 / Σ_h P_h² / n_h` over the two strata.
+        effective: f64,
+    },
+}
+
+impl Sampling {
+    fn of(design: Option<&rare::Design>, trials: u64) -> Sampling {
+        let Some(d) = design else {
+            return Sampling::Plain;
+        };
+        let trials_some = d.trials_in(rare::SOME_RARE, trials);
+        let [(_, p_none), (_, p_some)] = d.strata();
+        let counts = [trials - trials_some, trials_some];
+        let spread: f64 = [p_none, p_some]
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| p * p / n as f64)
+            .sum();
+        Sampling::RareEvents {
+            threats: d.threats.clone(),
+            p_some,
+            trials_some,
+            effective: 1.0 / spread,
+        }
     }
 }
 
@@ -464,6 +521,8 @@ pub struct Results<D> {
     pub loss_tail: Vec<LossTail>,
     /// Simulated events over all trials.
     pub events: u64,
+    /// How the trials were drawn.
+    pub sampling: Sampling,
 }
 
 impl<D> Results<D> {
@@ -547,8 +606,15 @@ fn execute<D: Detail>(
 ) -> Result<Results<D>, SimError> {
     let graph = DependencyGraph::build(scenario);
     let model = Model::compile(scenario, &graph);
-    let samples = simulate_with(&model, mode, config, progress, explain)?;
-    Ok(summarize(scenario, &model, mode, config, samples))
+    let design = match mode {
+        Mode::Run { horizon } if !config.plain => rare::Design::new(scenario, horizon),
+        Mode::Run { .. } | Mode::Drill { .. } => None,
+    };
+    let binding = design.as_ref().map(|d| d.bind(scenario, &model));
+    let rare = design.as_ref().zip(binding.as_ref());
+    let samples = simulate_with(&model, mode, config, progress, explain, rare)?;
+    let sampling = Sampling::of(design.as_ref(), config.trials.get());
+    Ok(summarize(scenario, &model, mode, config, samples, sampling))
 }
 
 /// One drill trial traced, from the sample that [`drill`] with `config`
@@ -610,6 +676,7 @@ pub(crate) fn summarize<D: Detail>(
     mode: Mode,
     config: &Config,
     samples: Samples,
+    sampling: Sampling,
 ) -> Results<D> {
     let n = samples.trials;
     let services = model
@@ -675,6 +742,7 @@ pub(crate) fn summarize<D: Detail>(
         loss_exceedance,
         loss_tail,
         events: samples.events,
+        sampling,
     }
 }
 

@@ -4,6 +4,7 @@
 //! neither do the results; memory does not grow with the number of trials.
 
 use super::model::{Model, NONE};
+use super::rare::{Binding, Design};
 use super::targets;
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
@@ -73,8 +74,9 @@ pub(crate) struct ServiceAttribution {
     /// Hours of downtime by threat ([`NONE`] for independent failures).
     pub by_threat: BTreeMap<u32, f64>,
     /// Trials in which each component's recovery brought the service back
-    /// the last time.
-    pub critical: BTreeMap<u32, u64>,
+    /// the last time (in trial units: a weighted trial counts as its
+    /// weight times N / n_h, see [`Design::trial_units`]).
+    pub critical: BTreeMap<u32, f64>,
 }
 
 /// Summaries of a set of trials; `merge` appends another set that follows it.
@@ -119,21 +121,23 @@ impl Samples {
         }
     }
 
-    fn record_attribution(&mut self, trial: &Trial) {
+    /// Adds a trial's causes of downtime, scaled by `units` (1 for plain
+    /// sampling).
+    fn record_attribution(&mut self, trial: &Trial, units: f64) {
         if self.attribution.len() != trial.outage_hours.len() {
             self.attribution = vec![ServiceAttribution::default(); trial.outage_hours.len()];
         }
         for (s, a) in self.attribution.iter_mut().enumerate() {
             let hours = &trial.outage_hours[s];
             for (&component, &h) in &hours.by_component {
-                *a.by_component.entry(component).or_default() += h;
+                *a.by_component.entry(component).or_default() += h * units;
             }
             for (&threat, &h) in &hours.by_threat {
-                *a.by_threat.entry(threat).or_default() += h;
+                *a.by_threat.entry(threat).or_default() += h * units;
             }
             let last = trial.last_recovery_trigger[s];
             if last != NONE {
-                *a.critical.entry(last).or_default() += 1;
+                *a.critical.entry(last).or_default() += units;
             }
         }
     }
@@ -232,18 +236,20 @@ pub fn simulate(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Samples, SimError> {
-    simulate_with(model, mode, config, progress, false)
+    simulate_with(model, mode, config, progress, false, None)
 }
 
 /// Like [`simulate`], also attributing each service's downtime to the
-/// components and threats that started its outages, and counting which
-/// component's recovery brought it back.
+/// components and threats that started its outages (`explain`), and
+/// drawing the rare threats' strikes by a stratified design (`rare`: the
+/// design and the model bound to it; see [`rare`](super::rare)).
 pub(crate) fn simulate_with(
     model: &Model,
     mode: Mode,
     config: &Config,
     progress: &dyn Progress,
     explain: bool,
+    rare: Option<(&Design, &Binding)>,
 ) -> Result<Samples, SimError> {
     let services = model.services.len();
     in_parallel(
@@ -253,17 +259,56 @@ pub(crate) fn simulate_with(
         || {
             let mut trial = Trial::new(model);
             trial.set_explain(explain);
-            trial
+            if let Some((_, binding)) = rare {
+                trial.set_drawn(&binding.drawn);
+            }
+            (trial, Strikes::default())
         },
-        |trial, samples, t| {
-            trial.run(config.seed, t, mode);
-            samples.record(model, mode, &trial.services, trial.events, Weight::ONE);
+        |(trial, strikes), samples, t| {
+            let at = match rare {
+                None => {
+                    trial.run(config.seed, t, mode);
+                    Weight::ONE
+                }
+                Some((design, binding)) => {
+                    strikes.run(design, binding, trial, config.seed, t, mode)
+                }
+            };
+            samples.record(model, mode, &trial.services, trial.events, at);
             if explain {
-                samples.record_attribution(trial);
+                let units = rare.map_or(1.0, |(d, _)| d.trial_units(at, config.trials.get()));
+                samples.record_attribution(trial, units);
             }
         },
         Samples::merge,
     )
+}
+
+/// A thread's scratch for the rare strikes of one trial.
+#[derive(Debug, Default)]
+pub(crate) struct Strikes {
+    drawn: Vec<(f64, u32)>,
+    events: Vec<(f64, u32)>,
+    counts: Vec<u32>,
+}
+
+impl Strikes {
+    /// Runs trial `t` of a model bound to `design` with the design's rare
+    /// strikes; returns the trial's weight.
+    pub(crate) fn run(
+        &mut self,
+        design: &Design,
+        binding: &Binding,
+        trial: &mut Trial,
+        seed: u64,
+        t: u64,
+        mode: Mode,
+    ) -> Weight {
+        design.strikes(seed, t, &mut self.drawn, &mut self.counts);
+        binding.events(&self.drawn, &mut self.events);
+        trial.run_with(seed, t, mode, &self.events);
+        design.weight(t, binding, &self.counts)
+    }
 }
 
 /// Runs `trial(state, acc, t)` for every trial `t`, in parallel, in chunks

@@ -356,6 +356,9 @@ pub struct Trial<'m> {
     fresh_counts: Vec<GroupCount>,
     failures: Vec<FailureState>,
     threat_arrivals: Vec<u32>,
+    /// Per threat: its arrivals are drawn by rare-event sampling and given
+    /// to [`Trial::run_with`], not drawn here.
+    drawn: Vec<bool>,
     threat_occurrences: Vec<u32>,
 
     team_busy: Vec<u32>,
@@ -420,6 +423,7 @@ impl<'m> Trial<'m> {
             fresh_counts,
             failures: vec![FailureState::default(); m.failures.len()],
             threat_arrivals: vec![0; m.threats.len()],
+            drawn: vec![false; m.threats.len()],
             threat_occurrences: vec![0; m.threats.len()],
             team_busy: vec![0; m.team_sizes.len()],
             team_queue: vec![BinaryHeap::new(); m.team_sizes.len()],
@@ -525,6 +529,18 @@ impl<'m> Trial<'m> {
 
     /// Runs trial number `trial`; the outcome is left in [`Trial::services`].
     pub fn run(&mut self, seed: u64, trial: u64, mode: Mode) {
+        self.run_with(seed, trial, mode, &[]);
+    }
+
+    /// Marks the threats whose arrivals rare-event sampling draws: in a
+    /// run they strike only as [`Trial::run_with`] is told.
+    pub(crate) fn set_drawn(&mut self, drawn: &[bool]) {
+        self.drawn.copy_from_slice(drawn);
+    }
+
+    /// [`Trial::run`], with the strikes `(time, threat)` of the threats
+    /// marked by [`Trial::set_drawn`] given (a run only).
+    pub(crate) fn run_with(&mut self, seed: u64, trial: u64, mode: Mode, strikes: &[(f64, u32)]) {
         self.reset(seed, trial);
         match mode {
             Mode::Drill { threat } => {
@@ -541,6 +557,11 @@ impl<'m> Trial<'m> {
                 }
                 for t in 0..self.m.threats.len() as u32 {
                     self.schedule_arrival(t);
+                }
+                for &(at, t) in strikes {
+                    if at <= self.horizon {
+                        self.schedule(at, THREAT, 0, t);
+                    }
                 }
             }
         }
@@ -640,6 +661,9 @@ impl<'m> Trial<'m> {
     fn schedule_arrival(&mut self, t: u32) {
         let th = &self.m.threats[t as usize];
         let Some(rate) = th.rate else { return };
+        if self.drawn[t as usize] {
+            return;
+        }
         let mut counter = self.threat_arrivals[t as usize];
         let w = self.draw(th.arrival_tag, &mut counter);
         self.threat_arrivals[t as usize] = counter;

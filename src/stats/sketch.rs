@@ -58,7 +58,20 @@ struct Part {
 
 impl Part {
     /// The mass of bucket `i`, growing the dense range to hold it.
+    #[inline]
     fn bucket_mut(&mut self, i: i32) -> &mut Mass {
+        // Below the range the difference wraps to far past its end.
+        let k = i.wrapping_sub(self.offset) as u32 as usize;
+        if k < self.buckets.len() {
+            return &mut self.buckets[k];
+        }
+        self.grow_to(i)
+    }
+
+    /// [`bucket_mut`](Self::bucket_mut) outside the range held.
+    #[cold]
+    #[inline(never)]
+    fn grow_to(&mut self, i: i32) -> &mut Mass {
         if self.buckets.is_empty() {
             self.offset = i;
             self.buckets.push(Mass::default());
@@ -208,6 +221,19 @@ impl Sketch {
     pub fn add_at(&mut self, v: f64, at: Weight) {
         debug_assert!(v.is_finite(), "sketched values are finite");
         let v = v.max(0.0);
+        if at.is_one() && self.parts.len() == 1 {
+            // Plain sampling after the first value: the short path.
+            self.mean.add(v, at);
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+            let part = &mut self.parts[0];
+            if v <= ZERO {
+                part.zeros.add(1.0);
+            } else {
+                part.bucket_mut(Self::index(v)).add(1.0);
+            }
+            return;
+        }
         self.mean.add(v, at);
         self.weighted |= !at.is_one();
         let h = usize::from(at.stratum);

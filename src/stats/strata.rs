@@ -42,21 +42,28 @@ impl Weight {
 }
 
 /// The running estimate of a mean from a stratified, weighted sample: the
-/// moments of `w·x` in each stratum (see the module documentation).
+/// moments of `w·x` in each stratum (see the module documentation). A
+/// plain sample (every trial [`Weight::ONE`]) keeps its moments apart, on
+/// a path as short as plain moments'.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Mean {
+    plain: Moments,
     strata: Vec<Moments>,
 }
 
 impl Mean {
     /// An empty sample.
     pub fn new() -> Self {
-        Mean { strata: Vec::new() }
+        Mean::default()
     }
 
     /// Adds one trial's value.
     #[inline]
     pub fn add(&mut self, x: f64, at: Weight) {
+        if at.is_one() {
+            self.plain.add(x);
+            return;
+        }
         let h = usize::from(at.stratum);
         if h >= self.strata.len() {
             self.strata.resize(h + 1, Moments::new());
@@ -66,6 +73,7 @@ impl Mean {
 
     /// Appends another sample of the same design.
     pub fn merge(&mut self, other: &Mean) {
+        self.plain.merge(&other.plain);
         if other.strata.len() > self.strata.len() {
             self.strata.resize(other.strata.len(), Moments::new());
         }
@@ -74,19 +82,29 @@ impl Mean {
         }
     }
 
+    /// The strata's moments: the plain sample's alone, or the weighted
+    /// strata (a sample is one or the other).
+    fn parts(&self) -> &[Moments] {
+        if self.strata.is_empty() {
+            std::slice::from_ref(&self.plain)
+        } else {
+            &self.strata
+        }
+    }
+
     /// Trials added, over all strata.
     pub fn count(&self) -> u64 {
-        self.strata.iter().map(Moments::count).sum()
+        self.plain.count() + self.strata.iter().map(Moments::count).sum::<u64>()
     }
 
     /// Trials added to stratum `h`.
     pub fn count_in(&self, h: usize) -> u64 {
-        self.strata.get(h).map_or(0, Moments::count)
+        self.parts().get(h).map_or(0, Moments::count)
     }
 
     /// The estimated mean; 0 for an empty sample.
     pub fn mean(&self) -> f64 {
-        match self.strata.as_slice() {
+        match self.parts() {
             [one] => one.mean(),
             all => all.iter().map(Moments::mean).sum(),
         }
@@ -94,7 +112,7 @@ impl Mean {
 
     /// Half the width of the 95% normal interval of the mean.
     pub fn half_width(&self) -> f64 {
-        match self.strata.as_slice() {
+        match self.parts() {
             [one] => one.half_width(),
             all => {
                 let var: f64 = all
@@ -126,22 +144,28 @@ pub(crate) struct Stratum {
 }
 
 /// The share of trials in which something happened, from a stratified,
-/// weighted sample: a probability with its interval.
+/// weighted sample: a probability with its interval. A plain sample keeps
+/// two counts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Tally {
+    plain_n: u64,
+    plain_yes: u64,
     strata: Vec<Stratum>,
-    weighted: bool,
 }
 
 impl Tally {
     /// Adds one trial: whether it counts.
     #[inline]
     pub fn add(&mut self, yes: bool, at: Weight) {
+        if at.is_one() {
+            self.plain_n += 1;
+            self.plain_yes += u64::from(yes);
+            return;
+        }
         let h = usize::from(at.stratum);
         if h >= self.strata.len() {
             self.strata.resize(h + 1, Stratum::default());
         }
-        self.weighted |= !at.is_one();
         let s = &mut self.strata[h];
         s.n += 1;
         s.all += at.w;
@@ -153,10 +177,11 @@ impl Tally {
 
     /// Appends another sample of the same design.
     pub fn merge(&mut self, other: &Tally) {
+        self.plain_n += other.plain_n;
+        self.plain_yes += other.plain_yes;
         if other.strata.len() > self.strata.len() {
             self.strata.resize(other.strata.len(), Stratum::default());
         }
-        self.weighted |= other.weighted;
         for (a, b) in self.strata.iter_mut().zip(&other.strata) {
             a.n += b.n;
             a.all += b.all;
@@ -167,7 +192,11 @@ impl Tally {
 
     /// The estimated probability with its 95% interval.
     pub fn proportion(&self) -> Proportion {
-        share(&self.strata, self.weighted)
+        if self.strata.is_empty() {
+            wilson(self.plain_yes, self.plain_n)
+        } else {
+            share(&self.strata, true)
+        }
     }
 }
 

@@ -76,8 +76,9 @@ fn few_trials_give_no_negative_bound_and_whole_counts() {
     // at -387,866; `outages.p50` was 2.0037, `rto_breaches.p90` 0.995.
     let path = scenario("hospital.yaml");
     let path = path.to_str().expect("UTF-8 path");
+    // Plain sampling: the case is the plain sample's.
     let doc = json(&[
-        "run", path, "--trials", "10", "--seed", "5", "--format", "json",
+        "run", path, "--trials", "10", "--seed", "5", "--format", "json", "--plain",
     ]);
     assert_possible(&doc);
     let ehr = &doc["services"]["ehr"];
@@ -86,7 +87,7 @@ fn few_trials_give_no_negative_bound_and_whole_counts() {
     // The upper bound is the normal one: the mean plus its half-width.
     assert!(ehr["loss"]["ci95"][1].as_f64().unwrap() > ehr["loss"]["mean"].as_f64().unwrap());
 
-    let text = stdout(&["run", path, "--trials", "10", "--seed", "5"]);
+    let text = stdout(&["run", path, "--trials", "10", "--seed", "5", "--plain"]);
     assert!(
         text.contains("95% CI £0 – "),
         "the total's interval starts at zero:\n{text}"

@@ -676,7 +676,7 @@ fn no_scenario_text_becomes_markup_in_the_report_or_any_chart() {
 #[test]
 fn the_annual_plus_minus_agrees_with_the_text_table() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = ["--trials", "10", "--seed", "5"];
+    let settings = ["--trials", "10", "--seed", "5", "--plain"];
     let html = report(&scenario("hospital.yaml"), &settings, dir.path());
     let run = drsim()
         .arg("run")

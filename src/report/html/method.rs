@@ -2,8 +2,10 @@
 //! seed, trials) and the model's assumptions, so a reader can reproduce the
 //! numbers and knows what they leave out.
 
-use super::words::count;
+use super::words::{count, periods};
 use super::{markup, Input, Markup, Out};
+use crate::report::format::percent;
+use crate::sim::{RunResults, Sampling};
 
 /// The facts needed to reproduce the numbers (scenario digest, seed,
 /// trials), then the assumptions.
@@ -28,6 +30,7 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
                 count(input.drill_trials())
             ),
         ),
+        ("Sampling", sampling(annual)),
         ("Threats drilled", {
             if input.drills.is_empty() {
                 Markup::literal("none")
@@ -51,6 +54,29 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     }
     out.line(Markup::literal("</ul>"));
     Ok(())
+}
+
+/// How the annual trials were drawn, in words.
+fn sampling(annual: &RunResults) -> Markup {
+    let many = periods(annual);
+    match &annual.sampling {
+        Sampling::Plain => Markup::literal("plain Monte Carlo"),
+        Sampling::RareEvents {
+            threats,
+            p_some,
+            trials_some,
+            effective,
+        } => markup!(
+            "rare-event sampling, stratified on the threats that strike less than once in 10 {} ({}): {} of the simulated {} hold at least one such strike (under plain sampling, about {} of them), each weighted by how likely it is, so the estimates stay unbiased and the tails are measured from many more disasters; figures these threats do not touch are as precise as from {} plain {} (<code>--plain</code> turns it off)",
+            many.clone(),
+            threats.join(", "),
+            count(*trials_some),
+            many.clone(),
+            percent(*p_some),
+            count(effective.round() as u64),
+            many
+        ),
+    }
 }
 
 /// The model's assumptions, from the scenario specification, in short
