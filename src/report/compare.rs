@@ -1,7 +1,7 @@
 //! Output of `drsim compare`: a table sorted by net benefit, JSON and CSV.
 
 use super::csv::{Cell, Table};
-use super::format::{fixed, money, percent, signed};
+use super::format::{fixed, money, percent, period_noun, signed};
 use crate::sim::{Change, Comparison, OptionResult};
 use serde_json::{json, Value};
 
@@ -33,15 +33,20 @@ fn points(x: f64) -> String {
 pub fn text(c: &Comparison) -> String {
     let cur = &c.currency;
     let mut out = format!(
-        "Options for {} — {} trials, seed {}, common random numbers\n\
-         Base expected annual loss: {} (95% CI {} – {})\n\n",
-        c.scenario,
+        "Options for {} — {} trials, seed {}, common random numbers\n",
+        c.scenario, c.trials, c.seed,
+    );
+    out.push_str(&super::text::sampling_line(
+        &c.sampling,
         c.trials,
-        c.seed,
+        &period_noun(c.horizon_h),
+    ));
+    out.push_str(&format!(
+        "Base expected annual loss: {} (95% CI {} – {})\n\n",
         money(c.base_ale.mean, cur),
         money(c.base_ale.ci95[0], cur),
         money(c.base_ale.ci95[1], cur)
-    );
+    ));
     if c.options.is_empty() {
         out.push_str("The scenario has no options; add some under `options:` (see the README).\n");
         return out;
@@ -209,6 +214,7 @@ pub fn json(c: &Comparison) -> String {
         "horizon_h": c.horizon_h,
         "base_ale": change(&c.base_ale),
         "options": options,
+        "sampling": super::json::sampling(&c.sampling),
     });
     super::json::text(doc)
 }

@@ -77,7 +77,7 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
 /// How the trials were drawn: `{"method": "plain"}`, or for rare-event
 /// sampling the rare threats, the probability of a trial with a rare
 /// strike, how many trials had one, and the effective sample size.
-fn sampling(s: &Sampling) -> Value {
+pub(crate) fn sampling(s: &Sampling) -> Value {
     match s {
         Sampling::Plain => json!({"method": "plain"}),
         Sampling::RareEvents {

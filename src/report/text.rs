@@ -281,7 +281,7 @@ fn loss_line<D>(r: &Results<D>, what: &str) -> String {
 
 /// How the trials were drawn, when not plainly: a line naming the method,
 /// the rare threats and the effective sample size.
-fn sampling_line(s: &Sampling, trials: u64, noun: &str) -> String {
+pub(crate) fn sampling_line(s: &Sampling, trials: u64, noun: &str) -> String {
     match s {
         Sampling::Plain => String::new(),
         Sampling::RareEvents {

@@ -7,12 +7,13 @@
 //! runs would: the paired interval is reported beside the width an
 //! independent comparison would have had.
 
-use super::runner::in_parallel;
+use super::rare::{self, Binding};
+use super::runner::{bound_trial, in_parallel, run_trial, Strikes};
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{InvestmentOption, Scenario, HOURS_PER_YEAR};
-use crate::stats::{self, Moments, Proportion, Quantity};
+use crate::stats::{Mean, Proportion, Quantity, Tally, Weight};
 
 /// A mean with its 95% interval: of a difference of two paired quantities
 /// (signed), or of one quantity such as an expected annual loss.
@@ -31,13 +32,13 @@ impl Change {
     /// The mean of paired per-trial differences in `m`, a signed quantity,
     /// with its 95% normal interval, both times `scale` (e.g. to make a
     /// horizon's loss a year's).
-    pub(super) fn scaled(m: &Moments, scale: f64) -> Change {
+    pub(super) fn scaled(m: &Mean, scale: f64) -> Change {
         Change::from_interval(m.mean(), m.ci95(), scale)
     }
 
     /// The mean of per-trial values of `quantity` in `m` with its 95%
     /// interval cut to the quantity's range, both times `scale` (positive).
-    pub(super) fn scaled_of(m: &Moments, quantity: Quantity, scale: f64) -> Change {
+    pub(super) fn scaled_of(m: &Mean, quantity: Quantity, scale: f64) -> Change {
         Change::from_interval(m.mean(), m.ci95_of(quantity), scale)
     }
 
@@ -140,6 +141,8 @@ pub struct Comparison {
     pub horizon_h: f64,
     /// Expected annual loss of the base scenario, money per year.
     pub base_ale: Change,
+    /// How the risk run's trials were drawn (the drills: plainly).
+    pub sampling: super::Sampling,
     /// One per option, in the order given.
     pub options: Vec<OptionResult>,
     /// The drilled threats' ids, in the order given.
@@ -152,14 +155,14 @@ fn compile(s: &Scenario) -> Model {
 
 #[derive(Clone)]
 struct RiskAcc {
-    base: Moments,
-    options: Vec<(Moments, Moments, u64)>, // loss, change, wins
+    base: Mean,
+    options: Vec<(Mean, Mean, Tally)>, // loss, change, wins
 }
 
 #[derive(Clone)]
 struct DrillAcc {
     /// Per option, per base service: (base met, change) for RTO and RPO.
-    cells: Vec<Vec<[(Moments, Moments); 2]>>,
+    cells: Vec<Vec<[(Mean, Mean); 2]>>,
 }
 
 /// Compares `options` with the base: a `run` over `horizon` hours and a
@@ -187,33 +190,61 @@ pub fn compare(
     let mode = Mode::Run { horizon };
     let n = options.len();
 
+    // Rare-event sampling (see `rare`): the base's design, which every
+    // option shares, each bound to its own rates.
+    let design = match config.plain {
+        false => rare::Design::new(base, horizon),
+        true => None,
+    };
+    let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
+    let bindings: Vec<Option<Binding>> = options
+        .iter()
+        .zip(&models)
+        .map(|(o, m)| design.as_ref().map(|d| d.bind(o.scenario(), m)))
+        .collect();
+    let run = |trial: &mut Trial, binding: Option<&Binding>, strikes: &mut Strikes, t: u64| {
+        run_trial(
+            trial,
+            design.as_ref().zip(binding),
+            strikes,
+            config.seed,
+            t,
+            mode,
+        )
+    };
     let risk = in_parallel(
         config,
         progress,
         || RiskAcc {
-            base: Moments::new(),
-            options: vec![(Moments::new(), Moments::new(), 0); n],
+            base: Mean::new(),
+            options: vec![(Mean::new(), Mean::new(), Tally::default()); n],
         },
         || {
             (
-                Trial::new(&base_model),
-                models.iter().map(Trial::new).collect::<Vec<_>>(),
+                bound_trial(&base_model, base_binding.as_ref()),
+                models
+                    .iter()
+                    .zip(&bindings)
+                    .map(|(m, b)| bound_trial(m, b.as_ref()))
+                    .collect::<Vec<_>>(),
+                Strikes::default(),
             )
         },
-        |(base_trial, option_trials), acc, t| {
-            base_trial.run(config.seed, t, mode);
+        |(base_trial, option_trials, strikes), acc, t| {
+            let at0 = run(base_trial, base_binding.as_ref(), strikes, t);
             let l0 = trial_loss(&base_model, &base_trial.services);
-            acc.base.add(l0);
-            for ((model, trial), cell) in models
+            acc.base.add(l0, at0);
+            for (((model, trial), binding), cell) in models
                 .iter()
                 .zip(option_trials.iter_mut())
+                .zip(&bindings)
                 .zip(acc.options.iter_mut())
             {
-                trial.run(config.seed, t, mode);
+                let at = run(trial, binding.as_ref(), strikes, t);
                 let l = trial_loss(model, &trial.services);
-                cell.0.add(l);
-                cell.1.add(l - l0);
-                cell.2 += u64::from(l < l0);
+                cell.0.add(l, at);
+                cell.1.add_paired(l, at, l0, at0);
+                cell.2.add(l < l0, at0);
             }
         },
         |a, b| {
@@ -221,7 +252,7 @@ pub fn compare(
             for (x, y) in a.options.iter_mut().zip(&b.options) {
                 x.0.merge(&y.0);
                 x.1.merge(&y.1);
-                x.2 += y.2;
+                x.2.merge(&y.2);
             }
         },
     )?;
@@ -262,13 +293,7 @@ pub fn compare(
             progress,
             || DrillAcc {
                 cells: vec![
-                    vec![
-                        [
-                            (Moments::new(), Moments::new()),
-                            (Moments::new(), Moments::new())
-                        ];
-                        services
-                    ];
+                    vec![[(Mean::new(), Mean::new()), (Mean::new(), Mean::new())]; services];
                     n
                 ],
             },
@@ -299,8 +324,9 @@ pub fn compare(
                         for k in 0..2 {
                             if let (Some(b), Some(o)) = (b[k], o[k]) {
                                 let cell = &mut acc.cells[i][s][k];
-                                cell.0.add(f64::from(u8::from(b)));
-                                cell.1.add(f64::from(u8::from(o)) - f64::from(u8::from(b)));
+                                let (b, o) = (f64::from(u8::from(b)), f64::from(u8::from(o)));
+                                cell.0.add(b, Weight::ONE);
+                                cell.1.add_paired(o, Weight::ONE, b, Weight::ONE);
                             }
                         }
                     }
@@ -355,7 +381,6 @@ pub fn compare(
         }
     }
 
-    let trials = config.trials.get() as f64;
     let per_year = 1.0 / years;
     let results = options
         .iter()
@@ -363,8 +388,9 @@ pub fn compare(
         .zip(drill_results)
         .map(|((o, (loss, change, wins)), drills)| {
             let ale_change = Change::scaled(change, per_year);
-            let independent_half_width =
-                stats::Z95 * ((risk.base.variance() + loss.variance()) / trials).sqrt() * per_year;
+            // The variance of a difference of independent estimates: the
+            // sum of theirs.
+            let independent_half_width = risk.base.half_width().hypot(loss.half_width()) * per_year;
             let annual_cost = o.annual_cost();
             let reduction = -ale_change.mean;
             let net_benefit = reduction - annual_cost;
@@ -377,7 +403,7 @@ pub fn compare(
                 ale: Change::scaled_of(loss, Quantity::NonNegative, per_year),
                 ale_change,
                 independent_half_width,
-                p_better: stats::wilson(*wins, config.trials.get()),
+                p_better: wins.proportion(),
                 net_benefit,
                 roi: (annual_cost > 0.0).then(|| net_benefit / annual_cost),
                 payback_years: (reduction > o.per_year)
@@ -393,6 +419,7 @@ pub fn compare(
         seed: config.seed,
         horizon_h: horizon,
         base_ale: Change::scaled_of(&risk.base, Quantity::NonNegative, per_year),
+        sampling: super::Sampling::of(design.as_ref(), config.trials.get()),
         options: results,
         threats: threats.to_vec(),
     })

@@ -455,7 +455,7 @@ pub enum Sampling {
 }
 
 impl Sampling {
-    fn of(design: Option<&rare::Design>, trials: u64) -> Sampling {
+    pub(crate) fn of(design: Option<&rare::Design>, trials: u64) -> Sampling {
         let Some(d) = design else {
             return Sampling::Plain;
         };

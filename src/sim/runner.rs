@@ -257,23 +257,12 @@ pub(crate) fn simulate_with(
         progress,
         || Samples::new(services),
         || {
-            let mut trial = Trial::new(model);
+            let mut trial = bound_trial(model, rare.map(|(_, b)| b));
             trial.set_explain(explain);
-            if let Some((_, binding)) = rare {
-                trial.set_drawn(&binding.drawn);
-            }
             (trial, Strikes::default())
         },
         |(trial, strikes), samples, t| {
-            let at = match rare {
-                None => {
-                    trial.run(config.seed, t, mode);
-                    Weight::ONE
-                }
-                Some((design, binding)) => {
-                    strikes.run(design, binding, trial, config.seed, t, mode)
-                }
-            };
+            let at = run_trial(trial, rare, strikes, config.seed, t, mode);
             samples.record(model, mode, &trial.services, trial.events, at);
             if explain {
                 let units = rare.map_or(1.0, |(d, _)| d.trial_units(at, config.trials.get()));
@@ -282,6 +271,35 @@ pub(crate) fn simulate_with(
         },
         Samples::merge,
     )
+}
+
+/// A trial of `model`, whose rare threats strike as the design it is
+/// bound to draws them (`binding`), or as the model says (`None`).
+pub(crate) fn bound_trial<'m>(model: &'m Model, binding: Option<&Binding>) -> Trial<'m> {
+    let mut trial = Trial::new(model);
+    if let Some(b) = binding {
+        trial.set_drawn(&b.drawn);
+    }
+    trial
+}
+
+/// Runs trial `t` of a model bound to a design with its rare strikes, or
+/// plainly without one; returns the trial's weight.
+pub(crate) fn run_trial(
+    trial: &mut Trial,
+    rare: Option<(&Design, &Binding)>,
+    strikes: &mut Strikes,
+    seed: u64,
+    t: u64,
+    mode: Mode,
+) -> Weight {
+    match rare {
+        None => {
+            trial.run(seed, t, mode);
+            Weight::ONE
+        }
+        Some((design, binding)) => strikes.run(design, binding, trial, seed, t, mode),
+    }
 }
 
 /// A thread's scratch for the rare strikes of one trial.
@@ -293,6 +311,16 @@ pub(crate) struct Strikes {
 }
 
 impl Strikes {
+    /// The weight of trial `t` for a model bound to the design, from the
+    /// rare strikes last drawn (for trial `t`); plain sampling's without a
+    /// design.
+    pub(crate) fn weight(&self, rare: Option<(&Design, &Binding)>, t: u64) -> Weight {
+        match rare {
+            None => Weight::ONE,
+            Some((design, binding)) => design.weight(t, binding, &self.counts),
+        }
+    }
+
     /// Runs trial `t` of a model bound to `design` with the design's rare
     /// strikes; returns the trial's weight.
     pub(crate) fn run(

@@ -1,7 +1,9 @@
 //! Count, mean and variance of any real quantity (Welford), mergeable
 //! (Chan et al.); merging in a fixed order gives bit-identical results.
 
-use super::{Quantity, Z95};
+#[cfg(test)]
+use super::Quantity;
+use super::Z95;
 
 /// Running count, mean and variance of a sample of any real quantity,
 /// negative values included (unlike [`Sketch`](super::Sketch)): hence
@@ -78,6 +80,7 @@ impl Moments {
     /// The 95% normal interval of the mean, in the quantity's unit; the
     /// mean itself twice below two values. For a signed quantity (a
     /// difference); one with a range uses [`ci95_of`](Self::ci95_of).
+    #[cfg(test)]
     pub fn ci95(&self) -> [f64; 2] {
         let h = self.half_width();
         [self.mean - h, self.mean + h]
@@ -85,6 +88,7 @@ impl Moments {
 
     /// The 95% interval of the mean of a `quantity`: the normal interval
     /// cut to the values it can take ([`Quantity::interval`]).
+    #[cfg(test)]
     pub fn ci95_of(&self, quantity: Quantity) -> [f64; 2] {
         quantity.interval(self.mean, self.half_width())
     }

@@ -71,6 +71,23 @@ impl Mean {
         self.strata[h].add(at.w * x);
     }
 
+    /// Adds one trial's paired difference `x − x0`, a variant's value at
+    /// its weight `at` less the base's at `at0` (the same trial, so the
+    /// same stratum): the difference of their weighted values.
+    #[inline]
+    pub fn add_paired(&mut self, x: f64, at: Weight, x0: f64, at0: Weight) {
+        debug_assert_eq!(at.stratum, at0.stratum, "a pair is one trial");
+        if at.is_one() && at0.is_one() {
+            self.plain.add(x - x0);
+            return;
+        }
+        let h = usize::from(at.stratum);
+        if h >= self.strata.len() {
+            self.strata.resize(h + 1, Moments::new());
+        }
+        self.strata[h].add(at.w * x - at0.w * x0);
+    }
+
     /// Appends another sample of the same design.
     pub fn merge(&mut self, other: &Mean) {
         self.plain.merge(&other.plain);
@@ -123,6 +140,13 @@ impl Mean {
                 Z95 * var.sqrt()
             }
         }
+    }
+
+    /// The 95% normal interval of the mean, for a signed quantity (a
+    /// paired difference).
+    pub fn ci95(&self) -> [f64; 2] {
+        let (m, h) = (self.mean(), self.half_width());
+        [m - h, m + h]
     }
 
     /// The 95% interval of the mean of a `quantity`: the normal interval

@@ -294,3 +294,43 @@ fn compound_tails(r: &RunResults, m: f64, max_rel: f64) {
         );
     }
 }
+
+/// An option that makes a rare threat rarer is weighed on the same trials
+/// as the base, each at its own likelihood ratio: floods every 25 years,
+/// each costing 10,000 on average (400 a year), become floods every 100
+/// years (100 a year), a change of −300: all three within four standard
+/// errors, the change far more precisely than by plain sampling.
+#[test]
+fn compare_weighs_an_option_that_changes_a_rare_threat() {
+    let yaml = format!(
+        "{}options:\n  - id: levee\n    cost: {{upfront: 1000, per_year: 10}}\n    lifetime: 5y\n    changes:\n      - set: {{id: flood, every: 100y}}\n",
+        COMPOUND_LOSS.replace("every: 10y", "every: 25y")
+    );
+    let loaded = drsim::scenario::load_str(&yaml, "levee.yaml").unwrap();
+    let compare = |plain: bool| {
+        let config = Config::new(50_000, 3, 0).unwrap().with_plain(plain);
+        sim::compare(
+            &loaded.scenario,
+            &loaded.options,
+            None,
+            &[],
+            &config,
+            &NoProgress,
+        )
+        .unwrap()
+    };
+    let (rare, plain) = (compare(false), compare(true));
+    assert!(matches!(rare.sampling, Sampling::RareEvents { .. }));
+    let check = |label: &str, c: &sim::Change, exact: f64| {
+        let se = (c.ci95[1] - c.ci95[0]) / 2.0 / drsim::stats::Z95;
+        eprintln!("{label}: {} (se {se}), exact {exact}", c.mean);
+        assert!((c.mean - exact).abs() <= 4.0 * se, "{label}");
+        se
+    };
+    let option = &rare.options[0];
+    check("base", &rare.base_ale, 400.0);
+    check("with the levee", &option.ale, 100.0);
+    let se = check("change", &option.ale_change, -300.0);
+    let plain_se = check("change, plain", &plain.options[0].ale_change, -300.0);
+    assert!(se < plain_se / 3.0, "{se} vs {plain_se}");
+}

@@ -21,12 +21,13 @@ mod triggers;
 mod variants;
 
 use super::compare::Change;
-use super::runner::in_parallel;
+use super::rare::{self, Binding};
+use super::runner::{bound_trial, in_parallel, run_trial, Strikes};
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{Dist, Scenario, HOURS_PER_YEAR};
-use crate::stats::{Moments, Quantity};
+use crate::stats::{Mean, Quantity, Weight};
 use inputs::{input, inputs, Knob};
 use std::fmt::Write as _;
 use thiserror::Error;
@@ -383,14 +384,14 @@ pub struct Sensitivity {
 /// and the number of trials either setting changed.
 #[derive(Clone)]
 struct Acc {
-    base: Moments,
+    base: Mean,
     inputs: Vec<InputCells>,
 }
 
 /// One input's accumulators over the trials: its value at the low and high
 /// settings, their changes from the base and their difference; and how
 /// many trials either setting changed.
-type InputCells = ([Moments; 5], u64);
+type InputCells = ([Mean; 5], u64);
 
 /// The most bytes of variant models (with each thread's trial of each)
 /// held at once; past it, the inputs are simulated in batches.
@@ -502,6 +503,14 @@ fn tornado(
     };
 
     let knobs = inputs(base, drilled);
+    // Rare-event sampling in a run (see `rare`): the base's design, shared
+    // by every variant, each bound to its own rates (a variant changes
+    // values, not structure, so the base's threat indices hold).
+    let design = match mode {
+        Mode::Run { horizon } if !config.plain => rare::Design::new(base, horizon),
+        Mode::Run { .. } | Mode::Drill { .. } => None,
+    };
+    let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
     let teams = triggers::team_members(base);
     let measure = |model: &Model, trial: &Trial| -> f64 {
         match service {
@@ -582,44 +591,61 @@ fn tornado(
             total,
         };
 
+        let bindings: Vec<Option<Binding>> = models
+            .iter()
+            .map(|m| design.as_ref().map(|d| d.bind(base, m)))
+            .collect();
         let acc = in_parallel(
             config,
             &stage,
             || Acc {
-                base: Moments::new(),
-                inputs: vec![([Moments::new(); 5], 0); kept.len()],
+                base: Mean::new(),
+                inputs: vec![(std::array::from_fn(|_| Mean::new()), 0); kept.len()],
             },
             || {
                 (
-                    Trial::new(&base_model),
-                    models.iter().map(Trial::new).collect::<Vec<_>>(),
-                    vec![0.0; models.len()],
+                    bound_trial(&base_model, base_binding.as_ref()),
+                    models
+                        .iter()
+                        .zip(&bindings)
+                        .map(|(m, b)| bound_trial(m, b.as_ref()))
+                        .collect::<Vec<_>>(),
+                    vec![(0.0, Weight::ONE); models.len()],
+                    Strikes::default(),
                 )
             },
-            |(base_trial, trials, values), acc, t| {
-                base_trial.run(config.seed, t, mode);
+            |(base_trial, trials, values, strikes), acc, t| {
+                let design = design.as_ref();
+                let base_rare = design.zip(base_binding.as_ref());
+                let at0 = run_trial(base_trial, base_rare, strikes, config.seed, t, mode);
                 let v0 = measure(&base_model, base_trial);
-                acc.base.add(v0);
-                for (((model, trial), v), &trigger) in models
+                acc.base.add(v0, at0);
+                for ((((model, trial), v), &trigger), binding) in models
                     .iter()
                     .zip(trials.iter_mut())
                     .zip(values.iter_mut())
                     .zip(&triggers)
+                    .zip(&bindings)
                 {
+                    // A variant the trial cannot tell from the base has the
+                    // base's outcome, at its own weight (its rare threats'
+                    // rates may differ).
+                    let rare = design.zip(binding.as_ref());
                     *v = if trigger.fired(base_trial, &teams) {
-                        trial.run(config.seed, t, mode);
-                        measure(model, trial)
+                        let at = run_trial(trial, rare, strikes, config.seed, t, mode);
+                        (measure(model, trial), at)
                     } else {
-                        v0
+                        (v0, strikes.weight(rare, t))
                     };
                 }
                 for (&k, (cell, changed)) in kept.iter().zip(acc.inputs.iter_mut()) {
-                    let [lo, hi] = settings[k].map(|i| i.map_or(v0, |i| values[i]));
-                    cell[0].add(lo);
-                    cell[1].add(hi);
-                    cell[2].add(lo - v0);
-                    cell[3].add(hi - v0);
-                    cell[4].add(hi - lo);
+                    let [(lo, at_lo), (hi, at_hi)] =
+                        settings[k].map(|i| i.map_or((v0, at0), |i| values[i]));
+                    cell[0].add(lo, at_lo);
+                    cell[1].add(hi, at_hi);
+                    cell[2].add_paired(lo, at_lo, v0, at0);
+                    cell[3].add_paired(hi, at_hi, v0, at0);
+                    cell[4].add_paired(hi, at_hi, lo, at_lo);
                     *changed += u64::from(lo != v0 || hi != v0);
                 }
             },
@@ -652,8 +678,8 @@ fn tornado(
         Metric::Ale => Quantity::NonNegative,
         Metric::RtoMet { .. } => Quantity::Fraction,
     };
-    let level = |m: &Moments| Change::scaled_of(m, quantity, scale);
-    let change = |m: &Moments| Change::scaled(m, scale);
+    let level = |m: &Mean| Change::scaled_of(m, quantity, scale);
+    let change = |m: &Mean| Change::scaled(m, scale);
     let mut results: Vec<InputResult> = knobs
         .iter()
         .zip(&cells)
