@@ -25,7 +25,7 @@ mod ziggurat;
 
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
-pub use runner::{simulate, Samples};
+pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
 use runner::{simulate_with, LossPartMoments, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,

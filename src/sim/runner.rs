@@ -18,6 +18,12 @@ const CHUNK: u64 = 256;
 /// Work units run in parallel before their summaries are merged, in order.
 const BATCH: u64 = 64;
 
+/// The relative resolution of the total loss's quantiles: finer than the
+/// other figures' ([`RELATIVE_ERROR`](crate::stats::RELATIVE_ERROR)),
+/// since the board reads its tail (the 1-in-100 and 1-in-200 losses), whose
+/// interval is widened by the resolution on each side.
+pub const TOTAL_LOSS_RESOLUTION: f64 = 0.001;
+
 /// Streaming summaries of one service's per-trial values.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ServiceSamples {
@@ -82,14 +88,15 @@ pub(crate) struct ServiceAttribution {
 /// Summaries of a set of trials; `merge` appends another set that follows it.
 /// Public because [`simulate`] returns it to the benches; only the trial
 /// count is theirs to read, the rest is for `summarize` inside the crate.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Samples {
     /// Trials summarised.
     pub trials: u64,
     /// Simulated events over those trials.
     pub(crate) events: u64,
     pub(crate) services: Vec<ServiceSamples>,
-    /// Total loss over all services, per trial.
+    /// Total loss over all services, per trial, at
+    /// [`TOTAL_LOSS_RESOLUTION`].
     pub(crate) total_loss: Sketch,
     /// Per service, when explaining.
     pub(crate) attribution: Vec<ServiceAttribution>,
@@ -116,7 +123,7 @@ impl Samples {
             trials: 0,
             events: 0,
             services: vec![ServiceSamples::default(); services],
-            total_loss: Sketch::new(),
+            total_loss: Sketch::with_resolution(TOTAL_LOSS_RESOLUTION),
             attribution: Vec::new(),
         }
     }

@@ -106,6 +106,7 @@ impl Part {
 /// money, counts): see the module documentation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sketch {
+    grid: Grid,
     mean: Mean,
     parts: Vec<Part>,
     /// Whether any trial had a weight other than plain sampling's.
@@ -120,9 +121,37 @@ impl Default for Sketch {
     }
 }
 
-/// γ = (1 + α) / (1 − α); bucket i holds (γ^(i−1), γ^i].
-fn ln_gamma() -> f64 {
-    ((1.0 + RELATIVE_ERROR) / (1.0 - RELATIVE_ERROR)).ln()
+/// The logarithmic buckets of a relative error α: with
+/// γ = (1 + α) / (1 − α), bucket i holds (γ^(i−1), γ^i].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Grid {
+    /// The relative error α.
+    alpha: f64,
+    /// ln γ.
+    ln_gamma: f64,
+}
+
+impl Grid {
+    fn new(alpha: f64) -> Grid {
+        Grid {
+            alpha,
+            ln_gamma: ((1.0 + alpha) / (1.0 - alpha)).ln(),
+        }
+    }
+
+    /// The bucket of `v`, an infinity counted as the largest float:
+    /// validated inputs give finite values, and should one not be, the
+    /// sketch stays small (an infinity would ask for 2^31 buckets).
+    #[inline]
+    fn index(self, v: f64) -> i32 {
+        (v.min(f64::MAX).ln() / self.ln_gamma).ceil() as i32
+    }
+
+    /// The value that stands for bucket `i`: within α of every value in
+    /// it, 2γ^i / (γ + 1).
+    fn representative(self, i: i32) -> f64 {
+        2.0 * (f64::from(i) * self.ln_gamma).exp() / (self.ln_gamma.exp() + 1.0)
+    }
 }
 
 /// The tail of a distribution at one level: its quantile (value at risk)
@@ -145,9 +174,16 @@ pub struct Tail {
 }
 
 impl Sketch {
-    /// An empty sketch.
+    /// An empty sketch with quantiles within [`RELATIVE_ERROR`].
     pub fn new() -> Self {
+        Self::with_resolution(RELATIVE_ERROR)
+    }
+
+    /// An empty sketch with quantiles within `alpha` (relative; between 0
+    /// and 1): finer costs more buckets (about ln(max/min) / 2α).
+    pub fn with_resolution(alpha: f64) -> Self {
         Sketch {
+            grid: Grid::new(alpha),
             mean: Mean::new(),
             parts: Vec::new(),
             weighted: false,
@@ -181,30 +217,24 @@ impl Sketch {
         }
     }
 
-    /// The bucket of `v`, an infinity counted as the largest float:
-    /// validated inputs give finite values, and should one not be, the
-    /// sketch stays small (an infinity would ask for 2^31 buckets).
-    #[inline]
-    fn index(v: f64) -> i32 {
-        (v.min(f64::MAX).ln() / ln_gamma()).ceil() as i32
-    }
-
     /// Whether `a` and `b` fall in the same bucket, so that neither can be
     /// told from the other at the sketch's resolution (all values at or
     /// near zero share one).
     pub fn same_bucket(a: f64, b: f64) -> bool {
         match (a <= ZERO, b <= ZERO) {
             (true, true) => true,
-            (false, false) => Self::index(a) == Self::index(b),
+            (false, false) => {
+                let grid = Grid::new(RELATIVE_ERROR);
+                grid.index(a) == grid.index(b)
+            }
             (true, false) | (false, true) => false,
         }
     }
 
     /// The value that stands for bucket `i`: within the relative error of
     /// every value in it.
-    fn representative(i: i32) -> f64 {
-        let g = ln_gamma().exp();
-        2.0 * (i as f64 * ln_gamma()).exp() / (g + 1.0)
+    fn representative(&self, i: i32) -> f64 {
+        self.grid.representative(i)
     }
 
     /// Adds one value of a plain sample.
@@ -230,7 +260,7 @@ impl Sketch {
             if v <= ZERO {
                 part.zeros.add(1.0);
             } else {
-                part.bucket_mut(Self::index(v)).add(1.0);
+                part.bucket_mut(self.grid.index(v)).add(1.0);
             }
             return;
         }
@@ -250,12 +280,13 @@ impl Sketch {
             part.zeros.add(at.w);
             return;
         }
-        part.bucket_mut(Self::index(v)).add(at.w);
+        part.bucket_mut(self.grid.index(v)).add(at.w);
     }
 
     /// Appends the samples of `other`. Merging in a fixed order gives
     /// bit-identical results.
     pub fn merge(&mut self, other: &Sketch) {
+        debug_assert_eq!(self.grid, other.grid, "sketches merge on one grid");
         if other.count() == 0 {
             return;
         }
@@ -347,7 +378,7 @@ impl Sketch {
         }
         let rank = (q * (count - 1) as f64).floor() as u64;
         match self.bucket_with_above((count - 1 - rank) as f64) {
-            Some(i) => Self::representative(i).clamp(self.min, self.max),
+            Some(i) => self.representative(i).clamp(self.min, self.max),
             None => 0.0_f64.max(self.min()),
         }
     }
@@ -360,13 +391,13 @@ impl Sketch {
         let clamp = |lo: f64, hi: f64| [lo.max(self.min), hi.min(self.max)];
         match self.bucket_with_above(above) {
             Some(i) => {
-                let v = Self::representative(i);
+                let v = self.representative(i);
                 // |v - x| <= α·x: x in [v / (1 + α), v / (1 − α)], and a
                 // hair wider for the rounding of the bucket's index.
                 let slack = 1e-9;
                 clamp(
-                    v / (1.0 + RELATIVE_ERROR) * (1.0 - slack),
-                    v / (1.0 - RELATIVE_ERROR) * (1.0 + slack),
+                    v / (1.0 + self.grid.alpha) * (1.0 - slack),
+                    v / (1.0 - self.grid.alpha) * (1.0 + slack),
                 )
             }
             None => clamp(0.0, ZERO),
@@ -439,6 +470,20 @@ impl Sketch {
     /// The per-stratum sums of the weights of the trials whose value lies
     /// strictly above `x` (to the bucket resolution).
     fn strata_above(&self, x: f64) -> Vec<Stratum> {
+        // Representatives grow with the index: the buckets above `x` are
+        // those from the first whose representative exceeds it.
+        let first = if x <= ZERO {
+            i32::MIN
+        } else {
+            let mut i = self.grid.index(x);
+            while self.representative(i) <= x {
+                i += 1;
+            }
+            while self.representative(i - 1) > x {
+                i -= 1;
+            }
+            i
+        };
         self.parts
             .iter()
             .enumerate()
@@ -449,7 +494,7 @@ impl Sketch {
                 }
                 if x < self.max {
                     for (k, &b) in p.buckets.iter().enumerate() {
-                        if Self::representative(p.offset + k as i32) > x {
+                        if p.offset + k as i32 >= first {
                             m.merge(b);
                         }
                     }
@@ -507,7 +552,7 @@ impl Sketch {
         let rank = (q * (n - 1) as f64).floor();
         // The tail: var's bucket and every one above (all, if var is 0).
         let from = self.bucket_with_above(nf - 1.0 - rank);
-        let value = |i: i32| Self::representative(i).clamp(self.min, self.max);
+        let value = |i: i32| self.representative(i).clamp(self.min, self.max);
         // Per stratum, over the tail: Σw, Σw·x, and for the variance
         // Σw²(x − c)² and Σw(x − c) once the tail mean c is known.
         let tail_buckets = |p: &Part| -> Vec<(f64, Mass)> {
@@ -574,10 +619,10 @@ impl Sketch {
                 hi: None,
             },
             Some(_) => QuantileCi {
-                lo: ((tvar - half) / (1.0 + RELATIVE_ERROR))
+                lo: ((tvar - half) / (1.0 + self.grid.alpha))
                     .max(var_ci95.lo.min(tvar))
                     .max(0.0),
-                hi: Some(((tvar + half) / (1.0 - RELATIVE_ERROR)).min(self.max.max(tvar))),
+                hi: Some(((tvar + half) / (1.0 - self.grid.alpha)).min(self.max.max(tvar))),
             },
         };
         Tail {
@@ -639,7 +684,7 @@ impl Sketch {
         if max <= ZERO || points == 0 {
             return Vec::new();
         }
-        let low = Self::representative(first).min(max).max(max * 1e-6);
+        let low = self.representative(first).min(max).max(max * 1e-6);
         let levels: Vec<f64> = if points == 1 || low >= max {
             vec![low]
         } else {
@@ -682,7 +727,7 @@ impl Sketch {
                     continue;
                 }
                 seen += u;
-                let v = Self::representative(i).clamp(self.min, self.max);
+                let v = self.representative(i).clamp(self.min, self.max);
                 out.push((v, seen / n));
             }
         }
@@ -701,9 +746,10 @@ mod tests {
     #[test]
     fn extreme_values_keep_the_sketch_small() {
         // An infinity would index bucket i32::MAX without the clamp.
-        let top = Sketch::index(f64::MAX);
-        assert!(Sketch::index(f64::INFINITY) <= top + 1);
-        assert!(Sketch::index(f64::MIN_POSITIVE) >= -top - 1);
+        let grid = Grid::new(RELATIVE_ERROR);
+        let top = grid.index(f64::MAX);
+        assert!(grid.index(f64::INFINITY) <= top + 1);
+        assert!(grid.index(f64::MIN_POSITIVE) >= -top - 1);
         let mut s = Sketch::new();
         s.add(1e-300);
         s.add(f64::MAX);
