@@ -8,7 +8,7 @@
 //! independent comparison would have had.
 
 use super::rare::{self, Binding};
-use super::runner::{bound_trial, in_parallel, run_trial, Strikes};
+use super::runner::{bound_trials, in_parallel, run_trial, Strikes};
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
@@ -220,15 +220,9 @@ pub fn compare(
             options: vec![(Mean::new(), Mean::new(), Tally::default()); n],
         },
         || {
-            (
-                bound_trial(&base_model, base_binding.as_ref()),
-                models
-                    .iter()
-                    .zip(&bindings)
-                    .map(|(m, b)| bound_trial(m, b.as_ref()))
-                    .collect::<Vec<_>>(),
-                Strikes::default(),
-            )
+            let (base, options) =
+                bound_trials(&base_model, base_binding.as_ref(), &models, &bindings);
+            (base, options, Strikes::default())
         },
         |(base_trial, option_trials, strikes), acc, t| {
             let at0 = run(base_trial, base_binding.as_ref(), strikes, t);

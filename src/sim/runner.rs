@@ -290,6 +290,22 @@ pub(crate) fn bound_trial<'m>(model: &'m Model, binding: Option<&Binding>) -> Tr
     trial
 }
 
+/// A thread's trials of a base model and of its variants, each bound to
+/// the command's design (`None`: plain sampling).
+pub(crate) fn bound_trials<'m>(
+    base: &'m Model,
+    base_binding: Option<&Binding>,
+    variants: &'m [Model],
+    bindings: &[Option<Binding>],
+) -> (Trial<'m>, Vec<Trial<'m>>) {
+    let trials = variants
+        .iter()
+        .zip(bindings)
+        .map(|(m, b)| bound_trial(m, b.as_ref()))
+        .collect();
+    (bound_trial(base, base_binding), trials)
+}
+
 /// Runs trial `t` of a model bound to a design with its rare strikes, or
 /// plainly without one; returns the trial's weight.
 pub(crate) fn run_trial(

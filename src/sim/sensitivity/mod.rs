@@ -22,7 +22,7 @@ mod variants;
 
 use super::compare::Change;
 use super::rare::{self, Binding};
-use super::runner::{bound_trial, in_parallel, run_trial, Strikes};
+use super::runner::{bound_trials, in_parallel, run_trial, Strikes};
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
@@ -603,16 +603,10 @@ fn tornado(
                 inputs: vec![(std::array::from_fn(|_| Mean::new()), 0); kept.len()],
             },
             || {
-                (
-                    bound_trial(&base_model, base_binding.as_ref()),
-                    models
-                        .iter()
-                        .zip(&bindings)
-                        .map(|(m, b)| bound_trial(m, b.as_ref()))
-                        .collect::<Vec<_>>(),
-                    vec![(0.0, Weight::ONE); models.len()],
-                    Strikes::default(),
-                )
+                let (base, variants) =
+                    bound_trials(&base_model, base_binding.as_ref(), &models, &bindings);
+                let values = vec![(0.0, Weight::ONE); models.len()];
+                (base, variants, values, Strikes::default())
             },
             |(base_trial, trials, values, strikes), acc, t| {
                 let design = design.as_ref();
