@@ -58,7 +58,7 @@ pub enum Command {
 
 /// How many trials, from which seed, on how many threads: shared by every
 /// command that simulates.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TrialArgs {
     /// Number of Monte Carlo trials (per simulation)
     #[arg(long, default_value_t = 10_000)]

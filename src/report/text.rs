@@ -6,7 +6,9 @@ use super::format::{
     target_cell,
 };
 use super::{loss_cause_label, loss_causes_shown};
-use crate::sim::{DrillDetail, DrillResults, Mode, Results, RunResults, Sampling, ServiceResult};
+use crate::sim::{
+    DrillDetail, DrillResults, Mode, PrecisionReached, Results, RunResults, Sampling, ServiceResult,
+};
 
 /// A plain text table; the first column is left-aligned, the rest right.
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -298,6 +300,24 @@ pub(crate) fn sampling_line(s: &Sampling, trials: u64, noun: &str) -> String {
     }
 }
 
+/// What running to a precision achieved, in a line.
+fn precision_line(p: PrecisionReached, trials: u64) -> String {
+    let pct = |x: f64| format!("±{}%", fixed(x * 100.0, 1));
+    if p.reached {
+        format!(
+            "Ran to a precision of {}: the 95% interval of the expected total loss is {} of it after {trials} trials.\n",
+            pct(p.target),
+            pct(p.relative)
+        )
+    } else {
+        format!(
+            "Stopped at --max-trials ({trials} trials) short of a precision of {}: the 95% interval of the expected total loss is {} of it.\n",
+            pct(p.target),
+            pct(p.relative)
+        )
+    }
+}
+
 /// The bad years: the total loss exceeded 1 year in 10, 100 and 200, and
 /// the mean of the years at least that bad, each with its 95% interval.
 fn tail_table(r: &RunResults, horizon: f64) -> String {
@@ -337,6 +357,9 @@ pub fn run(r: &RunResults) -> String {
         r.seed
     );
     out.push_str(&sampling_line(&r.sampling, r.trials, &period_noun(horizon)));
+    if let Some(p) = r.precision {
+        out.push_str(&precision_line(p, r.trials));
+    }
     out.push('\n');
     let wrt = r.any_wrt();
     let rows: Vec<Vec<String>> = r

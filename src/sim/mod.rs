@@ -26,7 +26,7 @@ mod ziggurat;
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
 pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
-use runner::{simulate_with, LossPartMoments, ServiceAttribution, ServiceSamples};
+use runner::{simulate_over, simulate_with, LossPartMoments, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
     HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
@@ -51,6 +51,36 @@ pub struct Config {
     /// Plain Monte Carlo even where rare-event sampling applies (a run
     /// with rare threats, see [`rare`]).
     pub plain: bool,
+    /// Run to a precision: more trials until the expected total loss is
+    /// known well enough ([`Precision`]); `None`: exactly `trials`.
+    pub precision: Option<Precision>,
+}
+
+/// When to stop adding trials: once the 95% interval of the expected total
+/// loss is within `relative` of it (half its width over it), or at
+/// `max_trials`. The trials double from [`Config::trials`], each batch
+/// continuing the numbering, so the result depends only on the seed and
+/// where it stopped, not on threads. Batches are whole cycles of 64 trials
+/// (the rare-event design's), so `trials` is rounded up and `max_trials`
+/// down to multiples of 64.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// The target: the interval's half-width over the mean, e.g. 0.05.
+    pub relative: f64,
+    /// The most trials to run.
+    pub max_trials: u64,
+}
+
+/// What running to a precision achieved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrecisionReached {
+    /// The target asked for.
+    pub target: f64,
+    /// The half-width of the expected total loss's 95% interval over the
+    /// mean at the end (0 when no trial lost anything).
+    pub relative: f64,
+    /// Whether it is within the target (else `max_trials` stopped it).
+    pub reached: bool,
 }
 
 impl Config {
@@ -69,7 +99,15 @@ impl Config {
             seed,
             threads,
             plain: false,
+            precision: None,
         })
+    }
+
+    /// This configuration, run to `precision` (or to exactly `trials`
+    /// with `None`).
+    pub fn with_precision(mut self, precision: Option<Precision>) -> Config {
+        self.precision = precision;
+        self
     }
 
     /// This configuration, with plain Monte Carlo (`plain`) or rare-event
@@ -523,6 +561,8 @@ pub struct Results<D> {
     pub events: u64,
     /// How the trials were drawn.
     pub sampling: Sampling,
+    /// With [`Config::precision`]: what it achieved.
+    pub precision: Option<PrecisionReached>,
 }
 
 impl<D> Results<D> {
@@ -612,9 +652,48 @@ fn execute<D: Detail>(
     };
     let binding = design.as_ref().map(|d| d.bind(scenario, &model));
     let rare = design.as_ref().zip(binding.as_ref());
-    let samples = simulate_with(&model, mode, config, progress, explain, rare)?;
-    let sampling = Sampling::of(design.as_ref(), config.trials.get());
-    Ok(summarize(scenario, &model, mode, config, samples, sampling))
+    let Some(precision) = config.precision else {
+        let samples = simulate_with(&model, mode, config, progress, explain, rare)?;
+        let sampling = Sampling::of(design.as_ref(), config.trials.get());
+        return Ok(summarize(
+            scenario, &model, mode, config, samples, sampling, None,
+        ));
+    };
+    // Whole cycles of 64 trials (see `Precision`).
+    let cycle = 64;
+    let max = (precision.max_trials / cycle * cycle).max(cycle);
+    let mut n = config.trials.get().div_ceil(cycle) * cycle;
+    n = n.min(max);
+    let mut samples = simulate_over(0..n, &model, mode, config, progress, explain, rare)?;
+    let relative = |s: &Samples| {
+        let (mean, half) = (s.total_loss.mean(), s.total_loss.half_width());
+        if mean > 0.0 {
+            half / mean
+        } else {
+            0.0
+        }
+    };
+    while relative(&samples) > precision.relative && n < max {
+        let next = (n * 2).min(max);
+        let more = simulate_over(n..next, &model, mode, config, progress, explain, rare)?;
+        samples.merge(&more);
+        n = next;
+    }
+    let reached = PrecisionReached {
+        target: precision.relative,
+        relative: relative(&samples),
+        reached: relative(&samples) <= precision.relative,
+    };
+    let sampling = Sampling::of(design.as_ref(), n);
+    Ok(summarize(
+        scenario,
+        &model,
+        mode,
+        config,
+        samples,
+        sampling,
+        Some(reached),
+    ))
 }
 
 /// One drill trial traced, from the sample that [`drill`] with `config`
@@ -677,6 +756,7 @@ pub(crate) fn summarize<D: Detail>(
     config: &Config,
     samples: Samples,
     sampling: Sampling,
+    precision: Option<PrecisionReached>,
 ) -> Results<D> {
     let n = samples.trials;
     let services = model
@@ -743,6 +823,7 @@ pub(crate) fn summarize<D: Detail>(
         loss_tail,
         events: samples.events,
         sampling,
+        precision,
     }
 }
 

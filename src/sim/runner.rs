@@ -196,7 +196,7 @@ impl Samples {
         self.total_loss.add_at(total, at);
     }
 
-    fn merge(&mut self, other: &Samples) {
+    pub(crate) fn merge(&mut self, other: &Samples) {
         self.trials += other.trials;
         self.events += other.events;
         for (a, b) in self.services.iter_mut().zip(&other.services) {
@@ -258,8 +258,23 @@ pub(crate) fn simulate_with(
     explain: bool,
     rare: Option<(&Design, &Binding)>,
 ) -> Result<Samples, SimError> {
+    let all = 0..config.trials.get();
+    simulate_over(all, model, mode, config, progress, explain, rare)
+}
+
+/// [`simulate_with`] over the trials numbered `range`.
+pub(crate) fn simulate_over(
+    range: std::ops::Range<u64>,
+    model: &Model,
+    mode: Mode,
+    config: &Config,
+    progress: &dyn Progress,
+    explain: bool,
+    rare: Option<(&Design, &Binding)>,
+) -> Result<Samples, SimError> {
     let services = model.services.len();
-    in_parallel(
+    in_parallel_over(
+        range,
         config,
         progress,
         || Samples::new(services),
@@ -377,8 +392,26 @@ pub(crate) fn in_parallel<A, S>(
 where
     A: Send,
 {
-    let trials = config.trials.get();
-    let chunks = trials.div_ceil(CHUNK);
+    let all = 0..config.trials.get();
+    in_parallel_over(all, config, progress, empty, state, trial, merge)
+}
+
+/// [`in_parallel`] over the trials numbered `range`, chunked from its
+/// start: a run continued from where another stopped.
+pub(crate) fn in_parallel_over<A, S>(
+    range: std::ops::Range<u64>,
+    config: &Config,
+    progress: &dyn Progress,
+    empty: impl Fn() -> A + Sync,
+    state: impl Fn() -> S + Sync,
+    trial: impl Fn(&mut S, &mut A, u64) + Sync,
+    merge: impl Fn(&mut A, &A) + Sync,
+) -> Result<A, SimError>
+where
+    A: Send,
+{
+    let (start, trials) = (range.start, range.end);
+    let chunks = (trials - start).div_ceil(CHUNK);
     let done = AtomicU64::new(0);
     let work = || {
         let mut all = empty();
@@ -388,14 +421,14 @@ where
             let parts: Vec<A> = (batch_start..batch_end)
                 .into_par_iter()
                 .map_init(&state, |st, chunk| {
-                    let first = chunk * CHUNK;
+                    let first = start + chunk * CHUNK;
                     let last = (first + CHUNK).min(trials);
                     let mut acc = empty();
                     for t in first..last {
                         trial(st, &mut acc, t);
                     }
                     let finished = done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
-                    progress.update(finished, trials);
+                    progress.update(start + finished, trials);
                     acc
                 })
                 .collect();

@@ -200,6 +200,10 @@ impl Sketch {
     pub fn mean(&self) -> f64 {
         self.mean.mean()
     }
+    /// Half the width of the normal 95% interval of the mean.
+    pub fn half_width(&self) -> f64 {
+        self.mean.half_width()
+    }
     /// The largest value added (exact); 0 when empty.
     pub fn max(&self) -> f64 {
         if self.max < self.min {

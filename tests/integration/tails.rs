@@ -334,3 +334,48 @@ fn compare_weighs_an_option_that_changes_a_rare_threat() {
     let plain_se = check("change, plain", &plain.options[0].ale_change, -300.0);
     assert!(se < plain_se / 3.0, "{se} vs {plain_se}");
 }
+
+/// Running to a precision stops at the first doubling whose interval is
+/// narrow enough, and depends only on the seed, not on threads.
+#[test]
+fn running_to_a_precision_stops_when_the_interval_is_narrow_enough() {
+    let s = load(&COMPOUND_LOSS.replace("every: 10y", "every: 25y"));
+    let target = Some(sim::Precision {
+        relative: 0.05,
+        max_trials: 1_000_000,
+    });
+    let run = |threads: usize| {
+        let config = Config::new(1000, 4, threads)
+            .unwrap()
+            .with_precision(target);
+        sim::run(&s, None, &config, &NoProgress).unwrap()
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(
+        drsim::report::json::render(&one),
+        drsim::report::json::render(&two)
+    );
+    let reached = one.precision.expect("asked for");
+    assert!(reached.reached && reached.relative <= 0.05, "{reached:?}");
+    // 1,000 rounds up to 1,024, then doubles.
+    assert_eq!(one.trials % 1024, 0);
+    assert!((one.trials / 1024).is_power_of_two());
+    let half = one.loss.half_width / one.loss.mean;
+    assert!((half - reached.relative).abs() < 1e-12);
+    // One doubling fewer would not have been enough.
+    if one.trials > 1024 {
+        let fewer = Config::new(one.trials / 2, 4, 0).unwrap();
+        let short = sim::run(&s, None, &fewer, &NoProgress).unwrap();
+        assert!(short.loss.half_width / short.loss.mean > 0.05);
+    }
+    // A target out of reach stops at the ceiling, and says so.
+    let capped = Config::new(1000, 4, 0)
+        .unwrap()
+        .with_precision(Some(sim::Precision {
+            relative: 0.0001,
+            max_trials: 5000,
+        }));
+    let r = sim::run(&s, None, &capped, &NoProgress).unwrap();
+    assert_eq!(r.trials, 4992);
+    assert!(!r.precision.unwrap().reached);
+}
