@@ -213,6 +213,7 @@ pub fn compare(
         )
     };
     let risk = in_parallel(
+        0..config.trials.get(),
         config,
         progress,
         || RiskAcc {
@@ -283,6 +284,7 @@ pub fn compare(
             .collect();
         let services = base_model.services.len();
         let acc = in_parallel(
+            0..config.trials.get(),
             config,
             progress,
             || DrillAcc {

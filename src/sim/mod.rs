@@ -26,7 +26,7 @@ mod ziggurat;
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
 pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
-use runner::{simulate_over, simulate_with, LossPartMoments, ServiceAttribution, ServiceSamples};
+use runner::{simulate_with, LossPartMoments, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
     HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
@@ -653,7 +653,8 @@ fn execute<D: Detail>(
     let binding = design.as_ref().map(|d| d.bind(scenario, &model));
     let rare = design.as_ref().zip(binding.as_ref());
     let Some(precision) = config.precision else {
-        let samples = simulate_with(&model, mode, config, progress, explain, rare)?;
+        let all = 0..config.trials.get();
+        let samples = simulate_with(all, &model, mode, config, progress, explain, rare)?;
         let sampling = Sampling::of(design.as_ref(), config.trials.get());
         return Ok(summarize(
             scenario, &model, mode, config, samples, sampling, None,
@@ -664,7 +665,7 @@ fn execute<D: Detail>(
     let max = (precision.max_trials / cycle * cycle).max(cycle);
     let mut n = config.trials.get().div_ceil(cycle) * cycle;
     n = n.min(max);
-    let mut samples = simulate_over(0..n, &model, mode, config, progress, explain, rare)?;
+    let mut samples = simulate_with(0..n, &model, mode, config, progress, explain, rare)?;
     let relative = |s: &Samples| {
         let (mean, half) = (s.total_loss.mean(), s.total_loss.half_width());
         if mean > 0.0 {
@@ -675,7 +676,7 @@ fn execute<D: Detail>(
     };
     while relative(&samples) > precision.relative && n < max {
         let next = (n * 2).min(max);
-        let more = simulate_over(n..next, &model, mode, config, progress, explain, rare)?;
+        let more = simulate_with(n..next, &model, mode, config, progress, explain, rare)?;
         samples.merge(&more);
         n = next;
     }

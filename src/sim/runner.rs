@@ -243,27 +243,16 @@ pub fn simulate(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Samples, SimError> {
-    simulate_with(model, mode, config, progress, false, None)
+    let all = 0..config.trials.get();
+    simulate_with(all, model, mode, config, progress, false, None)
 }
 
-/// Like [`simulate`], also attributing each service's downtime to the
+/// Like [`simulate`] over the trials numbered `range` (a range past 0
+/// continues a run where another stopped), also attributing each service's downtime to the
 /// components and threats that started its outages (`explain`), and
 /// drawing the rare threats' strikes by a stratified design (`rare`: the
 /// design and the model bound to it; see [`rare`](super::rare)).
 pub(crate) fn simulate_with(
-    model: &Model,
-    mode: Mode,
-    config: &Config,
-    progress: &dyn Progress,
-    explain: bool,
-    rare: Option<(&Design, &Binding)>,
-) -> Result<Samples, SimError> {
-    let all = 0..config.trials.get();
-    simulate_over(all, model, mode, config, progress, explain, rare)
-}
-
-/// [`simulate_with`] over the trials numbered `range`.
-pub(crate) fn simulate_over(
     range: std::ops::Range<u64>,
     model: &Model,
     mode: Mode,
@@ -273,7 +262,7 @@ pub(crate) fn simulate_over(
     rare: Option<(&Design, &Binding)>,
 ) -> Result<Samples, SimError> {
     let services = model.services.len();
-    in_parallel_over(
+    in_parallel(
         range,
         config,
         progress,
@@ -377,28 +366,13 @@ impl Strikes {
     }
 }
 
-/// Runs `trial(state, acc, t)` for every trial `t`, in parallel, in chunks
-/// whose boundaries do not depend on the thread count; the per-chunk
-/// accumulators are merged in chunk order, a batch at a time, so memory
-/// stays flat and results are identical for any number of threads.
+/// Runs `trial(state, acc, t)` for every trial `t` in `range`, in
+/// parallel, in chunks from the range's start whose boundaries do not
+/// depend on the thread count; the per-chunk accumulators are merged in
+/// chunk order, a batch at a time, so memory stays flat and results are
+/// identical for any number of threads. A range that starts past 0
+/// continues a run where another stopped.
 pub(crate) fn in_parallel<A, S>(
-    config: &Config,
-    progress: &dyn Progress,
-    empty: impl Fn() -> A + Sync,
-    state: impl Fn() -> S + Sync,
-    trial: impl Fn(&mut S, &mut A, u64) + Sync,
-    merge: impl Fn(&mut A, &A) + Sync,
-) -> Result<A, SimError>
-where
-    A: Send,
-{
-    let all = 0..config.trials.get();
-    in_parallel_over(all, config, progress, empty, state, trial, merge)
-}
-
-/// [`in_parallel`] over the trials numbered `range`, chunked from its
-/// start: a run continued from where another stopped.
-pub(crate) fn in_parallel_over<A, S>(
     range: std::ops::Range<u64>,
     config: &Config,
     progress: &dyn Progress,

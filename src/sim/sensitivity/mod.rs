@@ -596,6 +596,7 @@ fn tornado(
             .map(|m| design.as_ref().map(|d| d.bind(base, m)))
             .collect();
         let acc = in_parallel(
+            0..config.trials.get(),
             config,
             &stage,
             || Acc {
