@@ -4,7 +4,7 @@
 //! label and values, and the order people read them in.
 
 use super::csv::{Cell, Table};
-use super::format::{fixed, hours, money, percent};
+use super::format::{fixed, hours, money, percent, period_noun};
 use crate::scenario::HOURS_PER_YEAR;
 use crate::sim::{
     Change, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, HIGH_FACTOR,
@@ -295,6 +295,10 @@ pub fn text(s: &Sensitivity) -> String {
         s.seed,
         bound_notes(&s.inputs)
     );
+    if let Some(h) = s.horizon_h {
+        let line = super::text::sampling_line(&s.sampling, s.trials, &period_noun(h));
+        out.insert_str(out.find('\n').map_or(0, |i| i + 1), &line);
+    }
     // Inputs that changed nothing in any trial are listed in JSON and CSV only.
     let moving: Vec<&InputResult> = s.inputs.iter().filter(|i| i.changed_trials > 0).collect();
     if moving.is_empty() {
@@ -404,6 +408,7 @@ pub fn json(s: &Sensitivity) -> String {
         "base": change(&s.base),
         "considered": s.considered,
         "inputs": inputs,
+        "sampling": super::json::sampling(&s.sampling),
     });
     super::json::text(doc)
 }

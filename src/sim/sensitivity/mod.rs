@@ -375,6 +375,8 @@ pub struct Sensitivity {
     /// Inputs that can affect the metric (all of them, however many of
     /// [`Sensitivity::inputs`] are kept).
     pub considered: usize,
+    /// How the trials were drawn (rare-event sampling in a run).
+    pub sampling: super::Sampling,
     /// Sorted by swing, largest first; equal swings in the order the inputs
     /// were found (threats, components, then teams, each in scenario order).
     pub inputs: Vec<InputResult>,
@@ -711,6 +713,7 @@ fn tornado(
         horizon_h,
         base: level(&base_moments),
         considered: results.len(),
+        sampling: super::Sampling::of(design.as_ref(), config.trials.get()),
         inputs: results,
     })
 }
