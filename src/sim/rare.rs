@@ -121,13 +121,12 @@ impl Design {
         of(SLOTS) * (trials / SLOTS) + of(trials % SLOTS)
     }
 
-    /// What a trial of weight `at` counts for in a sum over all `trials`
-    /// that estimates N times a mean: its weight times N / n_h, n_h the
-    /// trials of its stratum (1 for plain sampling). The stratified
-    /// estimator of a total, for sums kept without strata.
-    pub(crate) fn trial_units(&self, at: Weight, trials: u64) -> f64 {
-        let nh = self.trials_in(at.stratum, trials).max(1);
-        at.w * trials as f64 / nh as f64
+    /// Per stratum, what a trial of weight 1 counts for in a sum over the
+    /// first `trials` that estimates N times a mean: N / n_h, n_h the
+    /// trials of the stratum (the stratified estimator of a total, for sums
+    /// kept without strata). A trial counts for its weight times this.
+    pub(crate) fn trial_units(&self, trials: u64) -> [f64; 2] {
+        [NONE_RARE, SOME_RARE].map(|h| trials as f64 / self.trials_in(h, trials).max(1) as f64)
     }
 
     /// The share of the trials each stratum gets, and its probability.

@@ -262,6 +262,7 @@ pub(crate) fn simulate_with(
     rare: Option<(&Design, &Binding)>,
 ) -> Result<Samples, SimError> {
     let services = model.services.len();
+    let units = rare.map(|(d, _)| d.trial_units(range.end));
     in_parallel(
         range,
         config,
@@ -276,7 +277,7 @@ pub(crate) fn simulate_with(
             let at = run_trial(trial, rare, strikes, config.seed, t, mode);
             samples.record(model, mode, &trial.services, trial.events, at);
             if explain {
-                let units = rare.map_or(1.0, |(d, _)| d.trial_units(at, config.trials.get()));
+                let units = units.map_or(1.0, |u| at.w * u[usize::from(at.stratum)]);
                 samples.record_attribution(trial, units);
             }
         },

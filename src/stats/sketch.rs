@@ -109,8 +109,6 @@ pub struct Sketch {
     grid: Grid,
     mean: Mean,
     parts: Vec<Part>,
-    /// Whether any trial had a weight other than plain sampling's.
-    weighted: bool,
     min: f64,
     max: f64,
 }
@@ -186,7 +184,6 @@ impl Sketch {
             grid: Grid::new(alpha),
             mean: Mean::new(),
             parts: Vec::new(),
-            weighted: false,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
         }
@@ -255,36 +252,32 @@ impl Sketch {
     pub fn add_at(&mut self, v: f64, at: Weight) {
         debug_assert!(v.is_finite(), "sketched values are finite");
         let v = v.max(0.0);
+        self.mean.add(v, at);
         if at.is_one() && self.parts.len() == 1 {
-            // Plain sampling after the first value: the short path.
-            self.mean.add(v, at);
-            self.min = self.min.min(v);
-            self.max = self.max.max(v);
-            let part = &mut self.parts[0];
-            if v <= ZERO {
-                part.zeros.add(1.0);
-            } else {
-                part.bucket_mut(self.grid.index(v)).add(1.0);
-            }
+            // Plain sampling after the first value: no stratum to make.
+            self.place(0, v, 1.0);
             return;
         }
-        self.mean.add(v, at);
-        self.weighted |= !at.is_one();
         let h = usize::from(at.stratum);
         if h >= self.parts.len() {
             self.parts.resize(h + 1, Part::default());
         }
-        if at.w == 0.0 {
-            return;
+        if at.w > 0.0 {
+            self.place(h, v, at.w);
         }
+    }
+
+    /// Puts `v` of weight `w` in stratum `h`'s buckets.
+    #[inline(always)]
+    fn place(&mut self, h: usize, v: f64, w: f64) {
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         let part = &mut self.parts[h];
         if v <= ZERO {
-            part.zeros.add(at.w);
-            return;
+            part.zeros.add(w);
+        } else {
+            part.bucket_mut(self.grid.index(v)).add(w);
         }
-        part.bucket_mut(self.grid.index(v)).add(at.w);
     }
 
     /// Appends the samples of `other`. Merging in a fixed order gives
@@ -299,7 +292,6 @@ impl Sketch {
             return;
         }
         self.mean.merge(&other.mean);
-        self.weighted |= other.weighted;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
         if other.parts.len() > self.parts.len() {
@@ -316,18 +308,17 @@ impl Sketch {
         }
     }
 
-    /// Trials per unit of weight in stratum `h`: N / n_h, so that a
-    /// bucket's summed weights times this are its estimated share of the
-    /// N trials ("trial units": for a plain sample, the count).
-    fn scale(&self, h: usize) -> f64 {
-        let nh = self.mean.count_in(h);
-        if nh == 0 {
-            0.0
-        } else if self.parts.len() == 1 {
-            1.0
-        } else {
-            self.count() as f64 / nh as f64
-        }
+    /// Per stratum, trials per unit of weight: N / n_h, so that a bucket's
+    /// summed weights times this are its estimated share of the N trials
+    /// ("trial units": for a plain sample, the count).
+    fn scales(&self) -> Vec<f64> {
+        let n = self.count() as f64;
+        (0..self.parts.len())
+            .map(|h| match self.mean.count_in(h) {
+                0 => 0.0,
+                nh => n / nh as f64,
+            })
+            .collect()
     }
 
     /// The bucket indices held by any stratum, lowest and highest.
@@ -338,15 +329,13 @@ impl Sketch {
             .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
     }
 
-    /// Bucket `i`'s estimated share of the trials, in trial units.
-    fn units(&self, i: i32) -> f64 {
+    /// Bucket `i`'s estimated share of the trials, in trial units, given
+    /// the strata's [`scales`](Self::scales).
+    fn units(&self, i: i32, scales: &[f64]) -> f64 {
         match self.parts.as_slice() {
+            // A plain sample: the count (its scale is 1).
             [one] => one.mass(i).w,
-            all => all
-                .iter()
-                .enumerate()
-                .map(|(h, p)| p.mass(i).w * self.scale(h))
-                .sum(),
+            all => all.iter().zip(scales).map(|(p, s)| p.mass(i).w * s).sum(),
         }
     }
 
@@ -355,9 +344,10 @@ impl Sketch {
     /// `above` units are passed; `None` when that lands among the zeros.
     fn bucket_with_above(&self, above: f64) -> Option<i32> {
         let (lo, hi) = self.range()?;
+        let scales = self.scales();
         let mut seen = 0.0;
         for i in (lo..=hi).rev() {
-            seen += self.units(i);
+            seen += self.units(i, &scales);
             if seen > above {
                 return Some(i);
             }
@@ -453,7 +443,7 @@ impl Sketch {
             return QuantileCi { lo: 0.0, hi: None };
         }
         let nf = n as f64;
-        let sd = if self.weighted {
+        let sd = if self.mean.is_weighted() {
             let rank = (q * (n - 1) as f64).floor();
             let point = self.bucket_with_above(nf - 1.0 - rank);
             nf * self.share_above_variance(point).sqrt()
@@ -531,7 +521,7 @@ impl Sketch {
         if self.count() == 0 {
             return wilson(0, 0);
         }
-        strata::share(&self.strata_above(x), self.weighted)
+        strata::share(&self.strata_above(x), self.mean.is_weighted())
     }
 
     /// Share of samples strictly above `x` (to the bucket resolution).
@@ -714,11 +704,12 @@ impl Sketch {
     pub fn cdf(&self) -> Vec<(f64, f64)> {
         let n = self.count() as f64;
         let mut out = Vec::new();
+        let scales = self.scales();
         let zeros: f64 = self
             .parts
             .iter()
-            .enumerate()
-            .map(|(h, p)| p.zeros.w * self.scale(h))
+            .zip(&scales)
+            .map(|(p, scale)| p.zeros.w * scale)
             .sum();
         let mut seen = zeros;
         if zeros > 0.0 {
@@ -726,7 +717,7 @@ impl Sketch {
         }
         if let Some((lo, hi)) = self.range() {
             for i in lo..=hi {
-                let u = self.units(i);
+                let u = self.units(i, &scales);
                 if u == 0.0 {
                     continue;
                 }

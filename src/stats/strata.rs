@@ -102,11 +102,18 @@ impl Mean {
     /// The strata's moments: the plain sample's alone, or the weighted
     /// strata (a sample is one or the other).
     fn parts(&self) -> &[Moments] {
-        if self.strata.is_empty() {
+        if !self.is_weighted() {
             std::slice::from_ref(&self.plain)
         } else {
             &self.strata
         }
+    }
+
+    /// Whether the sample is stratified or weighted (any trial other than
+    /// [`Weight::ONE`]): the one place that decides between the plain
+    /// figures and the stratified estimates.
+    pub fn is_weighted(&self) -> bool {
+        !self.strata.is_empty()
     }
 
     /// Trials added, over all strata.
