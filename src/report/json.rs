@@ -81,7 +81,10 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
 
 /// How the trials were drawn: `{"method": "plain"}`, or for rare-event
 /// sampling the rare threats, the probability of a trial with a rare
-/// strike, how many trials had one, and the effective sample size.
+/// strike, how many trials had one, the strata of those trials (each: the
+/// threats of which at least one strikes while those of the strata before
+/// do not, its probability, its trials), the pilot's trials that shared
+/// them out, and the effective sample size.
 pub(crate) fn sampling(s: &Sampling) -> Value {
     match s {
         Sampling::Plain => json!({"method": "plain"}),
@@ -89,12 +92,20 @@ pub(crate) fn sampling(s: &Sampling) -> Value {
             threats,
             p_some,
             trials_some,
+            strata,
+            pilot_trials,
             effective,
         } => json!({
             "method": "stratified on rare threats",
             "rare_threats": threats,
             "p_rare_trial": p_some,
             "trials_rare": trials_some,
+            "strata": strata.iter().map(|s| json!({
+                "threats": s.threats,
+                "probability": s.probability,
+                "trials": s.trials,
+            })).collect::<Vec<_>>(),
+            "pilot_trials": pilot_trials,
             "effective_trials": effective,
         }),
     }

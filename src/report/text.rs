@@ -290,13 +290,28 @@ pub(crate) fn sampling_line(s: &Sampling, trials: u64, noun: &str) -> String {
             threats,
             p_some,
             trials_some,
+            strata,
+            pilot_trials,
             effective,
-        } => format!(
-            "Rare-event sampling: {trials_some} of {trials} trials are {noun}s in which a rare threat strikes ({}: {} of {noun}s), weighted by how likely they are; figures the rare threats do not touch are as precise as from {:.0} plain trials (--plain turns it off).\n",
-            threats.join(", "),
-            percent(*p_some),
-            effective
-        ),
+        } => {
+            let shared = match strata.len() {
+                0 | 1 => String::new(),
+                _ => format!(
+                    " They are shared among the rare threats in proportion to their probability times the size of the losses they bring (a Neyman allocation, sizes from a pilot of {pilot_trials} trials): {}.",
+                    strata
+                        .iter()
+                        .map(|s| format!("{} {}", s.threats.join(" or "), s.trials))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!(
+                "Rare-event sampling: {trials_some} of {trials} trials are {noun}s in which a rare threat strikes ({}: {} of {noun}s), weighted by how likely they are; figures the rare threats do not touch are as precise as from {:.0} plain trials (--plain turns it off).{shared}\n",
+                threats.join(", "),
+                percent(*p_some),
+                effective
+            )
+        }
     }
 }
 

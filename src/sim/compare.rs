@@ -192,10 +192,14 @@ pub fn compare(
 
     // Rare-event sampling (see `rare`): the base's design, which every
     // option shares, each bound to its own rates.
-    let design = match config.plain {
-        false => rare::Design::new(base, horizon),
-        true => None,
-    };
+    let design = rare::Design::for_run(
+        base,
+        &base_model,
+        mode,
+        config.plain,
+        config.trials.get(),
+        config.seed,
+    );
     let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
     let bindings: Vec<Option<Binding>> = options
         .iter()

@@ -485,11 +485,29 @@ pub enum Sampling {
         /// Trials drawn with at least one (plain sampling: about
         /// `p_some` of them).
         trials_some: u64,
+        /// The strata of the years with a rare strike, in order: each
+        /// holds the years in which its threats strike and those of the
+        /// strata before it do not.
+        strata: Vec<RareStratum>,
+        /// The pilot's trials that shared the rare trials among the strata
+        /// (0: one stratum, no pilot).
+        pilot_trials: u64,
         /// The effective sample size for a figure the rare threats do not
         /// touch: the plain trials that would estimate it as precisely,
-        /// `1 / Σ_h P_h² / n_h` over the two strata.
+        /// `1 / Σ_h P_h² / n_h` over the strata.
         effective: f64,
     },
+}
+
+/// One stratum of the years with a rare strike ([`Sampling::RareEvents`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RareStratum {
+    /// The rare threats that define it (at least one of them strikes).
+    pub threats: Vec<String>,
+    /// Its probability under the scenario.
+    pub probability: f64,
+    /// The trials drawn from it.
+    pub trials: u64,
 }
 
 impl Sampling {
@@ -497,19 +515,31 @@ impl Sampling {
         let Some(d) = design else {
             return Sampling::Plain;
         };
-        let trials_some = d.trials_in(rare::SOME_RARE, trials);
-        let [(_, p_none), (_, p_some)] = d.strata();
-        let counts = [trials - trials_some, trials_some];
-        let spread: f64 = [p_none, p_some]
+        let strata = d.strata();
+        let counts: Vec<u64> = (0..strata.len() as u8)
+            .map(|h| d.trials_in(h, trials))
+            .collect();
+        let spread: f64 = strata
             .iter()
-            .zip(counts)
-            .filter(|(_, n)| *n > 0)
-            .map(|(p, n)| p * p / n as f64)
+            .zip(&counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|((p, _), &n)| p * p / n as f64)
             .sum();
         Sampling::RareEvents {
             threats: d.threats.clone(),
-            p_some,
-            trials_some,
+            p_some: d.p_some(),
+            trials_some: trials - counts[0],
+            strata: strata
+                .iter()
+                .zip(&counts)
+                .skip(1)
+                .map(|((p, threats), &n)| RareStratum {
+                    threats: threats.iter().map(|t| t.to_string()).collect(),
+                    probability: *p,
+                    trials: n,
+                })
+                .collect(),
+            pilot_trials: d.pilot_trials,
             effective: 1.0 / spread,
         }
     }
@@ -646,10 +676,16 @@ fn execute<D: Detail>(
 ) -> Result<Results<D>, SimError> {
     let graph = DependencyGraph::build(scenario);
     let model = Model::compile(scenario, &graph);
-    let design = match mode {
-        Mode::Run { horizon } if !config.plain => rare::Design::new(scenario, horizon),
-        Mode::Run { .. } | Mode::Drill { .. } => None,
+    // Whole cycles of 64 trials when run to a precision (see `Precision`).
+    let cycle = rare::SLOTS;
+    let first = match config.precision {
+        None => config.trials.get(),
+        Some(p) => {
+            let max = (p.max_trials / cycle * cycle).max(cycle);
+            (config.trials.get().div_ceil(cycle) * cycle).min(max)
+        }
     };
+    let design = rare::Design::for_run(scenario, &model, mode, config.plain, first, config.seed);
     let binding = design.as_ref().map(|d| d.bind(scenario, &model));
     let rare = design.as_ref().zip(binding.as_ref());
     let Some(precision) = config.precision else {
@@ -660,11 +696,8 @@ fn execute<D: Detail>(
             scenario, &model, mode, config, samples, sampling, None,
         ));
     };
-    // Whole cycles of 64 trials (see `Precision`).
-    let cycle = 64;
     let max = (precision.max_trials / cycle * cycle).max(cycle);
-    let mut n = config.trials.get().div_ceil(cycle) * cycle;
-    n = n.min(max);
+    let mut n = first;
     let mut samples = simulate_with(0..n, &model, mode, config, progress, explain, rare)?;
     let relative = |s: &Samples| {
         let (mean, half) = (s.total_loss.mean(), s.total_loss.half_width());

@@ -277,7 +277,9 @@ pub(crate) fn simulate_with(
             let at = run_trial(trial, rare, strikes, config.seed, t, mode);
             samples.record(model, mode, &trial.services, trial.events, at);
             if explain {
-                let units = units.map_or(1.0, |u| at.w * u[usize::from(at.stratum)]);
+                let units = units
+                    .as_ref()
+                    .map_or(1.0, |u| at.w * u[usize::from(at.stratum)]);
                 samples.record_attribution(trial, units);
             }
         },

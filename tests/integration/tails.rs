@@ -379,3 +379,79 @@ fn running_to_a_precision_stops_when_the_interval_is_narrow_enough() {
     assert_eq!(r.trials, 4992);
     assert!(!r.precision.unwrap().reached);
 }
+
+/// Floods every 25 years at a hall (1,000 an hour over an exponential
+/// duration of mean 10h: 400 a year) and fires every 50 years at another
+/// (1,000,000 each: 20,000 a year), behind two services.
+const TWO_RARE: &str = "name: Two rare threats\nhorizon: 1y\ncomponents:\n  - {id: hall, kind: server}\n  - {id: annex, kind: server}\n  - {id: shop, kind: service, depends_on: [hall], impact: {per_hour: 1000}}\n  - {id: vault, kind: service, depends_on: [annex], impact: {per_incident: 1000000}}\nthreats:\n  - {id: flood, every: 25y, hits: {components: [hall]}, effect: disrupt, duration: {exp: 10h}}\n  - {id: fire, every: 50y, hits: {components: [annex]}, effect: disrupt, duration: 1h}\noptions:\n  - id: levee\n    cost: {upfront: 1000, per_year: 10}\n    lifetime: 5y\n    changes:\n      - set: {id: flood, every: 100y}\n";
+
+/// With two rare threats the rare trials are shared between two strata
+/// (fire first: it makes the loss vary most) by a pilot, and every
+/// estimate stays unbiased: each service's expected loss and P(affected),
+/// the total's 1-in-100 loss (the fire's 1,000,000: P(X ≥ 10⁶) = 1.98%
+/// while P(X > 10⁶) = 0.1%) and the mean of the years at least that bad
+/// (400 + 10⁶ m / (1 − e^-m), m = 0.02), and an option that makes the
+/// floods rarer (−300 a year), each within four standard errors.
+#[test]
+fn two_rare_threats_share_the_rare_trials_by_a_pilot_and_stay_unbiased() {
+    let loaded = drsim::scenario::load_str(TWO_RARE, "two.yaml").unwrap();
+    let s = &loaded.scenario;
+    let r = year(s, 64_000, 11, false);
+    let Sampling::RareEvents {
+        strata,
+        pilot_trials,
+        ..
+    } = &r.sampling
+    else {
+        panic!("rare-event sampling: {:?}", r.sampling);
+    };
+    assert_eq!(*pilot_trials, 128);
+    let names: Vec<&str> = strata.iter().map(|s| s.threats[0].as_str()).collect();
+    assert_eq!(names, ["fire", "flood"]);
+    assert_eq!(strata.iter().map(|s| s.trials).sum::<u64>(), 32_000);
+    assert!(strata[0].trials > strata[1].trials, "{strata:?}");
+    let (m_flood, m_fire) = (0.04f64, 0.02f64);
+    // Fire first: P(fire) then P(no fire, flood).
+    assert!((strata[0].probability + (-m_fire).exp_m1()).abs() < 1e-15);
+    assert!((strata[1].probability - (-m_fire).exp() * -(-m_flood).exp_m1()).abs() < 1e-15);
+    let within = |label: &str, mean: f64, half: f64, exact: f64| {
+        let se = half / drsim::stats::Z95;
+        eprintln!("{label}: {mean} (se {se}), exact {exact}");
+        assert!((mean - exact).abs() <= 4.0 * se, "{label}");
+    };
+    let shop = service(&r, "shop");
+    let vault = service(&r, "vault");
+    within("shop loss", shop.loss.mean, shop.loss.half_width, 400.0);
+    within(
+        "vault loss",
+        vault.loss.mean,
+        vault.loss.half_width,
+        1e6 * m_fire,
+    );
+    let affected = |p: &drsim::stats::Proportion, exact: f64| {
+        eprintln!("affected {p:?}, exact {exact}");
+        assert!(p.ci95[0] <= exact && exact <= p.ci95[1]);
+    };
+    affected(&shop.affected, -(-m_flood).exp_m1());
+    affected(&vault.affected, -(-m_fire).exp_m1());
+    let tail = r.loss_tail.iter().find(|t| t.one_in == 100).unwrap();
+    assert_within("1 in 100 var", tail.tail.var, tail.tail.var_ci95, 1e6, 0.01);
+    let tvar = 400.0 + 1e6 * m_fire / -(-m_fire).exp_m1();
+    assert_within(
+        "1 in 100 tvar",
+        tail.tail.tvar,
+        tail.tail.tvar_ci95,
+        tvar,
+        0.05,
+    );
+
+    let config = Config::new(64_000, 12, 0).unwrap();
+    let c = sim::compare(s, &loaded.options, None, &[], &config, &NoProgress).unwrap();
+    let change = &c.options[0].ale_change;
+    within(
+        "levee change",
+        change.mean,
+        (change.ci95[1] - change.ci95[0]) / 2.0,
+        -300.0,
+    );
+}

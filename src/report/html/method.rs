@@ -65,17 +65,35 @@ fn sampling(annual: &RunResults) -> Markup {
             threats,
             p_some,
             trials_some,
+            strata,
+            pilot_trials,
             effective,
-        } => markup!(
-            "rare-event sampling, stratified on the threats that strike less than once in 10 {} ({}): {} of the simulated {} hold at least one such strike (under plain sampling, about {} of them), each weighted by how likely it is, so the estimates stay unbiased and the tails are measured from many more disasters; figures these threats do not touch are as precise as from {} plain {} (<code>--plain</code> turns it off)",
+        } => {
+            let shared = match strata.len() {
+                0 | 1 => Markup::literal(""),
+                _ => markup!(
+                    "; the simulated {} with a rare strike are shared among the rare threats in proportion to their probability times the size of the losses they bring (a Neyman allocation, sizes from a pilot of {} trials): {}",
+                    many.clone(),
+                    count(*pilot_trials),
+                    strata
+                        .iter()
+                        .map(|s| format!("{} {}", s.threats.join(" or "), count(s.trials)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            markup!(
+            "rare-event sampling, stratified on the threats that strike less than once in 10 {} ({}): {} of the simulated {} hold at least one such strike (under plain sampling, about {} of them), each weighted by how likely it is, so the estimates stay unbiased and the tails are measured from many more disasters; figures these threats do not touch are as precise as from {} plain {} (<code>--plain</code> turns it off){}",
             many.clone(),
             threats.join(", "),
             count(*trials_some),
             many.clone(),
             percent(*p_some),
             count(effective.round() as u64),
-            many
-        ),
+            many,
+            shared
+        )
+        }
     }
 }
 

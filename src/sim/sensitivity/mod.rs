@@ -508,10 +508,14 @@ fn tornado(
     // Rare-event sampling in a run (see `rare`): the base's design, shared
     // by every variant, each bound to its own rates (a variant changes
     // values, not structure, so the base's threat indices hold).
-    let design = match mode {
-        Mode::Run { horizon } if !config.plain => rare::Design::new(base, horizon),
-        Mode::Run { .. } | Mode::Drill { .. } => None,
-    };
+    let design = rare::Design::for_run(
+        base,
+        &base_model,
+        mode,
+        config.plain,
+        config.trials.get(),
+        config.seed,
+    );
     let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
     let teams = triggers::team_members(base);
     let measure = |model: &Model, trial: &Trial| -> f64 {
