@@ -109,6 +109,17 @@ pub(crate) fn percent(p: f64) -> String {
     }
 }
 
+/// A probability to two significant figures, however small:
+/// `7.8%`, `0.17%`, `0.00010%`; `0%` for none.
+pub(crate) fn fine_percent(p: f64) -> String {
+    if p <= 0.0 || p >= 0.001 {
+        return percent(p);
+    }
+    let pct = p * 100.0;
+    let decimals = (1 - pct.log10().floor() as i32).max(0) as usize;
+    format!("{pct:.decimals$}%")
+}
+
 /// Half the width of a 95% interval, as percentage points: `±1%`.
 pub(crate) fn plus_minus_percent(ci: [f64; 2]) -> String {
     let half = (ci[1] - ci[0]) / 2.0 * 100.0;

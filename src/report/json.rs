@@ -88,6 +88,23 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
 pub(crate) fn sampling(s: &Sampling) -> Value {
     match s {
         Sampling::Plain => json!({"method": "plain"}),
+        Sampling::RareHits {
+            targets,
+            strata,
+            p_none,
+            effective,
+        } => json!({
+            "method": "stratified on rare hits",
+            "rare_targets": targets.iter().map(|(id, p)| json!({"component": id, "chance": p})).collect::<Vec<_>>(),
+            "p_no_rare_hit": p_none,
+            "strata": strata.iter().map(|h| json!({
+                "hits": h.hits,
+                "or_more": h.or_more,
+                "probability": h.probability,
+                "trials": h.trials,
+            })).collect::<Vec<_>>(),
+            "effective_trials": effective,
+        }),
         Sampling::RareEvents {
             threats,
             p_some,

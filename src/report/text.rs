@@ -2,8 +2,8 @@
 //! words about the service that fares worst.
 
 use super::format::{
-    fixed, hours, met_cell, money, percent, period_noun, plus_minus_percent, quantile_range,
-    target_cell,
+    fine_percent, fixed, hours, met_cell, money, percent, period_noun, plus_minus_percent,
+    quantile_range, target_cell,
 };
 use super::{loss_cause_label, loss_causes_shown};
 use crate::sim::{
@@ -54,9 +54,11 @@ fn label<D>(s: &ServiceResult<D>) -> String {
 pub fn drill(r: &DrillResults) -> String {
     let threat = r.threat.as_deref().unwrap_or("?");
     let mut out = format!(
-        "Drill: {threat} strikes {} — {} trials, seed {}\n\n",
+        "Drill: {threat} strikes {} — {} trials, seed {}\n",
         r.scenario, r.trials, r.seed
     );
+    out.push_str(&sampling_line(&r.sampling, r.trials, "trial"));
+    out.push('\n');
     let wrt = r.any_wrt();
     let rows: Vec<Vec<String>> = r
         .services
@@ -65,7 +67,7 @@ pub fn drill(r: &DrillResults) -> String {
             let rec = s.detail.recovery_h;
             let mut row = vec![
                 label(s),
-                percent(s.affected.p),
+                fine_percent(s.affected.p),
                 format!(
                     "{} / {} / {}",
                     hours(rec.p50),
@@ -281,11 +283,46 @@ fn loss_line<D>(r: &Results<D>, what: &str) -> String {
     )
 }
 
+/// How a drill's trials were drawn by rare-hit sampling, in a sentence
+/// (for the text and the report).
+pub(crate) fn rare_hits_words(
+    targets: &[(String, f64)],
+    strata: &[crate::sim::HitStratum],
+    effective: f64,
+) -> String {
+    format!(
+        "Rare-hit sampling: the hits with a chance below 10% ({}) are stratified on how many strike, each trial weighted by how likely its number is: {}; the other trials have none. Figures the rare hits do not touch are as precise as from {:.0} plain trials (--plain turns it off).",
+        targets
+            .iter()
+            .map(|(id, p)| format!("{id} {}", percent(*p)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        strata
+            .iter()
+            .map(|h| format!(
+                "{}{} in {} trials (probability {})",
+                h.hits,
+                if h.or_more { " or more" } else { "" },
+                h.trials,
+                fine_percent(h.probability)
+            ))
+            .collect::<Vec<_>>()
+            .join(", "),
+        effective
+    )
+}
+
 /// How the trials were drawn, when not plainly: a line naming the method,
 /// the rare threats and the effective sample size.
 pub(crate) fn sampling_line(s: &Sampling, trials: u64, noun: &str) -> String {
     match s {
         Sampling::Plain => String::new(),
+        Sampling::RareHits {
+            targets,
+            strata,
+            effective,
+            ..
+        } => format!("{}\n", rare_hits_words(targets, strata, *effective)),
         Sampling::RareEvents {
             threats,
             p_some,

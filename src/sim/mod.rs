@@ -26,7 +26,7 @@ mod ziggurat;
 pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
 pub use model::Model;
 pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
-use runner::{simulate_with, LossPartMoments, ServiceAttribution, ServiceSamples};
+use runner::{simulate_with, LossPartMoments, Rare, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
     HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
@@ -497,6 +497,35 @@ pub enum Sampling {
         /// `1 / Σ_h P_h² / n_h` over the strata.
         effective: f64,
     },
+    /// A drill stratified on the number of its rare hits
+    /// ([`rare::hits`]).
+    RareHits {
+        /// The components the drilled threat hits with a chance below
+        /// 10%, and those chances.
+        targets: Vec<(String, f64)>,
+        /// The strata with rare hits (those without are the rest of the
+        /// trials).
+        strata: Vec<HitStratum>,
+        /// The probability that a trial has no rare hit.
+        p_none: f64,
+        /// The effective sample size for a figure the rare hits do not
+        /// touch, as for [`Sampling::RareEvents`].
+        effective: f64,
+    },
+}
+
+/// One stratum of a drill's trials with rare hits ([`Sampling::RareHits`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitStratum {
+    /// The number of rare hits in its trials.
+    pub hits: u32,
+    /// Whether it holds the trials with `hits` rare hits or more (the last
+    /// stratum), rather than exactly `hits`.
+    pub or_more: bool,
+    /// Its probability under the scenario.
+    pub probability: f64,
+    /// The trials drawn from it.
+    pub trials: u64,
 }
 
 /// One stratum of the years with a rare strike ([`Sampling::RareEvents`]).
@@ -510,7 +539,52 @@ pub struct RareStratum {
     pub trials: u64,
 }
 
+/// `1 / Σ_h P_h² / n_h` over strata of probabilities `p` and trials `n`.
+fn effective_trials(p: &[f64], n: &[u64]) -> f64 {
+    let spread: f64 = p
+        .iter()
+        .zip(n)
+        .filter(|(_, n)| **n > 0)
+        .map(|(p, &n)| p * p / n as f64)
+        .sum();
+    1.0 / spread
+}
+
 impl Sampling {
+    /// A drill's sampling by the rare-hit design `h`.
+    pub(crate) fn of_hits(
+        h: &rare::hits::HitDesign,
+        scenario: &Scenario,
+        model: &Model,
+        trials: u64,
+    ) -> Sampling {
+        let p = h.probabilities();
+        let counts: Vec<u64> = (0..p.len() as u8).map(|s| h.trials_in(s, trials)).collect();
+        let threat = &model.threats[h.threat() as usize];
+        let (targets, chances) = h.rare_targets();
+        let last = p.len() - 1;
+        Sampling::RareHits {
+            targets: targets
+                .iter()
+                .zip(chances)
+                .map(|(&k, &c)| {
+                    let component = threat.targets[k as usize] as usize;
+                    (scenario.components[component].id.clone(), c)
+                })
+                .collect(),
+            strata: (1..p.len())
+                .map(|s| HitStratum {
+                    hits: s as u32,
+                    or_more: s == last,
+                    probability: p[s],
+                    trials: counts[s],
+                })
+                .collect(),
+            p_none: p[0],
+            effective: effective_trials(p, &counts),
+        }
+    }
+
     pub(crate) fn of(design: Option<&rare::Design>, trials: u64) -> Sampling {
         let Some(d) = design else {
             return Sampling::Plain;
@@ -687,11 +761,20 @@ fn execute<D: Detail>(
     };
     let design = rare::Design::for_run(scenario, &model, mode, config.plain, first, config.seed);
     let binding = design.as_ref().map(|d| d.bind(scenario, &model));
-    let rare = design.as_ref().zip(binding.as_ref());
+    let hits = rare::hits::HitDesign::for_drill(&model, mode, config.plain);
+    let rare = match (&design, &binding, &hits) {
+        (Some(d), Some(b), _) => Some(Rare::Threats(d, b)),
+        (_, _, Some(h)) => Some(Rare::Hits(h)),
+        _ => None,
+    };
+    let sampling_of = |trials: u64| match (&design, &hits) {
+        (_, Some(h)) => Sampling::of_hits(h, scenario, &model, trials),
+        (d, None) => Sampling::of(d.as_ref(), trials),
+    };
     let Some(precision) = config.precision else {
         let all = 0..config.trials.get();
         let samples = simulate_with(all, &model, mode, config, progress, explain, rare)?;
-        let sampling = Sampling::of(design.as_ref(), config.trials.get());
+        let sampling = sampling_of(config.trials.get());
         return Ok(summarize(
             scenario, &model, mode, config, samples, sampling, None,
         ));
@@ -718,7 +801,7 @@ fn execute<D: Detail>(
         relative: relative(&samples),
         reached: relative(&samples) <= precision.relative,
     };
-    let sampling = Sampling::of(design.as_ref(), n);
+    let sampling = sampling_of(n);
     Ok(summarize(
         scenario,
         &model,

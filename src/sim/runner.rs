@@ -4,6 +4,7 @@
 //! neither do the results; memory does not grow with the number of trials.
 
 use super::model::{Model, NONE};
+use super::rare::hits::{Forced, HitDesign};
 use super::rare::{Binding, Design};
 use super::targets;
 use super::trial::{Mode, ServiceOutcome, Trial};
@@ -247,11 +248,41 @@ pub fn simulate(
     simulate_with(all, model, mode, config, progress, false, None)
 }
 
+/// How a command's trials are drawn when not plainly.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Rare<'a> {
+    /// A run stratified on its rare threats: the design and the model
+    /// bound to it (see [`rare`](super::rare)).
+    Threats(&'a Design, &'a Binding),
+    /// A drill stratified on its rare hits (see
+    /// [`rare::hits`](super::rare::hits)).
+    Hits(&'a HitDesign),
+}
+
+impl<'a> Rare<'a> {
+    /// Per stratum, what a trial of weight 1 counts for in a sum over the
+    /// first `trials` ([`Design::trial_units`]).
+    fn trial_units(self, trials: u64) -> Vec<f64> {
+        match self {
+            Rare::Threats(d, _) => d.trial_units(trials),
+            Rare::Hits(h) => h.trial_units(trials),
+        }
+    }
+
+    /// The binding of a run's design, which marks the threats it draws.
+    fn binding(self) -> Option<&'a Binding> {
+        match self {
+            Rare::Threats(_, b) => Some(b),
+            Rare::Hits(_) => None,
+        }
+    }
+}
+
 /// Like [`simulate`] over the trials numbered `range` (a range past 0
-/// continues a run where another stopped), also attributing each service's downtime to the
-/// components and threats that started its outages (`explain`), and
-/// drawing the rare threats' strikes by a stratified design (`rare`: the
-/// design and the model bound to it; see [`rare`](super::rare)).
+/// continues a run where another stopped), also attributing each
+/// service's downtime to the components and threats that started its
+/// outages (`explain`), and drawing the rare threats' strikes or the rare
+/// hits by a stratified design (`rare`).
 pub(crate) fn simulate_with(
     range: std::ops::Range<u64>,
     model: &Model,
@@ -259,22 +290,26 @@ pub(crate) fn simulate_with(
     config: &Config,
     progress: &dyn Progress,
     explain: bool,
-    rare: Option<(&Design, &Binding)>,
+    rare: Option<Rare>,
 ) -> Result<Samples, SimError> {
     let services = model.services.len();
-    let units = rare.map(|(d, _)| d.trial_units(range.end));
+    let units = rare.map(|r| r.trial_units(range.end));
     in_parallel(
         range,
         config,
         progress,
         || Samples::new(services),
         || {
-            let mut trial = bound_trial(model, rare.map(|(_, b)| b));
+            let mut trial = bound_trial(model, rare.and_then(Rare::binding));
             trial.set_explain(explain);
             (trial, Strikes::default())
         },
         |(trial, strikes), samples, t| {
-            let at = run_trial(trial, rare, strikes, config.seed, t, mode);
+            let at = match rare {
+                Some(Rare::Hits(h)) => h.run(trial, &mut strikes.forced, config.seed, t, mode),
+                Some(Rare::Threats(d, b)) => strikes.run(d, b, trial, config.seed, t, mode),
+                None => run_trial(trial, None, strikes, config.seed, t, mode),
+            };
             samples.record(model, mode, &trial.services, trial.events, at);
             if explain {
                 let units = units
@@ -338,6 +373,8 @@ pub(crate) struct Strikes {
     drawn: Vec<(f64, u32)>,
     events: Vec<(f64, u32)>,
     counts: Vec<u32>,
+    /// A drill's rare hits.
+    forced: Forced,
 }
 
 impl Strikes {

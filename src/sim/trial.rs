@@ -359,6 +359,11 @@ pub struct Trial<'m> {
     /// Per threat: its arrivals are drawn by rare-event sampling and given
     /// to [`Trial::run_with`], not drawn here.
     drawn: Vec<bool>,
+    /// Rare-hit sampling in a drill: the threat whose first strike's hits
+    /// are decided for some targets, and per target `Some(hit)` where they
+    /// are (empty: none is).
+    forced_threat: u32,
+    forced: Vec<Option<bool>>,
     threat_occurrences: Vec<u32>,
 
     team_busy: Vec<u32>,
@@ -424,6 +429,8 @@ impl<'m> Trial<'m> {
             failures: vec![FailureState::default(); m.failures.len()],
             threat_arrivals: vec![0; m.threats.len()],
             drawn: vec![false; m.threats.len()],
+            forced_threat: NONE,
+            forced: Vec::new(),
             threat_occurrences: vec![0; m.threats.len()],
             team_busy: vec![0; m.team_sizes.len()],
             team_queue: vec![BinaryHeap::new(); m.team_sizes.len()],
@@ -536,6 +543,20 @@ impl<'m> Trial<'m> {
     /// run they strike only as [`Trial::run_with`] is told.
     pub(crate) fn set_drawn(&mut self, drawn: &[bool]) {
         self.drawn.copy_from_slice(drawn);
+    }
+
+    /// The model this trial runs.
+    pub(crate) fn model(&self) -> &'m Model {
+        self.m
+    }
+
+    /// Decides the hits of `threat`'s first strike on the targets where
+    /// `forced` (per target of the threat) is `Some(hit)`, for the runs
+    /// that follow (rare-hit sampling, see `rare::hits`).
+    pub(crate) fn force_hits(&mut self, threat: u32, forced: &[Option<bool>]) {
+        self.forced_threat = threat;
+        self.forced.clear();
+        self.forced.extend_from_slice(forced);
     }
 
     /// [`Trial::run`], with the strikes `(time, threat)` of the threats
@@ -746,11 +767,22 @@ impl<'m> Trial<'m> {
         self.dwell = th.dwell.as_ref().map_or(0.0, |d| {
             sample(d, word(self.key, th.dwell_tag, u64::from(occurrence)))
         });
+        let forcing = occurrence == 0 && t == self.forced_threat;
         for (k, &c) in th.targets.iter().enumerate() {
             let chance = th.chances[k];
-            if chance < 1.0 && uniform(self.key, th.target_tags[k], u64::from(occurrence)) >= chance
-            {
-                continue;
+            match self.forced.get(k).copied().flatten().filter(|_| forcing) {
+                Some(hit) => {
+                    if !hit {
+                        continue;
+                    }
+                }
+                None => {
+                    if chance < 1.0
+                        && uniform(self.key, th.target_tags[k], u64::from(occurrence)) >= chance
+                    {
+                        continue;
+                    }
+                }
             }
             // The threat's own repair or rebuild time, else the component's.
             let work = m.components[c as usize].work(th.effect, th.work);

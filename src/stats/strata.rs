@@ -250,9 +250,15 @@ pub(crate) fn share(strata: &[Stratum], weighted: bool) -> Proportion {
     let (mut p, mut var) = (0.0, 0.0);
     for s in strata.iter().filter(|s| s.n > 0) {
         let nh = s.n as f64;
-        let mean = s.w / nh;
+        let (mean, square) = (s.w / nh, s.w2 / nh);
         p += mean;
-        var += (s.w2 / nh - mean * mean).max(0.0) / nh;
+        // A stratum whose trials all count at the same weight (or none
+        // does) has no variance: what the subtraction leaves then is
+        // rounding, which must not pass for a (tiny) variance.
+        let spread = square - mean * mean;
+        if spread > square * 1e-12 {
+            var += spread / nh;
+        }
     }
     let p = p.clamp(0.0, 1.0);
     if n == 0 {

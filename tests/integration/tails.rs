@@ -455,3 +455,45 @@ fn two_rare_threats_share_the_rare_trials_by_a_pilot_and_stay_unbiased() {
         -300.0,
     );
 }
+
+/// A service that needs one of three replicas, each hit with chance 1%
+/// (and, in the second case, a fourth hit with chance 1/2).
+const THREE_REPLICAS: &str = "name: Three replicas\ncomponents:\n  - {id: a, kind: database, repair: 4h}\n  - {id: b, kind: database, repair: 4h}\n  - {id: c, kind: database, repair: 4h}\n  - {id: d, kind: database, repair: 4h}\n  - {id: shop, kind: service, depends_on: [{at_least: 1, of: [a, b, c]}], rto: 2h}\n  - {id: till, kind: service, depends_on: [{at_least: 1, of: [a, b, c, d]}], rto: 2h}\nthreats:\n  - id: patch\n    effect: damage\n    hits:\n      - {components: [a, b, c], chance: 0.01}\n      - {components: [d], chance: 0.5}\n";
+
+/// Rare hits in a drill: P(all three replicas hit) = 1e-6 is measured by
+/// stratifying on the number of rare hits, within 20% with an interval
+/// that covers it, at 100,000 trials (plain sampling would most likely
+/// see no such trial); with a fourth, common hit also needed
+/// (P = 5e-7) the estimate has a spread of its own and lies within four
+/// standard errors of the truth.
+#[test]
+fn a_drill_measures_a_one_in_a_million_coincidence_of_rare_hits() {
+    let s = load(THREE_REPLICAS);
+    let d = drill(&s, "patch", 100_000, 21);
+    let Sampling::RareHits {
+        strata, targets, ..
+    } = &d.sampling
+    else {
+        panic!("rare-hit sampling: {:?}", d.sampling);
+    };
+    assert_eq!(targets.len(), 3);
+    assert_eq!(strata.len(), 3);
+    assert!(strata[2].or_more && strata[2].hits == 3);
+    let shop = service(&d, "shop").affected;
+    eprintln!("shop affected {shop:?}");
+    assert!((shop.p - 1e-6).abs() <= 0.2e-6, "{shop:?}");
+    assert!(shop.ci95[0] <= 1e-6 && 1e-6 <= shop.ci95[1], "{shop:?}");
+    let till = service(&d, "till").affected;
+    let se = (till.ci95[1] - till.ci95[0]) / 2.0 / drsim::stats::Z95;
+    eprintln!("till affected {till:?} (se {se})");
+    assert!(
+        (till.p - 5e-7).abs() <= 4.0 * se && se < 0.1 * 5e-7,
+        "{till:?}"
+    );
+    // Plainly, the same drill sees the replicas all hit in about 0.1 of
+    // its 100,000 trials: most likely none.
+    let config = Config::new(100_000, 21, 0).unwrap().with_plain(true);
+    let plain = sim::drill(&s, "patch", &config, &NoProgress).unwrap();
+    assert_eq!(plain.sampling, Sampling::Plain);
+    assert_eq!(service(&plain, "shop").affected.p, 0.0);
+}

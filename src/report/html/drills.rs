@@ -6,7 +6,9 @@ use super::plain_words::drill_sentence;
 use super::words::{component_label, drill_label, hours_words, lower_first, threat_label};
 use super::{markup, Input, Markup, Out};
 use crate::report::charts;
-use crate::report::format::{hours, met_cell, money, percent, quantile_range, target_cell};
+use crate::report::format::{
+    fine_percent, hours, met_cell, money, percent, quantile_range, target_cell,
+};
 use crate::report::text::worst_service;
 use crate::sim::DrillResults;
 
@@ -100,7 +102,7 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
         out.line(markup!(
             "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td>{}<td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             s.name,
-            percent(s.affected.p),
+            fine_percent(s.affected.p),
             hours(rec.p50),
             hours(rec.p90),
             hours(rec.p99),

@@ -61,6 +61,14 @@ fn sampling(annual: &RunResults) -> Markup {
     let many = periods(annual);
     match &annual.sampling {
         Sampling::Plain => Markup::literal("plain Monte Carlo"),
+        Sampling::RareHits {
+            targets,
+            strata,
+            effective,
+            ..
+        } => Markup::text(&crate::report::text::rare_hits_words(
+            targets, strata, *effective,
+        )),
         Sampling::RareEvents {
             threats,
             p_some,

@@ -53,6 +53,8 @@
 //! of about half the trials, which the output states as the effective
 //! sample size.
 
+pub mod hits;
+
 use super::model::Model;
 use super::rng::{mix64, tag, trial_key, uniform};
 use super::targets::trial_loss;
