@@ -71,15 +71,36 @@ pub struct TrialArgs {
     pub threads: Option<usize>,
     /// Plain Monte Carlo: no rare-event sampling. By default a run whose
     /// threats include some rarer than once in 10 trials draws half its
-    /// trials from the years in which one strikes, weighted by how likely
-    /// they are: the same answers, with tails measured from many more
-    /// disasters
+    /// trials from the years in which one strikes, and a drill whose
+    /// threat hits some components with a chance below 10% half from the
+    /// strikes with such hits, weighted by how likely they are: the same
+    /// answers, with rare events measured from many more of them
     #[arg(long)]
     pub plain: bool,
     /// Run even when the estimated work is past the ceiling (1e11 simulated
     /// events, about an hour on two cores)
     #[arg(long)]
     pub force: bool,
+}
+
+/// Run to a precision: shared by `run` and `drill`.
+#[derive(Debug, Clone, Args)]
+pub struct PrecisionArgs {
+    /// Run to a precision: double the trials (from --trials) until the 95%
+    /// interval of the figure --precision-of names (default: the expected
+    /// total loss) is within this share of it, e.g. 0.05 or 5%; the output
+    /// says how many trials it took
+    #[arg(long, value_name = "REL")]
+    pub precision: Option<String>,
+    /// The figure --precision narrows: `loss` (the expected total loss, the
+    /// default), `loss:SERVICE`, `rto:SERVICE` (P(RTO met) in a drill,
+    /// P(no RTO breach) in a run) or `rpo:SERVICE`; a drill also takes
+    /// `rto:SERVICE:THREAT`, which names the threat to drill
+    #[arg(long, value_name = "FIGURE", requires = "precision")]
+    pub precision_of: Option<String>,
+    /// The most trials --precision may run
+    #[arg(long, default_value_t = 1_000_000, requires = "precision")]
+    pub max_trials: u64,
 }
 
 /// Trials plus where and how the result is written: shared by the commands

@@ -1,8 +1,8 @@
 //! `drsim drill`: a threat strikes now; how long until each service is back?
 
 use super::shared::{self, emit, load, Bar};
-use crate::cli::SimArgs;
-use anyhow::Result;
+use crate::cli::{PrecisionArgs, SimArgs};
+use anyhow::{bail, Result};
 use drsim::sim;
 use std::path::PathBuf;
 
@@ -23,7 +23,8 @@ lost, each with a 95% interval.
 Examples:
   drsim drill scenarios/hospital.yaml --threat ransomware
   drsim drill scenarios/bank.yaml --threat regional-disaster-london --trials 50000 --format json
-  drsim drill scenarios/retail.yaml --threat cloud-region-outage --explain")]
+  drsim drill scenarios/retail.yaml --threat cloud-region-outage --explain
+  drsim drill scenarios/hospital.yaml --precision 5% --precision-of rto:ehr:ransomware")]
 pub struct Args {
     /// Scenario file (YAML)
     file: PathBuf,
@@ -35,6 +36,8 @@ pub struct Args {
     #[arg(long)]
     explain: bool,
     #[command(flatten)]
+    precision: PrecisionArgs,
+    #[command(flatten)]
     sim: SimArgs,
 }
 
@@ -42,10 +45,22 @@ pub fn exec(args: Args) -> Result<()> {
     shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
     let loaded = load(&args.file)?;
     let s = &loaded.scenario;
-    let threat = shared::drill_threat(s, args.threat)?;
-    let config = shared::config(&args.sim.trial)?;
+    let (target, named) = shared::precision(&args.precision)?;
+    let given = match (args.threat, named) {
+        (Some(a), Some(b)) if a != b => {
+            bail!("--threat {a} and --precision-of name different threats (`{b}`); name one")
+        }
+        (a, b) => a.or(b),
+    };
+    let threat = shared::drill_threat(s, given)?;
+    let config = shared::config(&args.sim.trial)?.with_precision(target.clone());
     let t = s.threat_index(&threat).expect("drill_threat checked it");
-    shared::affordable(&args.sim.trial, sim::cost::drill_events(s, t))?;
+    // Run to a precision: the work ceiling holds for the most trials it may run.
+    let mut ceiling = args.sim.trial.clone();
+    if let Some(p) = &target {
+        ceiling.trials = ceiling.trials.max(p.max_trials);
+    }
+    shared::affordable(&ceiling, sim::cost::drill_events(s, t))?;
     let bar = Bar::trials(&args.sim);
     let results = sim::drill_with(s, &threat, &config, &bar, args.explain)?;
     bar.finish();

@@ -1,8 +1,8 @@
 //! `drsim run`: a year (or more) of random failures and threats.
 
 use super::shared::{self, emit, load, Bar};
-use crate::cli::SimArgs;
-use anyhow::{anyhow, Result};
+use crate::cli::{PrecisionArgs, SimArgs};
+use anyhow::{bail, Result};
 use drsim::sim;
 use std::path::PathBuf;
 
@@ -30,63 +30,26 @@ pub struct Args {
     /// component and each threat
     #[arg(long)]
     explain: bool,
-    /// Run to a precision: double the trials (from --trials) until the 95%
-    /// interval of the expected total loss is within this share of it,
-    /// e.g. 0.05 or 5%; the output says how many trials it took
-    #[arg(long, value_name = "REL")]
-    precision: Option<String>,
-    /// The most trials --precision may run
-    #[arg(long, default_value_t = 1_000_000, requires = "precision")]
-    max_trials: u64,
+    #[command(flatten)]
+    precision: PrecisionArgs,
     #[command(flatten)]
     sim: SimArgs,
-}
-
-/// `--precision`: a share above 0 and below 1, as `0.05` or `5%`.
-fn precision(text: &str, max_trials: u64) -> Result<sim::Precision> {
-    let (number, scale) = match text.trim().strip_suffix('%') {
-        Some(p) => (p, 0.01),
-        None => (text.trim(), 1.0),
-    };
-    let relative = number
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .map(|x| x * scale)
-        .filter(|x| *x > 0.0 && *x < 1.0)
-        .ok_or_else(|| {
-            anyhow!("--precision must be a share above 0 and below 1, such as 0.05 or 5% (got `{text}`)")
-        })?;
-    let max_trials = sim::Trials::new(max_trials)
-        .map_err(|_| {
-            anyhow!(
-                "--max-trials must be between {} and {} (got {max_trials})",
-                sim::Trials::MIN,
-                sim::Trials::MAX
-            )
-        })?
-        .get();
-    Ok(sim::Precision {
-        relative,
-        max_trials,
-    })
 }
 
 pub fn exec(args: Args) -> Result<()> {
     shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
     let loaded = load(&args.file)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
-    let target = args
-        .precision
-        .as_deref()
-        .map(|p| precision(p, args.max_trials))
-        .transpose()?;
-    let config = shared::config(&args.sim.trial)?.with_precision(target);
+    let (target, threat) = shared::precision(&args.precision)?;
+    if let Some(threat) = threat {
+        bail!("--precision-of names a threat to drill (`{threat}`): a run has none; drop `:{threat}`, or drill it with drsim drill --precision");
+    }
+    let config = shared::config(&args.sim.trial)?.with_precision(target.clone());
     let per_trial =
         sim::cost::run_events(&loaded.scenario, horizon.unwrap_or(loaded.scenario.horizon));
     // Run to a precision: the work ceiling holds for the most trials it may run.
     let mut ceiling = args.sim.trial.clone();
-    if let Some(p) = target {
+    if let Some(p) = &target {
         ceiling.trials = ceiling.trials.max(p.max_trials);
     }
     shared::affordable(&ceiling, per_trial)?;

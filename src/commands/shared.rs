@@ -3,7 +3,7 @@
 //! exist, a chart file is `.svg` or `.png`) are checked here, once, with
 //! messages that name the flag; the library's own errors name no flag.
 
-use crate::cli::{OutputFormat, SimArgs, TrialArgs};
+use crate::cli::{OutputFormat, PrecisionArgs, SimArgs, TrialArgs};
 use crate::output;
 use anyhow::{anyhow, bail, Result};
 use drsim::scenario::{self, InvestmentOption, Loaded, Scenario};
@@ -334,4 +334,51 @@ pub fn finish<R, E: std::fmt::Display>(
         OutputFormat::Csv => renderers[2],
     };
     emit_with(files, &render(result), args.output.as_deref())
+}
+
+/// `--precision`, `--precision-of` and `--max-trials`: the target (none
+/// without `--precision`) and the threat `--precision-of` names, if any.
+pub fn precision(args: &PrecisionArgs) -> Result<(Option<sim::Precision>, Option<String>)> {
+    let Some(text) = args.precision.as_deref() else {
+        return Ok((None, None));
+    };
+    let (number, scale) = match text.trim().strip_suffix('%') {
+        Some(p) => (p, 0.01),
+        None => (text.trim(), 1.0),
+    };
+    let relative = number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .map(|x| x * scale)
+        .filter(|x| *x > 0.0 && *x < 1.0)
+        .ok_or_else(|| {
+            anyhow!("--precision must be a share above 0 and below 1, such as 0.05 or 5% (got `{text}`)")
+        })?;
+    let max_trials = sim::Trials::new(args.max_trials)
+        .map_err(|_| {
+            anyhow!(
+                "--max-trials must be between {} and {} (got {})",
+                sim::Trials::MIN,
+                sim::Trials::MAX,
+                args.max_trials
+            )
+        })?
+        .get();
+    let (of, threat) = match args.precision_of.as_deref() {
+        None => (sim::PrecisionOf::Loss, None),
+        Some(figure) => sim::PrecisionOf::parse(figure).ok_or_else(|| {
+            anyhow!(
+                "--precision-of takes loss, loss:SERVICE, rto:SERVICE, rpo:SERVICE or (in a drill) rto:SERVICE:THREAT (got `{figure}`)"
+            )
+        })?,
+    };
+    Ok((
+        Some(sim::Precision {
+            relative,
+            max_trials,
+            of,
+        }),
+        threat,
+    ))
 }

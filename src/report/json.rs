@@ -71,7 +71,8 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
         "loss": loss(r),
         "loss_exceedance": r.loss_exceedance,
         "sampling": sampling(&r.sampling),
-        "precision": r.precision.map(|p| json!({
+        "precision": r.precision.as_ref().map(|p| json!({
+            "of": p.of,
             "target": p.target,
             "relative_half_width": p.relative,
             "reached": p.reached,

@@ -58,6 +58,9 @@ pub fn drill(r: &DrillResults) -> String {
         r.scenario, r.trials, r.seed
     );
     out.push_str(&sampling_line(&r.sampling, r.trials, "trial"));
+    if let Some(p) = &r.precision {
+        out.push_str(&precision_line(p, r.trials));
+    }
     out.push('\n');
     let wrt = r.any_wrt();
     let rows: Vec<Vec<String>> = r
@@ -353,18 +356,26 @@ pub(crate) fn sampling_line(s: &Sampling, trials: u64, noun: &str) -> String {
 }
 
 /// What running to a precision achieved, in a line.
-fn precision_line(p: PrecisionReached, trials: u64) -> String {
-    let pct = |x: f64| format!("±{}%", fixed(x * 100.0, 1));
+fn precision_line(p: &PrecisionReached, trials: u64) -> String {
+    let pct = |x: f64| {
+        if x.is_finite() {
+            format!("±{}%", fixed(x * 100.0, 1))
+        } else {
+            "unbounded (the figure is 0 but not known to be)".into()
+        }
+    };
     if p.reached {
         format!(
-            "Ran to a precision of {}: the 95% interval of the expected total loss is {} of it after {trials} trials.\n",
+            "Ran to a precision of {}: the 95% interval of {} is {} of it after {trials} trials.\n",
             pct(p.target),
+            p.of,
             pct(p.relative)
         )
     } else {
         format!(
-            "Stopped at --max-trials ({trials} trials) short of a precision of {}: the 95% interval of the expected total loss is {} of it.\n",
+            "Stopped at --max-trials ({trials} trials) short of a precision of {}: the 95% interval of {} is {} of it.\n",
             pct(p.target),
+            p.of,
             pct(p.relative)
         )
     }
@@ -409,7 +420,7 @@ pub fn run(r: &RunResults) -> String {
         r.seed
     );
     out.push_str(&sampling_line(&r.sampling, r.trials, &period_noun(horizon)));
-    if let Some(p) = r.precision {
+    if let Some(p) = &r.precision {
         out.push_str(&precision_line(p, r.trials));
     }
     out.push('\n');

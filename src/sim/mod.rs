@@ -56,28 +56,118 @@ pub struct Config {
     pub precision: Option<Precision>,
 }
 
-/// When to stop adding trials: once the 95% interval of the expected total
-/// loss is within `relative` of it (half its width over it), or at
-/// `max_trials`. The trials double from [`Config::trials`], each batch
-/// continuing the numbering, so the result depends only on the seed and
-/// where it stopped, not on threads. Batches are whole cycles of 64 trials
-/// (the rare-event design's), so `trials` is rounded up and `max_trials`
-/// down to multiples of 64.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// When to stop adding trials: once the 95% interval of a figure (`of`,
+/// by default the expected total loss) is within `relative` of it (half
+/// its width over it), or at `max_trials`. The trials double from
+/// [`Config::trials`], each batch continuing the numbering, so the result
+/// depends only on the seed and where it stopped, not on threads. Batches
+/// are whole cycles of 64 trials (the rare-event designs'), so `trials` is
+/// rounded up and `max_trials` down to multiples of 64.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Precision {
-    /// The target: the interval's half-width over the mean, e.g. 0.05.
+    /// The target: the interval's half-width over the figure, e.g. 0.05.
     pub relative: f64,
     /// The most trials to run.
     pub max_trials: u64,
+    /// The figure whose interval it narrows.
+    pub of: PrecisionOf,
+}
+
+/// The figure a run or drill to a precision narrows the interval of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrecisionOf {
+    /// The expected total loss (`loss`, the default).
+    Loss,
+    /// A service's expected loss (`loss:SERVICE`).
+    ServiceLoss(String),
+    /// P(RTO met) of a service in a drill, P(no RTO breach) in a run
+    /// (`rto:SERVICE`; `rto:SERVICE:THREAT` names the drilled threat).
+    RtoMet(String),
+    /// P(RPO met) of a service, likewise (`rpo:SERVICE`).
+    RpoMet(String),
+}
+
+impl PrecisionOf {
+    /// Parses `loss`, `loss:SERVICE`, `rto:SERVICE[:THREAT]` or
+    /// `rpo:SERVICE[:THREAT]`; returns the figure and the threat named, if
+    /// any (a drill's; ids are checked against the scenario by the
+    /// simulation). `None` for anything else.
+    pub fn parse(text: &str) -> Option<(PrecisionOf, Option<String>)> {
+        let parts: Vec<&str> = text.split(':').collect();
+        if parts.iter().skip(1).any(|p| p.is_empty()) {
+            return None;
+        }
+        let threat = |i: usize| parts.get(i).map(|t| t.to_string());
+        match parts.as_slice() {
+            ["loss"] => Some((PrecisionOf::Loss, None)),
+            ["loss", s] => Some((PrecisionOf::ServiceLoss(s.to_string()), None)),
+            ["rto", s] | ["rto", s, _] => Some((PrecisionOf::RtoMet(s.to_string()), threat(2))),
+            ["rpo", s] | ["rpo", s, _] => Some((PrecisionOf::RpoMet(s.to_string()), threat(2))),
+            _ => None,
+        }
+    }
+
+    /// The figure in words: `the expected total loss`, `P(RTO met) for ehr`.
+    pub fn words(&self, mode: Mode) -> String {
+        let rto = match mode {
+            Mode::Drill { .. } => "P(RTO met)",
+            Mode::Run { .. } => "P(no RTO breach)",
+        };
+        match self {
+            PrecisionOf::Loss => "the expected total loss".into(),
+            PrecisionOf::ServiceLoss(s) => format!("the expected loss of {s}"),
+            PrecisionOf::RtoMet(s) => format!("{rto} for {s}"),
+            PrecisionOf::RpoMet(s) => format!("P(RPO met) for {s}"),
+        }
+    }
+
+    /// The service it names, if any.
+    fn service(&self) -> Option<&str> {
+        match self {
+            PrecisionOf::Loss => None,
+            PrecisionOf::ServiceLoss(s) | PrecisionOf::RtoMet(s) | PrecisionOf::RpoMet(s) => {
+                Some(s)
+            }
+        }
+    }
+
+    /// Its interval's half-width over its value in `samples`, `s` the
+    /// service's index; 0 when both are 0 (nothing lost, or never met:
+    /// known exactly), infinite when only the value is.
+    fn relative(&self, samples: &Samples, s: Option<usize>) -> f64 {
+        let ratio = |value: f64, half: f64| {
+            if half == 0.0 {
+                0.0
+            } else if value == 0.0 {
+                f64::INFINITY
+            } else {
+                half / value.abs()
+            }
+        };
+        let share = |p: stats::Proportion| ratio(p.p, (p.ci95[1] - p.ci95[0]) / 2.0);
+        match (self, s) {
+            (PrecisionOf::Loss, _) | (_, None) => {
+                ratio(samples.total_loss.mean(), samples.total_loss.half_width())
+            }
+            (PrecisionOf::ServiceLoss(_), Some(s)) => {
+                let loss = &samples.services[s].loss;
+                ratio(loss.mean(), loss.half_width())
+            }
+            (PrecisionOf::RtoMet(_), Some(s)) => share(samples.services[s].rto_met.proportion()),
+            (PrecisionOf::RpoMet(_), Some(s)) => share(samples.services[s].rpo_met.proportion()),
+        }
+    }
 }
 
 /// What running to a precision achieved.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrecisionReached {
     /// The target asked for.
     pub target: f64,
-    /// The half-width of the expected total loss's 95% interval over the
-    /// mean at the end (0 when no trial lost anything).
+    /// The figure, in words ([`PrecisionOf::words`]).
+    pub of: String,
+    /// The half-width of the figure's 95% interval over its value at the
+    /// end (0 when both are 0).
     pub relative: f64,
     /// Whether it is within the target (else `max_trials` stopped it).
     pub reached: bool,
@@ -174,10 +264,14 @@ pub enum SimError {
     /// A drill of a scenario without threats.
     #[error("the scenario has no threats to drill; add one under `threats:`")]
     NoThreats,
-    /// A component id that is not one of the scenario's services (the
-    /// given id).
-    #[error("unknown service `{0}`")]
-    UnknownService(String),
+    /// A component id that is not one of the scenario's services.
+    #[error("unknown service `{given}`{}", sensitivity::service_hint(given, known))]
+    UnknownService {
+        /// The id as given.
+        given: String,
+        /// The scenario's service ids, in scenario order.
+        known: Vec<String>,
+    },
     /// Fewer than [`Trials::MIN`] trials (the number given).
     #[error("at least 2 trials are needed (got {0}): an interval needs two samples")]
     TooFewTrials(u64),
@@ -752,12 +846,17 @@ fn execute<D: Detail>(
     let model = Model::compile(scenario, &graph);
     // Whole cycles of 64 trials when run to a precision (see `Precision`).
     let cycle = rare::SLOTS;
-    let first = match config.precision {
+    let first = match &config.precision {
         None => config.trials.get(),
         Some(p) => {
             let max = (p.max_trials / cycle * cycle).max(cycle);
             (config.trials.get().div_ceil(cycle) * cycle).min(max)
         }
+    };
+    // The service a precision names, checked before any trial runs.
+    let precision_service = match config.precision.as_ref().and_then(|p| p.of.service()) {
+        None => None,
+        Some(id) => Some(service_index(scenario, &model, id)?),
     };
     let design = rare::Design::for_run(scenario, &model, mode, config.plain, first, config.seed);
     let binding = design.as_ref().map(|d| d.bind(scenario, &model));
@@ -771,7 +870,7 @@ fn execute<D: Detail>(
         (_, Some(h)) => Sampling::of_hits(h, scenario, &model, trials),
         (d, None) => Sampling::of(d.as_ref(), trials),
     };
-    let Some(precision) = config.precision else {
+    let Some(precision) = &config.precision else {
         let all = 0..config.trials.get();
         let samples = simulate_with(all, &model, mode, config, progress, explain, rare)?;
         let sampling = sampling_of(config.trials.get());
@@ -782,14 +881,7 @@ fn execute<D: Detail>(
     let max = (precision.max_trials / cycle * cycle).max(cycle);
     let mut n = first;
     let mut samples = simulate_with(0..n, &model, mode, config, progress, explain, rare)?;
-    let relative = |s: &Samples| {
-        let (mean, half) = (s.total_loss.mean(), s.total_loss.half_width());
-        if mean > 0.0 {
-            half / mean
-        } else {
-            0.0
-        }
-    };
+    let relative = |s: &Samples| precision.of.relative(s, precision_service);
     while relative(&samples) > precision.relative && n < max {
         let next = (n * 2).min(max);
         let more = simulate_with(n..next, &model, mode, config, progress, explain, rare)?;
@@ -798,6 +890,7 @@ fn execute<D: Detail>(
     }
     let reached = PrecisionReached {
         target: precision.relative,
+        of: precision.of.words(mode),
         relative: relative(&samples),
         reached: relative(&samples) <= precision.relative,
     };
@@ -811,6 +904,23 @@ fn execute<D: Detail>(
         sampling,
         Some(reached),
     ))
+}
+
+/// The index among the model's services of the service `id`.
+fn service_index(scenario: &Scenario, model: &Model, id: &str) -> Result<usize, SimError> {
+    let c = scenario.component_index(id);
+    model
+        .services
+        .iter()
+        .position(|svc| Some(svc.component as usize) == c)
+        .ok_or_else(|| SimError::UnknownService {
+            given: id.to_string(),
+            known: model
+                .services
+                .iter()
+                .map(|svc| scenario.components[svc.component as usize].id.clone())
+                .collect(),
+        })
 }
 
 /// One drill trial traced, from the sample that [`drill`] with `config`
@@ -835,12 +945,7 @@ pub fn median_drill_trace(
     };
     let graph = DependencyGraph::build(scenario);
     let model = Model::compile(scenario, &graph);
-    let c = scenario.component_index(service);
-    let s = model
-        .services
-        .iter()
-        .position(|svc| Some(svc.component as usize) == c)
-        .ok_or_else(|| SimError::UnknownService(service.to_string()))?;
+    let s = service_index(scenario, &model, service)?;
     let mode = Mode::Drill { threat: t as u32 };
     let mut trial = Trial::new(&model);
     let mut nearest: Option<(f64, u64, f64)> = None;

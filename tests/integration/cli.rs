@@ -385,3 +385,74 @@ fn trials_and_threads_have_a_sane_maximum() {
         .stderr(predicate::str::contains("--threads must be at most 1024"));
     assert!(start.elapsed().as_secs() < 5);
 }
+
+/// `--precision-of` names the figure to narrow; `rto:SERVICE:THREAT`
+/// names the drill's threat too, which a run refuses, as it refuses a
+/// threat that contradicts `--threat` and a figure it does not know.
+#[test]
+fn precision_of_names_the_figure_and_refuses_what_does_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_temp(&dir, "small.yaml", SMALL.as_bytes());
+    drsim()
+        .args([
+            "drill",
+            "--precision",
+            "20%",
+            "--precision-of",
+            "rto:shop:crash",
+            "--trials",
+            "64",
+            "--quiet",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Drill: crash strikes"))
+        .stdout(predicate::str::contains("P(RTO met) for shop"));
+    for (args, message) in [
+        (
+            vec![
+                "run",
+                "--precision",
+                "5%",
+                "--precision-of",
+                "rto:shop:crash",
+            ],
+            "a run has none",
+        ),
+        (
+            vec![
+                "drill",
+                "--threat",
+                "disk-loss",
+                "--precision",
+                "5%",
+                "--precision-of",
+                "rto:shop:crash",
+            ],
+            "name different threats",
+        ),
+        (
+            vec![
+                "run",
+                "--precision",
+                "5%",
+                "--precision-of",
+                "downtime:shop",
+            ],
+            "--precision-of takes loss",
+        ),
+        (
+            vec!["run", "--precision", "5%", "--precision-of", "loss:db"],
+            "services in this scenario: shop",
+        ),
+    ] {
+        drsim()
+            .args(&args)
+            .arg(&file)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains("panicked").not());
+    }
+}

@@ -343,11 +343,12 @@ fn running_to_a_precision_stops_when_the_interval_is_narrow_enough() {
     let target = Some(sim::Precision {
         relative: 0.05,
         max_trials: 1_000_000,
+        of: sim::PrecisionOf::Loss,
     });
     let run = |threads: usize| {
         let config = Config::new(1000, 4, threads)
             .unwrap()
-            .with_precision(target);
+            .with_precision(target.clone());
         sim::run(&s, None, &config, &NoProgress).unwrap()
     };
     let (one, two) = (run(1), run(2));
@@ -374,6 +375,7 @@ fn running_to_a_precision_stops_when_the_interval_is_narrow_enough() {
         .with_precision(Some(sim::Precision {
             relative: 0.0001,
             max_trials: 5000,
+            of: sim::PrecisionOf::Loss,
         }));
     let r = sim::run(&s, None, &capped, &NoProgress).unwrap();
     assert_eq!(r.trials, 4992);
@@ -496,4 +498,51 @@ fn a_drill_measures_a_one_in_a_million_coincidence_of_rare_hits() {
     let plain = sim::drill(&s, "patch", &config, &NoProgress).unwrap();
     assert_eq!(plain.sampling, Sampling::Plain);
     assert_eq!(service(&plain, "shop").affected.p, 0.0);
+}
+
+/// A drill run to a precision of a service's P(RTO met) (`rto:SERVICE`):
+/// it stops at the first doubling whose interval of that probability is
+/// within 5% of it, the same on any thread count, and one doubling fewer
+/// would not have been enough.
+#[test]
+fn a_drill_runs_to_the_precision_of_a_chance_of_meeting_the_rto() {
+    // A repair of a lognormal [1h, 9h] against an RTO of 6h: met in about
+    // 84% of trials.
+    let s = load(&ONE_REPAIR.replace("depends_on: [db]}", "depends_on: [db], rto: 6h}"));
+    let config = |trials: u64, threads: usize, precision: Option<sim::Precision>| {
+        Config::new(trials, 5, threads)
+            .unwrap()
+            .with_precision(precision)
+    };
+    let target = sim::Precision {
+        relative: 0.005,
+        max_trials: 1_000_000,
+        of: sim::PrecisionOf::RtoMet("shop".into()),
+    };
+    let drill = |c: Config| sim::drill(&s, "crash", &c, &NoProgress).unwrap();
+    let one = drill(config(100, 1, Some(target.clone())));
+    let two = drill(config(100, 2, Some(target.clone())));
+    assert_eq!(
+        drsim::report::json::render(&one),
+        drsim::report::json::render(&two)
+    );
+    let reached = one.precision.clone().expect("asked for");
+    assert_eq!(reached.of, "P(RTO met) for shop");
+    let met = service(&one, "shop").rto_met.unwrap();
+    let relative = (met.ci95[1] - met.ci95[0]) / 2.0 / met.p;
+    assert!(reached.reached && relative <= 0.005, "{reached:?}");
+    assert!((relative - reached.relative).abs() < 1e-12);
+    let fewer = drill(config(one.trials / 2, 0, None));
+    let met = service(&fewer, "shop").rto_met.unwrap();
+    assert!((met.ci95[1] - met.ci95[0]) / 2.0 / met.p > 0.005);
+    // A service the scenario lacks is refused before any trial runs.
+    let bad = sim::Precision {
+        of: sim::PrecisionOf::RtoMet("till".into()),
+        ..target
+    };
+    let err = sim::drill(&s, "crash", &config(100, 0, Some(bad)), &NoProgress).unwrap_err();
+    assert!(
+        err.to_string().contains("services in this scenario: shop"),
+        "{err}"
+    );
 }

@@ -127,7 +127,7 @@ pub enum SensitivityError {
     Sim(#[from] SimError),
 }
 
-fn service_hint(given: &str, known: &[String]) -> String {
+pub(super) fn service_hint(given: &str, known: &[String]) -> String {
     let mut out = String::new();
     if !given.is_empty() {
         if let Some(hint) = crate::scenario::did_you_mean(given, known.iter().map(String::as_str)) {
