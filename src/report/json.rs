@@ -2,7 +2,7 @@
 
 use super::format::no_negative_zero;
 use super::{loss_cause_key, ModeDetail};
-use crate::sim::{LossCause, Mode, Results, Sampling};
+use crate::sim::{LossCause, LossTail, Mode, Results, Sampling};
 use serde_json::{json, Map, Value};
 
 /// The results as a JSON value.
@@ -70,6 +70,7 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
         "services": services,
         "loss": loss(r),
         "loss_exceedance": r.loss_exceedance,
+        "loss_occurrence": occurrence(r),
         "sampling": sampling(&r.sampling),
         "precision": r.precision.as_ref().map(|p| json!({
             "of": p.of,
@@ -134,22 +135,39 @@ pub(crate) fn sampling(s: &Sampling) -> Value {
 fn loss<D>(r: &Results<D>) -> Value {
     let mut loss = json!(r.loss);
     if !r.loss_tail.is_empty() {
-        let tail: Map<String, Value> = r
-            .loss_tail
-            .iter()
-            .map(|t| {
-                let value = json!({
-                    "var": t.tail.var,
-                    "var_ci95": t.tail.var_ci95,
-                    "tvar": t.tail.tvar,
-                    "tvar_ci95": t.tail.tvar_ci95,
-                });
-                (format!("1_in_{}", t.one_in), value)
-            })
-            .collect();
-        loss["tail"] = Value::Object(tail);
+        loss["tail"] = tail(&r.loss_tail);
     }
     loss
+}
+
+/// Tails by level: `{"1_in_10": {var, var_ci95, tvar, tvar_ci95}, ...}`.
+fn tail(tails: &[LossTail]) -> Value {
+    let levels: Map<String, Value> = tails
+        .iter()
+        .map(|t| {
+            let value = json!({
+                "var": t.tail.var,
+                "var_ci95": t.tail.var_ci95,
+                "tvar": t.tail.tvar,
+                "tvar_ci95": t.tail.tvar_ci95,
+            });
+            (format!("1_in_{}", t.one_in), value)
+        })
+        .collect();
+    Value::Object(levels)
+}
+
+/// A run's occurrence figures (the costliest single incident of each
+/// trial): `{definition, exceedance, tail}`; `null` for a drill.
+fn occurrence<D>(r: &Results<D>) -> Value {
+    match r.mode {
+        Mode::Drill { .. } => Value::Null,
+        Mode::Run { .. } => json!({
+            "definition": "the loss of the costliest single incident in a trial (a threat's strike or an independent failure; an outage counts for the incident during which it began, a data loss for the one that caused it); loss_exceedance is the aggregate curve, of all of a trial's losses together",
+            "exceedance": r.occurrence_exceedance,
+            "tail": tail(&r.occurrence_tail),
+        }),
+    }
 }
 
 /// The results as pretty JSON text with a final newline.

@@ -389,23 +389,35 @@ fn tail_table(r: &RunResults, horizon: f64) -> String {
     let rows: Vec<Vec<String>> = r
         .loss_tail
         .iter()
-        .map(|t| {
+        .zip(&r.occurrence_tail)
+        .map(|(t, o)| {
             vec![
                 format!("1 {noun} in {}", t.one_in),
                 cur(t.tail.var),
                 quantile_range(t.tail.var_ci95, cur),
                 cur(t.tail.tvar),
                 quantile_range(t.tail.tvar_ci95, cur),
+                cur(o.tail.var),
+                quantile_range(o.tail.var_ci95, cur),
             ]
         })
         .collect();
     let mut out = format!(
-        "\nThe bad {noun}s: the loss exceeded (value at risk), and the mean loss of the {noun}s at least that bad (tail value at risk):\n"
+        "\nThe bad {noun}s: the loss exceeded (value at risk), the mean loss of the {noun}s at least that bad (tail value at risk), and the loss of the costliest single incident exceeded (occurrence):\n"
     );
     out.push_str(&table(
-        &["", "Loses more than", "95% CI", "Mean of those", "95% CI"],
+        &[
+            "",
+            "Loses more than",
+            "95% CI",
+            "Mean of those",
+            "95% CI",
+            "One incident more than",
+            "95% CI",
+        ],
         &rows,
     ));
+    out.push_str("An incident is a threat's strike or an independent failure; an outage counts for the incident during which it began.\n");
     out
 }
 

@@ -755,6 +755,17 @@ pub struct Results<D> {
     /// The tails of the total loss of a run ([`TAIL_LEVELS`]); empty for a
     /// drill.
     pub loss_tail: Vec<LossTail>,
+    /// The occurrence curve of a run: P(the costliest single incident of a
+    /// trial lost more than loss), at 40 levels as `loss_exceedance` (the
+    /// aggregate curve, of all the trial's losses together); empty for a
+    /// drill (one incident: the same curve) and when nothing was lost. An
+    /// incident is a threat's strike or an independent failure; an outage
+    /// is charged to the incident during which it began, a data loss to
+    /// the one that caused it.
+    pub occurrence_exceedance: Vec<ExceedancePoint>,
+    /// The tails of the costliest single incident's loss of a run, as
+    /// `loss_tail`; empty for a drill.
+    pub occurrence_tail: Vec<LossTail>,
     /// Simulated events over all trials.
     pub events: u64,
     /// How the trials were drawn.
@@ -1019,15 +1030,21 @@ pub(crate) fn summarize<D: Detail>(
         .collect();
     let loss = samples.total_loss.summary(Quantity::NonNegative);
     let loss_exceedance = samples.total_loss.exceedance(40);
-    let loss_tail = match mode {
+    let tails = |sketch: &stats::Sketch| match mode {
         Mode::Drill { .. } => Vec::new(),
         Mode::Run { .. } => TAIL_LEVELS
             .into_iter()
             .map(|one_in| LossTail {
                 one_in,
-                tail: samples.total_loss.tail(1.0 - 1.0 / f64::from(one_in)),
+                tail: sketch.tail(1.0 - 1.0 / f64::from(one_in)),
             })
             .collect(),
+    };
+    let loss_tail = tails(&samples.total_loss);
+    let occurrence_tail = tails(&samples.occurrence);
+    let occurrence_exceedance = match mode {
+        Mode::Drill { .. } => Vec::new(),
+        Mode::Run { .. } => samples.occurrence.exceedance(40),
     };
     Results {
         scenario: scenario.name.clone(),
@@ -1043,6 +1060,8 @@ pub(crate) fn summarize<D: Detail>(
         loss,
         loss_exceedance,
         loss_tail,
+        occurrence_exceedance,
+        occurrence_tail,
         events: samples.events,
         sampling,
         precision,

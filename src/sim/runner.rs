@@ -99,6 +99,9 @@ pub struct Samples {
     /// Total loss over all services, per trial, at
     /// [`TOTAL_LOSS_RESOLUTION`].
     pub(crate) total_loss: Sketch,
+    /// The loss of the costliest single incident, per trial of a run
+    /// ([`Trial::largest_incident_loss`]); empty for a drill.
+    pub(crate) occurrence: Sketch,
     /// Per service, when explaining.
     pub(crate) attribution: Vec<ServiceAttribution>,
 }
@@ -125,6 +128,7 @@ impl Samples {
             events: 0,
             services: vec![ServiceSamples::default(); services],
             total_loss: Sketch::with_resolution(TOTAL_LOSS_RESOLUTION),
+            occurrence: Sketch::default(),
             attribution: Vec::new(),
         }
     }
@@ -217,6 +221,7 @@ impl Samples {
             a.total_data_loss.merge(&b.total_data_loss);
         }
         self.total_loss.merge(&other.total_loss);
+        self.occurrence.merge(&other.occurrence);
         if self.attribution.len() < other.attribution.len() {
             self.attribution
                 .resize(other.attribution.len(), ServiceAttribution::default());
@@ -311,6 +316,9 @@ pub(crate) fn simulate_with(
                 None => run_trial(trial, None, strikes, config.seed, t, mode),
             };
             samples.record(model, mode, &trial.services, trial.events, at);
+            if let Mode::Run { .. } = mode {
+                samples.occurrence.add_at(trial.largest_incident_loss(), at);
+            }
             if explain {
                 let units = units
                     .as_ref()

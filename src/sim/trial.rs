@@ -381,6 +381,18 @@ pub struct Trial<'m> {
     loss_stack: Vec<u32>,
 
     service_down_since: Vec<f64>,
+    /// Per service: the incident during which its current outage began.
+    service_incident: Vec<u32>,
+    /// Money lost by the incidents of this trial that may still be
+    /// charged, `(incident, money)`: its outages (charged to the incident
+    /// during which they began) and its data losses. Bounded: past
+    /// [`Trial::incident_limit`] entries, those no open outage or failover
+    /// group can charge any more are folded into `closed_incident_max`.
+    incident_money: Vec<(u32, f64)>,
+    /// The most money lost by an incident no longer in `incident_money`.
+    closed_incident_max: f64,
+    /// Scratch for pruning `incident_money`: the incidents still live.
+    live_incidents: Vec<u32>,
     /// Per service, this trial's outcome.
     pub services: Vec<ServiceOutcome>,
 }
@@ -444,6 +456,10 @@ impl<'m> Trial<'m> {
             stack: Vec::new(),
             loss_stack: Vec::new(),
             service_down_since: vec![0.0; m.services.len()],
+            service_incident: vec![0; m.services.len()],
+            incident_money: Vec::new(),
+            closed_incident_max: 0.0,
+            live_incidents: Vec::new(),
             services: vec![ServiceOutcome::default(); m.services.len()],
         }
     }
@@ -474,6 +490,8 @@ impl<'m> Trial<'m> {
         }
         self.tier_draws.fill(0);
         self.loss_incident.fill(0);
+        self.incident_money.clear();
+        self.closed_incident_max = 0.0;
         self.services.fill(ServiceOutcome::default());
         if self.explain {
             for hours in &mut self.outage_hours {
@@ -1234,6 +1252,7 @@ impl<'m> Trial<'m> {
     fn service_down(&mut self, s: u32) {
         self.service_down_since[s as usize] = self.now;
         self.service_cause[s as usize] = (self.cause_component, self.cause_threat);
+        self.service_incident[s as usize] = self.incident;
     }
 
     /// Service `s` is available again (or, `cut`, the horizon ended its
@@ -1258,10 +1277,13 @@ impl<'m> Trial<'m> {
         }
         out.disruption += disruption;
         out.longest_disruption = out.longest_disruption.max(disruption);
+        // The outage's money, as `targets::loss_parts` adds it up.
+        let mut money = disruption * svc.per_hour + svc.per_incident;
         if !svc.steps.is_empty() {
             let cost = svc.step_cost(disruption);
             out.step_rate_cost += cost.rate;
             out.step_once_cost += cost.once;
+            money += cost.rate + cost.once;
         }
         out.outages += 1;
         out.downtime += length;
@@ -1270,6 +1292,7 @@ impl<'m> Trial<'m> {
         if rto.is_some_and(|rto| length > rto) {
             out.rto_breaches += 1;
         }
+        self.charge(self.service_incident[si], money);
         if self.explain {
             let (component, threat) = self.service_cause[si];
             let hours = &mut self.outage_hours[si];
@@ -1329,16 +1352,84 @@ impl<'m> Trial<'m> {
         self.loss_stack.push(c);
         let s = self.m.hot[ci].service;
         if s != NONE {
+            let svc = &self.m.services[s as usize];
             let out = &mut self.services[s as usize];
+            let mut money = 0.0;
             if loss.is_infinite() {
                 if previous.is_finite() {
                     out.total_losses += 1;
+                    money = svc.per_total_data_loss;
                 }
             } else {
                 out.data_loss += loss - previous;
+                money = (loss - previous) * svc.per_hour_data_lost;
             }
             out.worst_incident_loss = out.worst_incident_loss.max(loss);
+            self.charge(incident, money);
         }
+    }
+
+    /// Charges `money` to `incident`.
+    #[inline]
+    fn charge(&mut self, incident: u32, money: f64) {
+        if money == 0.0 {
+            return;
+        }
+        // The incident charged is nearly always a recent one: search from
+        // the end.
+        match self
+            .incident_money
+            .iter_mut()
+            .rev()
+            .find(|(i, _)| *i == incident)
+        {
+            Some((_, m)) => *m += money,
+            None => {
+                self.incident_money.push((incident, money));
+                if self.incident_money.len() > self.incident_limit() {
+                    self.prune_incidents();
+                }
+            }
+        }
+    }
+
+    /// The most incidents kept apart: twice as many as can still be
+    /// charged (one per service's outage, one per failover group, the
+    /// current one), so pruning is rare.
+    fn incident_limit(&self) -> usize {
+        2 * (self.services.len() + self.groups.len() + 1) + 8
+    }
+
+    /// Folds the incidents that can no longer be charged (no service's
+    /// outage began during them, no failover group holds them, not the
+    /// current one) into `closed_incident_max`.
+    fn prune_incidents(&mut self) {
+        let live = &mut self.live_incidents;
+        live.clear();
+        live.push(self.incident);
+        live.extend_from_slice(&self.service_incident);
+        live.extend(self.groups.iter().map(|g| g.incident));
+        live.sort_unstable();
+        live.dedup();
+        let mut closed = self.closed_incident_max;
+        self.incident_money.retain(|&(i, m)| {
+            let keep = live.binary_search(&i).is_ok();
+            if !keep {
+                closed = closed.max(m);
+            }
+            keep
+        });
+        self.closed_incident_max = closed;
+    }
+
+    /// The money lost by the costliest single incident of the trial (a
+    /// threat's strike, or an independent failure): its outages (each
+    /// charged to the incident during which it began) and its data
+    /// losses; 0 when nothing was lost.
+    pub fn largest_incident_loss(&self) -> f64 {
+        self.incident_money
+            .iter()
+            .fold(self.closed_incident_max, |a, &(_, m)| a.max(m))
     }
 
     fn push_losses(&mut self, incident: u32) {
@@ -1393,6 +1484,32 @@ mod tests {
     use super::*;
     use crate::graph::DependencyGraph;
     use crate::sim::Mode;
+
+    /// Millions of incidents in ten years: the costliest is known without
+    /// keeping them all.
+    #[test]
+    fn the_costliest_incident_is_kept_without_keeping_every_incident() {
+        let yaml = "name: flap\ncomponents:\n  - {id: box, kind: server, repair: 1s, failures: [{every: 1m}]}\n  - {id: svc, kind: service, depends_on: [box], impact: {per_incident: 10, per_hour: 3600}}\nthreats:\n  - {id: blip, per_year: 50, hits: {components: [box]}, effect: disrupt, duration: 1h}\n";
+        let s = crate::scenario::load_str(yaml, "flap.yaml")
+            .unwrap()
+            .scenario;
+        let model = Model::compile(&s, &DependencyGraph::build(&s));
+        let mut trial = Trial::new(&model);
+        trial.run(
+            7,
+            0,
+            Mode::Run {
+                horizon: 10.0 * 8760.0,
+            },
+        );
+        assert!(trial.services[0].outages > 1_000_000);
+        assert!(trial.incident_money.len() <= trial.incident_limit());
+        // Some outage lasted a blip's hour at least (10 + 3,600): the
+        // costliest incident cost as much, and less than the ten years.
+        let largest = trial.largest_incident_loss();
+        let total = crate::sim::targets::trial_loss(&model, &trial.services);
+        assert!(largest >= 3610.0 && largest < total / 100.0, "{largest} of {total}");
+    }
 
     #[test]
     fn explaining_keeps_a_sum_per_cause_not_an_entry_per_outage() {

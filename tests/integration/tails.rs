@@ -546,3 +546,55 @@ fn a_drill_runs_to_the_precision_of_a_chance_of_meeting_the_rto() {
         "{err}"
     );
 }
+
+/// A server that fails every 100 hours behind a service charging 1,000
+/// per outage, and a threat striking half a year another server behind a
+/// service charging 7,000 per outage: the costliest single incident of a
+/// year is 7,000 when the threat struck (P = 1 − e^-0.5) and 1,000
+/// otherwise (some failure is all but certain), while all of a year's
+/// losses together come to about 88,000.
+const TWO_KINDS_OF_INCIDENT: &str = "name: Incidents\nhorizon: 1y\ncomponents:\n  - {id: box, kind: server, repair: 1h, failures: [{every: 100h}]}\n  - {id: vault, kind: server}\n  - {id: shop, kind: service, depends_on: [box], impact: {per_incident: 1000}}\n  - {id: safe, kind: service, depends_on: [vault], impact: {per_incident: 7000}}\nthreats:\n  - {id: raid, per_year: 0.5, hits: {components: [vault]}, effect: disrupt, duration: 1h}\n";
+
+/// The occurrence curve and tails are those of the costliest single
+/// incident, not of the year's losses together.
+#[test]
+fn the_occurrence_curve_is_the_costliest_single_incident() {
+    let s = load(TWO_KINDS_OF_INCIDENT);
+    let r = year(&s, 40_000, 13, false);
+    assert_eq!(r.sampling, Sampling::Plain);
+    let struck = -(-0.5f64).exp_m1();
+    // P(costliest incident > x) for 1,000 < x < 7,000.
+    let between: Vec<_> = r
+        .occurrence_exceedance
+        .iter()
+        .filter(|p| p.loss > 1100.0 && p.loss < 6900.0)
+        .collect();
+    assert!(!between.is_empty());
+    for p in between {
+        assert!(
+            p.ci95[0] <= struck && struck <= p.ci95[1],
+            "{p:?} vs {struck}"
+        );
+    }
+    // Nothing above 7,000 (within the sketch's resolution).
+    let above = r.occurrence_exceedance.iter().filter(|p| p.loss > 7100.0);
+    assert!(above.into_iter().all(|p| p.p == 0.0));
+    for t in &r.occurrence_tail {
+        // P(L ≥ 7,000) = 39% > 10%: every level's loss is 7,000, and so is
+        // the mean of the years at least that bad.
+        assert_within(
+            &format!("1 in {} occurrence", t.one_in),
+            t.tail.var,
+            t.tail.var_ci95,
+            7000.0,
+            0.02,
+        );
+        assert!(
+            (t.tail.tvar - 7000.0).abs() <= 7000.0 * 0.006,
+            "{:?}",
+            t.tail
+        );
+    }
+    // The aggregate 1-in-10 loss is tens of thousands.
+    assert!(r.loss_tail[0].tail.var > 50_000.0, "{:?}", r.loss_tail[0]);
+}

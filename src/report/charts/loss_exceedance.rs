@@ -153,8 +153,12 @@ pub fn appetite(curve: &[ExceedancePoint], tolerance: &[TolerancePoint]) -> Opti
 
 /// The loss exceedance chart of a risk run.
 pub struct LossExceedance {
-    /// The run's loss exceedance curve, by increasing loss.
+    /// The run's loss exceedance curve, by increasing loss: the aggregate
+    /// one, of all of a period's losses together.
     pub curve: Vec<ExceedancePoint>,
+    /// The occurrence curve: of the costliest single incident of a period
+    /// (drawn thinner, beneath the aggregate one; empty: not drawn).
+    pub occurrence: Vec<ExceedancePoint>,
     /// The scenario's risk tolerance, drawn over the curve.
     pub tolerance: Vec<TolerancePoint>,
     /// The scenario's currency, for the axis labels.
@@ -180,8 +184,15 @@ impl Draw for LossExceedance {
             .filter(|p| p.loss > 0.0 && p.p > 0.0)
             .map(|p| (p.loss, p.p))
             .collect();
+        let occurrence: Vec<(f64, f64)> = self
+            .occurrence
+            .iter()
+            .filter(|p| p.loss > 0.0 && p.p > 0.0)
+            .map(|p| (p.loss, p.p))
+            .collect();
         let xs = curve
             .iter()
+            .chain(&occurrence)
             .map(|p| p.0)
             .chain(self.tolerance.iter().map(|t| t.loss));
         let (x_lo, x_hi) = super::log_range(xs, 1.0);
@@ -222,10 +233,25 @@ impl Draw for LossExceedance {
             .draw()
             .map_err(fail)?;
         let blue = super::colour(0);
+        if !occurrence.is_empty() {
+            let teal = super::colour(2);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    occurrence.clone(),
+                    4,
+                    3,
+                    teal.stroke_width(2),
+                ))
+                .map_err(fail)?
+                .label("Costliest single incident (occurrence)")
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], teal.stroke_width(2))
+                });
+        }
         chart
             .draw_series(LineSeries::new(curve.clone(), blue.stroke_width(3)))
             .map_err(fail)?
-            .label("Simulated loss exceedance")
+            .label("All losses together (aggregate)")
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 18, y)], blue.stroke_width(3))
             });
@@ -289,6 +315,9 @@ pub fn figure(chart: LossExceedance) -> Result<Figure, String> {
     let mut csv = Table::new(["series", "loss", "p_exceed"]);
     for p in &chart.curve {
         csv.row([Cell::from("simulated"), p.loss.into(), p.p.into()]);
+    }
+    for p in &chart.occurrence {
+        csv.row([Cell::from("occurrence"), p.loss.into(), p.p.into()]);
     }
     for t in &chart.tolerance {
         csv.row([Cell::from("risk_tolerance"), t.loss.into(), t.p.into()]);

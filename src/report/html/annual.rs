@@ -17,6 +17,7 @@ pub(super) fn appetite(out: &mut Out, input: &Input) -> Result<(), String> {
     let annual = input.annual;
     let lec = charts::loss_exceedance::figure(charts::loss_exceedance::LossExceedance {
         curve: annual.loss_exceedance.clone(),
+        occurrence: annual.occurrence_exceedance.clone(),
         tolerance: s.risk_tolerance.clone(),
         currency: annual.currency.clone(),
         trials: annual.trials,
@@ -24,10 +25,10 @@ pub(super) fn appetite(out: &mut Out, input: &Input) -> Result<(), String> {
     })?;
     let caption = match appetite_sentence(annual, s) {
         Some(sentence) => markup!(
-            "The blue curve is the chance that a year's loss exceeds the amount on the horizontal axis; the red dashed line is the board's risk tolerance (<code>risk_tolerance</code>). {}",
+            "The blue curve is the chance that a year's loss (all its incidents together) exceeds the amount on the horizontal axis; the thin dashed curve, the chance that its costliest single incident does (a threat's strike or an independent failure); the red dashed line is the board's risk tolerance (<code>risk_tolerance</code>), read against the blue curve. {}",
             sentence
         ),
-        None => Markup::literal("The chance that a year's loss exceeds the amount on the horizontal axis. The scenario sets no <code>risk_tolerance</code> to compare it with."),
+        None => Markup::literal("The blue curve is the chance that a year's loss (all its incidents together) exceeds the amount on the horizontal axis; the thin dashed curve, the chance that its costliest single incident does (a threat's strike or an independent failure). The scenario sets no <code>risk_tolerance</code> to compare them with."),
     };
     out.figure(lec, caption, false);
     tail_table(out, annual);
@@ -43,22 +44,24 @@ fn tail_table(out: &mut Out, r: &RunResults) {
     let cur = |x: f64| money(x, &r.currency);
     let many = periods(r);
     out.line(markup!(
-        "<table class=\"tail\"><thead><tr><th>Bad {}</th><th>Loss exceeded (value at risk)</th><th>Mean loss of those {} (tail value at risk)</th></tr></thead><tbody>",
+        "<table class=\"tail\"><thead><tr><th>Bad {}</th><th>Loss exceeded (value at risk)</th><th>Mean loss of those {} (tail value at risk)</th><th>Costliest single incident exceeded (occurrence)</th></tr></thead><tbody>",
         many.clone(),
         many
     ));
-    for t in &r.loss_tail {
+    for (t, o) in r.loss_tail.iter().zip(&r.occurrence_tail) {
         out.line(markup!(
-            "<tr><td>1 in {}</td><td><strong>{}</strong> ({})</td><td>{} ({})</td></tr>",
+            "<tr><td>1 in {}</td><td><strong>{}</strong> ({})</td><td>{} ({})</td><td>{} ({})</td></tr>",
             t.one_in,
             cur(t.tail.var),
             quantile_range(t.tail.var_ci95, cur),
             cur(t.tail.tvar),
-            quantile_range(t.tail.tvar_ci95, cur)
+            quantile_range(t.tail.tvar_ci95, cur),
+            cur(o.tail.var),
+            quantile_range(o.tail.var_ci95, cur)
         ));
     }
     out.line(markup!(
-        "</tbody></table>\n<p class=\"note\">In brackets, 95% intervals: the quantile's from order statistics, the tail mean's from its standard error and the uncertainty of where the tail starts. \"or more\": too few simulated {} lie beyond it to bound it from above; run more trials.</p>",
+        "</tbody></table>\n<p class=\"note\">In brackets, 95% intervals: the quantile's from order statistics, the tail mean's from its standard error and the uncertainty of where the tail starts. An incident is a threat's strike or an independent failure; an outage counts for the incident during which it began. \"or more\": too few simulated {} lie beyond it to bound it from above; run more trials.</p>",
         periods(r)
     ));
 }
