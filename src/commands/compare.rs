@@ -20,11 +20,18 @@ trial and the component's id, so whatever an option does not change sees
 exactly the same events. The change in expected annual loss therefore comes
 with a much narrower (paired) interval than two separate runs would give.
 
-Per option: annual cost (upfront / lifetime + per year), change in expected
-annual loss with its paired 95% interval, net benefit (loss reduction minus
-cost), return on investment, payback years, and the chance that a year with
-the option costs less than the same year without it. For each drilled threat:
-the change in P(RTO met) and P(RPO met) per service, in percentage points.
+Per option:
+  Annual cost      upfront / lifetime + per year
+  Loss change/yr   the option's expected annual loss minus the base's, on the
+                   same simulated years, with its paired 95% interval
+  Net benefit/yr   the reduction in expected annual loss minus the annual cost
+  ROI              net benefit / annual cost
+  Payback          years for the loss reduction, net of running costs, to
+                   repay the upfront cost; shown only within the lifetime
+  P(better year)   the share of simulated years in which the loss with the
+                   option plus its annual cost is below the loss without it
+For each drilled threat: the change in P(RTO met) and P(RPO met) per service,
+in percentage points.
 
 Examples:
   drsim compare scenarios/hospital.yaml

@@ -2,7 +2,7 @@
 
 use super::csv::{Cell, Table};
 use super::format::{fixed, money, percent, period_noun, signed};
-use crate::sim::{Change, Comparison, OptionResult};
+use crate::sim::{Change, Comparison, OptionResult, Payback};
 use serde_json::{json, Value};
 
 fn sorted(c: &Comparison) -> Vec<&OptionResult> {
@@ -75,13 +75,13 @@ pub fn text(c: &Comparison) -> String {
                 signed_money(o.net_benefit, cur),
                 o.roi
                     .map_or("–".into(), |r| format!("{}%", signed(r * 100.0, 0))),
-                o.payback_years
-                    .map_or("never".into(), |y| format!("{} y", fixed(y, 1))),
+                payback_cell(o),
                 percent(o.p_better.p),
             ]
         })
         .collect();
     out.push_str(&super::text::table(&header, &rows));
+    out.push_str(&format!("{}\n", DEFINITIONS.join("\n")));
     if let Some(best) = sorted(c).first() {
         let verdict = if best.net_benefit > 0.0 && best.ale_change.ci95[1] < 0.0 {
             format!(
@@ -198,6 +198,7 @@ pub fn json(c: &Comparison) -> String {
                 "net_benefit": o.net_benefit,
                 "roi": o.roi,
                 "payback_years": o.payback_years,
+                "lifetime_years": o.lifetime_years,
                 "p_better": {"p": o.p_better.p, "ci95": o.p_better.ci95},
                 "drills": drills,
             })
@@ -252,4 +253,24 @@ pub fn csv(c: &Comparison) -> String {
         ]);
     }
     table.finish()
+}
+
+/// What each figure of an option means, for the text, `--help`'s README
+/// counterpart and the report.
+pub(crate) const DEFINITIONS: [&str; 6] = [
+    "Annual cost: upfront / lifetime + per year.",
+    "Loss change/yr: the option's expected annual loss minus the base's, on the same simulated years (negative: it saves money).",
+    "Net benefit/yr: the reduction in expected annual loss minus the annual cost.",
+    "ROI: net benefit / annual cost.",
+    "Payback: years for the loss reduction, net of running costs, to repay the upfront cost; shown only within the option's lifetime.",
+    "P(better year): the share of simulated years in which the loss with the option plus its annual cost is below the loss without it.",
+];
+
+/// An option's payback: `3.2 y`, `past its 5 y lifetime`, `never`.
+pub(crate) fn payback_cell(o: &OptionResult) -> String {
+    match o.payback() {
+        Payback::After(years) => format!("{} y", fixed(years, 1)),
+        Payback::PastLifetime(_) => format!("past its {} y lifetime", fixed(o.lifetime_years, 0)),
+        Payback::Never => "never".into(),
+    }
 }

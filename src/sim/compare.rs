@@ -100,8 +100,9 @@ pub struct OptionResult {
     /// independent random numbers (same trials each), money per year.
     pub independent_half_width: f64,
     /// Share of trials in which the option's loss over the horizon (a
-    /// year by default) is below the base's, probability 0..1 (ties, e.g.
-    /// quiet years, count as not below).
+    /// year by default) plus its cost over the horizon (annual cost ×
+    /// years) is below the base's loss, probability 0..1 (ties count as
+    /// not below).
     pub p_better: Proportion,
     /// Reduction in expected annual loss minus annual cost, money per year.
     pub net_benefit: f64,
@@ -109,18 +110,58 @@ pub struct OptionResult {
     /// option).
     pub roi: Option<f64>,
     /// Years for the loss reduction, net of running costs, to repay the
-    /// upfront cost (`None` if it never does).
+    /// upfront cost: `None` when it does not within the option's lifetime
+    /// ([`OptionResult::payback`] says which).
     pub payback_years: Option<f64>,
+    /// The option's lifetime, years: its upfront cost is spread over it.
+    pub lifetime_years: f64,
     /// One per drilled threat that the option's scenario still has, in the
     /// order asked for.
     pub drills: Vec<DrillChange>,
 }
 
+/// Whether an option repays its upfront cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Payback {
+    /// Within its lifetime, after this many years.
+    After(f64),
+    /// The loss reduction, net of running costs, would repay it, but only
+    /// after the option's lifetime (this many years).
+    PastLifetime(f64),
+    /// The loss reduction does not cover the running costs: never.
+    Never,
+}
+
 impl OptionResult {
+    /// Whether and when the option repays its upfront cost, the one place
+    /// that decides it (`payback_years` is its `After`).
+    pub fn payback(&self) -> Payback {
+        payback(
+            -self.ale_change.mean,
+            self.upfront,
+            self.per_year,
+            self.lifetime_years,
+        )
+    }
+
     /// How many times narrower the paired interval is than an independent one.
     pub fn crn_gain(&self) -> Option<f64> {
         let paired = (self.ale_change.ci95[1] - self.ale_change.ci95[0]) / 2.0;
         (paired > 0.0).then(|| self.independent_half_width / paired)
+    }
+}
+
+/// Years for a loss `reduction` per year, net of running costs
+/// `per_year`, to repay `upfront` (see [`Payback`]).
+fn payback(reduction: f64, upfront: f64, per_year: f64, lifetime_years: f64) -> Payback {
+    if reduction <= per_year {
+        return Payback::Never;
+    }
+    let years = upfront / (reduction - per_year);
+    if years <= lifetime_years {
+        Payback::After(years)
+    } else {
+        Payback::PastLifetime(years)
     }
 }
 
@@ -189,6 +230,9 @@ pub fn compare(
     let models: Vec<Model> = options.iter().map(|o| compile(o.scenario())).collect();
     let mode = Mode::Run { horizon };
     let n = options.len();
+    // Each option's cost over the horizon, charged against its loss when
+    // judging whether a year was better with it.
+    let costs: Vec<f64> = options.iter().map(|o| o.annual_cost() * years).collect();
 
     // Rare-event sampling (see `rare`): the base's design, which every
     // option shares, each bound to its own rates.
@@ -233,17 +277,18 @@ pub fn compare(
             let at0 = run(base_trial, base_binding.as_ref(), strikes, t);
             let l0 = trial_loss(&base_model, &base_trial.services);
             acc.base.add(l0, at0);
-            for (((model, trial), binding), cell) in models
+            for ((((model, trial), binding), cell), cost) in models
                 .iter()
                 .zip(option_trials.iter_mut())
                 .zip(&bindings)
                 .zip(acc.options.iter_mut())
+                .zip(&costs)
             {
                 let at = run(trial, binding.as_ref(), strikes, t);
                 let l = trial_loss(model, &trial.services);
                 cell.0.add(l, at);
                 cell.1.add_paired(l, at, l0, at0);
-                cell.2.add(l < l0, at0);
+                cell.2.add(l + cost < l0, at0);
             }
         },
         |a, b| {
@@ -406,8 +451,11 @@ pub fn compare(
                 p_better: wins.proportion(),
                 net_benefit,
                 roi: (annual_cost > 0.0).then(|| net_benefit / annual_cost),
-                payback_years: (reduction > o.per_year)
-                    .then(|| o.upfront / (reduction - o.per_year)),
+                payback_years: match payback(reduction, o.upfront, o.per_year, o.lifetime_years) {
+                    Payback::After(years) => Some(years),
+                    Payback::PastLifetime(_) | Payback::Never => None,
+                },
+                lifetime_years: o.lifetime_years,
                 drills,
             }
         })

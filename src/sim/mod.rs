@@ -23,7 +23,9 @@ mod targets;
 mod trial;
 mod ziggurat;
 
-pub use compare::{compare, Change, Comparison, DrillChange, OptionResult, ServiceDrillChange};
+pub use compare::{
+    compare, Change, Comparison, DrillChange, OptionResult, Payback, ServiceDrillChange,
+};
 pub use model::Model;
 pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
 use runner::{simulate_with, LossPartMoments, Rare, ServiceAttribution, ServiceSamples};

@@ -1508,7 +1508,10 @@ mod tests {
         // costliest incident cost as much, and less than the ten years.
         let largest = trial.largest_incident_loss();
         let total = crate::sim::targets::trial_loss(&model, &trial.services);
-        assert!(largest >= 3610.0 && largest < total / 100.0, "{largest} of {total}");
+        assert!(
+            largest >= 3610.0 && largest < total / 100.0,
+            "{largest} of {total}"
+        );
     }
 
     #[test]

@@ -250,3 +250,55 @@ fn a_name_with_a_line_break_is_refused() {
         );
     }
 }
+
+/// A server failing every 1,000 hours with a 10-hour repair behind a
+/// service losing 1,000 an hour (about 8.76 failures and 87,600 a year).
+/// A 9-hour repair saves about 8,760 a year.
+const SLOW_REPAIR: &str = "name: Slow repair
+components:
+  - {id: x, kind: server, repair: 10h, failures: [{every: 1000h}]}
+  - {id: svc, kind: service, depends_on: [x], impact: {per_hour: 1000}}
+options:
+  - id: dear
+    cost: {per_year: 20000}
+    changes:
+      - set: {id: x, repair: 9h}
+  - id: slow-payback
+    cost: {upfront: 100000}
+    lifetime: 5y
+    changes:
+      - set: {id: x, repair: 9h}
+  - id: quick-payback
+    cost: {upfront: 10000}
+    lifetime: 5y
+    changes:
+      - set: {id: x, repair: 9h}
+";
+
+/// P(better year) charges the option's cost: a faster repair lowers the
+/// loss of nearly every year (any year with a failure: 1 − e^-8.76), but
+/// the year is better with it only when the saving passes its 20,000 (more
+/// than 20 failures: under 0.1%). Payback is shown only within the
+/// lifetime: 100,000 repaid at about 8,760 a year takes 11 years, past a
+/// 5-year lifetime; 10,000 takes 1.1 years.
+#[test]
+fn p_better_year_charges_the_cost_and_payback_stops_at_the_lifetime() {
+    let c = compare_risk(SLOW_REPAIR);
+    let option = |id: &str| c.options.iter().find(|o| o.id == id).unwrap();
+    let dear = option("dear");
+    assert!(dear.net_benefit < 0.0);
+    assert!(dear.p_better.p < 0.01, "{:?}", dear.p_better);
+    let slow = option("slow-payback");
+    assert_eq!(slow.payback_years, None);
+    assert!(matches!(slow.payback(), drsim::sim::Payback::PastLifetime(y) if y > 10.0 && y < 12.5));
+    let quick = option("quick-payback");
+    let years = quick.payback_years.expect("within its lifetime");
+    assert!(years > 1.0 && years < 1.25, "{years}");
+    // A free-of-running-cost option saving money every year with a
+    // failure is better in those years (its upfront spread over 5 years,
+    // 2,000 a year, is below the saving in all but the quietest years).
+    assert!(quick.p_better.p > 0.9, "{:?}", quick.p_better);
+    let text = drsim::report::compare::text(&c);
+    assert!(text.contains("past its 5 y lifetime"), "{text}");
+    assert!(text.contains("P(better year): the share of simulated years"));
+}

@@ -56,11 +56,15 @@ fn comparison_table(out: &mut Out, c: &Comparison) {
             signed(o.ale_change.ci95[1]),
             signed(o.net_benefit),
             o.roi.map_or("–".into(), |r| format!("{:+.0}%", r * 100.0)),
-            o.payback_years.map_or("never".into(), |y| format!("{y:.1} years")),
+            crate::report::compare::payback_cell(o),
             percent(o.p_better.p)
         ));
     }
     out.line(Markup::literal("</tbody></table>"));
+    out.line(markup!(
+        "<p class=\"note\">{}</p>",
+        crate::report::compare::DEFINITIONS.join(" ")
+    ));
     if let Some(best) = c
         .options
         .iter()
