@@ -166,6 +166,23 @@ pub(crate) fn target_cell(t: Option<f64>) -> String {
     t.map(hours).unwrap_or_else(|| "–".into())
 }
 
+/// A drill's data-loss cell: `p50 / p90` of the hours lost; where some
+/// trials lost all the data (no backup survived), `p50 / p90, all lost 3%`,
+/// or from half of them on just `all lost 80%`: the hours lost count those
+/// trials as none, so a `0h` would hide them.
+pub(crate) fn data_loss_cell<D>(s: &crate::sim::ServiceResult<D>) -> String {
+    let quantiles = format!(
+        "{} / {}",
+        hours(s.data_loss_h.p50),
+        hours(s.data_loss_h.p90)
+    );
+    match s.total_data_loss.p {
+        p if p >= 0.5 => format!("all lost {}", fine_percent(p)),
+        p if p > 0.0 => format!("{quantiles}, all lost {}", fine_percent(p)),
+        _ => quantiles,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

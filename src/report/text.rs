@@ -2,8 +2,8 @@
 //! words about the service that fares worst.
 
 use super::format::{
-    fine_percent, fixed, hours, met_cell, money, percent, period_noun, plus_minus_percent,
-    quantile_range, target_cell,
+    data_loss_cell, fine_percent, fixed, hours, met_cell, money, percent, period_noun,
+    plus_minus_percent, quantile_range, target_cell,
 };
 use super::{loss_cause_label, loss_causes_shown};
 use crate::sim::{
@@ -88,11 +88,7 @@ pub fn drill(r: &DrillResults) -> String {
                 ]);
             }
             row.extend([
-                format!(
-                    "{} / {}",
-                    hours(s.data_loss_h.p50),
-                    hours(s.data_loss_h.p90)
-                ),
+                data_loss_cell(s),
                 target_cell(s.rpo_h),
                 met_cell(s.rpo_met.as_ref()),
                 money(s.loss.mean, &r.currency),
@@ -222,21 +218,26 @@ fn explanations<D>(r: &Results<D>) -> String {
     out
 }
 
-/// One sentence about the service least likely to meet its RTO (or, without
-/// RTOs, the slowest to recover).
 /// The service that fares worst in a drill: among those affected, the
-/// lowest P(RTO met), else (no RTOs) the slowest mean recovery.
+/// largest expected loss, then the lowest P(RTO met), then (no RTOs) the
+/// slowest mean recovery.
 pub fn worst_service(drill: &DrillResults) -> Option<&ServiceResult<DrillDetail>> {
-    let affected = || drill.services.iter().filter(|s| s.affected.p > 0.0);
-    affected()
-        .filter_map(|s| s.rto_met.map(|p| (p.p, s)))
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, s)| s)
-        .or_else(|| {
-            affected().max_by(|a, b| {
-                let (ra, rb) = (a.detail.recovery_h.mean, b.detail.recovery_h.mean);
-                ra.total_cmp(&rb)
-            })
+    drill
+        .services
+        .iter()
+        .filter(|s| s.affected.p > 0.0)
+        .min_by(|a, b| {
+            let met = |s: &ServiceResult<DrillDetail>| s.rto_met.map_or(2.0, |p| p.p);
+            b.loss
+                .mean
+                .total_cmp(&a.loss.mean)
+                .then(met(a).total_cmp(&met(b)))
+                .then(
+                    b.detail
+                        .recovery_h
+                        .mean
+                        .total_cmp(&a.detail.recovery_h.mean),
+                )
         })
 }
 
@@ -261,8 +262,9 @@ fn worst_drill_sentence(r: &DrillResults) -> Option<String> {
     );
     Some(match (s.rto_met, s.rto_h) {
         (Some(p), Some(rto)) => format!(
-            "Worst: {} is back within its {} target in {} ({}) of trials; {}.",
+            "Worst: {} (it loses the most, {} on average) is back within its {} target in {} ({}) of trials; {}.",
             s.name,
+            money(s.loss.mean, &r.currency),
             hours(rto),
             percent(p.p),
             plus_minus_percent(p.ci95),

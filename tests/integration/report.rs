@@ -747,3 +747,34 @@ fn a_millisecond_horizon_is_not_zero_in_the_charts() {
     assert!(titles.iter().any(|t| t == "Downtime per 1ms"), "{titles:?}");
     assert!(!html.contains(" 0s"), "no positive duration reads 0s");
 }
+
+/// Where trials lose all the data, the drill's data-loss column says so
+/// (pathology loses all of it in about 80% of ransomware strikes, which a
+/// `0h / 0h` of the hours lost used to hide), and the worst service is the
+/// one that loses the most money.
+#[test]
+fn the_drill_table_shows_total_data_loss_and_ranks_the_worst_by_money() {
+    let hospital = drsim::scenario::load_path(&super::common::scenario("hospital.yaml"))
+        .unwrap()
+        .scenario;
+    let config = drsim::sim::Config::new(2000, 1, 0).unwrap();
+    let d = drsim::sim::drill(&hospital, "ransomware", &config, &drsim::sim::NoProgress).unwrap();
+    let text = drsim::report::text::drill(&d);
+    let row = text.lines().find(|l| l.starts_with("Pathology")).unwrap();
+    assert!(row.contains("all lost 8"), "{row}");
+    assert!(!row.contains("0h / 0h"), "{row}");
+    // In the bank's ransomware drill online banking meets its RTO least
+    // often, but payments lose the most: payments are the worst.
+    let bank = drsim::scenario::load_path(&super::common::scenario("bank.yaml"))
+        .unwrap()
+        .scenario;
+    let d = drsim::sim::drill(&bank, "ransomware", &config, &drsim::sim::NoProgress).unwrap();
+    let worst = drsim::report::text::worst_service(&d).unwrap();
+    assert!(worst.name.starts_with("Faster Payments"), "{}", worst.name);
+    let most = d
+        .services
+        .iter()
+        .max_by(|a, b| a.loss.mean.total_cmp(&b.loss.mean))
+        .unwrap();
+    assert_eq!(worst.name, most.name);
+}

@@ -7,7 +7,7 @@ use super::words::{component_label, drill_label, hours_words, lower_first, threa
 use super::{markup, Input, Markup, Out};
 use crate::report::charts;
 use crate::report::format::{
-    fine_percent, hours, met_cell, money, percent, quantile_range, target_cell,
+    data_loss_cell, fine_percent, hours, met_cell, money, percent, quantile_range, target_cell,
 };
 use crate::report::text::worst_service;
 use crate::sim::DrillResults;
@@ -100,7 +100,7 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
             Markup::default()
         };
         out.line(markup!(
-            "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td>{}<td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             s.name,
             fine_percent(s.affected.p),
             hours(rec.p50),
@@ -109,8 +109,7 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
             target_cell(s.rto_h),
             met_cell(s.rto_met.as_ref()),
             disruption,
-            hours(s.data_loss_h.p50),
-            hours(s.data_loss_h.p90),
+            data_loss_cell(s),
             target_cell(s.rpo_h),
             met_cell(s.rpo_met.as_ref()),
             percent(s.total_data_loss.p),
