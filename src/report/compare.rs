@@ -76,7 +76,7 @@ pub fn text(c: &Comparison) -> String {
                 o.roi
                     .map_or("–".into(), |r| format!("{}%", signed(r * 100.0, 0))),
                 payback_cell(o),
-                percent(o.p_better.p),
+                o.p_better.map_or("–".into(), |p| percent(p.p)),
             ]
         })
         .collect();
@@ -199,7 +199,7 @@ pub fn json(c: &Comparison) -> String {
                 "roi": o.roi,
                 "payback_years": o.payback_years,
                 "lifetime_years": o.lifetime_years,
-                "p_better": {"p": o.p_better.p, "ci95": o.p_better.ci95},
+                "p_better": o.p_better.map(|p| json!({"p": p.p, "ci95": p.ci95})),
                 "drills": drills,
             })
         })
@@ -249,7 +249,7 @@ pub fn csv(c: &Comparison) -> String {
             o.net_benefit.into(),
             o.roi.into(),
             o.payback_years.into(),
-            o.p_better.p.into(),
+            o.p_better.map(|p| p.p).into(),
         ]);
     }
     table.finish()
@@ -263,7 +263,7 @@ pub(crate) const DEFINITIONS: [&str; 6] = [
     "Net benefit/yr: the reduction in expected annual loss minus the annual cost.",
     "ROI: net benefit / annual cost.",
     "Payback: years for the loss reduction, net of running costs, to repay the upfront cost; shown only within the option's lifetime.",
-    "P(better year): the share of simulated years in which the loss with the option plus its annual cost is below the loss without it.",
+    "P(better year): the share of simulated years in which the loss with the option plus its annual cost is below the loss without it (– for an option that changes a rare threat's rate under rare-event sampling: its years are the base's, reweighted; --plain measures it).",
 ];
 
 /// An option's payback: `3.2 y`, `past its 5 y lifetime`, `never`.

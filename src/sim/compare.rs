@@ -102,8 +102,11 @@ pub struct OptionResult {
     /// Share of trials in which the option's loss over the horizon (a
     /// year by default) plus its cost over the horizon (annual cost ×
     /// years) is below the base's loss, probability 0..1 (ties count as
-    /// not below).
-    pub p_better: Proportion,
+    /// not below). `None` under rare-event sampling for an option that
+    /// changes a rare threat's rate: the option's years are then the
+    /// base's, reweighted, so no year can be told apart from its pair
+    /// (`--plain` measures it).
+    pub p_better: Option<Proportion>,
     /// Reduction in expected annual loss minus annual cost, money per year.
     pub net_benefit: f64,
     /// Net benefit per unit of annual cost, a ratio (`None` for a free
@@ -236,6 +239,11 @@ pub fn compare(
 
     // Rare-event sampling (see `rare`): the base's design, which every
     // option shares, each bound to its own rates.
+    let covered: Vec<(&Scenario, &Model)> = options
+        .iter()
+        .zip(&models)
+        .map(|(o, m)| (o.scenario(), m))
+        .collect();
     let design = rare::Design::for_run(
         base,
         &base_model,
@@ -243,6 +251,7 @@ pub fn compare(
         config.plain,
         config.trials.get(),
         config.seed,
+        &covered,
     );
     let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
     let bindings: Vec<Option<Binding>> = options
@@ -431,7 +440,12 @@ pub fn compare(
         .iter()
         .zip(&risk.options)
         .zip(drill_results)
-        .map(|((o, (loss, change, wins)), drills)| {
+        .zip(&bindings)
+        .map(|(((o, (loss, change, wins)), drills), binding)| {
+            let changes_rare_rates = match (binding, &base_binding) {
+                (Some(b), Some(b0)) => b.expected != b0.expected,
+                _ => false,
+            };
             let ale_change = Change::scaled(change, per_year);
             // The variance of a difference of independent estimates: the
             // sum of theirs.
@@ -448,7 +462,7 @@ pub fn compare(
                 ale: Change::scaled_of(loss, Quantity::NonNegative, per_year),
                 ale_change,
                 independent_half_width,
-                p_better: wins.proportion(),
+                p_better: (!changes_rare_rates).then(|| wins.proportion()),
                 net_benefit,
                 roi: (annual_cost > 0.0).then(|| net_benefit / annual_cost),
                 payback_years: match payback(reduction, o.upfront, o.per_year, o.lifetime_years) {

@@ -274,6 +274,15 @@ pub enum SimError {
         /// The scenario's service ids, in scenario order.
         known: Vec<String>,
     },
+    /// A figure asked of a service that sets no such target (`rto` or
+    /// `rpo`).
+    #[error("{service} sets no {target}, so it has no P({} met) to run to a precision; name another figure (--precision-of loss:{service}) or set `{target}:` on it", target.to_uppercase())]
+    NoTarget {
+        /// The service's id.
+        service: String,
+        /// `rto` or `rpo`.
+        target: &'static str,
+    },
     /// Fewer than [`Trials::MIN`] trials (the number given).
     #[error("at least 2 trials are needed (got {0}): an interval needs two samples")]
     TooFewTrials(u64),
@@ -866,12 +875,35 @@ fn execute<D: Detail>(
             (config.trials.get().div_ceil(cycle) * cycle).min(max)
         }
     };
-    // The service a precision names, checked before any trial runs.
+    // The service a precision names, and its target, checked before any
+    // trial runs.
     let precision_service = match config.precision.as_ref().and_then(|p| p.of.service()) {
         None => None,
         Some(id) => Some(service_index(scenario, &model, id)?),
     };
-    let design = rare::Design::for_run(scenario, &model, mode, config.plain, first, config.seed);
+    if let (Some(p), Some(s)) = (&config.precision, precision_service) {
+        let svc = &model.services[s];
+        let missing = match p.of {
+            PrecisionOf::RtoMet(_) if svc.rto.is_none() => Some("rto"),
+            PrecisionOf::RpoMet(_) if svc.rpo.is_none() => Some("rpo"),
+            _ => None,
+        };
+        if let Some(target) = missing {
+            return Err(SimError::NoTarget {
+                service: scenario.components[svc.component as usize].id.clone(),
+                target,
+            });
+        }
+    }
+    let design = rare::Design::for_run(
+        scenario,
+        &model,
+        mode,
+        config.plain,
+        first,
+        config.seed,
+        &[],
+    );
     let binding = design.as_ref().map(|d| d.bind(scenario, &model));
     let hits = rare::hits::HitDesign::for_drill(&model, mode, config.plain);
     let rare = match (&design, &binding, &hits) {

@@ -128,7 +128,7 @@ impl Samples {
             events: 0,
             services: vec![ServiceSamples::default(); services],
             total_loss: Sketch::with_resolution(TOTAL_LOSS_RESOLUTION),
-            occurrence: Sketch::default(),
+            occurrence: Sketch::with_resolution(TOTAL_LOSS_RESOLUTION),
             attribution: Vec::new(),
         }
     }

@@ -48,7 +48,7 @@ fn an_option_that_changes_nothing_changes_nothing_exactly() {
     let nothing = c.options.iter().find(|o| o.id == "nothing").unwrap();
     assert_eq!(nothing.ale_change.mean, 0.0);
     assert_eq!(nothing.ale_change.ci95, [0.0, 0.0]);
-    assert_eq!(nothing.p_better.p, 0.0);
+    assert_eq!(nothing.p_better.unwrap().p, 0.0);
     assert_eq!(nothing.annual_cost, 1000.0 / 5.0 + 100.0);
     assert_eq!(nothing.net_benefit, -300.0);
     assert!(
@@ -287,7 +287,7 @@ fn p_better_year_charges_the_cost_and_payback_stops_at_the_lifetime() {
     let option = |id: &str| c.options.iter().find(|o| o.id == id).unwrap();
     let dear = option("dear");
     assert!(dear.net_benefit < 0.0);
-    assert!(dear.p_better.p < 0.01, "{:?}", dear.p_better);
+    assert!(dear.p_better.unwrap().p < 0.01, "{:?}", dear.p_better);
     let slow = option("slow-payback");
     assert_eq!(slow.payback_years, None);
     assert!(matches!(slow.payback(), drsim::sim::Payback::PastLifetime(y) if y > 10.0 && y < 12.5));
@@ -297,7 +297,7 @@ fn p_better_year_charges_the_cost_and_payback_stops_at_the_lifetime() {
     // A free-of-running-cost option saving money every year with a
     // failure is better in those years (its upfront spread over 5 years,
     // 2,000 a year, is below the saving in all but the quietest years).
-    assert!(quick.p_better.p > 0.9, "{:?}", quick.p_better);
+    assert!(quick.p_better.unwrap().p > 0.9, "{:?}", quick.p_better);
     let text = drsim::report::compare::text(&c);
     assert!(text.contains("past its 5 y lifetime"), "{text}");
     assert!(text.contains("P(better year): the share of simulated years"));

@@ -57,7 +57,7 @@ fn comparison_table(out: &mut Out, c: &Comparison) {
             signed(o.net_benefit),
             o.roi.map_or("–".into(), |r| format!("{:+.0}%", r * 100.0)),
             crate::report::compare::payback_cell(o),
-            percent(o.p_better.p)
+            o.p_better.map_or("–".into(), |p| percent(p.p))
         ));
     }
     out.line(Markup::literal("</tbody></table>"));

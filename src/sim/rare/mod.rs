@@ -111,6 +111,9 @@ pub struct Design {
     expected: Vec<f64>,
     /// Their sum, M.
     total: f64,
+    /// The sum of the rare threats' expected strikes under the base
+    /// scenario (below `total` where a variant raises a rate).
+    base_total: f64,
     /// The rare strata's groups, in order: stratum `1 + g` is group `g`'s.
     groups: Vec<Group>,
     /// Per stratum (A first): its probability.
@@ -134,6 +137,13 @@ impl Design {
     /// trials keeps all rare threats in one group (every stratum then has
     /// trials from the second trial on); a longer one shares the rare
     /// trials among the groups by a pilot drawn from `seed`.
+    ///
+    /// The `variants` (options, sensitivity settings: each a scenario and
+    /// its model) are estimated on the same trials by likelihood ratio:
+    /// the design draws each rare threat at the highest rate of the base
+    /// and the variants (a defensive mixture), so no variant's weight can
+    /// exceed `e^M` however much it raises a rate, and a threat that some
+    /// variant makes common is not stratified at all.
     pub(crate) fn for_run(
         scenario: &Scenario,
         model: &Model,
@@ -141,6 +151,7 @@ impl Design {
         plain: bool,
         trials: u64,
         seed: u64,
+        variants: &[(&Scenario, &Model)],
     ) -> Option<Design> {
         let Mode::Run { horizon } = mode else {
             return None;
@@ -148,12 +159,26 @@ impl Design {
         if plain {
             return None;
         }
+        let rate_in = |s: &Scenario, m: &Model, id: &str| {
+            s.threat_index(id)
+                .and_then(|i| m.threats[i].rate)
+                .unwrap_or(0.0)
+        };
+        let mut base_total = 0.0;
         let rare: Vec<(String, f64)> = scenario
             .threats
             .iter()
             .filter_map(|t| {
-                let m = t.rate? * horizon;
-                (m > 0.0 && m < RARE_BELOW).then(|| (t.id.clone(), m))
+                let highest = variants
+                    .iter()
+                    .map(|(s, m)| rate_in(s, m, &t.id))
+                    .fold(t.rate?, f64::max);
+                let m = highest * horizon;
+                let rare = m > 0.0 && m < RARE_BELOW;
+                if rare {
+                    base_total += t.rate? * horizon;
+                }
+                rare.then(|| (t.id.clone(), m))
             })
             .collect();
         let total: f64 = rare.iter().map(|(_, m)| m).sum();
@@ -166,6 +191,7 @@ impl Design {
             threats,
             expected,
             total,
+            base_total,
             groups: Vec::new(),
             probability: Vec::new(),
             slots: Vec::new(),
@@ -306,7 +332,7 @@ impl Design {
     /// The probability that a trial holds at least one rare strike, under
     /// the base scenario.
     pub fn p_some(&self) -> f64 {
-        -(-self.total).exp_m1()
+        -(-self.base_total).exp_m1()
     }
 
     /// The stratum of trial `t`.
@@ -584,6 +610,7 @@ mod tests {
             threats: (0..expected.len()).map(|i| format!("t{i}")).collect(),
             expected: expected.to_vec(),
             total: expected.iter().sum(),
+            base_total: expected.iter().sum(),
             groups: Vec::new(),
             probability: Vec::new(),
             slots: Vec::new(),

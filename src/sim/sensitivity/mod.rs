@@ -508,6 +508,19 @@ fn tornado(
     // Rare-event sampling in a run (see `rare`): the base's design, shared
     // by every variant, each bound to its own rates (a variant changes
     // values, not structure, so the base's threat indices hold).
+    // The settings that change a threat's rate, which the design must
+    // cover (see `Design::for_run`).
+    let rate_variants: Vec<(Scenario, Model)> = knobs
+        .iter()
+        .filter(|k| matches!(k, Knob::ThreatFrequency(_)))
+        .flat_map(|&k| [false, true].map(|high| variant(base, k, high)))
+        .flatten()
+        .map(|s| {
+            let m = Model::compile(&s, &graph);
+            (s, m)
+        })
+        .collect();
+    let covered: Vec<(&Scenario, &Model)> = rate_variants.iter().map(|(s, m)| (s, m)).collect();
     let design = rare::Design::for_run(
         base,
         &base_model,
@@ -515,6 +528,7 @@ fn tornado(
         config.plain,
         config.trials.get(),
         config.seed,
+        &covered,
     );
     let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
     let teams = triggers::team_members(base);
@@ -647,7 +661,11 @@ fn tornado(
                     cell[2].add_paired(lo, at_lo, v0, at0);
                     cell[3].add_paired(hi, at_hi, v0, at0);
                     cell[4].add_paired(hi, at_hi, lo, at_lo);
-                    *changed += u64::from(lo != v0 || hi != v0);
+                    // Changed: the weighted value differs (a rare
+                    // threat's rate changes a trial's weight, not its
+                    // outcome).
+                    let changed_at = |v: f64, at: Weight| v * at.w != v0 * at0.w;
+                    *changed += u64::from(changed_at(lo, at_lo) || changed_at(hi, at_hi));
                 }
             },
             |a, b| {
