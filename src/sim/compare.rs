@@ -244,15 +244,7 @@ pub fn compare(
         .zip(&models)
         .map(|(o, m)| (o.scenario(), m))
         .collect();
-    let design = rare::Design::for_run(
-        base,
-        &base_model,
-        mode,
-        config.plain,
-        config.trials.get(),
-        config.seed,
-        &covered,
-    );
+    let design = rare::Design::for_variants(base, &base_model, mode, config, &covered);
     let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
     let bindings: Vec<Option<Binding>> = options
         .iter()

@@ -142,13 +142,7 @@ impl HitDesign {
 
     /// How many of the first `trials` trials are in `stratum`.
     pub(crate) fn trials_in(&self, stratum: u8, trials: u64) -> u64 {
-        let of = |n: u64| {
-            self.slots[..n as usize]
-                .iter()
-                .filter(|&&s| s == stratum)
-                .count() as u64
-        };
-        of(SLOTS) * (trials / SLOTS) + of(trials % SLOTS)
+        super::trials_in(&self.slots, stratum, trials)
     }
 
     /// Per stratum: its probability (K = 0 first; the last is K ≥ c).
@@ -216,9 +210,7 @@ impl HitDesign {
     /// Per stratum, what a trial of weight 1 counts for in a sum over the
     /// first `trials` (see [`Design::trial_units`](super::Design)).
     pub(crate) fn trial_units(&self, trials: u64) -> Vec<f64> {
-        (0..self.probability.len() as u8)
-            .map(|h| trials as f64 / self.trials_in(h, trials).max(1) as f64)
-            .collect()
+        super::trial_units(&self.slots, self.probability.len(), trials)
     }
 }
 

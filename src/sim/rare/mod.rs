@@ -208,6 +208,20 @@ impl Design {
         Some(design)
     }
 
+    /// The design of `config`'s trials of a base and its `variants` (an
+    /// option's or a sensitivity setting's scenario and model), which
+    /// every one of them shares ([`Design::for_run`]).
+    pub(crate) fn for_variants(
+        base: &Scenario,
+        model: &Model,
+        mode: Mode,
+        config: &crate::sim::Config,
+        variants: &[(&Scenario, &Model)],
+    ) -> Option<Design> {
+        let (plain, trials, seed) = (config.plain, config.trials.get(), config.seed);
+        Design::for_run(base, model, mode, plain, trials, seed, variants)
+    }
+
     /// The size (root mean square) of the total loss of a trial with one
     /// strike of each rare threat (and no other rare strike), per rare
     /// threat, from the pilot's trials; records how many it ran.
@@ -342,13 +356,7 @@ impl Design {
 
     /// How many of the first `trials` trials are in `stratum`.
     pub(crate) fn trials_in(&self, stratum: u8, trials: u64) -> u64 {
-        let of = |n: u64| {
-            self.slots[..n as usize]
-                .iter()
-                .filter(|&&s| s == stratum)
-                .count() as u64
-        };
-        of(SLOTS) * (trials / SLOTS) + of(trials % SLOTS)
+        trials_in(&self.slots, stratum, trials)
     }
 
     /// Per stratum, what a trial of weight 1 counts for in a sum over the
@@ -356,9 +364,7 @@ impl Design {
     /// trials of the stratum (the stratified estimator of a total, for sums
     /// kept without strata). A trial counts for its weight times this.
     pub(crate) fn trial_units(&self, trials: u64) -> Vec<f64> {
-        (0..self.probability.len() as u8)
-            .map(|h| trials as f64 / self.trials_in(h, trials).max(1) as f64)
-            .collect()
+        trial_units(&self.slots, self.probability.len(), trials)
     }
 
     /// Per stratum (A first): its probability, and the rare threats that
@@ -481,6 +487,26 @@ impl Design {
         };
         Weight { stratum, w }
     }
+}
+
+/// How many of the first `trials` trials are in `stratum`, the strata of
+/// a cycle's slots being `slots` (trial `t` takes slot `t % SLOTS`).
+pub(crate) fn trials_in(slots: &[u8], stratum: u8, trials: u64) -> u64 {
+    let of = |n: u64| {
+        slots[..n as usize]
+            .iter()
+            .filter(|&&s| s == stratum)
+            .count() as u64
+    };
+    of(SLOTS) * (trials / SLOTS) + of(trials % SLOTS)
+}
+
+/// Per stratum of `strata`, N / n_h over the first N = `trials` trials
+/// ([`Design::trial_units`]).
+pub(crate) fn trial_units(slots: &[u8], strata: usize, trials: u64) -> Vec<f64> {
+    (0..strata as u8)
+        .map(|h| trials as f64 / trials_in(slots, h, trials).max(1) as f64)
+        .collect()
 }
 
 /// A count from the Poisson law of mean `m` (`at_least_one`: conditioned

@@ -521,15 +521,7 @@ fn tornado(
         })
         .collect();
     let covered: Vec<(&Scenario, &Model)> = rate_variants.iter().map(|(s, m)| (s, m)).collect();
-    let design = rare::Design::for_run(
-        base,
-        &base_model,
-        mode,
-        config.plain,
-        config.trials.get(),
-        config.seed,
-        &covered,
-    );
+    let design = rare::Design::for_variants(base, &base_model, mode, config, &covered);
     let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
     let teams = triggers::team_members(base);
     let measure = |model: &Model, trial: &Trial| -> f64 {
