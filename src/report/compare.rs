@@ -108,18 +108,32 @@ pub fn text(c: &Comparison) -> String {
             gains.join(", ")
         ));
     }
+    // The drills, each a table of the options (rows) by the services
+    // (columns) whose P(RTO met) or P(RPO met) they change; a row, column
+    // or drill where nothing changes is left out, and counted.
+    let changed = |x: &crate::sim::ServiceDrillChange| {
+        let moves = |c: Option<Change>| c.is_some_and(|c| c.mean != 0.0 || c.ci95 != [0.0, 0.0]);
+        moves(x.rto_met_change) || moves(x.rpo_met_change)
+    };
+    let cell_of = |o: &OptionResult, threat: &str, service: &str| {
+        o.drills
+            .iter()
+            .find(|d| d.threat == threat)
+            .and_then(|d| d.services.iter().find(|x| x.service == service))
+            .cloned()
+    };
+    let mut quiet = Vec::new();
     for (t, threat) in c.threats.iter().enumerate() {
-        out.push_str(&format!(
-            "\nDrill {threat}: change in P(RTO met) / P(RPO met), percentage points\n"
-        ));
         let services: Vec<String> = c
             .options
             .iter()
             .flat_map(|o| {
-                o.drills
-                    .get(t)
-                    .into_iter()
-                    .flat_map(|d| d.services.iter().map(|s| s.service.clone()))
+                o.drills.get(t).into_iter().flat_map(|d| {
+                    d.services
+                        .iter()
+                        .filter(|x| changed(x))
+                        .map(|x| x.service.clone())
+                })
             })
             .fold(Vec::new(), |mut acc, s| {
                 if !acc.contains(&s) {
@@ -127,20 +141,29 @@ pub fn text(c: &Comparison) -> String {
                 }
                 acc
             });
+        if services.is_empty() {
+            quiet.push(threat.as_str());
+            continue;
+        }
+        out.push_str(&format!(
+            "\nDrill {threat}: change in P(RTO met) / P(RPO met), percentage points\n"
+        ));
         let mut header = vec!["Option".to_string()];
         header.extend(services.iter().cloned());
-        let rows: Vec<Vec<String>> = sorted(c)
+        let options = sorted(c);
+        let (moving, still): (Vec<&OptionResult>, Vec<&OptionResult>) =
+            options.iter().partition(|o| {
+                services
+                    .iter()
+                    .any(|s| cell_of(o, threat, s).is_some_and(|x| changed(&x)))
+            });
+        let rows: Vec<Vec<String>> = moving
             .iter()
             .map(|o| {
                 let mut row = vec![o.name.clone()];
                 for s in &services {
-                    let cell = o
-                        .drills
-                        .iter()
-                        .find(|d| &d.threat == threat)
-                        .and_then(|d| d.services.iter().find(|x| &x.service == s));
                     let fmt = |c: Option<Change>| c.map_or("–".to_string(), |c| points(c.mean));
-                    row.push(match cell {
+                    row.push(match cell_of(o, threat, s) {
                         Some(x) => format!("{} / {}", fmt(x.rto_met_change), fmt(x.rpo_met_change)),
                         None => "–".into(),
                     });
@@ -150,6 +173,34 @@ pub fn text(c: &Comparison) -> String {
             .collect();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         out.push_str(&super::text::table(&header, &rows));
+        let hidden_services = c
+            .options
+            .iter()
+            .flat_map(|o| o.drills.get(t).into_iter().flat_map(|d| d.services.iter()))
+            .map(|x| x.service.as_str())
+            .fold(Vec::new(), |mut acc: Vec<&str>, s| {
+                if !acc.contains(&s) && !services.iter().any(|x| x == s) {
+                    acc.push(s);
+                }
+                acc
+            })
+            .len();
+        if !still.is_empty() || hidden_services > 0 {
+            out.push_str(&format!(
+                "Not shown: {} option{} and {} service{} that this drill shows no change for.\n",
+                still.len(),
+                if still.len() == 1 { "" } else { "s" },
+                hidden_services,
+                if hidden_services == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    if !quiet.is_empty() {
+        out.push_str(&format!(
+            "\nNo option changes P(RTO met) or P(RPO met) in the drill{} of {} (JSON has every cell).\n",
+            if quiet.len() == 1 { "" } else { "s" },
+            quiet.join(", ")
+        ));
     }
     out
 }

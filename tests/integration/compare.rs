@@ -302,3 +302,36 @@ fn p_better_year_charges_the_cost_and_payback_stops_at_the_lifetime() {
     assert!(text.contains("past its 5 y lifetime"), "{text}");
     assert!(text.contains("P(better year): the share of simulated years"));
 }
+
+/// The text's drill tables leave out what no option changes, and say how
+/// much: the option that changes nothing has no row, svc1 (which does not
+/// depend on the supplier) no column.
+#[test]
+fn drill_tables_leave_out_what_does_not_change() {
+    let loaded = load_str(BASE, "base.yaml").unwrap();
+    let threats = ["supplier-outage".to_string()];
+    let c = compare(
+        &loaded.scenario,
+        &loaded.options,
+        None,
+        &threats,
+        &config(),
+        &NoProgress,
+    )
+    .unwrap();
+    let text = drsim::report::compare::text(&c);
+    let drill = text
+        .split("Drill supplier-outage")
+        .nth(1)
+        .expect("a drill table");
+    assert!(
+        drill.contains("Bring the supplier's work in house"),
+        "{drill}"
+    );
+    assert!(!drill.contains("nothing"), "{drill}");
+    assert!(!drill.contains("svc1"), "{drill}");
+    assert!(
+        drill.contains("Not shown: 1 option and 1 service"),
+        "{drill}"
+    );
+}
