@@ -307,6 +307,7 @@ pub(crate) fn simulate_with(
         || {
             let mut trial = bound_trial(model, rare.and_then(Rare::binding));
             trial.set_explain(explain);
+            trial.set_count_incidents(matches!(mode, Mode::Run { .. }));
             (trial, Strikes::default())
         },
         |(trial, strikes), samples, t| {

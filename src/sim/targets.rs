@@ -3,7 +3,7 @@
 //! or adds these (the runner, compare, sensitivity) asks here, so the rule
 //! is written once.
 
-use super::model::{CompiledService, Model};
+use super::model::{CompiledService, Model, StepCost};
 use super::trial::{Mode, ServiceOutcome};
 
 /// The money one service lost in one trial, by cause (spec 9 and 13.1).
@@ -47,6 +47,26 @@ pub(super) fn loss_parts(svc: &CompiledService, out: &ServiceOutcome) -> LossPar
         per_incident: f64::from(out.outages) * svc.per_incident,
         data_loss: out.data_loss * svc.per_hour_data_lost,
         total_data_loss: f64::from(out.total_losses) * svc.per_total_data_loss,
+    }
+}
+
+/// The money of one outage of `svc` whose disruption lasted `disruption`
+/// hours, its steps over time costing `steps`: the same prices as
+/// [`loss_parts`], one outage at a time (a trial's occurrence loss).
+#[inline]
+pub(super) fn outage_loss(svc: &CompiledService, disruption: f64, steps: StepCost) -> f64 {
+    disruption * svc.per_hour + svc.per_incident + steps.rate + steps.once
+}
+
+/// The money of `svc`'s data lost in one incident: `hours` at
+/// `per_hour_data_lost`, or all of it (`hours` infinite) at
+/// `per_total_data_loss`; the same prices as [`loss_parts`].
+#[inline]
+pub(super) fn data_loss_money(svc: &CompiledService, hours: f64) -> f64 {
+    if hours.is_infinite() {
+        svc.per_total_data_loss
+    } else {
+        hours * svc.per_hour_data_lost
     }
 }
 

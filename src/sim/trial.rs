@@ -6,9 +6,10 @@
 //! changes, only the components above it are revisited, and a dependent is
 //! revisited only when a counter it depends on crosses its threshold.
 
-use super::model::{GroupKind, Model, Tier, UpEdge, NONE};
+use super::model::{GroupKind, Model, StepCost, Tier, UpEdge, NONE};
 use super::queue::{EventQueue, Packed};
 use super::rng::{exp1, sample, trial_key, uniform, word, Stream};
+use super::targets;
 use crate::scenario::Effect;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -393,6 +394,9 @@ pub struct Trial<'m> {
     closed_incident_max: f64,
     /// Scratch for pruning `incident_money`: the incidents still live.
     live_incidents: Vec<u32>,
+    /// Whether to charge incidents at all (a run's occurrence loss; off
+    /// for drills, compare and sensitivity, which do not report it).
+    count_incidents: bool,
     /// Per service, this trial's outcome.
     pub services: Vec<ServiceOutcome>,
 }
@@ -460,6 +464,7 @@ impl<'m> Trial<'m> {
             incident_money: Vec::new(),
             closed_incident_max: 0.0,
             live_incidents: Vec::new(),
+            count_incidents: false,
             services: vec![ServiceOutcome::default(); m.services.len()],
         }
     }
@@ -561,6 +566,12 @@ impl<'m> Trial<'m> {
     /// run they strike only as [`Trial::run_with`] is told.
     pub(crate) fn set_drawn(&mut self, drawn: &[bool]) {
         self.drawn.copy_from_slice(drawn);
+    }
+
+    /// Charges every outage and data loss to its incident, for
+    /// [`Trial::largest_incident_loss`].
+    pub(crate) fn set_count_incidents(&mut self, on: bool) {
+        self.count_incidents = on;
     }
 
     /// The model this trial runs.
@@ -1277,13 +1288,11 @@ impl<'m> Trial<'m> {
         }
         out.disruption += disruption;
         out.longest_disruption = out.longest_disruption.max(disruption);
-        // The outage's money, as `targets::loss_parts` adds it up.
-        let mut money = disruption * svc.per_hour + svc.per_incident;
+        let mut steps = StepCost::default();
         if !svc.steps.is_empty() {
-            let cost = svc.step_cost(disruption);
-            out.step_rate_cost += cost.rate;
-            out.step_once_cost += cost.once;
-            money += cost.rate + cost.once;
+            steps = svc.step_cost(disruption);
+            out.step_rate_cost += steps.rate;
+            out.step_once_cost += steps.once;
         }
         out.outages += 1;
         out.downtime += length;
@@ -1292,7 +1301,10 @@ impl<'m> Trial<'m> {
         if rto.is_some_and(|rto| length > rto) {
             out.rto_breaches += 1;
         }
-        self.charge(self.service_incident[si], money);
+        if self.count_incidents {
+            let money = targets::outage_loss(svc, disruption, steps);
+            self.charge(self.service_incident[si], money);
+        }
         if self.explain {
             let (component, threat) = self.service_cause[si];
             let hours = &mut self.outage_hours[si];
@@ -1352,20 +1364,23 @@ impl<'m> Trial<'m> {
         self.loss_stack.push(c);
         let s = self.m.hot[ci].service;
         if s != NONE {
-            let svc = &self.m.services[s as usize];
             let out = &mut self.services[s as usize];
-            let mut money = 0.0;
+            // The hours this offer adds (all of the data, once).
+            let mut added = 0.0;
             if loss.is_infinite() {
                 if previous.is_finite() {
                     out.total_losses += 1;
-                    money = svc.per_total_data_loss;
+                    added = f64::INFINITY;
                 }
             } else {
                 out.data_loss += loss - previous;
-                money = (loss - previous) * svc.per_hour_data_lost;
+                added = loss - previous;
             }
             out.worst_incident_loss = out.worst_incident_loss.max(loss);
-            self.charge(incident, money);
+            if self.count_incidents && added != 0.0 {
+                let money = targets::data_loss_money(&self.m.services[s as usize], added);
+                self.charge(incident, money);
+            }
         }
     }
 
@@ -1495,6 +1510,7 @@ mod tests {
             .scenario;
         let model = Model::compile(&s, &DependencyGraph::build(&s));
         let mut trial = Trial::new(&model);
+        trial.set_count_incidents(true);
         trial.run(
             7,
             0,
