@@ -48,6 +48,11 @@ pub struct Args {
     /// comma-separated; `all` (the default) or `none`
     #[arg(long, alias = "threat", value_delimiter = ',')]
     threats: Vec<String>,
+    /// The most the options bought may cost together, money per year
+    /// (annual cost: upfront / lifetime + per year), e.g. 150000 or 150k;
+    /// the package is the best set within it (default: no cap)
+    #[arg(long, value_name = "AMOUNT")]
+    budget: Option<String>,
     /// Simulated period of the risk run, e.g. 1y or 10y (default: the scenario's horizon)
     #[arg(long)]
     horizon: Option<String>,
@@ -71,10 +76,17 @@ pub fn exec(args: Args) -> Result<()> {
     let threats = shared::threats(&loaded.scenario, &args.threats)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::config(&args.sim.trial)?;
-    let per_trial = sim::cost::compare_events(&loaded.scenario, &options, horizon, &threats);
+    let budget = args
+        .budget
+        .as_deref()
+        .map(|b| shared::money("--budget", b))
+        .transpose()?;
+    let s = &loaded.scenario;
+    let plan = sim::Plan::new(&options, budget, !s.risk_tolerance.is_empty());
+    let per_trial = sim::cost::compare_events(s, &options, &plan, horizon, &threats);
     shared::affordable(&args.sim.trial, per_trial)?;
     let bar = Bar::trials(&args.sim);
-    let result = sim::compare(&loaded.scenario, &options, horizon, &threats, &config, &bar)?;
+    let result = sim::compare(s, &options, &plan, horizon, &threats, &config, &bar)?;
     bar.finish();
     shared::finish(
         &args.sim,

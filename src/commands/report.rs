@@ -79,12 +79,13 @@ pub fn exec(args: Args) -> Result<()> {
         .filter_map(|t| s.threat_index(t))
         .map(|t| sim::cost::drill_events(s, t))
         .sum();
+    let plan = sim::Plan::new(&loaded.options, None, !s.risk_tolerance.is_empty());
     let per_trial = sim::cost::run_events(s, s.horizon)
         + drills
         + if loaded.options.is_empty() {
             0.0
         } else {
-            sim::cost::compare_events(s, &loaded.options, None, &[])
+            sim::cost::compare_events(s, &loaded.options, &plan, None, &[])
         };
     shared::affordable(&args.trial, per_trial)?;
     let bar = Bar::stages(args.quiet);
@@ -101,7 +102,15 @@ pub fn exec(args: Args) -> Result<()> {
         None
     } else {
         bar.0.set_message("options");
-        Some(sim::compare(s, &loaded.options, None, &[], &config, &bar)?)
+        Some(sim::compare(
+            s,
+            &loaded.options,
+            &plan,
+            None,
+            &[],
+            &config,
+            &bar,
+        )?)
     };
     let representative = match html::representative_choice(&drills) {
         Some((threat, service)) => {

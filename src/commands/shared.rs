@@ -93,6 +93,24 @@ pub fn horizon(text: Option<&str>) -> Result<Option<f64>> {
     Ok(Some(hours))
 }
 
+/// A money amount given to `flag`, in the scenario's currency: a number,
+/// optionally with `k` (thousand) or `m` (million), e.g. `150k`.
+pub fn money(flag: &str, text: &str) -> Result<f64> {
+    let t = text.trim();
+    let (digits, scale) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1e3),
+        Some((i, 'm' | 'M')) => (&t[..i], 1e6),
+        _ => (t, 1.0),
+    };
+    match digits.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 && x * scale <= 1e15 => Ok(x * scale),
+        _ => bail!(
+            "{flag}: `{}` is not an amount of money; give a non-negative number in the scenario's currency, e.g. {flag} 150000 or {flag} 150k",
+            text.escape_debug()
+        ),
+    }
+}
+
 /// The threat `--threat` names for a drill; without one, the list of threats.
 pub fn drill_threat(s: &Scenario, given: Option<String>) -> Result<String> {
     let Some(threat) = given else {

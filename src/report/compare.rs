@@ -2,7 +2,7 @@
 
 use super::csv::{Cell, Table};
 use super::format::{fixed, money, percent, period_noun, signed};
-use crate::sim::{Change, Comparison, OptionResult, Payback};
+use crate::sim::{Change, Comparison, OptionResult, Package, PackageSet, Payback, Search};
 use serde_json::{json, Value};
 
 fn sorted(c: &Comparison) -> Vec<&OptionResult> {
@@ -50,6 +50,13 @@ pub fn text(c: &Comparison) -> String {
     if c.options.is_empty() {
         out.push_str("The scenario has no options; add some under `options:` (see the README).\n");
         return out;
+    }
+    if let Some(sentences) = package_sentences(c) {
+        for s in sentences {
+            out.push_str(&s);
+            out.push('\n');
+        }
+        out.push('\n');
     }
     let header = [
         "Option",
@@ -209,6 +216,194 @@ fn change(c: &Change) -> Value {
     json!({"mean": c.mean, "ci95": c.ci95})
 }
 
+fn package_set(s: &PackageSet) -> Value {
+    json!({
+        "options": s.options,
+        "annual_cost": s.annual_cost,
+        "ale": change(&s.ale),
+        "ale_change": change(&s.ale_change),
+        "net_benefit": s.net_benefit,
+        "within_budget": s.within_budget,
+        "within_tolerance": s.within_tolerance,
+    })
+}
+
+fn package_json(p: &Package) -> Value {
+    let mut best = package_set(&p.best);
+    let fields = best.as_object_mut().expect("a set is an object");
+    fields.insert(
+        "runner_up".into(),
+        p.runner_up.as_ref().map_or(Value::Null, package_set),
+    );
+    fields.insert(
+        "net_benefit_over_runner_up".into(),
+        p.gap.as_ref().map_or(Value::Null, change),
+    );
+    fields.insert(
+        "cheapest_within_tolerance".into(),
+        p.cheapest_within_tolerance
+            .as_ref()
+            .map_or(Value::Null, package_set),
+    );
+    fields.insert("budget".into(), json!(p.budget));
+    fields.insert(
+        "search".into(),
+        json!(match p.search {
+            Search::Exhaustive => "exhaustive",
+            Search::Greedy => "greedy",
+        }),
+    );
+    fields.insert("sets_evaluated".into(), json!(p.sets_evaluated));
+    fields.insert(
+        "exclusive".into(),
+        p.exclusive
+            .iter()
+            .map(|x| json!({"options": x.options, "reason": x.reason}))
+            .collect(),
+    );
+    best
+}
+
+/// `A`, `A and B`, `A, B and C`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The names of a set's options, in file order.
+fn names(c: &Comparison, s: &PackageSet) -> Vec<String> {
+    s.options
+        .iter()
+        .map(|id| {
+            c.options
+                .iter()
+                .find(|o| &o.id == id)
+                .map_or_else(|| id.clone(), |o| o.name.clone())
+        })
+        .collect()
+}
+
+/// A set for people: `A alone`, `A and B`.
+fn set_names(c: &Comparison, s: &PackageSet) -> String {
+    match names(c, s).as_slice() {
+        [one] => format!("{one} alone"),
+        all => and_list(all),
+    }
+}
+
+/// What to buy, in sentences: the decision first (one sentence), then
+/// the tolerance, the runner-up and how sure the choice is, then how the
+/// search went and which options were never combined. `None` without
+/// options. The one wording the text output and the report share.
+pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
+    let p = c.package.as_ref()?;
+    let cur = &c.currency;
+    let best = &p.best;
+    let within = p.budget.map_or(String::new(), |b| {
+        format!(" within the budget of {} a year", money(b, cur))
+    });
+    let mut out = Vec::new();
+    if best.options.is_empty() {
+        let closest = match (&p.runner_up, &p.gap) {
+            (Some(r), Some(gap)) => format!(
+                "; the closest, {}, costs {} a year more than it saves (95% CI {} – {})",
+                set_names(c, r),
+                money(gap.mean, cur),
+                signed_money(gap.ci95[0], cur),
+                signed_money(gap.ci95[1], cur),
+            ),
+            _ => String::new(),
+        };
+        let cheapest = c
+            .options
+            .iter()
+            .min_by(|a, b| a.annual_cost.total_cmp(&b.annual_cost));
+        match (p.budget, cheapest) {
+            (Some(budget), Some(o)) if o.annual_cost > budget => out.push(format!(
+                "Buy nothing: no option fits{within} (the cheapest, {}, costs {} a year).",
+                o.name,
+                money(o.annual_cost, cur)
+            )),
+            _ => out.push(format!(
+                "Buy nothing: no set of the options{within} cuts the expected annual loss by more than it costs{closest}."
+            )),
+        }
+    } else {
+        out.push(format!(
+            "Buy {} for {} a year{within}: the expected annual loss falls from {} to {} (a cut of {}, 95% CI {} – {}), a net benefit of {} a year.",
+            and_list(&names(c, best)),
+            money(best.annual_cost, cur),
+            money(c.base_ale.mean, cur),
+            money(best.ale.mean, cur),
+            money(-best.ale_change.mean, cur),
+            money(-best.ale_change.ci95[1], cur),
+            money(-best.ale_change.ci95[0], cur),
+            signed_money(best.net_benefit, cur),
+        ));
+    }
+    match (best.within_tolerance, &p.cheapest_within_tolerance) {
+        (None, _) => {}
+        (Some(true), _) if best.options.is_empty() => out.push(
+            "The loss exceedance curve already stays within the board's risk tolerance.".into(),
+        ),
+        (Some(true), _) => out.push(
+            "With it, the loss exceedance curve stays within the board's risk tolerance.".into(),
+        ),
+        (Some(false), Some(cheapest)) => out.push(format!(
+            "{} the loss exceedance curve goes above the board's risk tolerance; the cheapest set that keeps it within is {}, at {} a year{}.",
+            if best.options.is_empty() { "Without options," } else { "Even with it," },
+            set_names(c, cheapest),
+            money(cheapest.annual_cost, cur),
+            if cheapest.within_budget { "" } else { ", over the budget" }
+        )),
+        (Some(false), None) => out.push(format!(
+            "{} the loss exceedance curve goes above the board's risk tolerance, and no set of the options{} keeps it within.",
+            if best.options.is_empty() { "Without options," } else { "Even with it," },
+            if p.search == Search::Greedy { " the search evaluated" } else { "" }
+        )),
+    }
+    if let (false, Some(r), Some(gap)) = (best.options.is_empty(), &p.runner_up, &p.gap) {
+        let runner = if r.options.is_empty() {
+            "buying nothing".to_string()
+        } else {
+            set_names(c, r)
+        };
+        let sure = if gap.ci95[0] > 0.0 {
+            "the trials tell the two apart".to_string()
+        } else {
+            "its 95% interval holds zero, so the trials cannot tell the two apart: run more trials (--trials) to settle it".to_string()
+        };
+        out.push(format!(
+            "Runner-up: {runner}, {} a year less net benefit (95% CI {} – {}); {sure}.",
+            money(gap.mean, cur),
+            signed_money(gap.ci95[0], cur),
+            signed_money(gap.ci95[1], cur),
+        ));
+    }
+    out.push(match p.search {
+        Search::Exhaustive => format!(
+            "Every set of the options that can be applied together{} was simulated on the same trials ({} sets, buying nothing included).",
+            if p.budget.is_some() && best.within_tolerance.is_none() { " within the budget" } else { "" },
+            p.sets_evaluated
+        ),
+        Search::Greedy => format!(
+            "Too many sets to simulate them all: the search was greedy (add the option that raises the net benefit most, drop one whose removal raises it, until neither does), {} sets simulated on the same trials; it can miss options that pay only together.",
+            p.sets_evaluated
+        ),
+    });
+    for x in &p.exclusive {
+        out.push(format!(
+            "Never combined: {} ({}).",
+            and_list(&x.options),
+            x.reason
+        ));
+    }
+    Some(out)
+}
+
 /// The comparison as JSON.
 pub fn json(c: &Comparison) -> String {
     let options: Vec<Value> = sorted(c)
@@ -266,6 +461,7 @@ pub fn json(c: &Comparison) -> String {
         "horizon_h": c.horizon_h,
         "base_ale": change(&c.base_ale),
         "options": options,
+        "package": c.package.as_ref().map_or(Value::Null, package_json),
         "sampling": super::json::sampling(&c.sampling),
     });
     super::json::text(doc)

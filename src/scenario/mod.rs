@@ -24,7 +24,7 @@ mod validate;
 pub use bounds::{alias_budget, MAX_DEPTH};
 pub use error::{did_you_mean, Diagnostic, ScenarioError};
 pub use model::*;
-pub use options::{InvestmentOption, MAX_OPTION_CHECK_ITEMS};
+pub use options::{combined, exclusive, InvestmentOption, MAX_OPTION_CHECK_ITEMS};
 pub use text::{escape_unsafe, is_unsafe_char};
 pub(crate) use units::{fmt_hours, HOURS_PER_YEAR};
 pub use units::{parse_duration, Dist};

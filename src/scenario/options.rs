@@ -111,7 +111,7 @@ struct RawCost {
     per_year: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChange {
     #[serde(default)]
@@ -620,6 +620,10 @@ fn prefix(mut d: Diagnostic, label: &str) -> Diagnostic {
     d.column = None;
     d
 }
+
+#[path = "combine.rs"]
+mod combine;
+pub use combine::{combined, exclusive};
 
 #[cfg(test)]
 #[path = "options_tests.rs"]

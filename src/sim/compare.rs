@@ -7,13 +7,14 @@
 //! runs would: the paired interval is reported beside the width an
 //! independent comparison would have had.
 
+use super::package::{self, Package, Plan};
 use super::rare::{self, Binding};
-use super::runner::{bound_trials, in_parallel, run_trial, Strikes};
+use super::runner::{bound_trials, in_parallel, run_trial, Strikes, TOTAL_LOSS_RESOLUTION};
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{InvestmentOption, Scenario, HOURS_PER_YEAR};
-use crate::stats::{Mean, Proportion, Quantity, Tally, Weight};
+use crate::stats::{ExceedancePoint, Mean, Proportion, Quantity, Sketch, Tally, Weight};
 
 /// A mean with its 95% interval: of a difference of two paired quantities
 /// (signed), or of one quantity such as an expected annual loss.
@@ -191,16 +192,227 @@ pub struct Comparison {
     pub options: Vec<OptionResult>,
     /// The drilled threats' ids, in the order given.
     pub threats: Vec<String>,
+    /// The best set of options to buy (`None` without options).
+    pub package: Option<Package>,
 }
 
 fn compile(s: &Scenario) -> Model {
     Model::compile(s, &DependencyGraph::build(s))
 }
 
+/// One variant's part of a risk pass.
+#[derive(Clone)]
+struct Cell {
+    /// Its loss over the horizon.
+    loss: Mean,
+    /// Its loss minus the base's, paired.
+    change: Mean,
+    /// Whether its loss plus its cost was below the base's loss.
+    wins: Tally,
+    /// Its loss over the horizon, for the loss exceedance curve (only
+    /// when the scenario has a risk tolerance to judge it against).
+    sketch: Option<Sketch>,
+}
+
 #[derive(Clone)]
 struct RiskAcc {
     base: Mean,
-    options: Vec<(Mean, Mean, Tally)>, // loss, change, wins
+    base_sketch: Option<Sketch>,
+    cells: Vec<Cell>,
+    /// Per pair `(a, b)` asked for: variant a's loss minus variant b's.
+    pairs: Vec<Mean>,
+}
+
+/// What a risk pass says of one variant (or of the base).
+#[derive(Debug, Clone)]
+pub(super) struct Judged {
+    /// Expected annual loss, money per year.
+    pub ale: Change,
+    /// Minus the base's, paired, money per year (zero for the base).
+    pub ale_change: Change,
+    /// Half-width of the change's interval had the two been independent.
+    pub independent_half_width: f64,
+    /// P(a better year), see [`OptionResult::p_better`].
+    pub p_better: Option<Proportion>,
+    /// The loss exceedance curve over the horizon; empty when the pass
+    /// kept no sketches (no risk tolerance to judge).
+    pub curve: Vec<ExceedancePoint>,
+}
+
+/// What every risk pass of one comparison shares: the base, the design of
+/// the trials (rare-event sampling, the same for every pass, so every
+/// variant of every pass is judged on the same trials), the horizon.
+pub(super) struct RiskRuns<'a> {
+    base: &'a Scenario,
+    base_model: &'a Model,
+    design: Option<rare::Design>,
+    base_binding: Option<Binding>,
+    mode: Mode,
+    config: &'a Config,
+    progress: &'a dyn Progress,
+    years: f64,
+    /// Whether to keep each variant's loss sketch (a risk tolerance to
+    /// judge the curves against).
+    sketches: bool,
+}
+
+impl RiskRuns<'_> {
+    /// Runs the base and `variants` (a scenario each, with its annual
+    /// cost) on the comparison's trials; returns the base's figures, each
+    /// variant's, and for each pair `(a, b)` of variant indices in `pairs`
+    /// the paired difference of a's expected annual loss less b's.
+    pub(super) fn pass(
+        &self,
+        variants: &[(&Scenario, f64)],
+        pairs: &[(usize, usize)],
+    ) -> Result<(Judged, Vec<Judged>, Vec<Change>), SimError> {
+        let (config, mode) = (self.config, self.mode);
+        let models: Vec<Model> = variants.iter().map(|(s, _)| compile(s)).collect();
+        let bindings: Vec<Option<Binding>> = variants
+            .iter()
+            .zip(&models)
+            .map(|((s, _), m)| self.design.as_ref().map(|d| d.bind(s, m)))
+            .collect();
+        // Each variant's cost over the horizon, charged against its loss
+        // when judging whether a year was better with it.
+        let costs: Vec<f64> = variants.iter().map(|(_, c)| c * self.years).collect();
+        let design = self.design.as_ref();
+        let sketch = || {
+            self.sketches
+                .then(|| Sketch::with_resolution(TOTAL_LOSS_RESOLUTION))
+        };
+        let n = variants.len();
+        let risk = in_parallel(
+            0..config.trials.get(),
+            config,
+            self.progress,
+            || RiskAcc {
+                base: Mean::new(),
+                base_sketch: sketch(),
+                cells: vec![
+                    Cell {
+                        loss: Mean::new(),
+                        change: Mean::new(),
+                        wins: Tally::default(),
+                        sketch: sketch(),
+                    };
+                    n
+                ],
+                pairs: vec![Mean::new(); pairs.len()],
+            },
+            || {
+                let (base, options) = bound_trials(
+                    self.base_model,
+                    self.base_binding.as_ref(),
+                    &models,
+                    &bindings,
+                );
+                (
+                    base,
+                    options,
+                    Strikes::default(),
+                    vec![(0.0, Weight::ONE); n],
+                )
+            },
+            |(base_trial, trials, strikes, losses), acc, t| {
+                let binding = self.base_binding.as_ref();
+                let at0 = run_trial(
+                    base_trial,
+                    design.zip(binding),
+                    strikes,
+                    config.seed,
+                    t,
+                    mode,
+                );
+                let l0 = trial_loss(self.base_model, &base_trial.services);
+                acc.base.add(l0, at0);
+                if let Some(s) = &mut acc.base_sketch {
+                    s.add_at(l0, at0);
+                }
+                for (i, trial) in trials.iter_mut().enumerate() {
+                    let binding = bindings[i].as_ref();
+                    let at = run_trial(trial, design.zip(binding), strikes, config.seed, t, mode);
+                    let l = trial_loss(&models[i], &trial.services);
+                    let cell = &mut acc.cells[i];
+                    cell.loss.add(l, at);
+                    cell.change.add_paired(l, at, l0, at0);
+                    cell.wins.add(l + costs[i] < l0, at0);
+                    if let Some(s) = &mut cell.sketch {
+                        s.add_at(l, at);
+                    }
+                    losses[i] = (l, at);
+                }
+                for (m, &(a, b)) in acc.pairs.iter_mut().zip(pairs) {
+                    let ((la, at_a), (lb, at_b)) = (losses[a], losses[b]);
+                    m.add_paired(la, at_a, lb, at_b);
+                }
+            },
+            |a, b| {
+                a.base.merge(&b.base);
+                if let (Some(x), Some(y)) = (&mut a.base_sketch, &b.base_sketch) {
+                    x.merge(y);
+                }
+                for (x, y) in a.cells.iter_mut().zip(&b.cells) {
+                    x.loss.merge(&y.loss);
+                    x.change.merge(&y.change);
+                    x.wins.merge(&y.wins);
+                    if let (Some(x), Some(y)) = (&mut x.sketch, &y.sketch) {
+                        x.merge(y);
+                    }
+                }
+                for (x, y) in a.pairs.iter_mut().zip(&b.pairs) {
+                    x.merge(y);
+                }
+            },
+        )?;
+        let per_year = 1.0 / self.years;
+        let curve = |s: &Option<Sketch>| s.as_ref().map_or_else(Vec::new, |s| s.exceedance(40));
+        let base = Judged {
+            ale: Change::scaled_of(&risk.base, Quantity::NonNegative, per_year),
+            ale_change: Change {
+                mean: 0.0,
+                ci95: [0.0, 0.0],
+            },
+            independent_half_width: 0.0,
+            p_better: None,
+            curve: curve(&risk.base_sketch),
+        };
+        let judged = risk
+            .cells
+            .iter()
+            .zip(&bindings)
+            .map(|(cell, binding)| {
+                // Under rare-event sampling, a variant that changes a rare
+                // threat's rate has the base's years, reweighted: no year
+                // can be told apart from its pair.
+                let changes_rare_rates = match (binding, &self.base_binding) {
+                    (Some(b), Some(b0)) => b.expected != b0.expected,
+                    _ => false,
+                };
+                Judged {
+                    ale: Change::scaled_of(&cell.loss, Quantity::NonNegative, per_year),
+                    ale_change: Change::scaled(&cell.change, per_year),
+                    // The variance of a difference of independent
+                    // estimates: the sum of theirs.
+                    independent_half_width: risk.base.half_width().hypot(cell.loss.half_width())
+                        * per_year,
+                    p_better: (!changes_rare_rates).then(|| cell.wins.proportion()),
+                    curve: curve(&cell.sketch),
+                }
+            })
+            .collect();
+        let pairs = risk
+            .pairs
+            .iter()
+            .map(|m| Change::scaled(m, per_year))
+            .collect();
+        Ok((base, judged, pairs))
+    }
+
+    /// The base scenario.
+    pub(super) fn base(&self) -> &Scenario {
+        self.base
+    }
 }
 
 #[derive(Clone)]
@@ -214,6 +426,7 @@ struct DrillAcc {
 pub fn compare(
     base: &Scenario,
     options: &[InvestmentOption],
+    plan: &Plan,
     horizon: Option<f64>,
     threats: &[String],
     config: &Config,
@@ -233,74 +446,38 @@ pub fn compare(
     let models: Vec<Model> = options.iter().map(|o| compile(o.scenario())).collect();
     let mode = Mode::Run { horizon };
     let n = options.len();
-    // Each option's cost over the horizon, charged against its loss when
-    // judging whether a year was better with it.
-    let costs: Vec<f64> = options.iter().map(|o| o.annual_cost() * years).collect();
 
     // Rare-event sampling (see `rare`): the base's design, which every
-    // option shares, each bound to its own rates.
+    // option and every set of options shares, each bound to its own rates.
+    let sets = plan.sets();
     let covered: Vec<(&Scenario, &Model)> = options
         .iter()
         .zip(&models)
         .map(|(o, m)| (o.scenario(), m))
         .collect();
     let design = rare::Design::for_variants(base, &base_model, mode, config, &covered);
-    let base_binding = design.as_ref().map(|d| d.bind(base, &base_model));
-    let bindings: Vec<Option<Binding>> = options
-        .iter()
-        .zip(&models)
-        .map(|(o, m)| design.as_ref().map(|d| d.bind(o.scenario(), m)))
-        .collect();
-    let run = |trial: &mut Trial, binding: Option<&Binding>, strikes: &mut Strikes, t: u64| {
-        run_trial(
-            trial,
-            design.as_ref().zip(binding),
-            strikes,
-            config.seed,
-            t,
-            mode,
-        )
-    };
-    let risk = in_parallel(
-        0..config.trials.get(),
+    let runs = RiskRuns {
+        base,
+        base_model: &base_model,
+        base_binding: design.as_ref().map(|d| d.bind(base, &base_model)),
+        design,
+        mode,
         config,
         progress,
-        || RiskAcc {
-            base: Mean::new(),
-            options: vec![(Mean::new(), Mean::new(), Tally::default()); n],
-        },
-        || {
-            let (base, options) =
-                bound_trials(&base_model, base_binding.as_ref(), &models, &bindings);
-            (base, options, Strikes::default())
-        },
-        |(base_trial, option_trials, strikes), acc, t| {
-            let at0 = run(base_trial, base_binding.as_ref(), strikes, t);
-            let l0 = trial_loss(&base_model, &base_trial.services);
-            acc.base.add(l0, at0);
-            for ((((model, trial), binding), cell), cost) in models
-                .iter()
-                .zip(option_trials.iter_mut())
-                .zip(&bindings)
-                .zip(acc.options.iter_mut())
-                .zip(&costs)
-            {
-                let at = run(trial, binding.as_ref(), strikes, t);
-                let l = trial_loss(model, &trial.services);
-                cell.0.add(l, at);
-                cell.1.add_paired(l, at, l0, at0);
-                cell.2.add(l + cost < l0, at0);
-            }
-        },
-        |a, b| {
-            a.base.merge(&b.base);
-            for (x, y) in a.options.iter_mut().zip(&b.options) {
-                x.0.merge(&y.0);
-                x.1.merge(&y.1);
-                x.2.merge(&y.2);
-            }
-        },
-    )?;
+        years,
+        sketches: !base.risk_tolerance.is_empty() && n > 0,
+    };
+    // One pass: the single options, then the sets of an exhaustive search.
+    let variants: Vec<(&Scenario, f64)> = options
+        .iter()
+        .map(|o| (o.scenario(), o.annual_cost()))
+        .chain(
+            sets.iter()
+                .map(|s| (&s.scenario, plan.cost(options, &s.members))),
+        )
+        .collect();
+    let (base_judged, mut judged, _) = runs.pass(&variants, &[])?;
+    let set_judged = judged.split_off(n);
 
     // Drills: per threat, per option, per base service.
     let mut drill_results: Vec<Vec<DrillChange>> = vec![Vec::new(); n];
@@ -427,23 +604,13 @@ pub fn compare(
         }
     }
 
-    let per_year = 1.0 / years;
-    let results = options
+    let results: Vec<OptionResult> = options
         .iter()
-        .zip(&risk.options)
+        .zip(&judged)
         .zip(drill_results)
-        .zip(&bindings)
-        .map(|(((o, (loss, change, wins)), drills), binding)| {
-            let changes_rare_rates = match (binding, &base_binding) {
-                (Some(b), Some(b0)) => b.expected != b0.expected,
-                _ => false,
-            };
-            let ale_change = Change::scaled(change, per_year);
-            // The variance of a difference of independent estimates: the
-            // sum of theirs.
-            let independent_half_width = risk.base.half_width().hypot(loss.half_width()) * per_year;
+        .map(|((o, j), drills)| {
             let annual_cost = o.annual_cost();
-            let reduction = -ale_change.mean;
+            let reduction = -j.ale_change.mean;
             let net_benefit = reduction - annual_cost;
             OptionResult {
                 id: o.id.clone(),
@@ -451,10 +618,10 @@ pub fn compare(
                 upfront: o.upfront,
                 per_year: o.per_year,
                 annual_cost,
-                ale: Change::scaled_of(loss, Quantity::NonNegative, per_year),
-                ale_change,
-                independent_half_width,
-                p_better: (!changes_rare_rates).then(|| wins.proportion()),
+                ale: j.ale,
+                ale_change: j.ale_change,
+                independent_half_width: j.independent_half_width,
+                p_better: j.p_better,
                 net_benefit,
                 roi: (annual_cost > 0.0).then(|| net_benefit / annual_cost),
                 payback_years: match payback(reduction, o.upfront, o.per_year, o.lifetime_years) {
@@ -466,15 +633,28 @@ pub fn compare(
             }
         })
         .collect();
+    let package = (n > 0)
+        .then(|| {
+            let singles = judged.into_iter().enumerate().map(|(i, j)| (vec![i], j));
+            let sets = sets.iter().map(|s| s.members.clone()).zip(set_judged);
+            let first: Vec<(Vec<usize>, Judged)> =
+                std::iter::once((Vec::new(), base_judged.clone()))
+                    .chain(singles)
+                    .chain(sets)
+                    .collect();
+            package::search(plan, options, &runs, first)
+        })
+        .transpose()?;
     Ok(Comparison {
         scenario: base.name.clone(),
         currency: base.currency.clone(),
         trials: config.trials.get(),
         seed: config.seed,
         horizon_h: horizon,
-        base_ale: Change::scaled_of(&risk.base, Quantity::NonNegative, per_year),
-        sampling: super::Sampling::of(design.as_ref(), config.trials.get()),
+        base_ale: base_judged.ale,
+        sampling: super::Sampling::of(runs.design.as_ref(), config.trials.get()),
         options: results,
+        package,
         threats: threats.to_vec(),
     })
 }

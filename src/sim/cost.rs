@@ -66,27 +66,31 @@ pub fn drill_events(s: &Scenario, t: usize) -> f64 {
 }
 
 /// Expected events in one trial of `compare`: a run of the base and of
-/// each option over `horizon` hours (default: the base's), and a drill of
+/// each option over `horizon` hours (default: the base's), a drill of
 /// each of `threats` on each (unknown ids cost nothing: compare refuses
-/// them).
+/// them), and the runs of the sets of options the package search
+/// evaluates (`plan`), each counted as a run of the base.
 pub fn compare_events(
     base: &Scenario,
     options: &[InvestmentOption],
+    plan: &crate::sim::Plan,
     horizon: Option<f64>,
     threats: &[String],
 ) -> f64 {
     let horizon = horizon.unwrap_or(base.horizon);
-    std::iter::once(base)
-        .chain(options.iter().map(InvestmentOption::scenario))
-        .map(|s| {
-            let drills: f64 = threats
-                .iter()
-                .filter_map(|t| s.threat_index(t))
-                .map(|t| drill_events(s, t))
-                .sum();
-            run_events(s, horizon) + drills
-        })
-        .sum()
+    let package = plan.extra_variants() as f64 * run_events(base, horizon);
+    package
+        + std::iter::once(base)
+            .chain(options.iter().map(InvestmentOption::scenario))
+            .map(|s| {
+                let drills: f64 = threats
+                    .iter()
+                    .filter_map(|t| s.threat_index(t))
+                    .map(|t| drill_events(s, t))
+                    .sum();
+                run_events(s, horizon) + drills
+            })
+            .sum::<f64>()
 }
 
 /// Expected events in one trial of `sensitivity` on `metric`: the base and

@@ -11,9 +11,11 @@
 //! assert_eq!(results.services[0].detail.recovery_h.mean, 2.0);
 //! ```
 
+pub mod appetite;
 mod compare;
 pub mod cost;
 mod model;
+pub mod package;
 mod queue;
 pub mod rare;
 mod rng;
@@ -27,6 +29,7 @@ pub use compare::{
     compare, Change, Comparison, DrillChange, OptionResult, Payback, ServiceDrillChange,
 };
 pub use model::Model;
+pub use package::{Exclusion, Package, PackageSet, Plan, Search};
 pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
 use runner::{simulate_with, LossPartMoments, Rare, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{

@@ -34,6 +34,7 @@ fn compare_risk(yaml: &str) -> Comparison {
     compare(
         &loaded.scenario,
         &loaded.options,
+        &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
         None,
         &[],
         &config(),
@@ -64,6 +65,7 @@ fn removing_a_threats_only_target_saves_exactly_that_threats_loss() {
     let c = compare(
         &loaded.scenario,
         &loaded.options,
+        &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
         None,
         &["supplier-outage".into()],
         &config(),
@@ -112,6 +114,7 @@ fn comparisons_do_not_depend_on_the_thread_count() {
     let one = compare(
         &loaded.scenario,
         &loaded.options,
+        &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
         None,
         &["supplier-outage".into()],
         &Config {
@@ -124,6 +127,7 @@ fn comparisons_do_not_depend_on_the_thread_count() {
     let two = compare(
         &loaded.scenario,
         &loaded.options,
+        &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
         None,
         &["supplier-outage".into()],
         &Config {
@@ -158,6 +162,7 @@ fn common_random_numbers_narrow_the_interval_for_an_option_that_changes_little()
     let c = compare(
         &loaded.scenario,
         &option,
+        &drsim::sim::Plan::of(&loaded.scenario, &option),
         None,
         &[],
         &Config::new(4000, 1, 0).expect("at least 2 trials"),
@@ -313,6 +318,7 @@ fn drill_tables_leave_out_what_does_not_change() {
     let c = compare(
         &loaded.scenario,
         &loaded.options,
+        &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
         None,
         &threats,
         &config(),

@@ -38,6 +38,7 @@ mod loss_breakdown;
 mod numbers;
 mod output_files;
 mod outputs;
+mod package;
 mod properties;
 mod report;
 mod scenarios;

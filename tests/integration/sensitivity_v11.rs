@@ -116,6 +116,7 @@ fn ale_change(loaded: &drsim::scenario::Loaded, id: &str) -> f64 {
     let c = compare(
         &loaded.scenario,
         &loaded.options,
+        &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
         None,
         &[],
         &config(),

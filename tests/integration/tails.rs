@@ -312,6 +312,7 @@ fn compare_weighs_an_option_that_changes_a_rare_threat() {
         sim::compare(
             &loaded.scenario,
             &loaded.options,
+            &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
             None,
             &[],
             &config,
@@ -452,7 +453,16 @@ fn two_rare_threats_share_the_rare_trials_by_a_pilot_and_stay_unbiased() {
     );
 
     let config = Config::new(64_000, 12, 0).unwrap();
-    let c = sim::compare(s, &loaded.options, None, &[], &config, &NoProgress).unwrap();
+    let c = sim::compare(
+        s,
+        &loaded.options,
+        &drsim::sim::Plan::of(s, &loaded.options),
+        None,
+        &[],
+        &config,
+        &NoProgress,
+    )
+    .unwrap();
     let change = &c.options[0].ale_change;
     within(
         "levee change",
@@ -651,6 +661,7 @@ fn an_option_that_makes_a_rare_threat_common_keeps_honest_intervals() {
         let c = sim::compare(
             &loaded.scenario,
             &loaded.options,
+            &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
             None,
             &[],
             &config,

@@ -353,6 +353,7 @@ mod tests {
             sampling: crate::sim::Sampling::Plain,
             options: Vec::new(),
             threats: Vec::new(),
+            package: None,
         };
         let f = figure(&c).unwrap();
         assert!(f.svg.starts_with("<svg"));

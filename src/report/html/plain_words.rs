@@ -4,7 +4,6 @@
 
 use super::words::{drill_label, hours_words, lower_first, target_words};
 use super::{markup, Input, Markup, Out, PLAIN_WORDS};
-use crate::report::charts;
 use crate::report::format::{money, percent, period_noun, plus_minus_percent, quantile_range};
 use crate::report::text::worst_service;
 use crate::scenario::Scenario;
@@ -186,7 +185,7 @@ pub(super) fn drill_sentence(threat: &str, s: &ServiceResult<DrillDetail>) -> St
 
 /// The sentence about the loss exceedance curve and the board's tolerance.
 pub(super) fn appetite_sentence(annual: &RunResults, scenario: &Scenario) -> Option<String> {
-    use charts::loss_exceedance::{appetite, Appetite};
+    use crate::sim::appetite::{appetite, Appetite};
     let cur = &annual.currency;
     let n = annual.trials;
     let interval = |p: f64| {
