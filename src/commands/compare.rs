@@ -33,8 +33,22 @@ Per option:
 For each drilled threat: the change in P(RTO met) and P(RPO met) per service,
 in percentage points.
 
+The package, said first: the set of options to buy. Each set is simulated
+with all its options' changes applied, on the same trials (substitutes and
+complements are judged as they are, not by adding single effects); the
+package is the set with the highest net benefit whose annual costs add up to
+no more than --budget. Options that change the same key of the same item,
+or cannot otherwise be applied together, are never combined (and are named).
+With the scenario's risk_tolerance: whether the package keeps the loss
+exceedance curve within it, and the cheapest set that does. The runner-up
+comes with the 95% interval of the gap: one holding zero means the trials
+cannot tell the two apart. Every set is simulated while there are at most 64,
+else the search is greedy (add the best option, drop one that no longer
+pays, until neither helps).
+
 Examples:
   drsim compare scenarios/hospital.yaml
+  drsim compare scenarios/hospital.yaml --budget 50k --threats none
   drsim compare scenarios/bank.yaml --options cyber-vault --threats ransomware
   drsim compare scenarios/retail.yaml --threats none --format json
   drsim compare scenarios/hospital.yaml --threats none --chart options.svg")]

@@ -12,6 +12,16 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     let Some(c) = input.comparison else {
         return Ok(());
     };
+    if let Some(sentences) = crate::report::compare::package_sentences(c) {
+        let (first, rest) = sentences.split_first().expect("a package has a headline");
+        out.line(markup!(
+            "<p class=\"appetite\"><strong>{}</strong></p>",
+            first
+        ));
+        for s in rest {
+            out.line(markup!("<p>{}</p>", s));
+        }
+    }
     comparison_table(out, c);
     let frontier = charts::frontier::figure(c)?;
     out.figure(
