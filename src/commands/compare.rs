@@ -30,8 +30,8 @@ Per option:
                    repay the upfront cost; shown only within the lifetime
   P(better year)   the share of simulated years in which the loss with the
                    option plus its annual cost is below the loss without it
-For each drilled threat: the change in P(RTO met) and P(RPO met) per service,
-in percentage points.
+For each drilled threat: the change in P(RTO met), P(RPO met) and P(all data
+lost: no recovery point left to restore) per service, in percentage points.
 
 The package, said first: the set of options to buy. Each set is simulated
 with all its options' changes applied, on the same trials (substitutes and
@@ -58,7 +58,7 @@ pub struct Args {
     /// Options to compare, by id, comma-separated (default: all)
     #[arg(long, value_delimiter = ',')]
     options: Vec<String>,
-    /// Threats to drill for the change in P(RTO met) and P(RPO met),
+    /// Threats to drill for the change in P(RTO met), P(RPO met) and P(all data lost),
     /// comma-separated; `all` (the default) or `none`
     #[arg(long, alias = "threat", value_delimiter = ',')]
     threats: Vec<String>,

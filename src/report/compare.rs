@@ -116,11 +116,11 @@ pub fn text(c: &Comparison) -> String {
         ));
     }
     // The drills, each a table of the options (rows) by the services
-    // (columns) whose P(RTO met) or P(RPO met) they change; a row, column
+    // (columns) whose P(RTO met), P(RPO met) or P(all data lost) they change; a row, column
     // or drill where nothing changes is left out, and counted.
     let changed = |x: &crate::sim::ServiceDrillChange| {
         let moves = |c: Option<Change>| c.is_some_and(|c| c.mean != 0.0 || c.ci95 != [0.0, 0.0]);
-        moves(x.rto_met_change) || moves(x.rpo_met_change)
+        moves(x.rto_met_change) || moves(x.rpo_met_change) || moves(x.total_loss_change)
     };
     let cell_of = |o: &OptionResult, threat: &str, service: &str| {
         o.drills
@@ -153,7 +153,7 @@ pub fn text(c: &Comparison) -> String {
             continue;
         }
         out.push_str(&format!(
-            "\nDrill {threat}: change in P(RTO met) / P(RPO met), percentage points\n"
+            "\nDrill {threat}: change in P(RTO met) / P(RPO met) / P(all data lost), percentage points\n"
         ));
         let mut header = vec!["Option".to_string()];
         header.extend(services.iter().cloned());
@@ -171,7 +171,12 @@ pub fn text(c: &Comparison) -> String {
                 for s in &services {
                     let fmt = |c: Option<Change>| c.map_or("–".to_string(), |c| points(c.mean));
                     row.push(match cell_of(o, threat, s) {
-                        Some(x) => format!("{} / {}", fmt(x.rto_met_change), fmt(x.rpo_met_change)),
+                        Some(x) => format!(
+                            "{} / {} / {}",
+                            fmt(x.rto_met_change),
+                            fmt(x.rpo_met_change),
+                            fmt(x.total_loss_change)
+                        ),
                         None => "–".into(),
                     });
                 }
@@ -204,7 +209,7 @@ pub fn text(c: &Comparison) -> String {
     }
     if !quiet.is_empty() {
         out.push_str(&format!(
-            "\nNo option changes P(RTO met) or P(RPO met) in the drill{} of {} (JSON has every cell).\n",
+            "\nNo option changes P(RTO met), P(RPO met) or P(all data lost) in the drill{} of {} (JSON has every cell).\n",
             if quiet.len() == 1 { "" } else { "s" },
             quiet.join(", ")
         ));
@@ -424,6 +429,8 @@ pub fn json(c: &Comparison) -> String {
                                     "rto_met_change": s.rto_met_change.as_ref().map(change),
                                     "rpo_met_base": s.rpo_met_base,
                                     "rpo_met_change": s.rpo_met_change.as_ref().map(change),
+                                    "total_data_loss_base": s.total_loss_base,
+                                    "total_data_loss_change": s.total_loss_change.as_ref().map(change),
                                 }),
                             )
                         })
@@ -482,7 +489,13 @@ pub fn csv(c: &Comparison) -> String {
         "roi",
         "payback_years",
         "p_better",
+        "in_package",
     ]);
+    let in_package = |id: &str| {
+        c.package
+            .as_ref()
+            .is_some_and(|p| p.best.options.iter().any(|x| x == id))
+    };
     for o in sorted(c) {
         table.row([
             Cell::from(&o.id),
@@ -497,6 +510,7 @@ pub fn csv(c: &Comparison) -> String {
             o.roi.into(),
             o.payback_years.into(),
             o.p_better.map(|p| p.p).into(),
+            Cell::from(if in_package(&o.id) { "true" } else { "false" }),
         ]);
     }
     table.finish()

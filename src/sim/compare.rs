@@ -68,6 +68,14 @@ pub struct ServiceDrillChange {
     pub rpo_met_base: Option<f64>,
     /// Option minus base in P(RPO met), paired, probability points.
     pub rpo_met_change: Option<Change>,
+    /// P(the service loses all its data) in the base's drill (spec 13.7:
+    /// no recovery point to restore), probability 0..1; `None` when the
+    /// option removed the service.
+    pub total_loss_base: Option<f64>,
+    /// Option minus base in P(all data lost), paired, probability points
+    /// (negative: the option makes it less likely); `None` as for
+    /// `total_loss_base`.
+    pub total_loss_change: Option<Change>,
 }
 
 /// What an option does to the drill of one threat.
@@ -417,8 +425,9 @@ impl RiskRuns<'_> {
 
 #[derive(Clone)]
 struct DrillAcc {
-    /// Per option, per base service: (base met, change) for RTO and RPO.
-    cells: Vec<Vec<[(Mean, Mean); 2]>>,
+    /// Per option, per base service: (base, change) for RTO met, RPO met
+    /// and all data lost.
+    cells: Vec<Vec<[(Mean, Mean); 3]>>,
 }
 
 /// Compares `options` with the base: a `run` over `horizon` hours and a
@@ -515,10 +524,7 @@ pub fn compare(
             config,
             progress,
             || DrillAcc {
-                cells: vec![
-                    vec![[(Mean::new(), Mean::new()), (Mean::new(), Mean::new())]; services];
-                    n
-                ],
+                cells: vec![vec![std::array::from_fn(|_| (Mean::new(), Mean::new())); services]; n],
             },
             || {
                 (
@@ -529,9 +535,10 @@ pub fn compare(
             |(base_trial, option_trials), acc, t| {
                 base_trial.run(config.seed, t, base_mode);
                 let met =
-                    |model: &Model, trial: &Trial, s: usize, mode: Mode| -> [Option<bool>; 2] {
-                        let met = targets::met(&model.services[s], &trial.services[s], mode);
-                        [met.rto, met.rpo]
+                    |model: &Model, trial: &Trial, s: usize, mode: Mode| -> [Option<bool>; 3] {
+                        let out = &trial.services[s];
+                        let met = targets::met(&model.services[s], out, mode);
+                        [met.rto, met.rpo, Some(out.total_losses > 0)]
                     };
                 for (i, trial) in option_trials.iter_mut().enumerate() {
                     let Some(mode) = option_modes[i] else {
@@ -544,7 +551,7 @@ pub fn compare(
                         };
                         let b = met(&base_model, base_trial, s, base_mode);
                         let o = met(&models[i], trial, os, mode);
-                        for k in 0..2 {
+                        for k in 0..3 {
                             if let (Some(b), Some(o)) = (b[k], o[k]) {
                                 let cell = &mut acc.cells[i][s][k];
                                 let (b, o) = (f64::from(u8::from(b)), f64::from(u8::from(o)));
@@ -558,7 +565,7 @@ pub fn compare(
             |a, b| {
                 for (x, y) in a.cells.iter_mut().zip(&b.cells) {
                     for (p, q) in x.iter_mut().zip(y) {
-                        for k in 0..2 {
+                        for k in 0..3 {
                             p[k].0.merge(&q[k].0);
                             p[k].1.merge(&q[k].1);
                         }
@@ -588,7 +595,10 @@ pub fn compare(
                     };
                     let rto = get(0);
                     let rpo = get(1);
+                    let total = get(2);
                     ServiceDrillChange {
+                        total_loss_base: total.map(|x| x.0),
+                        total_loss_change: total.map(|x| x.1),
                         service: id,
                         rto_met_base: rto.map(|x| x.0),
                         rto_met_change: rto.map(|x| x.1),

@@ -200,7 +200,7 @@ fn csv_keeps_a_name_with_a_comma_or_quote_in_one_cell() {
     let c = compare_risk(&yaml);
     let rows = records(&drsim::report::compare::csv(&c));
     assert_eq!(rows.len(), 3, "a header and one row per option");
-    assert!(rows.iter().all(|r| r.len() == 12), "{rows:?}");
+    assert!(rows.iter().all(|r| r.len() == 13), "{rows:?}");
     assert!(
         rows.iter().any(|r| &r[1] == "Faster, \"in house\" repair"),
         "{rows:?}"
@@ -340,4 +340,53 @@ fn drill_tables_leave_out_what_does_not_change() {
         drill.contains("Not shown: 1 option and 1 service"),
         "{drill}"
     );
+}
+
+/// A drill's change in P(all data lost), per service: a destroy that
+/// reaches the backups leaves the database with no recovery point in every
+/// trial (P = 1); an immutable tier survives it (P = 0), so the change is
+/// exactly -1 (100 points), and the text shows it.
+#[test]
+fn a_drill_shows_the_change_in_the_chance_of_losing_all_data() {
+    let yaml = "name: Vault
+components:
+  - id: db
+    kind: database
+    repair: 1h
+    rebuild: 4h
+    data:
+      backups: [{every: 24h, restore: 2h}]
+  - {id: svc, kind: service, depends_on: [db], rto: 8h, rpo: 24h, impact: {per_hour: 100}}
+threats:
+  - {id: ransomware, per_year: 0.1, hits: {components: [db]}, effect: destroy, reaches_backups: true, rebuild: 4h}
+options:
+  - id: vault
+    cost: {per_year: 1000}
+    changes:
+      - set: {id: db, data: {backups: [{every: 24h, restore: 2h}, {every: 24h, restore: 6h, immutable: true}]}}
+";
+    let loaded = load_str(yaml, "vault.yaml").unwrap();
+    let c = compare(
+        &loaded.scenario,
+        &loaded.options,
+        &drsim::sim::Plan::of(&loaded.scenario, &loaded.options),
+        None,
+        &["ransomware".into()],
+        &config(),
+        &NoProgress,
+    )
+    .unwrap();
+    let cell = &c.options[0].drills[0].services[0];
+    assert_eq!(cell.service, "svc");
+    assert_eq!(cell.total_loss_base, Some(1.0));
+    let change = cell.total_loss_change.unwrap();
+    assert_eq!(change.mean, -1.0);
+    assert_eq!(change.ci95, [-1.0, -1.0]);
+    let text = drsim::report::compare::text(&c);
+    assert!(text.contains("P(all data lost)"), "{text}");
+    assert!(text.contains("-100.0 pts"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&drsim::report::compare::json(&c)).unwrap();
+    let cell = &json["options"][0]["drills"]["ransomware"]["svc"];
+    assert_eq!(cell["total_data_loss_base"], 1.0);
+    assert_eq!(cell["total_data_loss_change"]["mean"], -1.0);
 }
