@@ -37,6 +37,11 @@ pub struct Args {
     explain: bool,
     #[command(flatten)]
     precision: PrecisionArgs,
+    /// What-if: apply these investment options (ids from the scenario's
+    /// `options:`, comma-separated) to the scenario before simulating; the
+    /// output says which (their costs are not in the losses)
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    options: Vec<String>,
     #[command(flatten)]
     sim: SimArgs,
 }
@@ -44,7 +49,7 @@ pub struct Args {
 pub fn exec(args: Args) -> Result<()> {
     shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
     let loaded = load(&args.file)?;
-    let s = &loaded.scenario;
+    let s = &*shared::what_if(&loaded, &args.options, &args.file)?;
     let (target, named) = shared::precision(&args.precision)?;
     let given = match (args.threat, named) {
         (Some(a), Some(b)) if a != b => {

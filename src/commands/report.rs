@@ -43,6 +43,11 @@ pub struct Args {
     /// Threats to drill, comma-separated; `all` (the default) or `none`
     #[arg(long, alias = "threat", value_delimiter = ',')]
     threats: Vec<String>,
+    /// What-if: apply these investment options (ids from the scenario's
+    /// `options:`, comma-separated) before simulating; the report says so
+    /// at the top and leaves out the options' comparison
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    options: Vec<String>,
     #[command(flatten)]
     trial: TrialArgs,
     /// Write the HTML to this file instead of standard output
@@ -69,7 +74,13 @@ pub fn exec(args: Args) -> Result<()> {
     // a pipe can be read only once.
     let bytes = scenario::read_path(&args.file)?;
     let loaded = scenario::load_bytes(&bytes, &args.file.display().to_string())?;
-    let s = &loaded.scenario;
+    let s = &*shared::what_if(&loaded, &args.options, &args.file)?;
+    // A what-if's report compares no options: they are patches on the base.
+    let options = if args.options.is_empty() {
+        &loaded.options[..]
+    } else {
+        &[]
+    };
     let threats = shared::threats(s, &args.threats)?;
     let config = shared::config(&args.trial)?;
     // The annual run, a drill of each threat and the options' comparison
@@ -79,13 +90,13 @@ pub fn exec(args: Args) -> Result<()> {
         .filter_map(|t| s.threat_index(t))
         .map(|t| sim::cost::drill_events(s, t))
         .sum();
-    let plan = sim::Plan::new(&loaded.options, None, !s.risk_tolerance.is_empty());
+    let plan = sim::Plan::new(options, None, !s.risk_tolerance.is_empty());
     let per_trial = sim::cost::run_events(s, s.horizon)
         + drills
-        + if loaded.options.is_empty() {
+        + if options.is_empty() {
             0.0
         } else {
-            sim::cost::compare_events(s, &loaded.options, &plan, None, &[])
+            sim::cost::compare_events(s, options, &plan, None, &[])
         };
     shared::affordable(&args.trial, per_trial)?;
     let bar = Bar::stages(args.quiet);
@@ -98,19 +109,11 @@ pub fn exec(args: Args) -> Result<()> {
         bar.0.set_message(format!("drill {t}"));
         drills.push(sim::drill(s, t, &config, &bar)?);
     }
-    let comparison = if loaded.options.is_empty() {
+    let comparison = if options.is_empty() {
         None
     } else {
         bar.0.set_message("options");
-        Some(sim::compare(
-            s,
-            &loaded.options,
-            &plan,
-            None,
-            &[],
-            &config,
-            &bar,
-        )?)
+        Some(sim::compare(s, options, &plan, None, &[], &config, &bar)?)
     };
     let representative = match html::representative_choice(&drills) {
         Some((threat, service)) => {

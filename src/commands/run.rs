@@ -32,6 +32,11 @@ pub struct Args {
     explain: bool,
     #[command(flatten)]
     precision: PrecisionArgs,
+    /// What-if: apply these investment options (ids from the scenario's
+    /// `options:`, comma-separated) to the scenario before simulating; the
+    /// output says which (their costs are not in the losses)
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    options: Vec<String>,
     #[command(flatten)]
     sim: SimArgs,
 }
@@ -39,14 +44,14 @@ pub struct Args {
 pub fn exec(args: Args) -> Result<()> {
     shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
     let loaded = load(&args.file)?;
+    let s = shared::what_if(&loaded, &args.options, &args.file)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let (target, threat) = shared::precision(&args.precision)?;
     if let Some(threat) = threat {
         bail!("--precision-of names a threat to drill (`{threat}`): a run has none; drop `:{threat}`, or drill it with drsim drill --precision");
     }
     let config = shared::config(&args.sim.trial)?.with_precision(target.clone());
-    let per_trial =
-        sim::cost::run_events(&loaded.scenario, horizon.unwrap_or(loaded.scenario.horizon));
+    let per_trial = sim::cost::run_events(&s, horizon.unwrap_or(s.horizon));
     // Run to a precision: the work ceiling holds for the most trials it may run.
     let mut ceiling = args.sim.trial.clone();
     if let Some(p) = &target {
@@ -54,7 +59,7 @@ pub fn exec(args: Args) -> Result<()> {
     }
     shared::affordable(&ceiling, per_trial)?;
     let bar = Bar::trials(&args.sim);
-    let results = sim::run_with(&loaded.scenario, horizon, &config, &bar, args.explain)?;
+    let results = sim::run_with(&s, horizon, &config, &bar, args.explain)?;
     bar.finish();
     emit(
         &shared::render(&results, args.sim.format),

@@ -172,7 +172,7 @@ fn threat_list(s: &Scenario, headline: &str) -> String {
 pub fn options(loaded: &Loaded, given: &[String], file: &Path) -> Result<Vec<InvestmentOption>> {
     if loaded.options.is_empty() {
         bail!(
-            "{} has no investment options to compare; add an `options:` section, e.g.\n\
+            "{} has no investment options; add an `options:` section, e.g.\n\
              options:\n  - id: bigger-team\n    cost: {{per_year: 60000}}\n    changes:\n      - set: {{id: TEAM_ID, size: 3}}",
             file.display()
         );
@@ -194,6 +194,41 @@ pub fn options(loaded: &Loaded, given: &[String], file: &Path) -> Result<Vec<Inv
         chosen = loaded.options.clone();
     }
     Ok(chosen)
+}
+
+/// The scenario of a what-if (`--options` on `run`, `drill`, `report`):
+/// the file's base with the named options' changes applied together, in
+/// file order, validated; the base itself when none are named. Options
+/// that cannot be applied together are refused, saying why.
+pub fn what_if<'a>(
+    loaded: &'a Loaded,
+    given: &[String],
+    file: &Path,
+) -> Result<std::borrow::Cow<'a, Scenario>> {
+    if given.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(&loaded.scenario));
+    }
+    let named = options(loaded, given, file)?;
+    // In file order, each once.
+    let chosen: Vec<&InvestmentOption> = loaded
+        .options
+        .iter()
+        .filter(|o| named.iter().any(|n| n.id == o.id))
+        .collect();
+    for (i, a) in chosen.iter().enumerate() {
+        for b in &chosen[i + 1..] {
+            if let Some(reason) = scenario::exclusive(a, b) {
+                bail!(
+                    "--options: `{}` and `{}` cannot be applied together: {reason}; apply one of them",
+                    a.id,
+                    b.id
+                );
+            }
+        }
+    }
+    let what_if = scenario::combined(&chosen)
+        .map_err(|e| anyhow!("--options: these options cannot be applied together: {e}"))?;
+    Ok(std::borrow::Cow::Owned(what_if))
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal or with

@@ -184,6 +184,8 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
             }
         }
     }
+    header.push("options_applied".into());
+    let applied = r.options_applied.join(";");
     let mut table = Table::new(header.iter().map(String::as_str));
     for s in &r.services {
         let mut row = vec![Cell::from(&s.id), Cell::from(&s.name), s.affected.p.into()];
@@ -214,6 +216,7 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
         for f in figures {
             row.extend(quantile_intervals(f));
         }
+        row.push(Cell::from(&applied));
         table.row(row);
     }
     table.finish()

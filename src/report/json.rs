@@ -62,6 +62,7 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
         "version": env!("CARGO_PKG_VERSION"),
         "mode": match r.mode { Mode::Drill { .. } => "drill", Mode::Run { .. } => "run" },
         "scenario": r.scenario,
+        "options_applied": r.options_applied,
         "currency": r.currency,
         "trials": r.trials,
         "seed": r.seed,

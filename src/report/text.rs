@@ -50,6 +50,19 @@ fn label<D>(s: &ServiceResult<D>) -> String {
     s.name.clone()
 }
 
+/// The line saying a what-if's options (`--options`) are applied; empty
+/// for the base scenario.
+pub(crate) fn what_if_line(options: &[String]) -> String {
+    if options.is_empty() {
+        return String::new();
+    }
+    format!(
+        "What-if: with option{} {} applied (their changes; their costs are not in the losses)\n",
+        if options.len() == 1 { "" } else { "s" },
+        options.join(", ")
+    )
+}
+
 /// The terminal report of a drill.
 pub fn drill(r: &DrillResults) -> String {
     let threat = r.threat.as_deref().unwrap_or("?");
@@ -57,6 +70,7 @@ pub fn drill(r: &DrillResults) -> String {
         "Drill: {threat} strikes {} — {} trials, seed {}\n",
         r.scenario, r.trials, r.seed
     );
+    out.push_str(&what_if_line(&r.options_applied));
     out.push_str(&sampling_line(&r.sampling, r.trials, "trial"));
     if let Some(p) = &r.precision {
         out.push_str(&precision_line(p, r.trials));
@@ -433,6 +447,7 @@ pub fn run(r: &RunResults) -> String {
         r.trials,
         r.seed
     );
+    out.push_str(&what_if_line(&r.options_applied));
     out.push_str(&sampling_line(&r.sampling, r.trials, &period_noun(horizon)));
     if let Some(p) = &r.precision {
         out.push_str(&precision_line(p, r.trials));

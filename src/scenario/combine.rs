@@ -116,14 +116,17 @@ pub fn combined(set: &[&InvestmentOption]) -> Result<Scenario, String> {
             all.extend(p.changes.iter().cloned());
         }
     }
+    let ids = set.iter().map(|o| o.id.clone()).collect();
     let Some(doc) = doc else {
         // No option changes anything: each is the base scenario.
-        return set
+        let mut s = set
             .first()
             .map(|o| o.scenario().clone())
-            .ok_or_else(|| "no options to apply".to_string());
+            .ok_or_else(|| "no options to apply".to_string())?;
+        s.options_applied = ids;
+        return Ok(s);
     };
-    build(&doc, &all, "").map_err(|errors| {
+    let mut s = build(&doc, &all, "").map_err(|errors| {
         errors
             .into_iter()
             .next()
@@ -131,5 +134,7 @@ pub fn combined(set: &[&InvestmentOption]) -> Result<Scenario, String> {
                 true => d.message,
                 false => format!("{}: {}", d.path, d.message),
             })
-    })
+    })?;
+    s.options_applied = ids;
+    Ok(s)
 }

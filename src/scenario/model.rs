@@ -40,6 +40,10 @@ pub struct Scenario {
     /// The board's risk appetite (spec section 12), by increasing loss;
     /// empty when the file gives none.
     pub risk_tolerance: Vec<TolerancePoint>,
+    /// The investment options whose changes this scenario is the file's
+    /// base with (an option's scenario, or a what-if's: `--options`), ids
+    /// in file order; empty for the file's own scenario.
+    pub options_applied: Vec<String>,
 }
 
 /// A place components stand at, such as a data centre.

@@ -72,7 +72,9 @@ impl InvestmentOption {
                 .patch
                 .as_ref()
                 .expect("an option without changes is given the base scenario");
-            Arc::new(build(&patch.doc, &patch.changes, "").expect("validated when loaded"))
+            let mut s = build(&patch.doc, &patch.changes, "").expect("validated when loaded");
+            s.options_applied = vec![self.id.clone()];
+            Arc::new(s)
         })
     }
 

@@ -786,6 +786,9 @@ pub struct Results<D> {
     pub sampling: Sampling,
     /// With [`Config::precision`]: what it achieved.
     pub precision: Option<PrecisionReached>,
+    /// The investment options applied to the file's base scenario (a
+    /// what-if, `--options`), ids in file order; empty: the base itself.
+    pub options_applied: Vec<String>,
 }
 
 impl<D> Results<D> {
@@ -1102,6 +1105,7 @@ pub(crate) fn summarize<D: Detail>(
         events: samples.events,
         sampling,
         precision,
+        options_applied: scenario.options_applied.clone(),
     }
 }
 

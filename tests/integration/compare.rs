@@ -390,3 +390,98 @@ options:
     assert_eq!(cell["total_data_loss_base"], 1.0);
     assert_eq!(cell["total_data_loss_change"]["mean"], -1.0);
 }
+
+/// What-if: `run --options X` simulates the scenario with X applied, and
+/// on the same seed and trials its loss is, trial by trial, the one
+/// `compare` charges X with (no rare threats here, so both draw plainly):
+/// the two means agree exactly. The output says which options it applied.
+#[test]
+fn a_what_if_run_is_the_scenario_compare_judges_the_option_on() {
+    let loaded = load_str(BASE, "base.yaml").unwrap();
+    let c = compare_risk(BASE);
+    let option = c.options.iter().find(|o| o.id == "drop-supplier").unwrap();
+    let chosen: Vec<_> = loaded
+        .options
+        .iter()
+        .filter(|o| o.id == "drop-supplier")
+        .collect();
+    let what_if = drsim::scenario::combined(&chosen).unwrap();
+    assert_eq!(what_if.options_applied, ["drop-supplier"]);
+    let r = run(&what_if, None, &config(), &NoProgress).unwrap();
+    assert_eq!(r.options_applied, ["drop-supplier"]);
+    assert_eq!(r.loss.mean, option.ale.mean);
+    let base = run(&loaded.scenario, None, &config(), &NoProgress).unwrap();
+    assert!(base.options_applied.is_empty());
+    assert!(base.loss.mean > r.loss.mean);
+}
+
+#[test]
+fn what_if_options_are_stated_in_every_output_and_exclusive_ones_refused() {
+    use super::common::drsim;
+    let dir = tempfile::tempdir().unwrap();
+    let file = super::common::write_temp(&dir, "base.yaml", BASE);
+    let out = |format: &str| {
+        let o = drsim()
+            .args([
+                "run",
+                "--trials",
+                "200",
+                "--options",
+                "drop-supplier,nothing",
+                "--format",
+                format,
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    // In file order, whatever order they were named in.
+    assert!(out("text").contains("What-if: with options nothing, drop-supplier applied"));
+    let json: serde_json::Value = serde_json::from_str(&out("json")).unwrap();
+    assert_eq!(
+        json["options_applied"],
+        serde_json::json!(["nothing", "drop-supplier"])
+    );
+    let csv = records(&out("csv"));
+    let col = csv[0].iter().position(|h| h == "options_applied").unwrap();
+    assert!(csv[1..].iter().all(|r| &r[col] == "nothing;drop-supplier"));
+    let drill = drsim()
+        .args([
+            "drill",
+            "--threat",
+            "supplier-outage",
+            "--trials",
+            "200",
+            "--options",
+            "drop-supplier",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&drill.stdout)
+        .contains("What-if: with option drop-supplier applied"));
+
+    // Two options setting the same key of the same item: refused, saying why.
+    let clash = BASE.to_string()
+        + "  - id: other-supplier\n    cost: {per_year: 1}\n    changes:\n      - set: {id: svc2, depends_on: [x]}\n";
+    let file = super::common::write_temp(&dir, "clash.yaml", clash);
+    let o = drsim()
+        .args([
+            "run",
+            "--trials",
+            "200",
+            "--options",
+            "drop-supplier,other-supplier",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`drop-supplier` and `other-supplier` cannot be applied together: both set `depends_on` of `svc2`"),
+        "{err}"
+    );
+}

@@ -291,6 +291,13 @@ pub fn render(input: &Input) -> Result<Report, String> {
     if let Some(d) = &s.description {
         body.line(markup!("<p>{}</p>", d));
     }
+    if !s.options_applied.is_empty() {
+        body.line(markup!(
+            "<p class=\"appetite\"><strong>What-if:</strong> every figure in this report is of the scenario with the investment option{} {} applied (their changes; their costs are not in the losses). The options are compared with the base scenario by a report without <code>--options</code>.</p>",
+            if s.options_applied.len() == 1 { "" } else { "s" },
+            s.options_applied.join(", ")
+        ));
+    }
     body.push(Markup::literal("<nav><ol>"));
     for section in &shown {
         body.push(markup!(

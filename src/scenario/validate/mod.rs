@@ -234,6 +234,7 @@ impl Checked {
             components: self.components,
             threats: self.threats,
             risk_tolerance: self.risk_tolerance,
+            options_applied: Vec::new(),
         };
         (scenario, self.warnings)
     }
