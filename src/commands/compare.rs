@@ -67,6 +67,11 @@ pub struct Args {
     /// the package is the best set within it (default: no cap)
     #[arg(long, value_name = "AMOUNT")]
     budget: Option<String>,
+    /// Judge the options one at a time only: no search for the best set
+    /// (which simulates every set that can be applied together, up to 64,
+    /// or greedily beyond)
+    #[arg(long, conflicts_with = "budget")]
+    no_package: bool,
     /// Simulated period of the risk run, e.g. 1y or 10y (default: the scenario's horizon)
     #[arg(long)]
     horizon: Option<String>,
@@ -96,7 +101,11 @@ pub fn exec(args: Args) -> Result<()> {
         .map(|b| shared::money("--budget", b))
         .transpose()?;
     let s = &loaded.scenario;
-    let plan = sim::Plan::new(&options, budget, !s.risk_tolerance.is_empty());
+    let plan = if args.no_package {
+        sim::Plan::off()
+    } else {
+        sim::Plan::new(&options, budget, !s.risk_tolerance.is_empty())
+    };
     let per_trial = sim::cost::compare_events(s, &options, &plan, horizon, &threats);
     shared::affordable(&args.sim.trial, per_trial)?;
     let bar = Bar::trials(&args.sim);

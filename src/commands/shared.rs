@@ -180,6 +180,9 @@ pub fn options(loaded: &Loaded, given: &[String], file: &Path) -> Result<Vec<Inv
     let known: Vec<&str> = loaded.options.iter().map(|o| o.id.as_str()).collect();
     let mut chosen = Vec::new();
     for id in given {
+        if chosen.iter().any(|o: &InvestmentOption| &o.id == id) {
+            continue; // named twice: taken once
+        }
         match loaded.options.iter().find(|o| &o.id == id) {
             Some(o) => chosen.push(o.clone()),
             None => {

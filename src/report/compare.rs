@@ -230,6 +230,7 @@ fn package_set(s: &PackageSet) -> Value {
         "net_benefit": s.net_benefit,
         "within_budget": s.within_budget,
         "within_tolerance": s.within_tolerance,
+        "tolerance_close_call": s.tolerance_close_call,
     })
 }
 
@@ -291,27 +292,37 @@ fn names(c: &Comparison, s: &PackageSet) -> Vec<String> {
         .collect()
 }
 
-/// A set for people: `A alone`, `A and B`.
+/// A set for people: `buying nothing`, `A alone`, `A and B`.
 fn set_names(c: &Comparison, s: &PackageSet) -> String {
     match names(c, s).as_slice() {
+        [] => "buying nothing".to_string(),
         [one] => format!("{one} alone"),
         all => and_list(all),
     }
 }
 
+/// An option's name for people, from its id.
+fn option_name(c: &Comparison, id: &str) -> String {
+    c.options
+        .iter()
+        .find(|o| o.id == id)
+        .map_or_else(|| id.to_string(), |o| o.name.clone())
+}
+
 /// What to buy, in sentences: the decision first (one sentence), then
 /// the tolerance, the runner-up and how sure the choice is, then how the
-/// search went and which options were never combined. `None` without
-/// options. The one wording the text output and the report share.
+/// search went and which options were never combined. `None` without a
+/// package. The one wording the text output and the report share.
 pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
     let p = c.package.as_ref()?;
     let cur = &c.currency;
     let best = &p.best;
+    let nothing = best.options.is_empty();
     let within = p.budget.map_or(String::new(), |b| {
         format!(" within the budget of {} a year", money(b, cur))
     });
     let mut out = Vec::new();
-    if best.options.is_empty() {
+    if nothing {
         let closest = match (&p.runner_up, &p.gap) {
             (Some(r), Some(gap)) => format!(
                 "; the closest, {}, costs {} a year more than it saves (95% CI {} – {})",
@@ -349,40 +360,83 @@ pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
             signed_money(best.net_benefit, cur),
         ));
     }
+    let close = |s: &PackageSet| {
+        if s.tolerance_close_call {
+            " (too close to call at these trials)"
+        } else {
+            ""
+        }
+    };
+    // Which sets the cheapest within the tolerance was chosen from.
+    let among = match p.search {
+        Search::Exhaustive => "",
+        Search::Greedy => " of the sets the search simulated",
+    };
     match (best.within_tolerance, &p.cheapest_within_tolerance) {
         (None, _) => {}
-        (Some(true), _) if best.options.is_empty() => out.push(
-            "The loss exceedance curve already stays within the board's risk tolerance.".into(),
-        ),
-        (Some(true), _) => out.push(
-            "With it, the loss exceedance curve stays within the board's risk tolerance.".into(),
-        ),
+        (Some(true), _) if nothing => out.push(format!(
+            "The loss exceedance curve already stays within the board's risk tolerance{}.",
+            close(best)
+        )),
+        (Some(true), _) => out.push(format!(
+            "With it, the loss exceedance curve stays within the board's risk tolerance{}.",
+            close(best)
+        )),
+        (Some(false), Some(cheapest)) if cheapest.options.is_empty() => out.push(format!(
+            "With it, the loss exceedance curve goes above the board's risk tolerance{}, which it stays within without options.",
+            close(best)
+        )),
         (Some(false), Some(cheapest)) => out.push(format!(
-            "{} the loss exceedance curve goes above the board's risk tolerance; the cheapest set that keeps it within is {}, at {} a year{}.",
-            if best.options.is_empty() { "Without options," } else { "Even with it," },
+            "{} the loss exceedance curve goes above the board's risk tolerance{}; the cheapest set{among} that keeps it within{} is {}, at {} a year{}.",
+            if nothing { "Without options," } else { "Even with it," },
+            close(best),
+            close(cheapest),
             set_names(c, cheapest),
             money(cheapest.annual_cost, cur),
             if cheapest.within_budget { "" } else { ", over the budget" }
         )),
         (Some(false), None) => out.push(format!(
-            "{} the loss exceedance curve goes above the board's risk tolerance, and no set of the options{} keeps it within.",
-            if best.options.is_empty() { "Without options," } else { "Even with it," },
-            if p.search == Search::Greedy { " the search evaluated" } else { "" }
+            "{} the loss exceedance curve goes above the board's risk tolerance{}, and no set{} keeps it within.",
+            if nothing { "Without options," } else { "Even with it," },
+            close(best),
+            if among.is_empty() { " of the options" } else { among }
         )),
     }
-    if let (false, Some(r), Some(gap)) = (best.options.is_empty(), &p.runner_up, &p.gap) {
-        let runner = if r.options.is_empty() {
-            "buying nothing".to_string()
-        } else {
-            set_names(c, r)
+    if let (false, Some(r), Some(gap)) = (nothing, &p.runner_up, &p.gap) {
+        let others = p.not_told_apart.len() - usize::from(gap.ci95[0] <= 0.0);
+        let also = match others {
+            0 => String::new(),
+            1 => " (nor from one other set)".to_string(),
+            k => format!(" (nor from {k} other sets)"),
         };
-        let sure = if gap.ci95[0] > 0.0 {
-            "the trials tell the two apart".to_string()
+        let sure = if gap.ci95[0] > 0.0 && others == 0 {
+            format!(
+                "the trials tell the package apart from it{}",
+                match p.rivals_checked {
+                    0 | 1 => String::new(),
+                    k => format!(" and from the {} next best sets", k - 1),
+                }
+            )
+        } else if gap.ci95[0] > 0.0 {
+            let first = &p.not_told_apart[0];
+            let gap_first = first.net_benefit - best.net_benefit;
+            format!(
+                "the trials tell the two apart, but not the package from {} ({} a year {} net benefit){}: run more trials (--trials) to settle it",
+                set_names(c, first),
+                money(gap_first.abs(), cur),
+                if gap_first > 0.0 { "more" } else { "less" },
+                match others {
+                    1 => String::new(),
+                    2 => " nor from one other set".to_string(),
+                    k => format!(" nor from {} other sets", k - 1),
+                }
+            )
         } else {
-            "its 95% interval holds zero, so the trials cannot tell the two apart: run more trials (--trials) to settle it".to_string()
+            format!("its 95% interval holds zero, so the trials cannot tell the two apart{also}: run more trials (--trials) to settle it")
         };
         out.push(format!(
-            "Runner-up: {runner}, {} a year less net benefit (95% CI {} – {}); {sure}.",
+            "Runner-up: {}, {} a year less net benefit (95% CI {} – {}); {sure}.",
+            set_names(c, r),
             money(gap.mean, cur),
             signed_money(gap.ci95[0], cur),
             signed_money(gap.ci95[1], cur),
@@ -400,9 +454,10 @@ pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
         ),
     });
     for x in &p.exclusive {
+        let names: Vec<String> = x.options.iter().map(|id| option_name(c, id)).collect();
         out.push(format!(
             "Never combined: {} ({}).",
-            and_list(&x.options),
+            and_list(&names),
             x.reason
         ));
     }

@@ -4,7 +4,35 @@
 //! package search (`package.rs`) all read.
 
 use crate::scenario::TolerancePoint;
-use crate::stats::ExceedancePoint;
+use crate::stats::{ExceedancePoint, Sketch};
+
+/// A loss distribution judged against the board's risk tolerance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToleranceCheck {
+    /// The curve stays below the tolerance ([`Appetite::Below`]).
+    pub within: bool,
+    /// Too close to call: at the point that decides it (where the curve is
+    /// furthest above, or comes closest), the 95% interval of P(loss > x)
+    /// holds the tolerated probability.
+    pub close_call: bool,
+}
+
+/// Judges the losses in `sketch` against `tolerance` as [`appetite`]
+/// judges their curve (40 levels, as a run's `loss_exceedance`); `None`
+/// without a tolerance.
+pub fn check(sketch: &Sketch, tolerance: &[TolerancePoint]) -> Option<ToleranceCheck> {
+    let verdict = appetite(&sketch.exceedance(40), tolerance)?;
+    let (x, within) = match verdict {
+        Appetite::Crosses { worst_loss, .. } => (worst_loss, false),
+        Appetite::Below { loss, .. } => (loss, true),
+    };
+    let tolerated = tolerance_at(tolerance, x)?;
+    let [lo, hi] = sketch.share_above(x).ci95;
+    Some(ToleranceCheck {
+        within,
+        close_call: lo <= tolerated && tolerated <= hi,
+    })
+}
 
 /// P(loss > x) read off the curve (linear in p, log in loss, between points).
 pub(crate) fn exceedance_at(curve: &[ExceedancePoint], x: f64) -> f64 {

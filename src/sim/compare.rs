@@ -7,14 +7,17 @@
 //! runs would: the paired interval is reported beside the width an
 //! independent comparison would have had.
 
-use super::package::{self, Package, Plan};
+use super::appetite::{check, ToleranceCheck};
+use super::package::{self, Package, Plan, Search};
 use super::rare::{self, Binding};
-use super::runner::{bound_trials, in_parallel, run_trial, Strikes, TOTAL_LOSS_RESOLUTION};
+#[cfg(doc)]
+use super::runner::TOTAL_LOSS_RESOLUTION;
+use super::runner::{bound_trials, in_parallel, run_trial, Strikes};
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{InvestmentOption, Scenario, HOURS_PER_YEAR};
-use crate::stats::{ExceedancePoint, Mean, Proportion, Quantity, Sketch, Tally, Weight};
+use crate::stats::{Mean, Proportion, Quantity, Sketch, Tally, Weight};
 
 /// A mean with its 95% interval: of a difference of two paired quantities
 /// (signed), or of one quantity such as an expected annual loss.
@@ -208,6 +211,15 @@ fn compile(s: &Scenario) -> Model {
     Model::compile(s, &DependencyGraph::build(s))
 }
 
+/// The resolution of the loss sketches a comparison keeps per variant to
+/// judge it against the risk tolerance: P(loss > x) is read within 1% of
+/// x, coarser than a run's total loss ([`TOTAL_LOSS_RESOLUTION`], which
+/// the report's verdict reads) so that up to 64 variants' sketches, one
+/// set per chunk of trials in flight, stay small (hospital: 96 MB at
+/// 0.1%); the interval of P at 10,000 trials is far wider than the
+/// difference.
+const TOLERANCE_RESOLUTION: f64 = 0.01;
+
 /// One variant's part of a risk pass.
 #[derive(Clone)]
 struct Cell {
@@ -242,9 +254,9 @@ pub(super) struct Judged {
     pub independent_half_width: f64,
     /// P(a better year), see [`OptionResult::p_better`].
     pub p_better: Option<Proportion>,
-    /// The loss exceedance curve over the horizon; empty when the pass
-    /// kept no sketches (no risk tolerance to judge).
-    pub curve: Vec<ExceedancePoint>,
+    /// Its losses over the horizon judged against the risk tolerance;
+    /// `None` without one.
+    pub tolerance: Option<ToleranceCheck>,
 }
 
 /// What every risk pass of one comparison shares: the base, the design of
@@ -287,7 +299,7 @@ impl RiskRuns<'_> {
         let design = self.design.as_ref();
         let sketch = || {
             self.sketches
-                .then(|| Sketch::with_resolution(TOTAL_LOSS_RESOLUTION))
+                .then(|| Sketch::with_resolution(TOLERANCE_RESOLUTION))
         };
         let n = variants.len();
         let risk = in_parallel(
@@ -374,7 +386,8 @@ impl RiskRuns<'_> {
             },
         )?;
         let per_year = 1.0 / self.years;
-        let curve = |s: &Option<Sketch>| s.as_ref().map_or_else(Vec::new, |s| s.exceedance(40));
+        let tolerance = &self.base.risk_tolerance;
+        let judge = |s: &Option<Sketch>| s.as_ref().and_then(|s| check(s, tolerance));
         let base = Judged {
             ale: Change::scaled_of(&risk.base, Quantity::NonNegative, per_year),
             ale_change: Change {
@@ -383,7 +396,7 @@ impl RiskRuns<'_> {
             },
             independent_half_width: 0.0,
             p_better: None,
-            curve: curve(&risk.base_sketch),
+            tolerance: judge(&risk.base_sketch),
         };
         let judged = risk
             .cells
@@ -405,7 +418,7 @@ impl RiskRuns<'_> {
                     independent_half_width: risk.base.half_width().hypot(cell.loss.half_width())
                         * per_year,
                     p_better: (!changes_rare_rates).then(|| cell.wins.proportion()),
-                    curve: curve(&cell.sketch),
+                    tolerance: judge(&cell.sketch),
                 }
             })
             .collect();
@@ -415,11 +428,6 @@ impl RiskRuns<'_> {
             .map(|m| Change::scaled(m, per_year))
             .collect();
         Ok((base, judged, pairs))
-    }
-
-    /// The base scenario.
-    pub(super) fn base(&self) -> &Scenario {
-        self.base
     }
 }
 
@@ -485,7 +493,23 @@ pub fn compare(
                 .map(|s| (&s.scenario, plan.cost(options, &s.members))),
         )
         .collect();
-    let (base_judged, mut judged, _) = runs.pass(&variants, &[])?;
+    let members: Vec<Vec<usize>> = (0..n)
+        .map(|i| vec![i])
+        .chain(sets.iter().map(|s| s.members.clone()))
+        .collect();
+    // An exhaustive search compares the package with its rivals from the
+    // paired differences of this pass (at most 64 variants: 2016 pairs,
+    // cheap beside the trials).
+    let pairs = match plan.search() {
+        Search::Exhaustive if plan.enabled() => package::all_pairs(variants.len()),
+        _ => Vec::new(),
+    };
+    let (base_judged, mut judged, gaps) = runs.pass(&variants, &pairs)?;
+    let pairs: package::Pairs = pairs
+        .into_iter()
+        .zip(gaps)
+        .map(|((a, b), gap)| ((members[a].clone(), members[b].clone()), gap))
+        .collect();
     let set_judged = judged.split_off(n);
 
     // Drills: per threat, per option, per base service.
@@ -643,7 +667,7 @@ pub fn compare(
             }
         })
         .collect();
-    let package = (n > 0)
+    let package = (n > 0 && plan.enabled())
         .then(|| {
             let singles = judged.into_iter().enumerate().map(|(i, j)| (vec![i], j));
             let sets = sets.iter().map(|s| s.members.clone()).zip(set_judged);
@@ -652,7 +676,7 @@ pub fn compare(
                     .chain(singles)
                     .chain(sets)
                     .collect();
-            package::search(plan, options, &runs, first)
+            package::search(plan, options, &runs, first, pairs)
         })
         .transpose()?;
     Ok(Comparison {

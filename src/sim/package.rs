@@ -16,12 +16,26 @@
 //! (the empty set and the single options included; without a risk
 //! tolerance, sets over the budget are not counted, as they cannot be
 //! chosen). Beyond, greedy forward selection with a drop check: from
-//! buying nothing, add the option that raises the net benefit most (the
-//! additions of one step are evaluated in one pass, on the same trials);
-//! when no addition raises it, drop the option whose removal raises it
-//! most, if any, and go on adding; stop when neither move raises it. It
-//! finds the best set when the options' effects add up, and may miss one
-//! when options are complements that pay only together.
+//! buying nothing, add the option that raises the net benefit most; when
+//! no addition raises it, drop the option whose removal raises it most, if
+//! any, and go on adding; stop when neither move raises it. A step
+//! simulates the additions [`GREEDY_BATCH`] at a time (in one pass, on the
+//! same trials), those with the highest gain last measured first (an
+//! option's gain is first its own net benefit), and stops once the best
+//! gain found beats every gain not yet re-measured (lazy greedy); options
+//! whose last gain was not positive are not tried again. Each step also
+//! tries a leap: every option with a positive gain at once (where it can
+//! join), taken when it beats the best single addition, so options whose
+//! effects add up are bought in a few steps rather than one per step. It
+//! finds the best set when the options' effects add up, and may miss
+//! options that pay only together.
+//!
+//! **Rivals.** The package is compared, pair by pair on the same trials,
+//! with the [`RIVALS`] next best sets within the budget: the gap in net
+//! benefit with its paired interval says whether the trials tell them
+//! apart (a set whose losses are the package's in every trial and which
+//! costs the same, such as the package with a free option that changes
+//! nothing, is the package again and not a rival).
 //!
 //! A set's rates of the rare threats are each some single option's (two
 //! options setting the same threat's key exclude each other), so the
@@ -34,6 +48,14 @@ use crate::scenario::{combined, exclusive, InvestmentOption, Scenario};
 /// The most sets an exhaustive search evaluates (2^6: six options that can
 /// all be combined); beyond, the search is greedy.
 pub const MAX_EXHAUSTIVE_SETS: usize = 64;
+
+/// How many of the next best sets the package is compared with, pair by
+/// pair, to say whether the trials tell it apart from them.
+pub const RIVALS: usize = 7;
+
+/// How many additions a greedy step simulates at a time: those whose last
+/// measured gain was highest.
+pub const GREEDY_BATCH: usize = 8;
 
 /// How the package was searched for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +98,10 @@ pub struct PackageSet {
     /// board's risk tolerance (judged as the report judges the base's:
     /// [`crate::sim::appetite::appetite`]); `None` without a tolerance.
     pub within_tolerance: Option<bool>,
+    /// Whether that judgement is too close to call at these trials
+    /// ([`crate::sim::appetite::ToleranceCheck::close_call`]); false
+    /// without a tolerance.
+    pub tolerance_close_call: bool,
 }
 
 /// The result of the package search.
@@ -95,6 +121,13 @@ pub struct Package {
     /// with its paired 95% interval: an interval that holds 0 means the
     /// trials cannot tell the two apart.
     pub gap: Option<Change>,
+    /// How many of the next best sets (within the budget, at most
+    /// [`RIVALS`]) the best was compared with, pair by pair.
+    pub rivals_checked: usize,
+    /// Those of them the trials cannot tell apart from the best (the 95%
+    /// interval of the gap in net benefit holds 0), best first: the
+    /// choice among them is not settled.
+    pub not_told_apart: Vec<PackageSet>,
     /// The cheapest set evaluated whose curve stays within the board's
     /// risk tolerance (the empty set when the base already does), budget
     /// or not; `None` without a tolerance or when no set does.
@@ -127,6 +160,8 @@ pub struct Plan {
     invalid: Vec<Vec<usize>>,
     search: Search,
     sets: Vec<PlannedSet>,
+    /// Whether to search at all (`compare --no-package`: not).
+    enabled: bool,
 }
 
 impl Plan {
@@ -157,6 +192,7 @@ impl Plan {
             invalid: Vec::new(),
             search: Search::Exhaustive,
             sets: Vec::new(),
+            enabled: true,
         };
         // The sets of two or more that can be combined (and, without a
         // tolerance, afforded), in order of their members, counting the
@@ -212,6 +248,24 @@ impl Plan {
         Plan::new(options, None, !base.risk_tolerance.is_empty())
     }
 
+    /// No search: `compare` judges the options one at a time only.
+    pub fn off() -> Plan {
+        Plan {
+            budget: None,
+            excludes: Vec::new(),
+            exclusive: Vec::new(),
+            invalid: Vec::new(),
+            search: Search::Exhaustive,
+            sets: Vec::new(),
+            enabled: false,
+        }
+    }
+
+    /// Whether the package is searched for.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// The sets of two or more options an exhaustive search evaluates
     /// with the single options (none for a greedy one).
     pub fn sets(&self) -> &[PlannedSet] {
@@ -225,12 +279,15 @@ impl Plan {
 
     /// Variants the search will simulate besides the single options, for
     /// an estimate of its cost: the planned sets, or for a greedy search
-    /// at most one per option and step, over as many steps as options.
+    /// what it usually simulates (a leap, a batch or two, a drop check of
+    /// every option and the rivals; options that interact take more
+    /// steps).
     pub fn extra_variants(&self) -> usize {
         let n = self.excludes.len();
         match self.search {
+            _ if !self.enabled => 0,
             Search::Exhaustive => self.sets.len(),
-            Search::Greedy => n * n,
+            Search::Greedy => 2 * n + 2 * GREEDY_BATCH + RIVALS + 1,
         }
     }
 
@@ -276,31 +333,159 @@ fn holds_any(set: &[usize], sets: &[Vec<usize>]) -> bool {
         .any(|bad| bad.iter().all(|i| set.binary_search(i).is_ok()))
 }
 
+/// Paired differences of expected annual loss between sets judged in the
+/// same pass: `(a, b)` maps to a's loss minus b's, money per year.
+pub(super) type Pairs = std::collections::BTreeMap<(Vec<usize>, Vec<usize>), Change>;
+
+/// What the search knows: every set judged, its members and figures, and
+/// the paired differences measured so far.
+struct Known<'a> {
+    plan: &'a Plan,
+    options: &'a [InvestmentOption],
+    runs: &'a RiskRuns<'a>,
+    judged: Vec<(Vec<usize>, Judged)>,
+    pairs: Pairs,
+    exclusive: Vec<Exclusion>,
+    invalid: Vec<Vec<usize>>,
+}
+
+impl Known<'_> {
+    fn find(&self, set: &[usize]) -> Option<&Judged> {
+        self.judged.iter().find(|(m, _)| m == set).map(|(_, j)| j)
+    }
+
+    /// A judged set's net benefit, money per year.
+    fn net(&self, set: &[usize]) -> Option<f64> {
+        let j = self.find(set)?;
+        Some(-j.ale_change.mean - self.plan.cost(self.options, set))
+    }
+
+    /// Simulates the sets of `candidates` not yet judged, in one pass, with
+    /// the paired differences among them; a set that is not a valid
+    /// scenario is recorded as such and left out.
+    fn evaluate(&mut self, candidates: &[Vec<usize>]) -> Result<(), SimError> {
+        let mut fresh: Vec<(Vec<usize>, Scenario)> = Vec::new();
+        for set in candidates {
+            if self.find(set).is_some() || fresh.iter().any(|(m, _)| m == set) {
+                continue;
+            }
+            match self.plan.build(self.options, set) {
+                Ok(s) => fresh.push((set.clone(), s)),
+                Err(reason) => {
+                    self.exclusive.push(Exclusion {
+                        options: set.iter().map(|&i| self.options[i].id.clone()).collect(),
+                        reason,
+                    });
+                    self.invalid.push(set.clone());
+                }
+            }
+        }
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let variants: Vec<(&Scenario, f64)> = fresh
+            .iter()
+            .map(|(m, s)| (s, self.plan.cost(self.options, m)))
+            .collect();
+        let pairs = all_pairs(fresh.len());
+        let (_, results, gaps) = self.runs.pass(&variants, &pairs)?;
+        for ((a, b), gap) in pairs.into_iter().zip(gaps) {
+            self.pairs
+                .insert((fresh[a].0.clone(), fresh[b].0.clone()), gap);
+        }
+        self.judged
+            .extend(fresh.into_iter().map(|(m, _)| m).zip(results));
+        Ok(())
+    }
+
+    /// Set `a`'s expected annual loss minus set `b`'s, paired, when known:
+    /// from a change against the base (one of them empty) or a pass that
+    /// judged both.
+    fn loss_gap(&self, a: &[usize], b: &[usize]) -> Option<Change> {
+        let negate = |c: Change| Change {
+            mean: -c.mean,
+            ci95: [-c.ci95[1], -c.ci95[0]],
+        };
+        if b.is_empty() {
+            return Some(self.find(a)?.ale_change);
+        }
+        if a.is_empty() {
+            return Some(negate(self.find(b)?.ale_change));
+        }
+        let key = |x: &[usize], y: &[usize]| (x.to_vec(), y.to_vec());
+        self.pairs
+            .get(&key(a, b))
+            .copied()
+            .or_else(|| self.pairs.get(&key(b, a)).copied().map(negate))
+    }
+
+    /// Measures the loss gaps between `best` and each of `rivals` that no
+    /// pass has measured, in one pass of them all.
+    fn measure_gaps(&mut self, best: &[usize], rivals: &[Vec<usize>]) -> Result<(), SimError> {
+        let missing: Vec<&Vec<usize>> = rivals
+            .iter()
+            .filter(|r| self.loss_gap(r, best).is_none())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut sets: Vec<(Vec<usize>, Scenario)> = Vec::new();
+        for set in std::iter::once(&best.to_vec()).chain(missing) {
+            let scenario = match set.as_slice() {
+                [one] => self.options[*one].scenario().clone(),
+                _ => self
+                    .plan
+                    .build(self.options, set)
+                    .expect("a set judged before is a valid scenario"),
+            };
+            sets.push((set.clone(), scenario));
+        }
+        let variants: Vec<(&Scenario, f64)> = sets
+            .iter()
+            .map(|(m, s)| (s, self.plan.cost(self.options, m)))
+            .collect();
+        let pairs: Vec<(usize, usize)> = (1..sets.len()).map(|k| (k, 0)).collect();
+        let (_, _, gaps) = self.runs.pass(&variants, &pairs)?;
+        for ((k, _), gap) in pairs.into_iter().zip(gaps) {
+            self.pairs.insert((sets[k].0.clone(), best.to_vec()), gap);
+        }
+        Ok(())
+    }
+}
+
+/// Every pair `(a, b)`, a < b, of `n` variants.
+pub(super) fn all_pairs(n: usize) -> Vec<(usize, usize)> {
+    (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .collect()
+}
+
 /// Searches for the package, given the sets the comparison's first pass
 /// judged (the empty set, the single options and an exhaustive search's
-/// sets, each with its members); a greedy search runs more passes on the
-/// same trials.
+/// sets, each with its members) and the paired differences it measured;
+/// a greedy search, and the comparison with the rivals, run more passes
+/// on the same trials.
 pub(super) fn search(
     plan: &Plan,
     options: &[InvestmentOption],
     runs: &RiskRuns,
     first: Vec<(Vec<usize>, Judged)>,
+    pairs: Pairs,
 ) -> Result<Package, SimError> {
-    let mut plan_exclusive = plan.exclusive.clone();
-    let mut invalid = plan.invalid.clone();
-    let mut judged: Vec<(Vec<usize>, Judged)> = first;
+    let mut known = Known {
+        plan,
+        options,
+        runs,
+        judged: first,
+        pairs,
+        exclusive: plan.exclusive.clone(),
+        invalid: plan.invalid.clone(),
+    };
     if plan.search == Search::Greedy {
-        greedy(
-            plan,
-            options,
-            runs,
-            &mut judged,
-            &mut plan_exclusive,
-            &mut invalid,
-        )?;
+        greedy(&mut known)?;
     }
-    let tolerance = &runs.base().risk_tolerance;
-    let sets: Vec<PackageSet> = judged
+    let sets: Vec<PackageSet> = known
+        .judged
         .iter()
         .map(|(members, j)| {
             let annual_cost = plan.cost(options, members);
@@ -311,38 +496,46 @@ pub(super) fn search(
                 ale_change: j.ale_change,
                 net_benefit: -j.ale_change.mean - annual_cost,
                 within_budget: plan.affords(annual_cost),
-                within_tolerance: (!tolerance.is_empty()).then(|| {
-                    matches!(
-                        super::appetite::appetite(&j.curve, tolerance),
-                        None | Some(super::appetite::Appetite::Below { .. })
-                    )
-                }),
+                within_tolerance: j.tolerance.map(|t| t.within),
+                tolerance_close_call: j.tolerance.is_some_and(|t| t.close_call),
             }
         })
         .collect();
     // Best first: net benefit, then cheaper, then fewer options, then
     // file order.
+    let members = |k: usize| &known.judged[k].0;
     let mut order: Vec<usize> = (0..sets.len()).filter(|&k| sets[k].within_budget).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&sets[a], &sets[b]);
         y.net_benefit
             .total_cmp(&x.net_benefit)
             .then(x.annual_cost.total_cmp(&y.annual_cost))
-            .then(judged[a].0.len().cmp(&judged[b].0.len()))
-            .then(judged[a].0.cmp(&judged[b].0))
+            .then(members(a).len().cmp(&members(b).len()))
+            .then(members(a).cmp(members(b)))
     });
     let best = order[0];
-    let runner_up = order.get(1).copied();
-    let gap = match runner_up {
-        None => None,
-        Some(r) => Some(gap(
-            plan,
-            options,
-            runs,
-            (&judged[best], &sets[best]),
-            (&judged[r], &sets[r]),
-        )?),
-    };
+    let best_members = members(best).clone();
+    let rivals: Vec<usize> = order[1..].iter().copied().take(RIVALS + 1).collect();
+    let rival_members: Vec<Vec<usize>> = rivals.iter().map(|&k| members(k).clone()).collect();
+    known.measure_gaps(&best_members, &rival_members)?;
+    // Net benefit of the best minus the rival's: the rival's loss minus
+    // the best's, less the difference in cost.
+    let gaps: Vec<(usize, Change)> = rivals
+        .iter()
+        .zip(&rival_members)
+        .map(|(&k, m)| {
+            let loss = known.loss_gap(m, &best_members).expect("measured above");
+            let cost = sets[best].annual_cost - sets[k].annual_cost;
+            let gap = Change {
+                mean: loss.mean - cost,
+                ci95: [loss.ci95[0] - cost, loss.ci95[1] - cost],
+            };
+            (k, gap)
+        })
+        // The package again: the same losses in every trial, the same cost.
+        .filter(|(_, gap)| gap.ci95 != [0.0, 0.0])
+        .take(RIVALS)
+        .collect();
     let cheapest_within_tolerance = sets
         .iter()
         .filter(|s| s.within_tolerance == Some(true))
@@ -357,150 +550,118 @@ pub(super) fn search(
         sets_evaluated: sets.len(),
         budget: plan.budget,
         best: sets[best].clone(),
-        runner_up: runner_up.map(|r| sets[r].clone()),
-        gap,
-        cheapest_within_tolerance,
-        exclusive: plan_exclusive,
-    })
-}
-
-/// The best set's net benefit minus the runner-up's, with its paired
-/// interval: the difference of their losses on the same trials, read off
-/// the changes when one of them is the empty set, else from a pass of the
-/// two.
-fn gap(
-    plan: &Plan,
-    options: &[InvestmentOption],
-    runs: &RiskRuns,
-    (best, best_set): (&(Vec<usize>, Judged), &PackageSet),
-    (runner, runner_set): (&(Vec<usize>, Judged), &PackageSet),
-) -> Result<Change, SimError> {
-    // The runner-up's expected annual loss minus the best's.
-    let loss_gap = if best.0.is_empty() {
-        runner.1.ale_change
-    } else if runner.0.is_empty() {
-        let c = best.1.ale_change;
-        Change {
-            mean: -c.mean,
-            ci95: [-c.ci95[1], -c.ci95[0]],
-        }
-    } else {
-        let scenario = |members: &[usize]| -> Result<Scenario, String> {
-            match members {
-                [one] => Ok(options[*one].scenario().clone()),
-                _ => plan.build(options, members),
-            }
-        };
-        let (a, b) = (scenario(&runner.0), scenario(&best.0));
-        let (Ok(a), Ok(b)) = (a, b) else {
-            unreachable!("both sets were evaluated, so both are valid scenarios")
-        };
-        let variants = [(&a, runner_set.annual_cost), (&b, best_set.annual_cost)];
-        runs.pass(&variants, &[(0, 1)])?.2[0]
-    };
-    let cost_gap = best_set.annual_cost - runner_set.annual_cost;
-    Ok(Change {
-        mean: loss_gap.mean - cost_gap,
-        ci95: [loss_gap.ci95[0] - cost_gap, loss_gap.ci95[1] - cost_gap],
-    })
-}
-
-/// Greedy forward selection with a drop check (see the module
-/// documentation): every set it evaluates is added to `judged`; sets found
-/// not to be valid scenarios to `exclusive` and `invalid`.
-fn greedy(
-    plan: &Plan,
-    options: &[InvestmentOption],
-    runs: &RiskRuns,
-    judged: &mut Vec<(Vec<usize>, Judged)>,
-    exclusive: &mut Vec<Exclusion>,
-    invalid: &mut Vec<Vec<usize>>,
-) -> Result<(), SimError> {
-    let n = options.len();
-    let net = |judged: &[(Vec<usize>, Judged)], set: &[usize]| -> Option<f64> {
-        judged
+        runner_up: gaps.first().map(|&(k, _)| sets[k].clone()),
+        gap: gaps.first().map(|&(_, g)| g),
+        rivals_checked: gaps.len(),
+        not_told_apart: gaps
             .iter()
-            .find(|(m, _)| m == set)
-            .map(|(m, j)| -j.ale_change.mean - plan.cost(options, m))
-    };
+            .filter(|(_, g)| g.ci95[0] <= 0.0)
+            .map(|&(k, _)| sets[k].clone())
+            .collect(),
+        cheapest_within_tolerance,
+        exclusive: known.exclusive,
+    })
+}
+
+/// Greedy forward selection with a drop check, lazily (see the module
+/// documentation): every set it judges is added to `known`.
+fn greedy(known: &mut Known) -> Result<(), SimError> {
+    let (plan, options) = (known.plan, known.options);
+    let n = options.len();
+    // Each option's gain last measured: at first, its own net benefit.
+    let mut gain: Vec<f64> = (0..n)
+        .map(|k| known.net(&[k]).expect("the single options were judged"))
+        .collect();
     let mut current: Vec<usize> = Vec::new();
-    // Each move raises the net benefit strictly, so no set is visited
-    // twice; the bound only guards against a float that does not compare.
+    // Each move raises the net benefit strictly, so no set is the current
+    // one twice; the bound only guards against a float that does not
+    // compare.
     for _ in 0..4 * n + 4 {
-        let here = net(judged, &current).expect("the current set was evaluated");
-        let mut moves: Vec<Vec<usize>> = Vec::new();
-        for k in 0..n {
-            if current.contains(&k) {
-                continue;
-            }
+        let here = known.net(&current).expect("the current set was judged");
+        let with = |k: usize| {
             let mut set = current.clone();
             set.push(k);
             set.sort_unstable();
-            let valid = plan.pairs_compatible(&set) && !holds_any(&set, invalid);
-            if valid && plan.affords(plan.cost(options, &set)) {
-                moves.push(set);
+            set
+        };
+        let mut candidates: Vec<usize> = (0..n)
+            .filter(|&k| !current.contains(&k) && gain[k] > 0.0)
+            .filter(|&k| {
+                let set = with(k);
+                plan.pairs_compatible(&set)
+                    && !holds_any(&set, &known.invalid)
+                    && plan.affords(plan.cost(options, &set))
+            })
+            .collect();
+        candidates.sort_by(|&a, &b| gain[b].total_cmp(&gain[a]).then(a.cmp(&b)));
+        let mut best: Option<(Vec<usize>, f64)> = None;
+        for batch in candidates.chunks(GREEDY_BATCH) {
+            if best.as_ref().is_some_and(|(_, g)| *g >= gain[batch[0]]) {
+                break;
+            }
+            let sets: Vec<Vec<usize>> = batch.iter().map(|&k| with(k)).collect();
+            known.evaluate(&sets)?;
+            for (&k, set) in batch.iter().zip(sets) {
+                let Some(net) = known.net(&set) else {
+                    gain[k] = f64::NEG_INFINITY; // not a valid scenario
+                    continue;
+                };
+                gain[k] = net - here;
+                if best.as_ref().is_none_or(|(_, g)| gain[k] > *g) {
+                    best = Some((set, gain[k]));
+                }
             }
         }
-        let mut best_move = evaluate(plan, options, runs, judged, exclusive, invalid, moves)?;
-        if best_move.as_ref().is_none_or(|(_, v)| *v <= here) {
-            // No addition raises it: try dropping one.
-            let drops = (0..current.len())
-                .map(|d| {
-                    let mut set = current.clone();
-                    set.remove(d);
-                    set
-                })
-                .collect();
-            best_move = evaluate(plan, options, runs, judged, exclusive, invalid, drops)?;
-            if best_move.as_ref().is_none_or(|(_, v)| *v <= here) {
-                return Ok(());
+        if let Some((set, g)) = best {
+            if g > 0.0 {
+                // Try a leap too: every option whose gain is positive,
+                // in order of gain, where it can join (compatible and
+                // affordable); taken when it beats the single addition.
+                // Options whose effects add up are all bought in one
+                // step, and the drop check takes out any that do not pay
+                // beside the others.
+                let mut leap = current.clone();
+                for &k in &candidates {
+                    let mut bigger = leap.clone();
+                    bigger.push(k);
+                    bigger.sort_unstable();
+                    if gain[k] > 0.0
+                        && plan.pairs_compatible(&bigger)
+                        && !holds_any(&bigger, &known.invalid)
+                        && plan.affords(plan.cost(options, &bigger))
+                    {
+                        leap = bigger;
+                    }
+                }
+                if leap.len() > set.len() {
+                    known.evaluate(std::slice::from_ref(&leap))?;
+                    if known.net(&leap).is_some_and(|net| net - here > g) {
+                        current = leap;
+                        continue;
+                    }
+                }
+                current = set;
+                continue;
             }
         }
-        current = best_move.expect("checked above").0;
+        // No addition raises it: drop the option whose removal raises it
+        // most, if any.
+        let drops: Vec<Vec<usize>> = (0..current.len())
+            .map(|d| {
+                let mut set = current.clone();
+                set.remove(d);
+                set
+            })
+            .collect();
+        known.evaluate(&drops)?;
+        let best_drop = drops
+            .into_iter()
+            .filter_map(|set| Some((known.net(&set)?, set)))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        match best_drop {
+            Some((net, set)) if net > here => current = set,
+            _ => return Ok(()),
+        }
     }
     Ok(())
-}
-
-/// Evaluates the sets of `candidates` not yet judged (in one pass) and
-/// returns the candidate with the highest net benefit.
-fn evaluate(
-    plan: &Plan,
-    options: &[InvestmentOption],
-    runs: &RiskRuns,
-    judged: &mut Vec<(Vec<usize>, Judged)>,
-    exclusive: &mut Vec<Exclusion>,
-    invalid: &mut Vec<Vec<usize>>,
-    candidates: Vec<Vec<usize>>,
-) -> Result<Option<(Vec<usize>, f64)>, SimError> {
-    let mut fresh: Vec<(Vec<usize>, Scenario)> = Vec::new();
-    for set in &candidates {
-        if judged.iter().any(|(m, _)| m == set) {
-            continue;
-        }
-        match plan.build(options, set) {
-            Ok(s) => fresh.push((set.clone(), s)),
-            Err(reason) => {
-                exclusive.push(Exclusion {
-                    options: set.iter().map(|&i| options[i].id.clone()).collect(),
-                    reason,
-                });
-                invalid.push(set.clone());
-            }
-        }
-    }
-    if !fresh.is_empty() {
-        let variants: Vec<(&Scenario, f64)> = fresh
-            .iter()
-            .map(|(m, s)| (s, plan.cost(options, m)))
-            .collect();
-        let (_, results, _) = runs.pass(&variants, &[])?;
-        judged.extend(fresh.into_iter().map(|(m, _)| m).zip(results));
-    }
-    Ok(candidates
-        .into_iter()
-        .filter_map(|set| {
-            let (m, j) = judged.iter().find(|(m, _)| *m == set)?;
-            Some((set.clone(), -j.ale_change.mean - plan.cost(options, m)))
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))))
 }
