@@ -33,9 +33,9 @@
 //! **Rivals.** The package is compared, pair by pair on the same trials,
 //! with the [`RIVALS`] next best sets within the budget: the gap in net
 //! benefit with its paired interval says whether the trials tell them
-//! apart (a set whose losses are the package's in every trial and which
-//! costs the same, such as the package with a free option that changes
-//! nothing, is the package again and not a rival).
+//! apart (a set whose losses are the package's in every trial, such as
+//! the package with an option that changes nothing here, is the package
+//! again at a higher cost, not a rival).
 //!
 //! A set's rates of the rare threats are each some single option's (two
 //! options setting the same threat's key exclude each other), so the
@@ -523,17 +523,20 @@ pub(super) fn search(
     let gaps: Vec<(usize, Change)> = rivals
         .iter()
         .zip(&rival_members)
-        .map(|(&k, m)| {
+        .filter_map(|(&k, m)| {
             let loss = known.loss_gap(m, &best_members).expect("measured above");
+            // The package with options that change nothing here (the same
+            // losses in every trial): no rival, whatever they cost.
+            if loss.mean == 0.0 && loss.ci95 == [0.0, 0.0] {
+                return None;
+            }
             let cost = sets[best].annual_cost - sets[k].annual_cost;
             let gap = Change {
                 mean: loss.mean - cost,
                 ci95: [loss.ci95[0] - cost, loss.ci95[1] - cost],
             };
-            (k, gap)
+            Some((k, gap))
         })
-        // The package again: the same losses in every trial, the same cost.
-        .filter(|(_, gap)| gap.ci95 != [0.0, 0.0])
         .take(RIVALS)
         .collect();
     let cheapest_within_tolerance = sets

@@ -39,6 +39,7 @@ mod numbers;
 mod output_files;
 mod outputs;
 mod package;
+mod package_review;
 mod properties;
 mod report;
 mod scenarios;
