@@ -40,11 +40,13 @@ package is the set with the highest net benefit whose annual costs add up to
 no more than --budget. Options that change the same key of the same item,
 or cannot otherwise be applied together, are never combined (and are named).
 With the scenario's risk_tolerance: whether the package keeps the loss
-exceedance curve within it, and the cheapest set that does. The runner-up
-comes with the 95% interval of the gap: one holding zero means the trials
-cannot tell the two apart. Every set is simulated while there are at most 64,
-else the search is greedy (add the best option, drop one that no longer
-pays, until neither helps).
+exceedance curve within it, and the cheapest set that does. The package is
+compared pair by pair with the 7 next best sets: the runner-up comes with
+the 95% interval of the gap in net benefit, and one holding zero means the
+trials cannot tell the two apart (the text names any such set). Every set
+is simulated while there are at most 64, else the search is greedy (add the
+best option, or every paying one at once, drop one that no longer pays,
+until neither helps). --no-package skips it.
 
 Examples:
   drsim compare scenarios/hospital.yaml
