@@ -575,6 +575,13 @@ fn greedy(known: &mut Known) -> Result<(), SimError> {
     let mut gain: Vec<f64> = (0..n)
         .map(|k| known.net(&[k]).expect("the single options were judged"))
         .collect();
+    // Whether a set may be bought: no two of it exclude each other, it
+    // holds no set found invalid, and the budget affords it.
+    let can_join = |known: &Known, set: &[usize]| {
+        plan.pairs_compatible(set)
+            && !holds_any(set, &known.invalid)
+            && plan.affords(plan.cost(options, set))
+    };
     let mut current: Vec<usize> = Vec::new();
     // Each move raises the net benefit strictly, so no set is the current
     // one twice; the bound only guards against a float that does not
@@ -589,12 +596,7 @@ fn greedy(known: &mut Known) -> Result<(), SimError> {
         };
         let mut candidates: Vec<usize> = (0..n)
             .filter(|&k| !current.contains(&k) && gain[k] > 0.0)
-            .filter(|&k| {
-                let set = with(k);
-                plan.pairs_compatible(&set)
-                    && !holds_any(&set, &known.invalid)
-                    && plan.affords(plan.cost(options, &set))
-            })
+            .filter(|&k| can_join(known, &with(k)))
             .collect();
         candidates.sort_by(|&a, &b| gain[b].total_cmp(&gain[a]).then(a.cmp(&b)));
         let mut best: Option<(Vec<usize>, f64)> = None;
@@ -628,11 +630,7 @@ fn greedy(known: &mut Known) -> Result<(), SimError> {
                     let mut bigger = leap.clone();
                     bigger.push(k);
                     bigger.sort_unstable();
-                    if gain[k] > 0.0
-                        && plan.pairs_compatible(&bigger)
-                        && !holds_any(&bigger, &known.invalid)
-                        && plan.affords(plan.cost(options, &bigger))
-                    {
+                    if gain[k] > 0.0 && can_join(known, &bigger) {
                         leap = bigger;
                     }
                 }
