@@ -103,9 +103,9 @@ pub fn money(flag: &str, text: &str) -> Result<f64> {
         _ => (t, 1.0),
     };
     match digits.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 && x * scale <= 1e15 => Ok(x * scale),
+        Ok(x) if scenario::money_is_valid(x * scale) => Ok(x * scale),
         _ => bail!(
-            "{flag}: `{}` is not an amount of money; give a non-negative number in the scenario's currency, e.g. {flag} 150000 or {flag} 150k",
+            "{flag}: `{}` is not an amount of money; give a non-negative number (at most 1e15) in the scenario's currency, without its symbol, e.g. {flag} 150000 or {flag} 150k",
             text.escape_debug()
         ),
     }

@@ -281,15 +281,7 @@ fn and_list(items: &[String]) -> String {
 
 /// The names of a set's options, in file order.
 fn names(c: &Comparison, s: &PackageSet) -> Vec<String> {
-    s.options
-        .iter()
-        .map(|id| {
-            c.options
-                .iter()
-                .find(|o| &o.id == id)
-                .map_or_else(|| id.clone(), |o| o.name.clone())
-        })
-        .collect()
+    s.options.iter().map(|id| option_name(c, id)).collect()
 }
 
 /// A set for people: `buying nothing`, `A alone`, `A and B`.

@@ -28,7 +28,7 @@ pub use options::{combined, exclusive, InvestmentOption, MAX_OPTION_CHECK_ITEMS}
 pub use text::{escape_unsafe, is_unsafe_char};
 pub(crate) use units::{fmt_hours, HOURS_PER_YEAR};
 pub use units::{parse_duration, Dist};
-pub use validate::MAX_HORIZON_HOURS;
+pub use validate::{money_is_valid, MAX_HORIZON_HOURS};
 
 use std::io::Read;
 use std::path::Path;

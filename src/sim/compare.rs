@@ -33,6 +33,23 @@ pub struct Change {
 }
 
 impl Change {
+    /// The opposite difference (b − a for a − b), its interval flipped.
+    pub(super) fn negated(self) -> Change {
+        Change {
+            mean: -self.mean,
+            ci95: [-self.ci95[1], -self.ci95[0]],
+        }
+    }
+
+    /// The change less `amount` (a constant, such as a difference in
+    /// cost): its interval moves with it.
+    pub(super) fn less(self, amount: f64) -> Change {
+        Change {
+            mean: self.mean - amount,
+            ci95: [self.ci95[0] - amount, self.ci95[1] - amount],
+        }
+    }
+
     /// The mean of paired per-trial differences in `m`, a signed quantity,
     /// with its 95% normal interval, both times `scale` (e.g. to make a
     /// horizon's loss a year's).
@@ -207,7 +224,8 @@ pub struct Comparison {
     pub package: Option<Package>,
 }
 
-fn compile(s: &Scenario) -> Model {
+/// The model of a scenario, its graph built on the way.
+pub(super) fn compile(s: &Scenario) -> Model {
     Model::compile(s, &DependencyGraph::build(s))
 }
 
@@ -277,20 +295,21 @@ pub(super) struct RiskRuns<'a> {
 }
 
 impl RiskRuns<'_> {
-    /// Runs the base and `variants` (a scenario each, with its annual
-    /// cost) on the comparison's trials; returns the base's figures, each
-    /// variant's, and for each pair `(a, b)` of variant indices in `pairs`
-    /// the paired difference of a's expected annual loss less b's.
+    /// Runs the base and `variants` (a scenario each with its compiled
+    /// model, in `models`, and its annual cost) on the comparison's
+    /// trials; returns the base's figures, each variant's, and for each
+    /// pair `(a, b)` of variant indices in `pairs` the paired difference
+    /// of a's expected annual loss less b's.
     pub(super) fn pass(
         &self,
         variants: &[(&Scenario, f64)],
+        models: &[Model],
         pairs: &[(usize, usize)],
     ) -> Result<(Judged, Vec<Judged>, Vec<Change>), SimError> {
         let (config, mode) = (self.config, self.mode);
-        let models: Vec<Model> = variants.iter().map(|(s, _)| compile(s)).collect();
         let bindings: Vec<Option<Binding>> = variants
             .iter()
-            .zip(&models)
+            .zip(models)
             .map(|((s, _), m)| self.design.as_ref().map(|d| d.bind(s, m)))
             .collect();
         // Each variant's cost over the horizon, charged against its loss
@@ -324,7 +343,7 @@ impl RiskRuns<'_> {
                 let (base, options) = bound_trials(
                     self.base_model,
                     self.base_binding.as_ref(),
-                    &models,
+                    models,
                     &bindings,
                 );
                 (
@@ -504,7 +523,13 @@ pub fn compare(
         Search::Exhaustive if plan.enabled() => package::all_pairs(variants.len()),
         _ => Vec::new(),
     };
-    let (base_judged, mut judged, gaps) = runs.pass(&variants, &pairs)?;
+    // The single options' models, compiled above for the design and the
+    // drills, are moved in front of the sets' and back out after the pass.
+    let mut all_models = models;
+    all_models.extend(sets.iter().map(|s| compile(&s.scenario)));
+    let (base_judged, mut judged, gaps) = runs.pass(&variants, &all_models, &pairs)?;
+    all_models.truncate(n);
+    let models = all_models;
     let pairs: package::Pairs = pairs
         .into_iter()
         .zip(gaps)

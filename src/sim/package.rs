@@ -41,9 +41,11 @@
 //! options setting the same threat's key exclude each other), so the
 //! design drawn for the single options covers every set.
 
-use super::compare::{Change, Judged, RiskRuns};
+use super::compare::{compile, Change, Judged, RiskRuns};
+use super::Model;
 use super::SimError;
 use crate::scenario::{combined, exclusive, InvestmentOption, Scenario};
+use std::borrow::Cow;
 
 /// The most sets an exhaustive search evaluates (2^6: six options that can
 /// all be combined); beyond, the search is greedy.
@@ -189,10 +191,8 @@ impl Plan {
             budget,
             excludes,
             exclusive: exclusions,
-            invalid: Vec::new(),
-            search: Search::Exhaustive,
-            sets: Vec::new(),
             enabled: true,
+            ..Plan::off()
         };
         // The sets of two or more that can be combined (and, without a
         // tolerance, afforded), in order of their members, counting the
@@ -387,8 +387,9 @@ impl Known<'_> {
             .iter()
             .map(|(m, s)| (s, self.plan.cost(self.options, m)))
             .collect();
+        let models: Vec<Model> = fresh.iter().map(|(_, s)| compile(s)).collect();
         let pairs = all_pairs(fresh.len());
-        let (_, results, gaps) = self.runs.pass(&variants, &pairs)?;
+        let (_, results, gaps) = self.runs.pass(&variants, &models, &pairs)?;
         for ((a, b), gap) in pairs.into_iter().zip(gaps) {
             self.pairs
                 .insert((fresh[a].0.clone(), fresh[b].0.clone()), gap);
@@ -402,21 +403,17 @@ impl Known<'_> {
     /// from a change against the base (one of them empty) or a pass that
     /// judged both.
     fn loss_gap(&self, a: &[usize], b: &[usize]) -> Option<Change> {
-        let negate = |c: Change| Change {
-            mean: -c.mean,
-            ci95: [-c.ci95[1], -c.ci95[0]],
-        };
         if b.is_empty() {
             return Some(self.find(a)?.ale_change);
         }
         if a.is_empty() {
-            return Some(negate(self.find(b)?.ale_change));
+            return Some(self.find(b)?.ale_change.negated());
         }
         let key = |x: &[usize], y: &[usize]| (x.to_vec(), y.to_vec());
         self.pairs
             .get(&key(a, b))
             .copied()
-            .or_else(|| self.pairs.get(&key(b, a)).copied().map(negate))
+            .or_else(|| self.pairs.get(&key(b, a)).copied().map(Change::negated))
     }
 
     /// Measures the loss gaps between `best` and each of `rivals` that no
@@ -429,23 +426,27 @@ impl Known<'_> {
         if missing.is_empty() {
             return Ok(());
         }
-        let mut sets: Vec<(Vec<usize>, Scenario)> = Vec::new();
+        // A single option's scenario is borrowed; a set's is built again
+        // (the search keeps no set's scenario once it is judged).
+        let mut sets: Vec<(Vec<usize>, Cow<Scenario>)> = Vec::new();
         for set in std::iter::once(&best.to_vec()).chain(missing) {
             let scenario = match set.as_slice() {
-                [one] => self.options[*one].scenario().clone(),
-                _ => self
-                    .plan
-                    .build(self.options, set)
-                    .expect("a set judged before is a valid scenario"),
+                [one] => Cow::Borrowed(self.options[*one].scenario()),
+                _ => Cow::Owned(
+                    self.plan
+                        .build(self.options, set)
+                        .expect("a set judged before is a valid scenario"),
+                ),
             };
             sets.push((set.clone(), scenario));
         }
         let variants: Vec<(&Scenario, f64)> = sets
             .iter()
-            .map(|(m, s)| (s, self.plan.cost(self.options, m)))
+            .map(|(m, s)| (&**s, self.plan.cost(self.options, m)))
             .collect();
+        let models: Vec<Model> = sets.iter().map(|(_, s)| compile(s)).collect();
         let pairs: Vec<(usize, usize)> = (1..sets.len()).map(|k| (k, 0)).collect();
-        let (_, _, gaps) = self.runs.pass(&variants, &pairs)?;
+        let (_, _, gaps) = self.runs.pass(&variants, &models, &pairs)?;
         for ((k, _), gap) in pairs.into_iter().zip(gaps) {
             self.pairs.insert((sets[k].0.clone(), best.to_vec()), gap);
         }
@@ -530,12 +531,7 @@ pub(super) fn search(
             if loss.mean == 0.0 && loss.ci95 == [0.0, 0.0] {
                 return None;
             }
-            let cost = sets[best].annual_cost - sets[k].annual_cost;
-            let gap = Change {
-                mean: loss.mean - cost,
-                ci95: [loss.ci95[0] - cost, loss.ci95[1] - cost],
-            };
-            Some((k, gap))
+            Some((k, loss.less(sets[best].annual_cost - sets[k].annual_cost)))
         })
         .take(RIVALS)
         .collect();

@@ -76,8 +76,10 @@ pub(crate) fn fmt_number(v: f64) -> String {
     }
 }
 
-/// Is `value` a non-negative, finite amount no larger than [`MAX_MONEY`]?
-pub(crate) fn money_is_valid(value: f64) -> bool {
+/// Is `value` a non-negative, finite amount no larger than [`MAX_MONEY`]
+/// (1e15): what any amount of money in a scenario, and a command's
+/// (`compare --budget`), may be.
+pub fn money_is_valid(value: f64) -> bool {
     value.is_finite() && (0.0..=MAX_MONEY).contains(&value)
 }
 
