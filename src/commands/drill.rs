@@ -32,7 +32,8 @@ pub struct Args {
     #[arg(long)]
     threat: Option<String>,
     /// Also show, per service, which components' hits caused the downtime
-    /// and whose recovery was on the critical path
+    /// (the strike's hits the service needs share it equally) and whose
+    /// recovery was on the critical path
     #[arg(long)]
     explain: bool,
     #[command(flatten)]

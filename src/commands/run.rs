@@ -27,7 +27,8 @@ pub struct Args {
     #[arg(long)]
     horizon: Option<String>,
     /// Also show, per service, the share of downtime started by each
-    /// component and each threat
+    /// component and each threat (an outage started by a strike is shared
+    /// equally among the components it hit that the service needs)
     #[arg(long)]
     explain: bool,
     #[command(flatten)]

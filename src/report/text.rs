@@ -204,7 +204,7 @@ fn explanations<D>(r: &Results<D>) -> String {
         let Some(e) = &s.explain else { continue };
         if out.is_empty() {
             out.push_str(
-                "\nWhy services were down (share of downtime; back last after: share of trials):\n",
+                "\nWhy services were down (share of downtime, a strike's simultaneous hits sharing it equally; back last after: share of trials):\n",
             );
         }
         if e.by_component.is_empty() {

@@ -304,6 +304,125 @@ pub(crate) struct OutageHours {
     pub by_threat: BTreeMap<u32, f64>,
 }
 
+/// Who started each service's current outage, when explaining. An outage
+/// started by a threat is credited to every component the strike hit that
+/// the service needs, in equal shares: the hits are simultaneous, so the
+/// order in which the engine happens to apply them must not decide the
+/// blame (four identical hosts get a quarter each).
+#[derive(Debug, Clone)]
+struct Blame {
+    /// Per service, the components credited with its current outage.
+    causes: Vec<Vec<u32>>,
+    /// Per service, the threat that started it ([`NONE`]: independent).
+    threat: Vec<u32>,
+    /// While a strike is applied: whether one is, the components it has
+    /// hit, and the services it has taken down.
+    in_strike: bool,
+    hits: Vec<u32>,
+    downed: Vec<u32>,
+    /// Scratch for walking up from a hit: a visit stamp per component.
+    seen: Vec<u32>,
+    stamp: u32,
+    stack: Vec<u32>,
+}
+
+impl Blame {
+    fn new(m: &Model) -> Self {
+        Blame {
+            causes: vec![Vec::new(); m.services.len()],
+            threat: vec![NONE; m.services.len()],
+            in_strike: false,
+            hits: Vec::new(),
+            downed: Vec::new(),
+            seen: vec![0; m.components.len()],
+            stamp: 0,
+            stack: Vec::new(),
+        }
+    }
+
+    /// Service `s` went down, on a hit on `component` by `threat`.
+    fn down(&mut self, s: u32, component: u32, threat: u32) {
+        let causes = &mut self.causes[s as usize];
+        causes.clear();
+        causes.push(component);
+        self.threat[s as usize] = threat;
+        if self.in_strike && !self.downed.contains(&s) {
+            self.downed.push(s);
+        }
+    }
+
+    fn event_starts(&mut self) {
+        self.in_strike = true;
+        self.hits.clear();
+        self.downed.clear();
+    }
+
+    fn hit(&mut self, c: u32) {
+        if self.in_strike && !self.hits.contains(&c) {
+            self.hits.push(c);
+        }
+    }
+
+    /// The strike is over: each service it took down is credited to every
+    /// hit it needs (the one that tipped it over among them).
+    fn event_ends(&mut self, m: &Model) {
+        self.in_strike = false;
+        if self.downed.is_empty() || self.hits.len() < 2 {
+            return;
+        }
+        // The hit that tipped each over, should none of the hits reach it
+        // (they always do: a strike takes a service down through its hits).
+        let tipped: Vec<u32> = self
+            .downed
+            .iter()
+            .map(|&s| self.causes[s as usize][0])
+            .collect();
+        for &s in &self.downed {
+            self.causes[s as usize].clear();
+        }
+        for &h in &self.hits {
+            // Every component that needs `h`, directly or not.
+            self.stamp = self.stamp.wrapping_add(1);
+            if self.stamp == 0 {
+                self.seen.fill(0);
+                self.stamp = 1;
+            }
+            self.stack.clear();
+            self.stack.push(h);
+            self.seen[h as usize] = self.stamp;
+            while let Some(c) = self.stack.pop() {
+                for edge in m.dependents(c) {
+                    let d = edge.dependent as usize;
+                    if self.seen[d] != self.stamp {
+                        self.seen[d] = self.stamp;
+                        self.stack.push(edge.dependent);
+                    }
+                }
+            }
+            for &s in &self.downed {
+                if self.seen[m.services[s as usize].component as usize] == self.stamp {
+                    self.causes[s as usize].push(h);
+                }
+            }
+        }
+        for (&s, &c) in self.downed.iter().zip(&tipped) {
+            if self.causes[s as usize].is_empty() {
+                self.causes[s as usize].push(c);
+            }
+        }
+    }
+
+    /// Service `s`'s outage of `length` hours is over: share it out.
+    fn charge(&self, s: u32, length: f64, hours: &mut OutageHours) {
+        let causes = &self.causes[s as usize];
+        let share = length / causes.len() as f64;
+        for &c in causes {
+            *hours.by_component.entry(c).or_default() += share;
+        }
+        *hours.by_threat.entry(self.threat[s as usize]).or_default() += length;
+    }
+}
+
 /// Reusable state for running trials of one model on one thread. Public for
 /// the integration tests and benches, which run single trials and read
 /// [`Trial::services`] and [`Trial::events`].
@@ -333,7 +452,8 @@ pub struct Trial<'m> {
     /// The component whose repair, clearing or switchover started the
     /// current wave of recoveries.
     trigger: u32,
-    service_cause: Vec<(u32, u32)>,
+    /// Who is credited with each service's current outage (explaining).
+    blame: Blame,
     /// Per service, this trial's downtime by what started each outage,
     /// when explaining.
     pub(crate) outage_hours: Vec<OutageHours>,
@@ -432,7 +552,7 @@ impl<'m> Trial<'m> {
             cause_threat: NONE,
             dwell: 0.0,
             trigger: NONE,
-            service_cause: vec![(NONE, NONE); m.services.len()],
+            blame: Blame::new(m),
             outage_hours: vec![OutageHours::default(); m.services.len()],
             last_recovery_trigger: vec![NONE; m.services.len()],
             nodes: vec![FRESH; n],
@@ -783,6 +903,9 @@ impl<'m> Trial<'m> {
     fn apply_threat(&mut self, t: u32) {
         self.cause_threat = t;
         self.incident += 1;
+        if self.explain {
+            self.blame.event_starts();
+        }
         let m = self.m;
         let th = &m.threats[t as usize];
         let occurrence = self.threat_occurrences[t as usize];
@@ -825,6 +948,9 @@ impl<'m> Trial<'m> {
             );
         }
         self.settle_losses();
+        if self.explain {
+            self.blame.event_ends(self.m);
+        }
     }
 
     /// One hit on component `c`; `work` is how long its repair or rebuild takes.
@@ -839,6 +965,9 @@ impl<'m> Trial<'m> {
         reaches_backups: bool,
     ) {
         self.cause_component = c;
+        if self.explain {
+            self.blame.hit(c);
+        }
         self.note(c, TraceKind::Hit(effect));
         let ci = c as usize;
         match effect {
@@ -1262,8 +1391,10 @@ impl<'m> Trial<'m> {
 
     fn service_down(&mut self, s: u32) {
         self.service_down_since[s as usize] = self.now;
-        self.service_cause[s as usize] = (self.cause_component, self.cause_threat);
         self.service_incident[s as usize] = self.incident;
+        if self.explain {
+            self.blame.down(s, self.cause_component, self.cause_threat);
+        }
     }
 
     /// Service `s` is available again (or, `cut`, the horizon ended its
@@ -1306,10 +1437,7 @@ impl<'m> Trial<'m> {
             self.charge(self.service_incident[si], money);
         }
         if self.explain {
-            let (component, threat) = self.service_cause[si];
-            let hours = &mut self.outage_hours[si];
-            *hours.by_component.entry(component).or_default() += length;
-            *hours.by_threat.entry(threat).or_default() += length;
+            self.blame.charge(s, length, &mut self.outage_hours[si]);
             self.last_recovery_trigger[si] = self.trigger;
         }
     }
