@@ -15,7 +15,10 @@ and threats arriving at random at their yearly frequencies.
 
 Per service: availability, downtime, number of outages, the chance no outage
 breaches the RTO, data lost, and money lost; plus the total loss and its
-exceedance curve (P(annual loss > x)) in JSON.
+exceedance curve (P(annual loss > x)) in JSON, the bad years (1 in 10, 100,
+200), and the loss by threat: each threat's strikes a year and the expected
+loss of the incidents it started (components failing on their own are a row
+too), adding up to the total.
 
 Examples:
   drsim run scenarios/retail.yaml

@@ -120,6 +120,21 @@ pub(crate) fn fine_percent(p: f64) -> String {
     format!("{pct:.decimals$}%")
 }
 
+/// How often something happens a year, to two significant figures and no
+/// trailing zeros: `33`, `2`, `0.5`, `0.013`.
+pub(crate) fn per_year(x: f64) -> String {
+    if x <= 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let decimals = (1 - x.log10().floor() as i32).max(0) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 /// Half the width of a 95% interval, as percentage points: `±1%`.
 pub(crate) fn plus_minus_percent(ci: [f64; 2]) -> String {
     let half = (ci[1] - ci[0]) / 2.0 * 100.0;

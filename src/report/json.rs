@@ -72,6 +72,7 @@ pub fn document<D: ModeDetail>(r: &Results<D>) -> Value {
         "loss": loss(r),
         "loss_exceedance": r.loss_exceedance,
         "loss_occurrence": occurrence(r),
+        "loss_by_threat": loss_by_threat(r),
         "sampling": sampling(&r.sampling),
         "precision": r.precision.as_ref().map(|p| json!({
             "of": p.of,
@@ -168,6 +169,29 @@ fn occurrence<D>(r: &Results<D>) -> Value {
             "exceedance": r.occurrence_exceedance,
             "tail": tail(&r.occurrence_tail),
         }),
+    }
+}
+
+/// A run's loss by what started it: per threat with a rate, then
+/// independent failures, each `{id, name, per_year: {mean, ci95}, loss:
+/// {mean, ci95}}`; the losses' means add up to `loss.mean`. `null` for a
+/// drill.
+fn loss_by_threat<D>(r: &Results<D>) -> Value {
+    match r.mode {
+        Mode::Drill { .. } => Value::Null,
+        Mode::Run { .. } => Value::Array(
+            r.loss_by_threat
+                .iter()
+                .map(|t| {
+                    json!({
+                        "id": t.id,
+                        "name": t.name,
+                        "per_year": {"mean": t.per_year.mean, "ci95": t.per_year.ci95},
+                        "loss": {"mean": t.loss.mean, "ci95": t.loss.ci95},
+                    })
+                })
+                .collect(),
+        ),
     }
 }
 

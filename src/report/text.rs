@@ -2,12 +2,13 @@
 //! words about the service that fares worst.
 
 use super::format::{
-    data_loss_cell, fine_percent, fixed, hours, met_cell, money, percent, period_noun,
+    data_loss_cell, fine_percent, fixed, hours, met_cell, money, per_year, percent, period_noun,
     plus_minus_percent, quantile_range, target_cell,
 };
 use super::{loss_cause_label, loss_causes_shown};
 use crate::sim::{
-    DrillDetail, DrillResults, Mode, PrecisionReached, Results, RunResults, Sampling, ServiceResult,
+    DrillDetail, DrillResults, Mode, PrecisionReached, Results, RunResults, Sampling,
+    ServiceResult, ThreatLoss,
 };
 
 /// A plain text table; the first column is left-aligned, the rest right.
@@ -437,6 +438,43 @@ fn tail_table(r: &RunResults, horizon: f64) -> String {
     out
 }
 
+/// Where a run's loss comes from: each threat, and independent failures,
+/// largest first, with the ones that lost nothing named after the table.
+fn loss_by_threat(r: &RunResults) -> String {
+    let total = r.loss.mean;
+    if total <= 0.0 {
+        return String::new();
+    }
+    let cur = |x: f64| money(x, &r.currency);
+    let (mut rows, idle): (Vec<&ThreatLoss>, Vec<&ThreatLoss>) =
+        r.loss_by_threat.iter().partition(|t| t.loss.mean > 0.0);
+    rows.sort_by(|a, b| b.loss.mean.total_cmp(&a.loss.mean).then(a.id.cmp(&b.id)));
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                per_year(t.per_year.mean),
+                cur(t.loss.mean),
+                format!("{} – {}", cur(t.loss.ci95[0]), cur(t.loss.ci95[1])),
+                percent(t.loss.mean / total),
+            ]
+        })
+        .collect();
+    let mut out = String::from(
+        "\nLoss by threat (mean over the horizon; each loss is charged to the strike or independent failure that started it, so the rows add up to the total):\n",
+    );
+    out.push_str(&table(
+        &["Threat", "Per year", "Loss (mean)", "95% CI", "Share"],
+        &cells,
+    ));
+    if !idle.is_empty() {
+        let names: Vec<&str> = idle.iter().map(|t| t.name.as_str()).collect();
+        out.push_str(&format!("Lost nothing: {}.\n", names.join(", ")));
+    }
+    out
+}
+
 /// The terminal report of a run.
 pub fn run(r: &RunResults) -> String {
     let horizon = r.horizon_h().expect("a run has a horizon");
@@ -510,6 +548,7 @@ pub fn run(r: &RunResults) -> String {
     }
     out.push_str(&loss_line(r, "Total loss over the horizon"));
     out.push_str(&tail_table(r, horizon));
+    out.push_str(&loss_by_threat(r));
     out.push_str(&loss_by_cause(r, "mean over the horizon"));
     out.push_str(&explanations(r));
     out

@@ -533,6 +533,66 @@ pub struct Explanation {
 /// Label for downtime started by components failing on their own.
 pub const INDEPENDENT_FAILURES: &str = "independent failures";
 
+/// Their name for people, where a threat's name would stand.
+pub const INDEPENDENT_FAILURES_NAME: &str = "Components failing on their own";
+
+/// What one cause of incidents costs over a run: a threat's strikes, or
+/// the components' independent failures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreatLoss {
+    /// The threat's id, or [`INDEPENDENT_FAILURES`].
+    pub id: String,
+    /// The threat's name, or [`INDEPENDENT_FAILURES_NAME`].
+    pub name: String,
+    /// How many strikes (failures) a year: a threat's `per_year` (exact),
+    /// the failures' mean count per year over the trials.
+    pub per_year: Estimate,
+    /// The money per trial (over the horizon) lost by the incidents it
+    /// started: their outages and data losses.
+    pub loss: Estimate,
+}
+
+/// The rows of [`Results::loss_by_threat`]: each threat with a yearly
+/// rate, then independent failures (none for a drill).
+fn loss_by_threat(scenario: &Scenario, samples: &Samples, mode: Mode) -> Vec<ThreatLoss> {
+    let Mode::Run { horizon } = mode else {
+        return Vec::new();
+    };
+    let Some((failures, threats)) = samples.loss_by_cause.split_last() else {
+        return Vec::new();
+    };
+    let money = |m: &stats::Mean| Estimate::of(m, Quantity::NonNegative);
+    let years = horizon / crate::scenario::HOURS_PER_YEAR;
+    let mut rows: Vec<ThreatLoss> = scenario
+        .threats
+        .iter()
+        .zip(threats)
+        .filter_map(|(t, m)| {
+            let rate = t.per_year()?;
+            Some(ThreatLoss {
+                id: t.id.clone(),
+                name: t.label().to_string(),
+                per_year: Estimate {
+                    mean: rate,
+                    ci95: [rate, rate],
+                },
+                loss: money(m),
+            })
+        })
+        .collect();
+    let count = Estimate::of(&samples.independent_failures, Quantity::NonNegative);
+    rows.push(ThreatLoss {
+        id: INDEPENDENT_FAILURES.to_string(),
+        name: INDEPENDENT_FAILURES_NAME.to_string(),
+        per_year: Estimate {
+            mean: count.mean / years,
+            ci95: [count.ci95[0] / years, count.ci95[1] / years],
+        },
+        loss: money(failures),
+    });
+    rows
+}
+
 fn ranked(mut v: Vec<(String, f64)>) -> Vec<(String, f64)> {
     v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     v
@@ -780,6 +840,11 @@ pub struct Results<D> {
     /// The tails of the costliest single incident's loss of a run, as
     /// `loss_tail`; empty for a drill.
     pub occurrence_tail: Vec<LossTail>,
+    /// A run's loss by what started it: one row per threat that strikes
+    /// on its own (in file order), then independent failures. Each loss
+    /// is charged to the incident during which it began, so the rows'
+    /// means add up to `loss.mean`. Empty for a drill.
+    pub loss_by_threat: Vec<ThreatLoss>,
     /// Simulated events over all trials.
     pub events: u64,
     /// How the trials were drawn.
@@ -1068,6 +1133,7 @@ pub(crate) fn summarize<D: Detail>(
             }
         })
         .collect();
+    let loss_by_threat = loss_by_threat(scenario, &samples, mode);
     let loss = samples.total_loss.summary(Quantity::NonNegative);
     let loss_exceedance = samples.total_loss.exceedance(40);
     let tails = |sketch: &stats::Sketch| match mode {
@@ -1102,6 +1168,7 @@ pub(crate) fn summarize<D: Detail>(
         loss_tail,
         occurrence_exceedance,
         occurrence_tail,
+        loss_by_threat,
         events: samples.events,
         sampling,
         precision,

@@ -104,6 +104,12 @@ pub struct Samples {
     pub(crate) occurrence: Sketch,
     /// Per service, when explaining.
     pub(crate) attribution: Vec<ServiceAttribution>,
+    /// A run's loss per trial by what started it: per threat, then last
+    /// for independent failures ([`Trial::loss_by_cause`]); empty for a
+    /// drill.
+    pub(crate) loss_by_cause: Vec<Mean>,
+    /// A run's independent failures per trial.
+    pub(crate) independent_failures: Mean,
 }
 
 impl ServiceSamples {
@@ -130,7 +136,22 @@ impl Samples {
             total_loss: Sketch::with_resolution(TOTAL_LOSS_RESOLUTION),
             occurrence: Sketch::with_resolution(TOTAL_LOSS_RESOLUTION),
             attribution: Vec::new(),
+            loss_by_cause: Vec::new(),
+            independent_failures: Mean::new(),
         }
+    }
+
+    /// Adds a run's trial's loss by what started it.
+    fn record_causes(&mut self, trial: &Trial, at: Weight) {
+        let money = trial.loss_by_cause();
+        if self.loss_by_cause.len() != money.len() {
+            self.loss_by_cause = vec![Mean::new(); money.len()];
+        }
+        for (m, &x) in self.loss_by_cause.iter_mut().zip(money) {
+            m.add(x, at);
+        }
+        self.independent_failures
+            .add(f64::from(trial.independent_failures()), at);
     }
 
     /// Adds a trial's causes of downtime, scaled by `units` (1 for plain
@@ -222,6 +243,14 @@ impl Samples {
         }
         self.total_loss.merge(&other.total_loss);
         self.occurrence.merge(&other.occurrence);
+        if self.loss_by_cause.len() < other.loss_by_cause.len() {
+            self.loss_by_cause
+                .resize(other.loss_by_cause.len(), Mean::new());
+        }
+        for (a, b) in self.loss_by_cause.iter_mut().zip(&other.loss_by_cause) {
+            a.merge(b);
+        }
+        self.independent_failures.merge(&other.independent_failures);
         if self.attribution.len() < other.attribution.len() {
             self.attribution
                 .resize(other.attribution.len(), ServiceAttribution::default());
@@ -319,6 +348,7 @@ pub(crate) fn simulate_with(
             samples.record(model, mode, &trial.services, trial.events, at);
             if let Mode::Run { .. } = mode {
                 samples.occurrence.add_at(trial.largest_incident_loss(), at);
+                samples.record_causes(trial, at);
             }
             if explain {
                 let units = units

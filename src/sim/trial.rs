@@ -211,6 +211,8 @@ struct GroupState {
     draws: u32,
     /// The incident that took the active member down.
     incident: u32,
+    /// That incident's threat ([`NONE`]: an independent failure).
+    cause: u32,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -245,6 +247,7 @@ const FRESH_GROUP: GroupState = GroupState {
     gen: 0,
     draws: 0,
     incident: 0,
+    cause: NONE,
 };
 
 /// Components from which prefetching the next event's data pays. Measured on
@@ -502,8 +505,17 @@ pub struct Trial<'m> {
     loss_stack: Vec<u32>,
 
     service_down_since: Vec<f64>,
-    /// Per service: the incident during which its current outage began.
+    /// Per service: the incident during which its current outage began,
+    /// and that incident's threat ([`NONE`]: an independent failure).
     service_incident: Vec<u32>,
+    service_incident_cause: Vec<u32>,
+    /// The threat of the incident whose data losses are being settled.
+    loss_cause: u32,
+    /// Money lost this trial by what started it, per threat and last for
+    /// independent failures (a run: see [`Trial::loss_by_cause`]).
+    cause_money: Vec<f64>,
+    /// Independent failures this trial.
+    independent_failures: u32,
     /// Money lost by the incidents of this trial that may still be
     /// charged, `(incident, money)`: its outages (charged to the incident
     /// during which they began) and its data losses. Bounded: past
@@ -581,6 +593,10 @@ impl<'m> Trial<'m> {
             loss_stack: Vec::new(),
             service_down_since: vec![0.0; m.services.len()],
             service_incident: vec![0; m.services.len()],
+            service_incident_cause: vec![NONE; m.services.len()],
+            loss_cause: NONE,
+            cause_money: vec![0.0; m.threats.len() + 1],
+            independent_failures: 0,
             incident_money: Vec::new(),
             closed_incident_max: 0.0,
             live_incidents: Vec::new(),
@@ -617,6 +633,8 @@ impl<'m> Trial<'m> {
         self.loss_incident.fill(0);
         self.incident_money.clear();
         self.closed_incident_max = 0.0;
+        self.cause_money.fill(0.0);
+        self.independent_failures = 0;
         self.services.fill(ServiceOutcome::default());
         if self.explain {
             for hours in &mut self.outage_hours {
@@ -852,6 +870,7 @@ impl<'m> Trial<'m> {
                 self.cause_threat = NONE;
                 self.dwell = 0.0;
                 self.incident += 1;
+                self.independent_failures += 1;
                 self.failures[i].waiting = true;
                 let fm = &self.m.failures[i];
                 self.hit(fm.component, fm.effect, fm.work, 0.0, false, false);
@@ -1331,6 +1350,7 @@ impl<'m> Trial<'m> {
             Failover::Holding => {
                 if position == active && !up {
                     self.groups[gi].incident = self.incident;
+                    self.groups[gi].cause = self.cause_threat;
                     self.set_group_holds(g, false);
                     self.choose_switch_target(g);
                 }
@@ -1392,6 +1412,7 @@ impl<'m> Trial<'m> {
     fn service_down(&mut self, s: u32) {
         self.service_down_since[s as usize] = self.now;
         self.service_incident[s as usize] = self.incident;
+        self.service_incident_cause[s as usize] = self.cause_threat;
         if self.explain {
             self.blame.down(s, self.cause_component, self.cause_threat);
         }
@@ -1434,7 +1455,11 @@ impl<'m> Trial<'m> {
         }
         if self.count_incidents {
             let money = targets::outage_loss(svc, disruption, steps);
-            self.charge(self.service_incident[si], money);
+            self.charge(
+                self.service_incident[si],
+                self.service_incident_cause[si],
+                money,
+            );
         }
         if self.explain {
             self.blame.charge(s, length, &mut self.outage_hours[si]);
@@ -1452,6 +1477,7 @@ impl<'m> Trial<'m> {
 
     fn settle_pending_losses(&mut self) {
         let incident = self.incident;
+        self.loss_cause = self.cause_threat;
         while let Some((c, loss)) = self.pending_losses.pop() {
             self.offer_loss(c, incident, loss);
             self.push_losses(incident);
@@ -1470,6 +1496,7 @@ impl<'m> Trial<'m> {
                 loss += group.lag;
             }
             if loss > 0.0 && incident != 0 {
+                self.loss_cause = self.groups[gi].cause;
                 self.offer_loss(group.owner, incident, loss);
                 self.push_losses(incident);
             }
@@ -1507,17 +1534,24 @@ impl<'m> Trial<'m> {
             out.worst_incident_loss = out.worst_incident_loss.max(loss);
             if self.count_incidents && added != 0.0 {
                 let money = targets::data_loss_money(&self.m.services[s as usize], added);
-                self.charge(incident, money);
+                self.charge(incident, self.loss_cause, money);
             }
         }
     }
 
-    /// Charges `money` to `incident`.
+    /// Charges `money` to `incident`, started by `cause` (a threat, or
+    /// [`NONE`] for an independent failure).
     #[inline]
-    fn charge(&mut self, incident: u32, money: f64) {
+    fn charge(&mut self, incident: u32, cause: u32, money: f64) {
         if money == 0.0 {
             return;
         }
+        let slot = if cause == NONE {
+            self.cause_money.len() - 1
+        } else {
+            cause as usize
+        };
+        self.cause_money[slot] += money;
         // The incident charged is nearly always a recent one: search from
         // the end.
         match self
@@ -1573,6 +1607,19 @@ impl<'m> Trial<'m> {
         self.incident_money
             .iter()
             .fold(self.closed_incident_max, |a, &(_, m)| a.max(m))
+    }
+
+    /// The money lost this trial by what started it (a run): per threat,
+    /// then last for independent failures. Every loss is charged to the
+    /// incident during which it began, so the parts add up to the trial's
+    /// loss.
+    pub(crate) fn loss_by_cause(&self) -> &[f64] {
+        &self.cause_money
+    }
+
+    /// Independent failures in the last trial.
+    pub(crate) fn independent_failures(&self) -> u32 {
+        self.independent_failures
     }
 
     fn push_losses(&mut self, incident: u32) {

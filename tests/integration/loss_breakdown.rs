@@ -189,3 +189,88 @@ fn the_report_shows_the_disruption_only_with_a_wrt_and_names_the_once() {
     // The steps are still there, so the one-off costs are too.
     assert!(plain.contains("<th>One-off costs</th>"));
 }
+
+/// A run's loss by threat: each loss is charged to the strike or the
+/// independent failure that started it, so the rows add up to the loss.
+#[test]
+fn the_loss_by_threat_adds_up_to_the_loss() {
+    let s = load(EVERY_CAUSE);
+    let config = sim::Config::new(2000, 7, 0).unwrap();
+    let run = sim::run(&s, None, &config, &sim::NoProgress).unwrap();
+    let ids: Vec<&str> = run.loss_by_threat.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["fire", "crypto", sim::INDEPENDENT_FAILURES]);
+    let sum: f64 = run.loss_by_threat.iter().map(|t| t.loss.mean).sum();
+    assert!(
+        (sum - run.loss.mean).abs() <= 1e-9 * run.loss.mean,
+        "rows {sum} against the loss {}",
+        run.loss.mean
+    );
+    for t in &run.loss_by_threat {
+        assert!(t.loss.mean > 0.0, "{} lost nothing", t.id);
+        assert!(t.loss.ci95[0] <= t.loss.mean && t.loss.mean <= t.loss.ci95[1]);
+    }
+    // A threat's rate is given, not estimated.
+    assert_eq!(run.loss_by_threat[0].per_year.mean, 0.2);
+    assert_eq!(run.loss_by_threat[0].per_year.ci95, [0.2, 0.2]);
+    // A drill has no such rows.
+    let drill = sim::drill(&s, "fire", &config, &sim::NoProgress).unwrap();
+    assert!(drill.loss_by_threat.is_empty());
+}
+
+/// Known answers: `web` is damaged 4 times a year for a fixed 2h (a strike
+/// while it is down does nothing), `db` fails on its own every 100h on
+/// average and takes a fixed 1h to repair; each is the only dependency of
+/// its own service, so nothing interacts. Over a year of T hours, `web`
+/// is down T·λd/(1+λd) hours (an alternating renewal process: λd is
+/// 8/8760, so the difference from the stationary fraction, about d·λd
+/// hours, is far below the standard error), `db` T/101 hours with T/101
+/// failures. Tolerances: 4 standard errors from the reported intervals.
+#[test]
+fn the_loss_by_threat_has_known_answers() {
+    let yaml = r#"name: Known
+components:
+  - {id: web-box, kind: server, repair: 2h}
+  - {id: db, kind: database, repair: 1h, failures: [{every: 100h}]}
+  - {id: web, kind: service, depends_on: [web-box], impact: {per_hour: 1000}}
+  - {id: ledger, kind: service, depends_on: [db], impact: {per_hour: 500}}
+threats:
+  - {id: patch, per_year: 4, hits: {components: [web-box]}, effect: damage}
+  - {id: idle, per_year: 1, hits: {components: [web-box]}, effect: disrupt, duration: 0s}
+  - {id: drill-only, hits: {components: [db]}, effect: damage}
+"#;
+    let s = load(yaml);
+    let config = sim::Config::new(20_000, 11, 0).unwrap();
+    let run = sim::run(&s, None, &config, &sim::NoProgress).unwrap();
+    let row = |id: &str| {
+        run.loss_by_threat
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("no row {id}"))
+    };
+    // A threat without a rate never strikes in a run: no row.
+    assert!(run.loss_by_threat.iter().all(|t| t.id != "drill-only"));
+    let within = |what: &str, e: &sim::Estimate, expected: f64| {
+        let se = (e.ci95[1] - e.ci95[0]) / 2.0 / 1.96;
+        assert!(se > 0.0, "{what}: no spread");
+        assert!(
+            (e.mean - expected).abs() <= 4.0 * se,
+            "{what}: {} against {expected} (se {se})",
+            e.mean
+        );
+    };
+    let t = 8760.0;
+    let ld = 4.0 / t * 2.0;
+    within("patch", &row("patch").loss, 1000.0 * t * ld / (1.0 + ld));
+    within(
+        "independent failures",
+        &row(sim::INDEPENDENT_FAILURES).loss,
+        500.0 * t / 101.0,
+    );
+    within(
+        "failures a year",
+        &row(sim::INDEPENDENT_FAILURES).per_year,
+        t / 101.0,
+    );
+    // A strike that takes nothing down costs nothing, and says so.
+    assert_eq!(row("idle").loss.mean, 0.0);
+}

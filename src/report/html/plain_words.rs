@@ -4,10 +4,12 @@
 
 use super::words::{drill_label, hours_words, lower_first, target_words};
 use super::{markup, Input, Markup, Out, PLAIN_WORDS};
-use crate::report::format::{money, percent, period_noun, plus_minus_percent, quantile_range};
+use crate::report::format::{
+    money, per_year, percent, period_noun, plus_minus_percent, quantile_range,
+};
 use crate::report::text::worst_service;
 use crate::scenario::Scenario;
-use crate::sim::{DrillDetail, DrillResults, RunResults, ServiceResult};
+use crate::sim::{DrillDetail, RunResults, ServiceResult, ThreatLoss};
 use crate::stats;
 
 /// The plain-words section as HTML (every scenario string escaped).
@@ -41,27 +43,7 @@ pub(super) fn write(w: &mut Out, input: &Input) {
         w.line(markup!("<p class=\"appetite\">{}</p>", sentence));
     }
 
-    let risks = risks(input);
-    if !risks.is_empty() {
-        w.line(markup!(
-            "<h3>The {} largest risks by expected annual loss</h3>\n<p>How often the threat strikes, times what one strike costs on average.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Chance per year</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th><th>Expected annual loss (95% interval)</th></tr></thead><tbody>",
-            if risks.len() == 5 { "five".to_string() } else { risks.len().to_string() }
-        ));
-        for (i, r) in risks.iter().enumerate() {
-            w.line(markup!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong> ({} – {})</td></tr>",
-                i + 1,
-                r.threat,
-                percent(1.0 - (-r.per_year).exp()),
-                money(r.drill.loss.mean, cur),
-                money(r.drill.loss.p90, cur),
-                money(r.ale, cur),
-                money(r.ale_ci[0], cur),
-                money(r.ale_ci[1], cur)
-            ));
-        }
-        w.line(Markup::literal("</tbody></table>"));
-    }
+    risk_table(w, input, &period);
 
     // Services likely to miss a target (met in fewer than half the drills).
     w.line(Markup::literal(if annual.any_wrt() {
@@ -217,34 +199,72 @@ pub(super) fn appetite_sentence(annual: &RunResults, scenario: &Scenario) -> Opt
     })
 }
 
-/// A threat's expected annual loss: its yearly rate times the mean loss of one strike.
-struct Risk<'a> {
-    threat: String,
-    per_year: f64,
-    drill: &'a DrillResults,
-    ale: f64,
-    ale_ci: [f64; 2],
-}
+/// Rows of the table of where the loss comes from, before the rest are
+/// summed into one.
+const RISK_ROWS: usize = 8;
 
-fn risks<'a>(input: &Input<'a>) -> Vec<Risk<'a>> {
-    let s = input.scenario;
-    let mut out: Vec<Risk> = input
-        .drills
+/// The table of where the expected loss comes from: the run's loss by what
+/// started it, largest first (the rest in one row), then the total; each
+/// threat with the mean cost of one strike and its 1-in-10 from the drill.
+fn risk_table(w: &mut Out, input: &Input, period: &str) {
+    let annual = input.annual;
+    let cur = &annual.currency;
+    let mut rows: Vec<&ThreatLoss> = annual
+        .loss_by_threat
         .iter()
-        .filter_map(|d| {
-            let t = &s.threats[s.threat_index(d.threat.as_deref()?)?];
-            let per_year = t.per_year()?;
-            Some(Risk {
-                threat: t.label().to_string(),
-                per_year,
-                drill: d,
-                ale: per_year * d.loss.mean,
-                ale_ci: [per_year * d.loss.ci95[0], per_year * d.loss.ci95[1]],
-            })
-        })
-        .filter(|r| r.ale > 0.0)
+        .filter(|t| t.loss.mean > 0.0)
         .collect();
-    out.sort_by(|a, b| b.ale.total_cmp(&a.ale).then(a.threat.cmp(&b.threat)));
-    out.truncate(5);
-    out
+    if rows.is_empty() {
+        return;
+    }
+    rows.sort_by(|a, b| b.loss.mean.total_cmp(&a.loss.mean).then(a.id.cmp(&b.id)));
+    // One row left over is shown as it is, not as "1 other threat".
+    let rest = if rows.len() > RISK_ROWS + 1 {
+        rows.split_off(RISK_ROWS)
+    } else {
+        Vec::new()
+    };
+    w.line(markup!(
+        "<h3>Where the expected loss comes from</h3>\n<p>Each loss in the simulated {}s is charged to the threat's strike (or the component failing on its own) that started it, so the rows add up to the total. One strike's cost comes from the threat's drill: a strike on a working estate.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Strikes (failures) per year</th><th>Expected loss per {} (95% interval)</th><th>Share</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th></tr></thead><tbody>",
+        period,
+        period
+    ));
+    let total = annual.loss.mean;
+    for (i, t) in rows.iter().enumerate() {
+        let drill = input
+            .drills
+            .iter()
+            .find(|d| d.threat.as_deref() == Some(t.id.as_str()));
+        let (mean, p90) = match drill {
+            Some(d) => (money(d.loss.mean, cur), money(d.loss.p90, cur)),
+            None => ("–".to_string(), "–".to_string()),
+        };
+        w.line(markup!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong> ({} – {})</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            i + 1,
+            t.name,
+            per_year(t.per_year.mean),
+            money(t.loss.mean, cur),
+            money(t.loss.ci95[0], cur),
+            money(t.loss.ci95[1], cur),
+            percent(t.loss.mean / total),
+            mean,
+            p90
+        ));
+    }
+    if !rest.is_empty() {
+        let sum: f64 = rest.iter().map(|t| t.loss.mean).sum();
+        w.line(markup!(
+            "<tr><td></td><td>{} other threats</td><td></td><td>{} (interval not computed)</td><td>{}</td><td></td><td></td></tr>",
+            rest.len(),
+            money(sum, cur),
+            percent(sum / total)
+        ));
+    }
+    w.line(markup!(
+        "<tr class=\"total\"><td></td><td>Total</td><td></td><td><strong>{}</strong> ({} – {})</td><td>100%</td><td></td><td></td></tr>\n</tbody></table>",
+        money(total, cur),
+        money(annual.loss.ci95[0], cur),
+        money(annual.loss.ci95[1], cur)
+    ));
 }

@@ -2,7 +2,7 @@
 //! points of failure and what started the downtime) and the dependency
 //! graph they come from.
 
-use super::words::{component_label, threat_label};
+use super::words::{component_label, lower_first, threat_label};
 use super::{markup, Input, Markup, Out};
 use crate::report::charts;
 use crate::report::format::percent;
@@ -62,7 +62,7 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
                         "<td class=\"l\">{}</td><td class=\"l\">{}</td>",
                         top_shares(&e.by_threat, |id| {
                             if id == crate::sim::INDEPENDENT_FAILURES {
-                                "components failing on their own".to_string()
+                                lower_first(crate::sim::INDEPENDENT_FAILURES_NAME)
                             } else {
                                 threat_label(s, id).to_string()
                             }
