@@ -73,3 +73,24 @@ pub fn enterprise(n: usize) -> String {
     y.push_str("  - {id: idp-outage, per_year: 1, hits: {components: [idp]}, effect: disrupt, duration: {exp: 2h}}\n");
     y
 }
+
+/// Investment options for [`enterprise`], for `compare`: a bigger
+/// infrastructure team, a faster DBA team (the same people with better
+/// runbooks: a bigger team), and the carrier made resilient.
+pub const ENTERPRISE_OPTIONS: &str = "options:
+  - id: bigger-infra-team
+    name: Two more infrastructure engineers on call
+    cost: {per_year: 180000}
+    changes:
+      - set: {id: infra, size: 6}
+  - id: third-dba
+    name: A third DBA on call
+    cost: {per_year: 90000}
+    changes:
+      - set: {id: dba, size: 3}
+  - id: resilient-carrier
+    name: Carrier contract with diverse routing
+    cost: {upfront: 50000, per_year: 40000}
+    changes:
+      - set: {id: carrier-outage, per_year: 0.1}
+";

@@ -22,6 +22,14 @@ Inputs and their low/high settings:
 Inputs that cannot change the metric are left out (the repair time of a
 component nothing damages; frequencies in a drill).
 
+By default an input is a class: one parameter on every component of a kind
+moves as one row (`server repair (all 492)`: every server's repair time ×0.5,
+then ×2), so a large estate has a few dozen rows, and the question answered
+is: do server repairs matter more than our DBA team? Threats' and teams'
+inputs are rows of their own, as is a class of one component. With
+--per-component every component's parameter is a row of its own (thousands
+on a large estate, each costing two more runs).
+
 Every variant runs on the same random numbers as the scenario itself, so a
 swing of a few percent is still measured, not noise; each swing carries its
 paired 95% interval. Spend your estimating effort on the top rows: a better
@@ -55,6 +63,10 @@ pub struct Args {
     /// Simulated period for `ale`, e.g. 1y or 10y (default: the scenario's horizon)
     #[arg(long)]
     horizon: Option<String>,
+    /// One input per component and parameter, instead of one per kind of
+    /// component and parameter (`server repair`)
+    #[arg(long)]
+    per_component: bool,
     #[command(flatten)]
     sim: SimArgs,
 }
@@ -76,11 +88,17 @@ pub fn exec(args: Args) -> Result<()> {
     }
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::config(&args.sim.trial)?;
-    let per_trial = sim::cost::sensitivity_events(&loaded.scenario, &metric, horizon);
+    let grain = if args.per_component {
+        sim::Grain::Component
+    } else {
+        sim::Grain::Class
+    };
+    let per_trial = sim::cost::sensitivity_events(&loaded.scenario, &metric, horizon, grain);
     shared::affordable(&args.sim.trial, per_trial)?;
     let bar = Bar::trials(&args.sim);
     let mut result =
-        sim::sensitivity(&loaded.scenario, &metric, horizon, &config, &bar).map_err(with_flag)?;
+        sim::sensitivity_with(&loaded.scenario, &metric, horizon, grain, &config, &bar)
+            .map_err(with_flag)?;
     bar.finish();
     report::sensitivity::rank(&mut result, args.top);
     shared::finish(

@@ -7,7 +7,7 @@ use super::csv::{Cell, Table};
 use super::format::{fixed, hours, money, percent, period_noun};
 use crate::scenario::HOURS_PER_YEAR;
 use crate::sim::{
-    Change, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, HIGH_FACTOR,
+    Change, Input, InputKind, InputResult, InputValue, Metric, Parameter, Sensitivity, HIGH_FACTOR,
     LOW_FACTOR, TEAM_STEP,
 };
 use serde_json::{json, Value};
@@ -45,6 +45,44 @@ pub fn key(input: &Input) -> String {
         Input::Dwell { threat } => format!("threats.{threat}.dwell"),
         Input::WorkRecovery { service } => format!("components.{service}.wrt"),
         Input::TeamSize { team } => format!("teams.{team}.size"),
+        Input::Class {
+            parameter, kind, ..
+        } => format!("kinds.{kind}.{}", parameter_path(*parameter)),
+    }
+}
+
+/// Where a parameter sits in a component, e.g. `data.backups[0].every`.
+fn parameter_path(p: Parameter) -> String {
+    match p {
+        Parameter::FailureFrequency => "failures.frequency".into(),
+        Parameter::FailureRepair => "failures.repair".into(),
+        Parameter::Repair => "repair".into(),
+        Parameter::Rebuild => "rebuild".into(),
+        Parameter::Detect => "detect".into(),
+        Parameter::Switchover => "depends_on.switchover".into(),
+        Parameter::BackupInterval { tier } => format!("data.backups[{tier}].every"),
+        Parameter::Restore { tier } => format!("data.backups[{tier}].restore"),
+        Parameter::RestoreFails { tier } => format!("data.backups[{tier}].restore_fails"),
+        Parameter::Keep { tier } => format!("data.backups[{tier}].keep"),
+        Parameter::WorkRecovery => "wrt".into(),
+    }
+}
+
+/// A parameter for people, e.g. `backup tier 1 interval`.
+fn parameter_words(p: Parameter) -> String {
+    let tier = |t: usize, what: &str| format!("backup tier {} {what}", t + 1);
+    match p {
+        Parameter::FailureFrequency => "failure frequency".into(),
+        Parameter::FailureRepair => "failure repair".into(),
+        Parameter::Repair => "repair".into(),
+        Parameter::Rebuild => "rebuild".into(),
+        Parameter::Detect => "detect".into(),
+        Parameter::Switchover => "switchover".into(),
+        Parameter::BackupInterval { tier: t } => tier(t, "interval"),
+        Parameter::Restore { tier: t } => tier(t, "restore"),
+        Parameter::RestoreFails { tier: t } => tier(t, "restore failures"),
+        Parameter::Keep { tier: t } => tier(t, "retention"),
+        Parameter::WorkRecovery => "work recovery".into(),
     }
 }
 
@@ -90,6 +128,11 @@ pub fn label(input: &Input) -> String {
         Input::Dwell { threat } => format!("{threat} dwell"),
         Input::WorkRecovery { service } => format!("{service} work recovery"),
         Input::TeamSize { team } => format!("{team} team size"),
+        Input::Class {
+            parameter,
+            kind,
+            components,
+        } => format!("{kind} {} (all {components})", parameter_words(*parameter)),
     }
 }
 
@@ -122,7 +165,23 @@ pub fn value(value: &InputValue, given: &InputValue) -> String {
         InputValue::People(n) => n.to_string(),
         InputValue::Chance(p) => chance(*p),
         InputValue::Kept(h) => format!("keep {}", hours(*h)),
+        InputValue::Various => "various".into(),
     }
+}
+
+/// An input's low (`high == false`) or high value as JSON and CSV give
+/// it: the value, or for a class whose components' values differ, its
+/// factor (`×0.5`).
+fn set_value(input: &InputResult, high: bool) -> String {
+    if input.base_value == InputValue::Various {
+        return format!("×{}", if high { HIGH_FACTOR } else { LOW_FACTOR });
+    }
+    let set = if high {
+        &input.high_value
+    } else {
+        &input.low_value
+    };
+    value(set, &input.base_value)
 }
 
 /// A probability as a percentage with the digits it has (`5%`, `2.5%`,
@@ -169,7 +228,8 @@ fn frequency(per_hour: f64, rare: bool) -> String {
 /// value (`3/y`, `every 12h`, `2`).
 pub fn setting(input: &InputResult, high: bool) -> String {
     let kind = input.input.kind();
-    if kind == InputKind::Duration {
+    // A duration, or a class whose components' values differ: the factor.
+    if kind == InputKind::Duration || input.base_value == InputValue::Various {
         return format!("×{}", if high { HIGH_FACTOR } else { LOW_FACTOR });
     }
     let shown = value(
@@ -382,8 +442,12 @@ pub fn json(s: &Sensitivity) -> String {
                 "label": label(&i.input),
                 "kind": kind(i.input.kind()),
                 "base_value": value(&i.base_value, &i.base_value),
-                "low_value": value(&i.low_value, &i.base_value),
-                "high_value": value(&i.high_value, &i.base_value),
+                "low_value": set_value(i, false),
+                "high_value": set_value(i, true),
+                "components": match &i.input {
+                    Input::Class { components, .. } => Some(*components),
+                    _ => None,
+                },
                 "low": change(&i.low),
                 "high": change(&i.high),
                 "low_change": change(&i.low_change),
@@ -444,8 +508,8 @@ pub fn csv(s: &Sensitivity) -> String {
             Cell::from(&label(&i.input)),
             Cell::from(kind(i.input.kind())),
             Cell::from(&value(&i.base_value, &i.base_value)),
-            Cell::from(&value(&i.low_value, &i.base_value)),
-            Cell::from(&value(&i.high_value, &i.base_value)),
+            Cell::from(&set_value(i, false)),
+            Cell::from(&set_value(i, true)),
             i.low.mean.into(),
             i.low.ci95[0].into(),
             i.low.ci95[1].into(),

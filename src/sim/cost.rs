@@ -13,7 +13,7 @@
 //! 2.4 times it on the bundled scenarios and the tests here (tested against
 //! the engine's own event count).
 
-use super::sensitivity::{input_count, Metric};
+use super::sensitivity::{input_count, Grain, Metric};
 use crate::scenario::{Arrival, InvestmentOption, Scenario};
 
 /// The most events a command simulates without `--force`: about an hour
@@ -97,7 +97,12 @@ pub fn compare_events(
 /// the low and high variant of every input (variants that cannot differ
 /// are skipped when it runs, so this is an upper bound). An unknown
 /// threat costs nothing: sensitivity refuses it.
-pub fn sensitivity_events(base: &Scenario, metric: &Metric, horizon: Option<f64>) -> f64 {
+pub fn sensitivity_events(
+    base: &Scenario,
+    metric: &Metric,
+    horizon: Option<f64>,
+    grain: Grain,
+) -> f64 {
     let (one, drilled) = match metric {
         Metric::Ale => (run_events(base, horizon.unwrap_or(base.horizon)), None),
         Metric::RtoMet { threat, .. } => match base.threat_index(threat) {
@@ -105,7 +110,7 @@ pub fn sensitivity_events(base: &Scenario, metric: &Metric, horizon: Option<f64>
             None => return 0.0,
         },
     };
-    (1 + 2 * input_count(base, drilled)) as f64 * one
+    (1 + 2 * input_count(base, drilled, grain)) as f64 * one
 }
 
 /// The fixed cost of a trial, in events: resetting and arming its state.

@@ -33,8 +33,8 @@ pub use package::{Exclusion, Package, PackageSet, Plan, Search};
 pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
 use runner::{simulate_with, LossPartMoments, Rare, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
-    sensitivity, Input, InputKind, InputResult, InputValue, Metric, Sensitivity, SensitivityError,
-    HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
+    sensitivity, sensitivity_with, Grain, Input, InputKind, InputResult, InputValue, Metric,
+    Parameter, Sensitivity, SensitivityError, HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
 };
 pub use trial::{Mode, ServiceOutcome, TraceEvent, TraceKind, Trial};
 

@@ -313,3 +313,132 @@ fn cli_prints_the_tornado_as_text_json_and_csv() {
         .unwrap()
         .starts_with("1,components.db.rebuild,"));
 }
+
+/// Two web servers with different repair times, two databases alike, and
+/// a supplier: by class, each parameter of a kind is one row.
+const CLASSES: &str = "name: Classes
+teams: [{id: ops, size: 1}]
+components:
+  - {id: web-1, kind: server, team: ops, repair: 2h, failures: [{every: 1y}]}
+  - {id: web-2, kind: server, team: ops, repair: 6h, failures: [{every: 1y}]}
+  - {id: db-1, kind: database, repair: 3h, failures: [{every: 2y}]}
+  - {id: db-2, kind: database, repair: 3h, failures: [{every: 2y}]}
+  - {id: supplier, kind: supplier}
+  - {id: shop, kind: service, depends_on: [web-1, web-2, db-1, db-2, supplier], impact: {per_hour: 1000}}
+threats:
+  - {id: outage, per_year: 2, hits: {components: [supplier]}, effect: disrupt, duration: 5h}
+";
+
+/// By class (the default), the servers' repairs are one row, set ×0.5 and
+/// ×2 together, and its low and high figures are exactly those of the
+/// scenario with every server's repair halved or doubled, run on the same
+/// seed; `--per-component` gives one row per server.
+#[test]
+fn a_class_moves_every_component_of_its_kind_together() {
+    use drsim::sim::{sensitivity_with, Grain, Input, InputValue, Parameter};
+    let s = load_str(CLASSES, "classes.yaml").unwrap().scenario;
+    let config = Config::new(3000, 9, 0).unwrap();
+    let t = sensitivity(&s, &Metric::Ale, None, &config, &NoProgress).unwrap();
+    let keys: Vec<String> = t.inputs.iter().map(|i| words::key(&i.input)).collect();
+    for key in [
+        "kinds.server.repair",
+        "kinds.server.failures.frequency",
+        "kinds.database.repair",
+        "kinds.database.failures.frequency",
+        "threats.outage.frequency",
+        "threats.outage.duration",
+        "teams.ops.size",
+    ] {
+        assert!(keys.iter().any(|k| k == key), "{key} not in {keys:?}");
+    }
+    assert_eq!(keys.len(), 7, "{keys:?}");
+    let servers = t
+        .inputs
+        .iter()
+        .find(|i| words::key(&i.input) == "kinds.server.repair")
+        .unwrap();
+    assert_eq!(
+        servers.input,
+        Input::Class {
+            parameter: Parameter::Repair,
+            kind: "server".into(),
+            components: 2
+        }
+    );
+    assert_eq!(words::label(&servers.input), "server repair (all 2)");
+    // The servers' repairs differ; the databases' are alike.
+    assert_eq!(servers.base_value, InputValue::Various);
+    let dbs = t
+        .inputs
+        .iter()
+        .find(|i| words::key(&i.input) == "kinds.database.repair")
+        .unwrap();
+    assert_eq!(
+        dbs.base_value,
+        InputValue::Hours(drsim::scenario::Dist::Fixed(3.0))
+    );
+    // The row's settings are the scenario edited by hand, on the same trials.
+    for (factor, got) in [("1h", servers.low.mean), ("4h", servers.high.mean)] {
+        let (a, b) = if factor == "1h" {
+            ("1h", "3h")
+        } else {
+            ("4h", "12h")
+        };
+        let yaml = CLASSES
+            .replace("repair: 2h, failures", &format!("repair: {a}, failures"))
+            .replace("repair: 6h, failures", &format!("repair: {b}, failures"));
+        let edited = load_str(&yaml, "edited.yaml").unwrap().scenario;
+        let run = drsim::sim::run(&edited, None, &config, &NoProgress).unwrap();
+        assert!(
+            (run.loss.mean - got).abs() <= 1e-9 * got,
+            "{factor}: {} against {got}",
+            run.loss.mean
+        );
+    }
+    // Per component: a row per server and per database.
+    let fine = sensitivity_with(
+        &s,
+        &Metric::Ale,
+        None,
+        Grain::Component,
+        &config,
+        &NoProgress,
+    )
+    .unwrap();
+    let fine_keys: Vec<String> = fine.inputs.iter().map(|i| words::key(&i.input)).collect();
+    for key in [
+        "components.web-1.repair",
+        "components.web-2.repair",
+        "components.db-1.repair",
+        "components.db-2.repair",
+    ] {
+        assert!(
+            fine_keys.iter().any(|k| k == key),
+            "{key} not in {fine_keys:?}"
+        );
+    }
+    assert_eq!(fine_keys.len(), 11, "{fine_keys:?}");
+}
+
+/// The command line: rows by class by default, `--per-component` for one
+/// per component, and the text says which.
+#[test]
+fn the_command_line_draws_inputs_by_class_unless_asked_per_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(&dir, "classes.yaml", CLASSES);
+    let text = |extra: &[&str]| {
+        let out = drsim()
+            .args(["sensitivity", "--trials", "200", "--top", "50"])
+            .args(extra)
+            .arg(&path)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let by_class = text(&[]);
+    assert!(by_class.contains("server repair (all 2)"), "{by_class}");
+    assert!(!by_class.contains("web-1 repair"), "{by_class}");
+    let fine = text(&["--per-component"]);
+    assert!(fine.contains("web-1 repair"), "{fine}");
+    assert!(!fine.contains("server repair (all"), "{fine}");
+}

@@ -4,7 +4,7 @@
 
 use drsim::report::sensitivity::{json, rank};
 use drsim::scenario::load_str;
-use drsim::sim::{sensitivity, Config, Metric, NoProgress};
+use drsim::sim::{sensitivity_with, Config, Grain, Metric, NoProgress};
 
 /// Every kind of input: threats of each effect, failure modes with and
 /// without their own repair, one and two modes, a failover group, backup
@@ -319,7 +319,8 @@ fn tornado(metric: &str, top: usize) -> serde_json::Value {
     let s = load_str(ESTATE, "estate.yaml").unwrap().scenario;
     let config = Config::new(50, 1, 1).expect("at least 2 trials");
     let metric = Metric::parse(metric).unwrap();
-    let mut t = sensitivity(&s, &metric, None, &config, &NoProgress).unwrap();
+    let mut t =
+        sensitivity_with(&s, &metric, None, Grain::Component, &config, &NoProgress).unwrap();
     rank(&mut t, top);
     serde_json::from_str(&json(&t)).unwrap()
 }

@@ -216,7 +216,14 @@ fn the_tornado_lists_and_words_the_continuity_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_temp(&dir, "continuity.yaml", BASE);
     let out = drsim()
-        .args(["sensitivity", "--trials", "1000", "--top", "100"])
+        .args([
+            "sensitivity",
+            "--trials",
+            "1000",
+            "--top",
+            "100",
+            "--per-component",
+        ])
         .arg(&path)
         .assert()
         .success();
@@ -268,6 +275,7 @@ fn the_tornado_lists_and_words_the_continuity_inputs() {
             "100",
             "--format",
             "json",
+            "--per-component",
         ])
         .arg(&path)
         .assert()

@@ -2,7 +2,7 @@
 //! component can suffer ([`Exposure`]), from them the list of inputs
 //! ([`Knob`]s) worth setting low and high, and what each is ([`input`]).
 
-use super::Input;
+use super::{Grain, Input, Parameter};
 use crate::scenario::{BackupTier, Effect, Requirement, Scenario, Threat};
 
 /// Which value of the scenario an input is, by index: the engine's handle
@@ -358,5 +358,101 @@ pub(super) fn input(s: &Scenario, knob: Knob) -> Input {
         Knob::TeamSize(t) => Input::TeamSize {
             team: s.teams[t].id.clone(),
         },
+    }
+}
+
+/// One row of the tornado: the knobs set low and high together. Per
+/// component, one knob; by class, every knob of one parameter on the
+/// components of one kind (threats and teams stay one row each).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Lever {
+    pub knobs: Vec<Knob>,
+    /// The parameter and kind of a class of two or more components.
+    pub class: Option<(Parameter, usize)>,
+}
+
+/// The parameter a component knob sets, and the component; `None` for a
+/// threat's or a team's knob.
+fn parameter(knob: Knob) -> Option<(Parameter, usize)> {
+    Some(match knob {
+        Knob::FailureFrequency { component, .. } => (Parameter::FailureFrequency, component),
+        Knob::FailureRepair { component, .. } => (Parameter::FailureRepair, component),
+        Knob::Repair(c) => (Parameter::Repair, c),
+        Knob::Rebuild(c) => (Parameter::Rebuild, c),
+        Knob::Detect(c) => (Parameter::Detect, c),
+        Knob::Switchover { component, .. } => (Parameter::Switchover, component),
+        Knob::BackupInterval { component, tier } => (Parameter::BackupInterval { tier }, component),
+        Knob::Restore { component, tier } => (Parameter::Restore { tier }, component),
+        Knob::RestoreFails { component, tier } => (Parameter::RestoreFails { tier }, component),
+        Knob::Keep { component, tier } => (Parameter::Keep { tier }, component),
+        Knob::WorkRecovery(c) => (Parameter::WorkRecovery, c),
+        Knob::ThreatFrequency(_) | Knob::ThreatTime(_) | Knob::Dwell(_) | Knob::TeamSize(_) => {
+            return None
+        }
+    })
+}
+
+/// The tornado's rows from `knobs`: one per knob (`Grain::Component`), or
+/// by class (`Grain::Class`): a parameter on every component of a kind
+/// moves as one row, in the order its first knob comes. A class of one
+/// component is that component's own row.
+pub(super) fn levers(s: &Scenario, knobs: &[Knob], grain: Grain) -> Vec<Lever> {
+    let single = |k: Knob| Lever {
+        knobs: vec![k],
+        class: None,
+    };
+    if grain == Grain::Component {
+        return knobs.iter().map(|&k| single(k)).collect();
+    }
+    // Per class (parameter, kind): its row and the components in it.
+    let mut rows: Vec<Lever> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut index: std::collections::HashMap<(Parameter, &str), usize> =
+        std::collections::HashMap::new();
+    for &k in knobs {
+        let Some((p, c)) = parameter(k) else {
+            rows.push(single(k));
+            members.push(Vec::new());
+            continue;
+        };
+        let kind = s.components[c].kind.as_str();
+        let row = *index.entry((p, kind)).or_insert_with(|| {
+            rows.push(Lever {
+                knobs: Vec::new(),
+                class: Some((p, c)),
+            });
+            members.push(Vec::new());
+            rows.len() - 1
+        });
+        rows[row].knobs.push(k);
+        if members[row].last() != Some(&c) {
+            members[row].push(c);
+        }
+    }
+    for (row, m) in rows.iter_mut().zip(&members) {
+        if m.len() == 1 {
+            row.class = None;
+        }
+    }
+    rows
+}
+
+/// Which value of `s` a lever is: its knob's input, or the class.
+pub(super) fn lever_input(s: &Scenario, lever: &Lever) -> Input {
+    match lever.class {
+        None => input(s, lever.knobs[0]),
+        Some((parameter, c)) => {
+            let mut components: Vec<usize> = lever
+                .knobs
+                .iter()
+                .filter_map(|&k| self::parameter(k).map(|(_, c)| c))
+                .collect();
+            components.dedup();
+            Input::Class {
+                parameter,
+                kind: s.components[c].kind.as_str().to_string(),
+                components: components.len(),
+            }
+        }
     }
 }

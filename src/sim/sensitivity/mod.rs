@@ -28,11 +28,11 @@ use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{Dist, Scenario, HOURS_PER_YEAR};
 use crate::stats::{Mean, Quantity, Weight};
-use inputs::{input, inputs, Knob};
+use inputs::{inputs, lever_input, levers, Knob, Lever};
 use std::fmt::Write as _;
 use thiserror::Error;
-use triggers::{trigger, Trigger};
-use variants::{value, variant};
+use triggers::{trigger, Trigger, Triggers};
+use variants::{value_of, variant_of};
 
 /// The low setting of frequencies, durations and backup intervals: this
 /// many times the scenario's value (a ratio).
@@ -279,6 +279,16 @@ pub enum Input {
         /// The team's id.
         team: String,
     },
+    /// A parameter on every component of a kind, set low and high together
+    /// (each value scaled by the same factor, within its own bounds).
+    Class {
+        /// Which parameter.
+        parameter: Parameter,
+        /// The components' kind (`server`, `database`, ...).
+        kind: String,
+        /// How many components it sets.
+        components: usize,
+    },
 }
 
 impl Input {
@@ -299,8 +309,81 @@ impl Input {
             Input::RestoreFails { .. } => InputKind::Chance,
             Input::Keep { .. } => InputKind::Retention,
             Input::TeamSize { .. } => InputKind::TeamSize,
+            Input::Class { parameter, .. } => parameter.kind(),
         }
     }
+}
+
+/// A parameter of components, which [`Input::Class`] sets on every
+/// component of a kind at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Parameter {
+    /// The frequency of their failure modes.
+    FailureFrequency,
+    /// Their failure modes' own repair or rebuild times.
+    FailureRepair,
+    /// Their repair times.
+    Repair,
+    /// Their rebuild times.
+    Rebuild,
+    /// Their detection delays.
+    Detect,
+    /// The switchover times of their failover requirements.
+    Switchover,
+    /// The interval of their backup tier `tier` (from 0).
+    BackupInterval {
+        /// The tier's position in `backups`, from 0.
+        tier: usize,
+    },
+    /// The restore time of their backup tier `tier`.
+    Restore {
+        /// The tier's position in `backups`, from 0.
+        tier: usize,
+    },
+    /// The chance that a restore from their backup tier `tier` fails.
+    RestoreFails {
+        /// The tier's position in `backups`, from 0.
+        tier: usize,
+    },
+    /// How long their backup tier `tier` keeps its points.
+    Keep {
+        /// The tier's position in `backups`, from 0.
+        tier: usize,
+    },
+    /// Their work recovery times (services).
+    WorkRecovery,
+}
+
+impl Parameter {
+    /// What kind of value it is.
+    pub fn kind(self) -> InputKind {
+        match self {
+            Parameter::FailureFrequency => InputKind::Frequency,
+            Parameter::BackupInterval { .. } => InputKind::BackupInterval,
+            Parameter::RestoreFails { .. } => InputKind::Chance,
+            Parameter::Keep { .. } => InputKind::Retention,
+            Parameter::FailureRepair
+            | Parameter::Repair
+            | Parameter::Rebuild
+            | Parameter::Detect
+            | Parameter::Switchover
+            | Parameter::Restore { .. }
+            | Parameter::WorkRecovery => InputKind::Duration,
+        }
+    }
+}
+
+/// How finely the tornado's inputs are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grain {
+    /// One input per class: a parameter on every component of a kind
+    /// (`server repair`, `database backup 1 interval`) moves as one; each
+    /// threat's and team's inputs on their own. A class of one component
+    /// is that component's own input.
+    #[default]
+    Class,
+    /// One input per component and parameter.
+    Component,
 }
 
 /// The value of an input, as in the scenario or at a low or high setting.
@@ -324,6 +407,8 @@ pub enum InputValue {
     Chance(f64),
     /// How long recovery points are kept, hours.
     Kept(f64),
+    /// A class's value where its components' values differ.
+    Various,
 }
 
 /// One input and what the metric did at its low and high settings.
@@ -467,13 +552,13 @@ fn resolve(
 
 /// How many inputs of `base` the tornado varies, each low and high
 /// (`drilled`: the threat of a drill metric, whose inputs differ).
-pub(crate) fn input_count(base: &Scenario, drilled: Option<usize>) -> usize {
-    inputs(base, drilled).len()
+pub(crate) fn input_count(base: &Scenario, drilled: Option<usize>, grain: Grain) -> usize {
+    levers(base, &inputs(base, drilled), grain).len()
 }
 
 /// Runs the tornado: every input of `base` that can affect `metric`, low
-/// and high, on common random numbers. `horizon` (hours) applies to `ale`
-/// (default: the scenario's).
+/// and high, on common random numbers, by class ([`Grain::Class`]).
+/// `horizon` (hours) applies to `ale` (default: the scenario's).
 pub fn sensitivity(
     base: &Scenario,
     metric: &Metric,
@@ -481,20 +566,45 @@ pub fn sensitivity(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Sensitivity, SensitivityError> {
-    tornado(base, metric, horizon, config, progress, true, VARIANT_BYTES)
+    sensitivity_with(base, metric, horizon, Grain::Class, config, progress)
 }
 
-/// [`sensitivity`]; `skip`: reuse the base's outcome where a variant
-/// cannot differ (see [`Trigger`]); `variant_bytes`: the most bytes of
-/// variant models held at once. The results are the same either way.
+/// [`sensitivity`] with its inputs drawn at `grain`.
+pub fn sensitivity_with(
+    base: &Scenario,
+    metric: &Metric,
+    horizon: Option<f64>,
+    grain: Grain,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<Sensitivity, SensitivityError> {
+    let how = How {
+        grain,
+        skip: true,
+        variant_bytes: VARIANT_BYTES,
+    };
+    tornado(base, metric, horizon, config, progress, how)
+}
+
+/// How [`tornado`] works: its inputs' `grain`; `skip`: reuse the base's
+/// outcome where a variant cannot differ (see [`Trigger`]);
+/// `variant_bytes`: the most bytes of variant models held at once. The
+/// results do not depend on `skip` or `variant_bytes`.
+#[derive(Debug, Clone, Copy)]
+struct How {
+    grain: Grain,
+    skip: bool,
+    variant_bytes: usize,
+}
+
+/// [`sensitivity_with`], worked as `how` says.
 fn tornado(
     base: &Scenario,
     metric: &Metric,
     horizon: Option<f64>,
     config: &Config,
     progress: &dyn Progress,
-    skip: bool,
-    variant_bytes: usize,
+    how: How,
 ) -> Result<Sensitivity, SensitivityError> {
     let graph = DependencyGraph::build(base);
     let base_model = Model::compile(base, &graph);
@@ -504,7 +614,7 @@ fn tornado(
         Mode::Run { .. } => None,
     };
 
-    let knobs = inputs(base, drilled);
+    let knobs = levers(base, &inputs(base, drilled), how.grain);
     // Rare-event sampling in a run (see `rare`): the base's design, shared
     // by every variant, each bound to its own rates (a variant changes
     // values, not structure, so the base's threat indices hold).
@@ -512,8 +622,8 @@ fn tornado(
     // cover (see `Design::for_run`).
     let rate_variants: Vec<(Scenario, Model)> = knobs
         .iter()
-        .filter(|k| matches!(k, Knob::ThreatFrequency(_)))
-        .flat_map(|&k| [false, true].map(|high| variant(base, k, high)))
+        .filter(|l| matches!(l.knobs[..], [Knob::ThreatFrequency(_)]))
+        .flat_map(|l| [false, true].map(|high| variant_of(base, &l.knobs, high)))
         .flatten()
         .map(|s| {
             let m = Model::compile(&s, &graph);
@@ -543,8 +653,8 @@ fn tornado(
         n => n,
     };
     let per_input = 2 * base_model.footprint().max(1) * (1 + threads);
-    let batch = (variant_bytes / per_input).max(1);
-    let batches: Vec<&[Knob]> = if knobs.is_empty() {
+    let batch = (how.variant_bytes / per_input).max(1);
+    let batches: Vec<&[Lever]> = if knobs.is_empty() {
         vec![&[]]
     } else {
         knobs.chunks(batch).collect()
@@ -558,27 +668,29 @@ fn tornado(
         let mut models = Vec::new();
         let mut triggers = Vec::new();
         let mut settings: Vec<[Option<usize>; 2]> = Vec::with_capacity(chunk.len());
-        for &knob in chunk.iter() {
-            if let Knob::WorkRecovery(c) = knob {
-                let s = triggers::service_index(base, c);
-                debug_assert_eq!(base_model.services[s].component as usize, c);
+        for lever in chunk.iter() {
+            for &knob in &lever.knobs {
+                if let Knob::WorkRecovery(c) = knob {
+                    let s = triggers::service_index(base, c);
+                    debug_assert_eq!(base_model.services[s].component as usize, c);
+                }
             }
             let mut pair = [None, None];
             for (slot, high) in pair.iter_mut().zip([false, true]) {
-                if let Some(s) = variant(base, knob, high) {
+                if let Some(s) = variant_of(base, &lever.knobs, high) {
                     // Values change, structure does not: the base graph holds.
                     models.push(Model::compile(&s, &graph));
-                    triggers.push(if skip {
-                        trigger(base, knob, high)
+                    triggers.push(if how.skip {
+                        Triggers::of(lever.knobs.iter().map(|&k| trigger(base, k, high)))
                     } else {
-                        Trigger::Always
+                        Triggers::of([Trigger::Always])
                     });
                     *slot = Some(models.len() - 1);
                 }
             }
             settings.push(pair);
         }
-        for t in &triggers {
+        for t in triggers.iter().flat_map(Triggers::each) {
             match *t {
                 Trigger::Switched(g) => {
                     debug_assert_eq!(base_model.groups[g].kind, super::model::GroupKind::Failover);
@@ -627,7 +739,7 @@ fn tornado(
                 let at0 = run_trial(base_trial, base_rare, strikes, config.seed, t, mode);
                 let v0 = measure(&base_model, base_trial);
                 acc.base.add(v0, at0);
-                for ((((model, trial), v), &trigger), binding) in models
+                for ((((model, trial), v), trigger), binding) in models
                     .iter()
                     .zip(trials.iter_mut())
                     .zip(values.iter_mut())
@@ -694,16 +806,16 @@ fn tornado(
     let mut results: Vec<InputResult> = knobs
         .iter()
         .zip(&cells)
-        .filter_map(|(&knob, cell)| Some((knob, cell.as_ref()?)))
-        .map(|(knob, (cell, changed))| {
+        .filter_map(|(lever, cell)| Some((lever, cell.as_ref()?)))
+        .map(|(lever, (cell, changed))| {
             let setting = |high: bool| {
-                let s = variant(base, knob, high);
-                value(s.as_ref().unwrap_or(base), knob)
+                let s = variant_of(base, &lever.knobs, high);
+                value_of(s.as_ref().unwrap_or(base), &lever.knobs)
             };
             let difference = change(&cell[4]);
             InputResult {
-                input: input(base, knob),
-                base_value: value(base, knob),
+                input: lever_input(base, lever),
+                base_value: value_of(base, &lever.knobs),
                 low_value: setting(false),
                 high_value: setting(true),
                 low: level(&cell[0]),

@@ -99,6 +99,36 @@ impl Trigger {
     }
 }
 
+/// When a row of inputs set together can differ from the base: when any
+/// of its knobs' triggers fired.
+#[derive(Debug, Clone)]
+pub(super) struct Triggers(Vec<Trigger>);
+
+impl Triggers {
+    /// The triggers of a row's knobs (one `Always` is all it takes).
+    pub(super) fn of(each: impl IntoIterator<Item = Trigger>) -> Triggers {
+        let mut all = Vec::new();
+        for t in each {
+            if matches!(t, Trigger::Always) {
+                return Triggers(vec![Trigger::Always]);
+            }
+            all.push(t);
+        }
+        Triggers(all)
+    }
+
+    /// Each trigger.
+    pub(super) fn each(&self) -> std::slice::Iter<'_, Trigger> {
+        self.0.iter()
+    }
+
+    /// Whether the row can differ from `base` (see [`Trigger::fired`]).
+    #[inline]
+    pub(super) fn fired(&self, base: &Trial, teams: &[Vec<usize>]) -> bool {
+        self.0.iter().any(|t| t.fired(base, teams))
+    }
+}
+
 /// Each team's components, by index.
 pub(super) fn team_members(s: &Scenario) -> Vec<Vec<usize>> {
     (0..s.teams.len())
@@ -112,7 +142,7 @@ pub(super) fn team_members(s: &Scenario) -> Vec<Vec<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{tornado, Input, Metric, Sensitivity, VARIANT_BYTES};
+    use super::super::{tornado, Grain, How, Input, Metric, Sensitivity, VARIANT_BYTES};
     use crate::scenario::Scenario;
     use crate::sim::{Config, NoProgress};
 
@@ -291,7 +321,7 @@ threats:
             .iter()
             .any(|i| matches!(i.input, Input::WorkRecovery { .. })));
         // One input's variants at a time gives the same results.
-        let batched = tornado(&s, &Metric::Ale, None, &config, &NoProgress, true, 1).unwrap();
+        let batched = tornado(&s, &Metric::Ale, None, &config, &NoProgress, how(true, 1)).unwrap();
         assert_eq!(format!("{batched:?}"), format!("{ale:?}"));
     }
 
@@ -300,11 +330,42 @@ threats:
     /// byte, and some variant changed some trial; returns the full one.
     fn skipping_changes_nothing(s: &Scenario, metric: &str, config: &Config) -> Sensitivity {
         let metric = Metric::parse(metric).unwrap();
-        let run = |skip| tornado(s, &metric, None, config, &NoProgress, skip, VARIANT_BYTES);
+        // By class too: a class's row can differ when any of its
+        // components' triggers fired.
+        let class = |skip| {
+            let how = How {
+                grain: Grain::Class,
+                skip,
+                variant_bytes: VARIANT_BYTES,
+            };
+            tornado(s, &metric, None, config, &NoProgress, how).unwrap()
+        };
+        let (fast, full) = (class(true), class(false));
+        assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{metric:?}");
+        let run = |skip| {
+            tornado(
+                s,
+                &metric,
+                None,
+                config,
+                &NoProgress,
+                how(skip, VARIANT_BYTES),
+            )
+        };
         let (fast, full) = (run(true).unwrap(), run(false).unwrap());
         assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{metric:?}");
         assert!(fast.inputs.iter().any(|i| i.changed_trials > 0));
         full
+    }
+
+    /// Per component, skipping or not, with variant models of at most
+    /// `variant_bytes` at a time.
+    fn how(skip: bool, variant_bytes: usize) -> How {
+        How {
+            grain: Grain::Component,
+            skip,
+            variant_bytes,
+        }
     }
 
     #[test]
@@ -322,13 +383,12 @@ threats:
             None,
             &config,
             &NoProgress,
-            false,
-            VARIANT_BYTES,
+            how(false, VARIANT_BYTES),
         )
         .unwrap();
         // One input's variants at a time (the batching a large scenario
         // gets) gives the same results, byte for byte.
-        let batched = tornado(&s, &Metric::Ale, None, &config, &NoProgress, false, 1).unwrap();
+        let batched = tornado(&s, &Metric::Ale, None, &config, &NoProgress, how(false, 1)).unwrap();
         assert_eq!(format!("{batched:?}"), format!("{full:?}"));
         // Each kind of trigger was exercised.
         let component = |id: &str| id.to_string();

@@ -105,14 +105,37 @@ pub(super) fn value(s: &Scenario, knob: Knob) -> InputValue {
     }
 }
 
-/// The scenario with one input at its low (`high == false`) or high setting,
-/// or `None` when that setting is the scenario's own value.
-pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenario> {
-    let factor = if high { HIGH_FACTOR } else { LOW_FACTOR };
+/// The value of a row of knobs in `s`: the knobs' common value, or
+/// [`InputValue::Various`] where they differ.
+pub(super) fn value_of(s: &Scenario, knobs: &[Knob]) -> InputValue {
+    let first = value(s, knobs[0]);
+    if knobs[1..].iter().all(|&k| value(s, k) == first) {
+        first
+    } else {
+        InputValue::Various
+    }
+}
+
+/// The scenario with every one of `knobs` at its low or high setting (a
+/// class of inputs set together), or `None` when that leaves it as it is.
+pub(super) fn variant_of(base: &Scenario, knobs: &[Knob], high: bool) -> Option<Scenario> {
     let mut s = base.clone();
+    let mut changed = false;
+    for &knob in knobs {
+        changed |= set(&mut s, knob, high);
+    }
+    changed.then_some(s)
+}
+
+/// Sets one input of `s` to its low or high setting; whether that changed
+/// anything.
+fn set(s: &mut Scenario, knob: Knob, high: bool) -> bool {
+    let factor = if high { HIGH_FACTOR } else { LOW_FACTOR };
     match knob {
         Knob::ThreatFrequency(t) => {
-            let rate = s.threats[t].rate.as_mut()?;
+            let Some(rate) = s.threats[t].rate.as_mut() else {
+                return false;
+            };
             *rate *= factor;
         }
         Knob::FailureFrequency { component, mode } => {
@@ -129,7 +152,7 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
             // rarer than the points they keep.
             let every = (b.every * factor).min(b.keep.unwrap_or(f64::INFINITY));
             if every == b.every {
-                return None;
+                return false;
             }
             b.every = every;
         }
@@ -137,17 +160,19 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
             let p = &mut s.components[component].backups[tier].restore_fails;
             let new = (*p * factor).min(1.0);
             if new == *p {
-                return None;
+                return false;
             }
             *p = new;
         }
         Knob::Keep { component, tier } => {
             let b = &mut s.components[component].backups[tier];
-            let keep = b.keep.as_mut()?;
+            let Some(keep) = b.keep.as_mut() else {
+                return false;
+            };
             // `keep` must be at least `every` (spec 13.3).
             let new = (*keep * factor).max(b.every);
             if new == *keep {
-                return None;
+                return false;
             }
             *keep = new;
         }
@@ -159,7 +184,7 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
                 size.saturating_sub(TEAM_STEP).max(1)
             };
             if new == *size {
-                return None;
+                return false;
             }
             *size = new;
         }
@@ -172,15 +197,17 @@ pub(super) fn variant(base: &Scenario, knob: Knob, high: bool) -> Option<Scenari
         | Knob::Restore { .. }
         | Knob::Dwell(_)
         | Knob::WorkRecovery(_) => {
-            let d = dist_mut(&mut s, knob)?;
+            let Some(d) = dist_mut(s, knob) else {
+                return false;
+            };
             let scaled = d.scaled(factor);
             if scaled == *d {
-                return None;
+                return false;
             }
             *d = scaled;
         }
     }
-    Some(s)
+    true
 }
 
 #[cfg(test)]
@@ -211,7 +238,7 @@ threats:
         let s = crate::scenario::load_str(TIERS, "bounds.yaml")
             .unwrap()
             .scenario;
-        let set = |knob: Knob, high: bool| variant(&s, knob, high).map(|v| value(&v, knob));
+        let set = |knob: Knob, high: bool| variant_of(&s, &[knob], high).map(|v| value(&v, knob));
         let fails = |tier| Knob::RestoreFails { component: 0, tier };
         let keep = |tier| Knob::Keep { component: 0, tier };
         let every = |tier| Knob::BackupInterval { component: 0, tier };
