@@ -14,8 +14,8 @@ pub fn large_estates(c: &mut Criterion) {
     group.sample_size(10);
     // Few trials at 10,000 components: each bench still takes seconds.
     for (n, trials) in [(1_000, 200), (10_000, 20)] {
-        let loaded = load_str(&(enterprise(n) + ENTERPRISE_OPTIONS), "bench")
-            .expect("the estate is valid");
+        let loaded =
+            load_str(&(enterprise(n) + ENTERPRISE_OPTIONS), "bench").expect("the estate is valid");
         let (s, options) = (&loaded.scenario, &loaded.options);
         let config = sim::Config::new(trials, 1, 0).expect("at least 2 trials");
         group.bench_function(BenchmarkId::new("sensitivity", n), |b| {

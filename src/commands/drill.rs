@@ -32,8 +32,9 @@ pub struct Args {
     #[arg(long)]
     threat: Option<String>,
     /// Also show, per service, which components' hits caused the downtime
-    /// (the strike's hits the service needs share it equally) and whose
-    /// recovery was on the critical path
+    /// (the components the strike took down that the service needs share
+    /// it equally; past 16, "many hits at once") and whose recovery was on
+    /// the critical path
     #[arg(long)]
     explain: bool,
     #[command(flatten)]

@@ -31,7 +31,8 @@ pub struct Args {
     horizon: Option<String>,
     /// Also show, per service, the share of downtime started by each
     /// component and each threat (an outage started by a strike is shared
-    /// equally among the components it hit that the service needs)
+    /// equally among the components it took down that the service needs;
+    /// past 16, "many hits at once")
     #[arg(long)]
     explain: bool,
     #[command(flatten)]

@@ -533,6 +533,11 @@ pub struct Explanation {
 /// Label for downtime started by components failing on their own.
 pub const INDEPENDENT_FAILURES: &str = "independent failures";
 
+/// Label for downtime started by strikes that took down more than
+/// [`trial::MAX_BLAMED`] components the service needed, credited to them
+/// together rather than a sliver to each.
+pub const MANY_HITS: &str = "many hits at once";
+
 /// Their name for people, where a threat's name would stand.
 pub const INDEPENDENT_FAILURES_NAME: &str = "Components failing on their own";
 
@@ -602,11 +607,18 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
     let total: f64 = a.by_component.values().sum();
     let share = |h: f64| if total > 0.0 { h / total } else { 0.0 };
     let name = |c: u32| scenario.components[c as usize].id.clone();
+    let hit = |c: u32| {
+        if c == trial::MANY_HITS {
+            MANY_HITS.to_string()
+        } else {
+            name(c)
+        }
+    };
     Explanation {
         by_component: ranked(
             a.by_component
                 .iter()
-                .map(|(&c, &h)| (name(c), share(h)))
+                .map(|(&c, &h)| (hit(c), share(h)))
                 .collect(),
         ),
         by_threat: ranked(

@@ -307,38 +307,65 @@ pub(crate) struct OutageHours {
     pub by_threat: BTreeMap<u32, f64>,
 }
 
+/// The most components an outage's blame is shared among; past it the
+/// outage is credited to [`MANY_HITS`], the strike's hits together.
+pub(crate) const MAX_BLAMED: usize = 16;
+
+/// The cause of an outage whose strike hit more than [`MAX_BLAMED`]
+/// components the service needed (in [`OutageHours::by_component`]).
+pub(crate) const MANY_HITS: u32 = u32::MAX - 1;
+
 /// Who started each service's current outage, when explaining. An outage
-/// started by a threat is credited to every component the strike hit that
-/// the service needs, in equal shares: the hits are simultaneous, so the
-/// order in which the engine happens to apply them must not decide the
-/// blame (four identical hosts get a quarter each).
+/// started by a threat's strike is credited in equal shares to every
+/// component the strike took down that the service needs: reached from
+/// the service down through unavailable components and through
+/// requirements that no longer hold (a spare of a redundancy group that
+/// still holds is not needed; a component already down before the strike
+/// was not taken down by it). The hits are simultaneous, so the order in
+/// which the engine applies them must not decide the blame: four identical
+/// hosts get a quarter each.
 #[derive(Debug, Clone)]
 struct Blame {
     /// Per service, the components credited with its current outage.
     causes: Vec<Vec<u32>>,
     /// Per service, the threat that started it ([`NONE`]: independent).
     threat: Vec<u32>,
-    /// While a strike is applied: whether one is, the components it has
-    /// hit, and the services it has taken down.
+    /// Per component, what it needs: `(dependency, group or NONE)`.
+    down: Vec<Vec<(u32, u32)>>,
+    /// While a strike is applied: whether one is, its number, and the
+    /// services it has taken down (each once).
     in_strike: bool,
-    hits: Vec<u32>,
+    strike: u32,
     downed: Vec<u32>,
-    /// Scratch for walking up from a hit: a visit stamp per component.
+    downed_in: Vec<u32>,
+    /// Per component, the strike that took it down (from available).
+    hit_in: Vec<u32>,
+    /// Scratch for the walk down from a service.
     seen: Vec<u32>,
-    stamp: u32,
+    walk: u32,
     stack: Vec<u32>,
 }
 
 impl Blame {
     fn new(m: &Model) -> Self {
+        let n = m.components.len();
+        let mut down = vec![Vec::new(); n];
+        for c in 0..n as u32 {
+            for edge in m.dependents(c) {
+                down[edge.dependent as usize].push((c, edge.group));
+            }
+        }
         Blame {
             causes: vec![Vec::new(); m.services.len()],
             threat: vec![NONE; m.services.len()],
+            down,
             in_strike: false,
-            hits: Vec::new(),
+            strike: 0,
             downed: Vec::new(),
-            seen: vec![0; m.components.len()],
-            stamp: 0,
+            downed_in: vec![0; m.services.len()],
+            hit_in: vec![0; n],
+            seen: vec![0; n],
+            walk: 0,
             stack: Vec::new(),
         }
     }
@@ -349,69 +376,85 @@ impl Blame {
         causes.clear();
         causes.push(component);
         self.threat[s as usize] = threat;
-        if self.in_strike && !self.downed.contains(&s) {
+        if self.in_strike && self.downed_in[s as usize] != self.strike {
+            self.downed_in[s as usize] = self.strike;
             self.downed.push(s);
         }
     }
 
-    fn event_starts(&mut self) {
+    fn strike_starts(&mut self) {
         self.in_strike = true;
-        self.hits.clear();
+        self.strike = self.strike.wrapping_add(1);
+        if self.strike == 0 {
+            self.hit_in.fill(0);
+            self.downed_in.fill(0);
+            self.strike = 1;
+        }
         self.downed.clear();
     }
 
-    fn hit(&mut self, c: u32) {
-        if self.in_strike && !self.hits.contains(&c) {
-            self.hits.push(c);
+    /// A hit on `c`, which was available (`was_available`) before it.
+    fn hit(&mut self, c: u32, was_available: bool) {
+        if self.in_strike && was_available {
+            self.hit_in[c as usize] = self.strike;
         }
     }
 
-    /// The strike is over: each service it took down is credited to every
-    /// hit it needs (the one that tipped it over among them).
-    fn event_ends(&mut self, m: &Model) {
+    /// The strike is over: each service it took down is credited to the
+    /// components it took down that the service needs (`available`: each
+    /// component's availability now; `holds`: each group's).
+    fn strike_ends(
+        &mut self,
+        m: &Model,
+        available: impl Fn(u32) -> bool,
+        holds: impl Fn(u32) -> bool,
+    ) {
         self.in_strike = false;
-        if self.downed.is_empty() || self.hits.len() < 2 {
-            return;
-        }
-        // The hit that tipped each over, should none of the hits reach it
-        // (they always do: a strike takes a service down through its hits).
-        let tipped: Vec<u32> = self
-            .downed
-            .iter()
-            .map(|&s| self.causes[s as usize][0])
-            .collect();
-        for &s in &self.downed {
-            self.causes[s as usize].clear();
-        }
-        for &h in &self.hits {
-            // Every component that needs `h`, directly or not.
-            self.stamp = self.stamp.wrapping_add(1);
-            if self.stamp == 0 {
+        for k in 0..self.downed.len() {
+            let s = self.downed[k] as usize;
+            let tipped = self.causes[s][0];
+            self.walk = self.walk.wrapping_add(1);
+            if self.walk == 0 {
                 self.seen.fill(0);
-                self.stamp = 1;
+                self.walk = 1;
             }
+            let root = m.services[s].component;
             self.stack.clear();
-            self.stack.push(h);
-            self.seen[h as usize] = self.stamp;
-            while let Some(c) = self.stack.pop() {
-                for edge in m.dependents(c) {
-                    let d = edge.dependent as usize;
-                    if self.seen[d] != self.stamp {
-                        self.seen[d] = self.stamp;
-                        self.stack.push(edge.dependent);
+            self.stack.push(root);
+            self.seen[root as usize] = self.walk;
+            let causes = &mut self.causes[s];
+            causes.clear();
+            let note = |c: u32, causes: &mut Vec<u32>| {
+                if self.hit_in[c as usize] == self.strike {
+                    causes.push(c);
+                }
+                causes.len() > MAX_BLAMED
+            };
+            let mut many = note(root, causes);
+            'walk: while let Some(c) = self.stack.pop() {
+                for &(d, g) in &self.down[c as usize] {
+                    let needed = !available(d) && (g == NONE || !holds(g));
+                    if needed && self.seen[d as usize] != self.walk {
+                        self.seen[d as usize] = self.walk;
+                        self.stack.push(d);
+                        // Stop as soon as there are too many to share.
+                        if note(d, causes) {
+                            many = true;
+                            break 'walk;
+                        }
                     }
                 }
             }
-            for &s in &self.downed {
-                if self.seen[m.services[s as usize].component as usize] == self.stamp {
-                    self.causes[s as usize].push(h);
-                }
+            if many {
+                causes.clear();
+                causes.push(MANY_HITS);
+            } else if causes.is_empty() {
+                // Not reached: a strike takes a service down through the
+                // components it takes down.
+                causes.push(tipped);
             }
-        }
-        for (&s, &c) in self.downed.iter().zip(&tipped) {
-            if self.causes[s as usize].is_empty() {
-                self.causes[s as usize].push(c);
-            }
+            // One order whatever the walk's: shares are added in it.
+            causes.sort_unstable();
         }
     }
 
@@ -923,7 +966,7 @@ impl<'m> Trial<'m> {
         self.cause_threat = t;
         self.incident += 1;
         if self.explain {
-            self.blame.event_starts();
+            self.blame.strike_starts();
         }
         let m = self.m;
         let th = &m.threats[t as usize];
@@ -968,7 +1011,12 @@ impl<'m> Trial<'m> {
         }
         self.settle_losses();
         if self.explain {
-            self.blame.event_ends(self.m);
+            let (nodes, counts) = (&self.nodes, &self.counts);
+            self.blame.strike_ends(
+                self.m,
+                |c| nodes[c as usize].available,
+                |g| counts[g as usize].holds,
+            );
         }
     }
 
@@ -985,7 +1033,7 @@ impl<'m> Trial<'m> {
     ) {
         self.cause_component = c;
         if self.explain {
-            self.blame.hit(c);
+            self.blame.hit(c, self.nodes[c as usize].available);
         }
         self.note(c, TraceKind::Hit(effect));
         let ci = c as usize;

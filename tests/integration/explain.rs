@@ -93,3 +93,63 @@ threats:
     let other = service(&r, "other").explain.clone().unwrap();
     assert_eq!(other.by_component, vec![("bystander".to_string(), 1.0)]);
 }
+
+/// A strike that hits the database and one of four redundant hosts: the
+/// host's loss could not take the service down (its group still holds), so
+/// the database alone is blamed; nor is a component that was already down
+/// before the strike.
+#[test]
+fn only_the_hits_the_outage_needed_are_blamed() {
+    let yaml = "name: Redundant
+components:
+  - {id: db, kind: database, repair: 10h}
+  - {id: h1, kind: server, repair: 10h}
+  - {id: h2, kind: server, repair: 10h}
+  - {id: h3, kind: server, repair: 10h}
+  - {id: h4, kind: server, repair: 10h}
+  - {id: svc, kind: service, depends_on: [db, {at_least: 1, of: [h1, h2, h3, h4]}], impact: {per_hour: 1000}}
+threats:
+  - {id: t, per_year: 1, hits: {components: [db, h1]}, effect: damage}
+";
+    let s = load_str(yaml, "redundant.yaml").unwrap().scenario;
+    let r = drill_with(&s, "t", &config(), &NoProgress, true).unwrap();
+    let svc = service(&r, "svc").explain.clone().unwrap();
+    assert_eq!(svc.by_component, vec![("db".to_string(), 1.0)]);
+}
+
+/// A strike that takes down more than sixteen components a service needs
+/// is blamed as a whole ("many hits at once"), not a sliver to each: the
+/// explanation stays as small as the scenario, not its square.
+#[test]
+fn a_strike_with_many_needed_hits_is_blamed_as_a_whole() {
+    use std::fmt::Write;
+    let mut yaml = String::from("name: Wide\nsites: [{id: dc}]\ncomponents:\n");
+    for i in 0..40 {
+        let _ = writeln!(
+            yaml,
+            "  - {{id: h{i}, kind: server, site: dc, repair: 10h}}"
+        );
+    }
+    let hosts: Vec<String> = (0..40).map(|i| format!("h{i}")).collect();
+    let _ = writeln!(
+        yaml,
+        "  - {{id: plat, kind: application, depends_on: [{{at_least: 1, of: [{}]}}]}}",
+        hosts.join(", ")
+    );
+    for k in 0..5 {
+        let _ = writeln!(
+            yaml,
+            "  - {{id: svc-{k}, kind: service, depends_on: [plat]}}"
+        );
+    }
+    yaml.push_str("threats:\n  - {id: fire, per_year: 0.5, hits: {sites: [dc]}, effect: damage}\n");
+    let s = load_str(&yaml, "wide.yaml").unwrap().scenario;
+    let r = drill_with(&s, "fire", &config(), &NoProgress, true).unwrap();
+    for k in 0..5 {
+        let e = service(&r, &format!("svc-{k}")).explain.clone().unwrap();
+        assert_eq!(
+            e.by_component,
+            vec![(drsim::sim::MANY_HITS.to_string(), 1.0)]
+        );
+    }
+}

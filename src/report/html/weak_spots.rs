@@ -19,7 +19,7 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
         .map(|r| s.component_index(&r.id))
         .collect();
     out.line(Markup::literal(
-        "<p>A single point of failure is a component whose loss alone takes the service down, with everything else working. The causes of downtime come from the simulated years: the share of each service's downtime that began with each threat (or with components failing on their own) and with a hit on each component. A strike hits its targets at the same instant, so an outage it started is shared equally among the components it hit that the service needs: identical hosts get identical shares.</p>",
+        "<p>A single point of failure is a component whose loss alone takes the service down, with everything else working. The causes of downtime come from the simulated years: the share of each service's downtime that began with each threat (or with components failing on their own) and with a hit on each component. A strike hits its targets at the same instant, so an outage it started is shared equally among the components it took down that the service needs (not a spare whose group still holds): identical hosts get identical shares; past 16 such components, the outage is credited to many hits at once.</p>",
     ));
     let explained = annual.services.iter().any(|r| r.explain.is_some());
     out.push(Markup::literal(
