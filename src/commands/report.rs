@@ -21,8 +21,9 @@ threat, in one self-contained HTML file (inline CSS and SVG charts, no
 scripts, nothing fetched; prints on A4).
 
 At the top, in plain words: the expected annual loss, where the loss
-exceedance curve crosses the board's risk tolerance, the five largest risks,
-the services likely to miss their RTO, RPO or MTPD, and one sentence per
+exceedance curve crosses the board's risk tolerance, where the expected loss
+comes from (each threat's strikes a year, expected loss and share, and
+independent failures, adding up to the total), the services likely to miss their RTO, RPO or MTPD, and one sentence per
 threat. Then the charts: loss exceedance with the risk tolerance, a heat map
 of P(RTO met) by threat and service, recovery time and data loss per threat,
 annual downtime, each service's single points of failure and the top causes

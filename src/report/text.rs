@@ -462,7 +462,7 @@ fn loss_by_threat(r: &RunResults) -> String {
         })
         .collect();
     let mut out = String::from(
-        "\nLoss by threat (mean over the horizon; each loss is charged to the strike or independent failure that started it, so the rows add up to the total):\n",
+        "\nLoss by threat (mean over the horizon; each loss is charged to the strike or independent failure during which its outage began or its data was lost, so the rows add up to the total):\n",
     );
     out.push_str(&table(
         &["Threat", "Per year", "Loss (mean)", "95% CI", "Share"],

@@ -549,8 +549,9 @@ pub struct ThreatLoss {
     pub id: String,
     /// The threat's name, or [`INDEPENDENT_FAILURES_NAME`].
     pub name: String,
-    /// How many strikes (failures) a year: a threat's `per_year` (exact),
-    /// the failures' mean count per year over the trials.
+    /// How many strikes (failures) a year: a threat's rate as given (not
+    /// estimated: its interval is the rate itself), the failures' mean
+    /// count per year over the trials.
     pub per_year: Estimate,
     /// The money per trial (over the horizon) lost by the incidents it
     /// started: their outages and data losses.
@@ -585,6 +586,10 @@ fn loss_by_threat(scenario: &Scenario, samples: &Samples, mode: Mode) -> Vec<Thr
             })
         })
         .collect();
+    // Without failure modes nothing fails on its own: no row.
+    if !scenario.components.iter().any(|c| !c.failures.is_empty()) {
+        return rows;
+    }
     let count = Estimate::of(&samples.independent_failures, Quantity::NonNegative);
     rows.push(ThreatLoss {
         id: INDEPENDENT_FAILURES.to_string(),

@@ -273,4 +273,9 @@ threats:
     );
     // A strike that takes nothing down costs nothing, and says so.
     assert_eq!(row("idle").loss.mean, 0.0);
+    // Without failure modes nothing fails on its own: no such row.
+    let calm = load(&yaml.replace(", failures: [{every: 100h}]", ""));
+    let run = sim::run(&calm, None, &config, &sim::NoProgress).unwrap();
+    let ids: Vec<&str> = run.loss_by_threat.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["patch", "idle"]);
 }

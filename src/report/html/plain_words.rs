@@ -225,7 +225,7 @@ fn risk_table(w: &mut Out, input: &Input, period: &str) {
         Vec::new()
     };
     w.line(markup!(
-        "<h3>Where the expected loss comes from</h3>\n<p>Each loss in the simulated {}s is charged to the threat's strike (or the component failing on its own) that started it, so the rows add up to the total. One strike's cost comes from the threat's drill: a strike on a working estate.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Strikes (failures) per year</th><th>Expected loss per {} (95% interval)</th><th>Share</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th></tr></thead><tbody>",
+        "<h3>Where the expected loss comes from</h3>\n<p>Each loss in the simulated {}s is charged to the threat's strike (or the component failing on its own) during which its outage began, so the rows add up to the total; a strike that lengthens an outage already under way adds to that outage's cause. One strike's cost comes from the threat's drill: a strike on a working estate.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Strikes (failures) per year</th><th>Expected loss per {} (95% interval)</th><th>Share</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th></tr></thead><tbody>",
         period,
         period
     ));
@@ -255,7 +255,7 @@ fn risk_table(w: &mut Out, input: &Input, period: &str) {
     if !rest.is_empty() {
         let sum: f64 = rest.iter().map(|t| t.loss.mean).sum();
         w.line(markup!(
-            "<tr><td></td><td>{} other threats</td><td></td><td>{} (interval not computed)</td><td>{}</td><td></td><td></td></tr>",
+            "<tr><td></td><td>{} other causes</td><td></td><td>{} (interval not computed)</td><td>{}</td><td></td><td></td></tr>",
             rest.len(),
             money(sum, cur),
             percent(sum / total)
