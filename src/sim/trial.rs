@@ -469,6 +469,18 @@ impl Blame {
     }
 }
 
+/// Data a failover group's member lost while the group did not run on it.
+#[derive(Debug, Clone, Copy)]
+struct HeldLoss {
+    group: u32,
+    member: u32,
+    incident: u32,
+    /// The incident's threat ([`NONE`]: an independent failure).
+    cause: u32,
+    /// Hours of data lost (infinite: all of it).
+    loss: f64,
+}
+
 /// Reusable state for running trials of one model on one thread. Public for
 /// the integration tests and benches, which run single trials and read
 /// [`Trial::services`] and [`Trial::events`].
@@ -544,6 +556,10 @@ pub struct Trial<'m> {
     loss_incident: Vec<u32>,
     pending_losses: Vec<(u32, f64)>,
     pending_group_emits: Vec<(u32, bool)>,
+    /// Data lost by failover groups' members while their group did not run
+    /// on them (it was switching), in the order lost: each reaches the
+    /// group if it comes to hold on that member again.
+    held_losses: Vec<HeldLoss>,
     stack: Vec<u32>,
     loss_stack: Vec<u32>,
 
@@ -632,6 +648,7 @@ impl<'m> Trial<'m> {
             loss_incident: vec![0; n],
             pending_losses: Vec::new(),
             pending_group_emits: Vec::new(),
+            held_losses: Vec::new(),
             stack: Vec::new(),
             loss_stack: Vec::new(),
             service_down_since: vec![0.0; m.services.len()],
@@ -676,6 +693,7 @@ impl<'m> Trial<'m> {
         self.loss_incident.fill(0);
         self.incident_money.clear();
         self.closed_incident_max = 0.0;
+        self.held_losses.clear();
         self.cause_money.fill(0.0);
         self.independent_failures = 0;
         self.services.fill(ServiceOutcome::default());
@@ -1543,10 +1561,27 @@ impl<'m> Trial<'m> {
             if switched {
                 loss += group.lag;
             }
+            let owner = group.owner;
             if loss > 0.0 && incident != 0 {
                 self.loss_cause = self.groups[gi].cause;
-                self.offer_loss(group.owner, incident, loss);
+                self.offer_loss(owner, incident, loss);
                 self.push_losses(incident);
+            }
+            // What the member it holds on lost while the group was not
+            // running on it (a later incident's too), in the order lost.
+            let mut k = 0;
+            while k < self.held_losses.len() {
+                let h = self.held_losses[k];
+                if h.group != g {
+                    k += 1;
+                    continue;
+                }
+                self.held_losses.remove(k);
+                if h.member as usize == member {
+                    self.loss_cause = h.cause;
+                    self.offer_loss(owner, h.incident, h.loss);
+                    self.push_losses(h.incident);
+                }
             }
         }
     }
@@ -1634,6 +1669,7 @@ impl<'m> Trial<'m> {
         live.push(self.incident);
         live.extend_from_slice(&self.service_incident);
         live.extend(self.groups.iter().map(|g| g.incident));
+        live.extend(self.held_losses.iter().map(|h| h.incident));
         live.sort_unstable();
         live.dedup();
         let mut closed = self.closed_incident_max;
@@ -1707,9 +1743,17 @@ impl<'m> Trial<'m> {
                         let active = m.members(g)[state.active as usize];
                         if state.state == Failover::Holding && active == x {
                             self.offer_loss(d, incident, loss);
+                        } else {
+                            // It reaches the group if the group comes to
+                            // hold on this member again (settle_losses).
+                            self.held_losses.push(HeldLoss {
+                                group: g,
+                                member: x,
+                                incident,
+                                cause: self.loss_cause,
+                                loss,
+                            });
                         }
-                        // Otherwise the loss reaches the group when it holds
-                        // again (settle_losses), from the member it holds on.
                     }
                 }
             }

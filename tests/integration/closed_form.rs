@@ -855,3 +855,37 @@ fn the_traced_median_trial_is_one_of_the_reported_sample() {
         assert_eq!(up, recovery, "the trace is that trial's");
     }
 }
+
+/// A failover group that never completes its switchover (1000 years) runs
+/// on `a` again once `a` is back, so the service loses exactly the data `a`
+/// lost, as if it depended on `a` directly: `a` is damaged at 5h and, while
+/// the group waits, destroyed at 10h (a later incident than the one that
+/// took the group down); both cycles after it repeat, and the horizon
+/// (124h) falls when `a` is back. The destroy's loss was once dropped.
+#[test]
+fn a_failover_group_passes_on_what_its_member_lost_while_it_waited() {
+    let yaml = |needs: &str| {
+        format!(
+            "name: Held
+horizon: 124h
+components:
+  - {{id: a, kind: database, repair: 50h, failures: [{{after: 5h}}, {{after: 10h, effect: destroy}}], data: {{backups: [{{every: 24h, restore: 0s}}]}}}}
+  - {{id: b, kind: database}}
+  - {{id: svc, kind: service, depends_on: [{needs}], impact: {{per_hour_data_lost: 100}}}}
+"
+        )
+    };
+    let config = Config::new(500, 4, 0).unwrap();
+    let data_loss = |needs: &str| {
+        let s = scenario::load_str(&yaml(needs), "held.yaml")
+            .unwrap()
+            .scenario;
+        let r = sim::run(&s, None, &config, &NoProgress).unwrap();
+        service(&r, "svc").data_loss_h.mean
+    };
+    let direct = data_loss("a");
+    let grouped = data_loss("{failover: [a, b], switchover: 1000y}");
+    // Two destroys, each losing up to a day: not vacuous.
+    assert!(direct > 10.0, "{direct}");
+    assert_eq!(grouped, direct);
+}
