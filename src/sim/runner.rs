@@ -13,11 +13,21 @@ use crate::stats::{Mean, Sketch, Tally, Weight};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// Trials per work unit.
 const CHUNK: u64 = 256;
-/// Work units run in parallel before their summaries are merged, in order.
-const BATCH: u64 = 64;
+/// Work units finished ahead of an earlier one that may wait, per worker,
+/// before the worker waits too (see [`in_parallel`]).
+const PENDING_PER_WORKER: usize = 1;
+
+/// The summaries of [`in_parallel`]'s work units so far: those merged in
+/// order (`all`, up to unit `next`) and those finished ahead of an earlier one.
+struct Merged<A> {
+    all: A,
+    next: u64,
+    pending: BTreeMap<u64, A>,
+}
 
 /// The relative resolution of the total loss's quantiles: finer than the
 /// other figures' ([`RELATIVE_ERROR`](crate::stats::RELATIVE_ERROR)),
@@ -467,30 +477,54 @@ where
     let chunks = (trials - start).div_ceil(CHUNK);
     let done = AtomicU64::new(0);
     let work = || {
-        let mut all = empty();
-        let mut batch_start = 0;
-        while batch_start < chunks {
-            let batch_end = (batch_start + BATCH).min(chunks);
-            let parts: Vec<A> = (batch_start..batch_end)
-                .into_par_iter()
-                .map_init(&state, |st, chunk| {
-                    let first = start + chunk * CHUNK;
-                    let last = (first + CHUNK).min(trials);
-                    let mut acc = empty();
-                    for t in first..last {
-                        trial(st, &mut acc, t);
+        // Each worker claims the next chunk in order; finished chunks are
+        // merged in chunk order (so the result does not depend on the
+        // threads), and a chunk that finishes early waits, as a part, for
+        // those before it. At most PENDING_PER_WORKER parts per worker wait:
+        // memory is bounded by the threads, not the trials, however large
+        // a part (a 10,000-component estate's is over 100 MB).
+        let workers = rayon::current_num_threads().clamp(1, chunks.max(1) as usize);
+        let limit = PENDING_PER_WORKER * workers;
+        let next = AtomicU64::new(0);
+        let merged = Mutex::new(Merged {
+            all: empty(),
+            next: 0,
+            pending: BTreeMap::new(),
+        });
+        let moved = Condvar::new();
+        (0..workers).into_par_iter().for_each(|_| {
+            let mut st = state();
+            loop {
+                // Wait while too many parts wait for an earlier one.
+                {
+                    let mut m = merged.lock().expect("no worker panicked");
+                    while m.pending.len() >= limit {
+                        m = moved.wait(m).expect("no worker panicked");
                     }
-                    let finished = done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
-                    progress.update(start + finished, trials);
-                    acc
-                })
-                .collect();
-            for part in &parts {
-                merge(&mut all, part);
+                }
+                let chunk = next.fetch_add(1, Ordering::Relaxed);
+                if chunk >= chunks {
+                    break;
+                }
+                let first = start + chunk * CHUNK;
+                let last = (first + CHUNK).min(trials);
+                let mut acc = empty();
+                for t in first..last {
+                    trial(&mut st, &mut acc, t);
+                }
+                let finished = done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
+                progress.update(start + finished, trials);
+                let mut m = merged.lock().expect("no worker panicked");
+                m.pending.insert(chunk, acc);
+                let m = &mut *m;
+                while let Some(part) = m.pending.remove(&m.next) {
+                    merge(&mut m.all, &part);
+                    m.next += 1;
+                }
+                moved.notify_all();
             }
-            batch_start = batch_end;
-        }
-        all
+        });
+        merged.into_inner().expect("no worker panicked").all
     };
     if config.threads == 0 {
         Ok(work())
@@ -503,5 +537,64 @@ where
                 message: e.to_string(),
             })?;
         Ok(pool.install(work))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::NoProgress;
+    use std::sync::atomic::AtomicUsize;
+
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static MOST: AtomicUsize = AtomicUsize::new(0);
+
+    /// A summary that counts how many exist at once.
+    struct Part(Vec<u64>);
+
+    impl Part {
+        fn new() -> Part {
+            let live = LIVE.fetch_add(1, Ordering::SeqCst) + 1;
+            MOST.fetch_max(live, Ordering::SeqCst);
+            Part(Vec::new())
+        }
+    }
+
+    impl Drop for Part {
+        fn drop(&mut self) {
+            LIVE.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// 200 work units on 2 threads, some slow: they are merged in order,
+    /// and never more than a handful of summaries exist at once (it was
+    /// 64 work units' worth, each 100 MB and more on a large estate).
+    #[test]
+    fn summaries_waiting_to_be_merged_are_bounded_by_the_threads_not_the_trials() {
+        let trials = 200 * CHUNK;
+        let config = Config::new(trials, 1, 2).unwrap();
+        let all = in_parallel(
+            0..trials,
+            &config,
+            &NoProgress,
+            Part::new,
+            || (),
+            |_, part: &mut Part, t| {
+                // Every seventh unit is slow, so others finish ahead of it.
+                if (t / CHUNK) % 7 == 0 {
+                    std::hint::black_box((0..2_000u64).sum::<u64>());
+                }
+                part.0.push(t);
+            },
+            |all, part| all.0.extend_from_slice(&part.0),
+        )
+        .unwrap();
+        assert!(all.0.iter().copied().eq(0..trials));
+        drop(all);
+        // The merged one, one per worker at work, and the waiting ones
+        // (PENDING_PER_WORKER each, plus one a worker may add meanwhile).
+        let bound = 1 + 2 + 2 * PENDING_PER_WORKER + 2;
+        let most = MOST.load(Ordering::SeqCst);
+        assert!(most <= bound, "{most} summaries at once");
     }
 }
