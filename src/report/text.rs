@@ -7,8 +7,7 @@ use super::format::{
 };
 use super::{loss_cause_label, loss_causes_shown};
 use crate::sim::{
-    DrillDetail, DrillResults, Mode, PrecisionReached, Results, RunResults, Sampling,
-    ServiceResult, ThreatLoss,
+    DrillDetail, DrillResults, Mode, PrecisionReached, Results, RunResults, Sampling, ServiceResult,
 };
 
 /// A plain text table; the first column is left-aligned, the rest right.
@@ -446,9 +445,7 @@ fn loss_by_threat(r: &RunResults) -> String {
         return String::new();
     }
     let cur = |x: f64| money(x, &r.currency);
-    let (mut rows, idle): (Vec<&ThreatLoss>, Vec<&ThreatLoss>) =
-        r.loss_by_threat.iter().partition(|t| t.loss.mean > 0.0);
-    rows.sort_by(|a, b| b.loss.mean.total_cmp(&a.loss.mean).then(a.id.cmp(&b.id)));
+    let (rows, idle) = r.threats_by_loss();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|t| {

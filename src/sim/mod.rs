@@ -874,6 +874,16 @@ pub struct Results<D> {
 }
 
 impl<D> Results<D> {
+    /// [`Results::loss_by_threat`] in the order people read it: the causes
+    /// that lost something, largest first (equal losses by id), then
+    /// those that lost nothing.
+    pub fn threats_by_loss(&self) -> (Vec<&ThreatLoss>, Vec<&ThreatLoss>) {
+        let (mut lost, idle): (Vec<&ThreatLoss>, Vec<&ThreatLoss>) =
+            self.loss_by_threat.iter().partition(|t| t.loss.mean > 0.0);
+        lost.sort_by(|a, b| b.loss.mean.total_cmp(&a.loss.mean).then(a.id.cmp(&b.id)));
+        (lost, idle)
+    }
+
     /// Whether any service has a work recovery time, so that a disruption
     /// can differ from the outage it follows.
     pub fn any_wrt(&self) -> bool {

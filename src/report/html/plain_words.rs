@@ -9,7 +9,7 @@ use crate::report::format::{
 };
 use crate::report::text::worst_service;
 use crate::scenario::Scenario;
-use crate::sim::{DrillDetail, RunResults, ServiceResult, ThreatLoss};
+use crate::sim::{DrillDetail, RunResults, ServiceResult};
 use crate::stats;
 
 /// The plain-words section as HTML (every scenario string escaped).
@@ -209,15 +209,10 @@ const RISK_ROWS: usize = 8;
 fn risk_table(w: &mut Out, input: &Input, period: &str) {
     let annual = input.annual;
     let cur = &annual.currency;
-    let mut rows: Vec<&ThreatLoss> = annual
-        .loss_by_threat
-        .iter()
-        .filter(|t| t.loss.mean > 0.0)
-        .collect();
+    let (mut rows, _) = annual.threats_by_loss();
     if rows.is_empty() {
         return;
     }
-    rows.sort_by(|a, b| b.loss.mean.total_cmp(&a.loss.mean).then(a.id.cmp(&b.id)));
     // One row left over is shown as it is, not as "1 other threat".
     let rest = if rows.len() > RISK_ROWS + 1 {
         rows.split_off(RISK_ROWS)
