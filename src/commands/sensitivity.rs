@@ -23,7 +23,7 @@ Inputs that cannot change the metric are left out (the repair time of a
 component nothing damages; frequencies in a drill).
 
 By default an input is a class: one parameter on every component of a kind
-moves as one row (`server repair (all 492)`: every server's repair time ×0.5,
+moves as one row (`server repair (492 components)`: every server's repair time ×0.5,
 then ×2), so a large estate has a few dozen rows, and the question answered
 is: do server repairs matter more than our DBA team? Threats' and teams'
 inputs are rows of their own, as is a class of one component. With

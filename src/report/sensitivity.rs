@@ -54,8 +54,10 @@ pub fn key(input: &Input) -> String {
 /// Where a parameter sits in a component, e.g. `data.backups[0].every`.
 fn parameter_path(p: Parameter) -> String {
     match p {
-        Parameter::FailureFrequency => "failures.frequency".into(),
-        Parameter::FailureRepair => "failures.repair".into(),
+        Parameter::FailureFrequency { destroy } => {
+            format!("failures.{}.frequency", effect_word(destroy))
+        }
+        Parameter::FailureRepair { destroy } => format!("failures.{}.repair", effect_word(destroy)),
         Parameter::Repair => "repair".into(),
         Parameter::Rebuild => "rebuild".into(),
         Parameter::Detect => "detect".into(),
@@ -68,12 +70,23 @@ fn parameter_path(p: Parameter) -> String {
     }
 }
 
+/// The effect of a class of failure modes, as the file spells it.
+fn effect_word(destroy: bool) -> &'static str {
+    if destroy {
+        "destroy"
+    } else {
+        "damage"
+    }
+}
+
 /// A parameter for people, e.g. `backup tier 1 interval`.
 fn parameter_words(p: Parameter) -> String {
     let tier = |t: usize, what: &str| format!("backup tier {} {what}", t + 1);
     match p {
-        Parameter::FailureFrequency => "failure frequency".into(),
-        Parameter::FailureRepair => "failure repair".into(),
+        Parameter::FailureFrequency { destroy } => {
+            format!("{} failure frequency", effect_word(destroy))
+        }
+        Parameter::FailureRepair { destroy } => format!("{} failure repair", effect_word(destroy)),
         Parameter::Repair => "repair".into(),
         Parameter::Rebuild => "rebuild".into(),
         Parameter::Detect => "detect".into(),
@@ -132,7 +145,11 @@ pub fn label(input: &Input) -> String {
             parameter,
             kind,
             components,
-        } => format!("{kind} {} (all {components})", parameter_words(*parameter)),
+        } => format!(
+            "{kind} {} ({components} component{})",
+            parameter_words(*parameter),
+            if *components == 1 { "" } else { "s" }
+        ),
     }
 }
 

@@ -1567,17 +1567,14 @@ impl<'m> Trial<'m> {
                 self.offer_loss(owner, incident, loss);
                 self.push_losses(incident);
             }
-            // What the member it holds on lost while the group was not
-            // running on it (a later incident's too), in the order lost.
-            let mut k = 0;
-            while k < self.held_losses.len() {
-                let h = self.held_losses[k];
+            // What the member it holds on lost while the group waited (a
+            // later incident's too), in the order lost; the group's other
+            // held losses are dropped.
+            let held = std::mem::take(&mut self.held_losses);
+            for h in held {
                 if h.group != g {
-                    k += 1;
-                    continue;
-                }
-                self.held_losses.remove(k);
-                if h.member as usize == member {
+                    self.held_losses.push(h);
+                } else if h.member as usize == member {
                     self.loss_cause = h.cause;
                     self.offer_loss(owner, h.incident, h.loss);
                     self.push_losses(h.incident);
@@ -1743,9 +1740,12 @@ impl<'m> Trial<'m> {
                         let active = m.members(g)[state.active as usize];
                         if state.state == Failover::Holding && active == x {
                             self.offer_loss(d, incident, loss);
-                        } else {
-                            // It reaches the group if the group comes to
-                            // hold on this member again (settle_losses).
+                        } else if active == x {
+                            // The member the group ran on, while the group
+                            // waits: it reaches the group if the group comes
+                            // back on it (settle_losses). A standby's own
+                            // losses never do (only its loss in the incident
+                            // that switches to it).
                             self.held_losses.push(HeldLoss {
                                 group: g,
                                 member: x,

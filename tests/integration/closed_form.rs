@@ -889,3 +889,26 @@ components:
     assert!(direct > 10.0, "{direct}");
     assert_eq!(grouped, direct);
 }
+
+/// A standby's own data losses never reach the service: `b` is destroyed
+/// every 10 hours while the group runs on `a` (its losses are its own);
+/// then `a` fails for good at 100h and the group switches to `b` (lag 0,
+/// and `b` lost nothing in that incident). The service loses no data.
+#[test]
+fn a_standbys_own_losses_do_not_reach_the_service() {
+    let yaml = "name: Standby
+horizon: 105h
+components:
+  - {id: a, kind: database, failures: [{after: 100h}], repair: 1000h}
+  - {id: b, kind: database, rebuild: 1h, failures: [{after: 10h, effect: destroy}], data: {backups: [{every: 24h, restore: 0s}]}}
+  - {id: svc, kind: service, depends_on: [{failover: [a, b], switchover: 1h}], impact: {per_hour_data_lost: 100}}
+";
+    let s = scenario::load_str(yaml, "standby.yaml").unwrap().scenario;
+    let r = sim::run(&s, None, &Config::new(200, 1, 0).unwrap(), &NoProgress).unwrap();
+    let svc = service(&r, "svc");
+    // The switchover happened (an hour's outage in every trial) ...
+    assert_eq!(svc.downtime_h.mean, 1.0);
+    // ... and no data was lost.
+    assert_eq!(svc.data_loss_h.mean, 0.0);
+    assert_eq!(r.loss.mean, 0.0);
+}

@@ -342,9 +342,9 @@ fn a_class_moves_every_component_of_its_kind_together() {
     let keys: Vec<String> = t.inputs.iter().map(|i| words::key(&i.input)).collect();
     for key in [
         "kinds.server.repair",
-        "kinds.server.failures.frequency",
+        "kinds.server.failures.damage.frequency",
         "kinds.database.repair",
-        "kinds.database.failures.frequency",
+        "kinds.database.failures.damage.frequency",
         "threats.outage.frequency",
         "threats.outage.duration",
         "teams.ops.size",
@@ -365,7 +365,7 @@ fn a_class_moves_every_component_of_its_kind_together() {
             components: 2
         }
     );
-    assert_eq!(words::label(&servers.input), "server repair (all 2)");
+    assert_eq!(words::label(&servers.input), "server repair (2 components)");
     // The servers' repairs differ; the databases' are alike.
     assert_eq!(servers.base_value, InputValue::Various);
     let dbs = t
@@ -436,9 +436,12 @@ fn the_command_line_draws_inputs_by_class_unless_asked_per_component() {
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
     };
     let by_class = text(&[]);
-    assert!(by_class.contains("server repair (all 2)"), "{by_class}");
+    assert!(
+        by_class.contains("server repair (2 components)"),
+        "{by_class}"
+    );
     assert!(!by_class.contains("web-1 repair"), "{by_class}");
     let fine = text(&["--per-component"]);
     assert!(fine.contains("web-1 repair"), "{fine}");
-    assert!(!fine.contains("server repair (all"), "{fine}");
+    assert!(!fine.contains("server repair (2 components)"), "{fine}");
 }

@@ -373,10 +373,22 @@ pub(super) struct Lever {
 
 /// The parameter a component knob sets, and the component; `None` for a
 /// threat's or a team's knob.
-fn parameter(knob: Knob) -> Option<(Parameter, usize)> {
+fn parameter(s: &Scenario, knob: Knob) -> Option<(Parameter, usize)> {
+    let destroys =
+        |c: usize, mode: usize| s.components[c].failures[mode].effect.kind() == Effect::Destroy;
     Some(match knob {
-        Knob::FailureFrequency { component, .. } => (Parameter::FailureFrequency, component),
-        Knob::FailureRepair { component, .. } => (Parameter::FailureRepair, component),
+        Knob::FailureFrequency { component, mode } => (
+            Parameter::FailureFrequency {
+                destroy: destroys(component, mode),
+            },
+            component,
+        ),
+        Knob::FailureRepair { component, mode } => (
+            Parameter::FailureRepair {
+                destroy: destroys(component, mode),
+            },
+            component,
+        ),
         Knob::Repair(c) => (Parameter::Repair, c),
         Knob::Rebuild(c) => (Parameter::Rebuild, c),
         Knob::Detect(c) => (Parameter::Detect, c),
@@ -394,8 +406,9 @@ fn parameter(knob: Knob) -> Option<(Parameter, usize)> {
 
 /// The tornado's rows from `knobs`: one per knob (`Grain::Component`), or
 /// by class (`Grain::Class`): a parameter on every component of a kind
-/// moves as one row, in the order its first knob comes. A class of one
-/// component is that component's own row.
+/// moves as one row, in the order its first knob comes (failure modes
+/// that damage apart from those that destroy). A row of one knob is that
+/// knob's own.
 pub(super) fn levers(s: &Scenario, knobs: &[Knob], grain: Grain) -> Vec<Lever> {
     let single = |k: Knob| Lever {
         knobs: vec![k],
@@ -404,15 +417,13 @@ pub(super) fn levers(s: &Scenario, knobs: &[Knob], grain: Grain) -> Vec<Lever> {
     if grain == Grain::Component {
         return knobs.iter().map(|&k| single(k)).collect();
     }
-    // Per class (parameter, kind): its row and the components in it.
+    // Per class (parameter, kind): its row.
     let mut rows: Vec<Lever> = Vec::new();
-    let mut members: Vec<Vec<usize>> = Vec::new();
     let mut index: std::collections::HashMap<(Parameter, &str), usize> =
         std::collections::HashMap::new();
     for &k in knobs {
-        let Some((p, c)) = parameter(k) else {
+        let Some((p, c)) = parameter(s, k) else {
             rows.push(single(k));
-            members.push(Vec::new());
             continue;
         };
         let kind = s.components[c].kind.as_str();
@@ -421,16 +432,14 @@ pub(super) fn levers(s: &Scenario, knobs: &[Knob], grain: Grain) -> Vec<Lever> {
                 knobs: Vec::new(),
                 class: Some((p, c)),
             });
-            members.push(Vec::new());
             rows.len() - 1
         });
         rows[row].knobs.push(k);
-        if members[row].last() != Some(&c) {
-            members[row].push(c);
-        }
     }
-    for (row, m) in rows.iter_mut().zip(&members) {
-        if m.len() == 1 {
+    // A row of one knob is that knob's own (a row of one component's
+    // several failure modes stays a class: it moves them all).
+    for row in &mut rows {
+        if row.knobs.len() == 1 {
             row.class = None;
         }
     }
@@ -445,7 +454,7 @@ pub(super) fn lever_input(s: &Scenario, lever: &Lever) -> Input {
             let mut components: Vec<usize> = lever
                 .knobs
                 .iter()
-                .filter_map(|&k| self::parameter(k).map(|(_, c)| c))
+                .filter_map(|&k| self::parameter(s, k).map(|(_, c)| c))
                 .collect();
             components.dedup();
             Input::Class {

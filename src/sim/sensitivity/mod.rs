@@ -318,10 +318,17 @@ impl Input {
 /// component of a kind at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Parameter {
-    /// The frequency of their failure modes.
-    FailureFrequency,
-    /// Their failure modes' own repair or rebuild times.
-    FailureRepair,
+    /// The frequency of their failure modes that damage (or, `destroy`,
+    /// destroy) them.
+    FailureFrequency {
+        /// Modes that destroy, not damage.
+        destroy: bool,
+    },
+    /// Those failure modes' own repair (or rebuild) times.
+    FailureRepair {
+        /// Modes that destroy, not damage.
+        destroy: bool,
+    },
     /// Their repair times.
     Repair,
     /// Their rebuild times.
@@ -358,11 +365,11 @@ impl Parameter {
     /// What kind of value it is.
     pub fn kind(self) -> InputKind {
         match self {
-            Parameter::FailureFrequency => InputKind::Frequency,
+            Parameter::FailureFrequency { .. } => InputKind::Frequency,
             Parameter::BackupInterval { .. } => InputKind::BackupInterval,
             Parameter::RestoreFails { .. } => InputKind::Chance,
             Parameter::Keep { .. } => InputKind::Retention,
-            Parameter::FailureRepair
+            Parameter::FailureRepair { .. }
             | Parameter::Repair
             | Parameter::Rebuild
             | Parameter::Detect
