@@ -26,7 +26,7 @@ By default an input is a class: one parameter on every component of a kind
 moves as one row (`server repair (492 components)`: every server's repair time ×0.5,
 then ×2), so a large estate has a few dozen rows, and the question answered
 is: do server repairs matter more than our DBA team? Threats' and teams'
-inputs are rows of their own, as is a class of one component. With
+inputs are rows of their own, as is a class that sets a single value. With
 --per-component every component's parameter is a row of its own (thousands
 on a large estate, each costing two more runs).
 

@@ -326,10 +326,9 @@ pub(crate) const MANY_HITS: u32 = u32::MAX - 1;
 /// hosts get a quarter each.
 #[derive(Debug, Clone)]
 struct Blame {
-    /// Per service, the components credited with its current outage.
+    /// Per service, the components credited with its current outage (its
+    /// threat is the trial's `service_incident_cause`).
     causes: Vec<Vec<u32>>,
-    /// Per service, the threat that started it ([`NONE`]: independent).
-    threat: Vec<u32>,
     /// Per component, what it needs: `(dependency, group or NONE)`.
     down: Vec<Vec<(u32, u32)>>,
     /// While a strike is applied: whether one is, its number, and the
@@ -357,7 +356,6 @@ impl Blame {
         }
         Blame {
             causes: vec![Vec::new(); m.services.len()],
-            threat: vec![NONE; m.services.len()],
             down,
             in_strike: false,
             strike: 0,
@@ -370,12 +368,11 @@ impl Blame {
         }
     }
 
-    /// Service `s` went down, on a hit on `component` by `threat`.
-    fn down(&mut self, s: u32, component: u32, threat: u32) {
+    /// Service `s` went down, on a hit on `component`.
+    fn down(&mut self, s: u32, component: u32) {
         let causes = &mut self.causes[s as usize];
         causes.clear();
         causes.push(component);
-        self.threat[s as usize] = threat;
         if self.in_strike && self.downed_in[s as usize] != self.strike {
             self.downed_in[s as usize] = self.strike;
             self.downed.push(s);
@@ -458,14 +455,15 @@ impl Blame {
         }
     }
 
-    /// Service `s`'s outage of `length` hours is over: share it out.
-    fn charge(&self, s: u32, length: f64, hours: &mut OutageHours) {
+    /// Service `s`'s outage of `length` hours, started by `threat`, is
+    /// over: share it out.
+    fn charge(&self, s: u32, threat: u32, length: f64, hours: &mut OutageHours) {
         let causes = &self.causes[s as usize];
         let share = length / causes.len() as f64;
         for &c in causes {
             *hours.by_component.entry(c).or_default() += share;
         }
-        *hours.by_threat.entry(self.threat[s as usize]).or_default() += length;
+        *hours.by_threat.entry(threat).or_default() += length;
     }
 }
 
@@ -1480,7 +1478,7 @@ impl<'m> Trial<'m> {
         self.service_incident[s as usize] = self.incident;
         self.service_incident_cause[s as usize] = self.cause_threat;
         if self.explain {
-            self.blame.down(s, self.cause_component, self.cause_threat);
+            self.blame.down(s, self.cause_component);
         }
     }
 
@@ -1528,7 +1526,9 @@ impl<'m> Trial<'m> {
             );
         }
         if self.explain {
-            self.blame.charge(s, length, &mut self.outage_hours[si]);
+            let threat = self.service_incident_cause[si];
+            self.blame
+                .charge(s, threat, length, &mut self.outage_hours[si]);
             self.last_recovery_trigger[si] = self.trigger;
         }
     }

@@ -385,8 +385,8 @@ impl Parameter {
 pub enum Grain {
     /// One input per class: a parameter on every component of a kind
     /// (`server repair`, `database backup 1 interval`) moves as one; each
-    /// threat's and team's inputs on their own. A class of one component
-    /// is that component's own input.
+    /// threat's and team's inputs on their own. A row of one knob (one
+    /// component's one parameter) is that knob's own input.
     #[default]
     Class,
     /// One input per component and parameter.
