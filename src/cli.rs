@@ -2,9 +2,11 @@
 //! several of them share. Each command's own arguments live beside its code
 //! in [`crate::commands`]. Nothing in the library imports this.
 
-use crate::commands::{check, compare, drill, graph, report, run, sensitivity};
+use crate::commands::{check, compare, drill, graph, merge, report, run, sensitivity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use drsim::sim::shard::{Replay, Slice};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 const ABOUT: &str = "Disaster-recovery and business-continuity simulator";
 
@@ -33,6 +35,8 @@ Jobs, one scenario:
   drsim report FILE               a self-contained HTML report for the board
   drsim check  FILE               validate the file, list single points of failure
   drsim graph  FILE               the dependency graph as DOT or Mermaid
+  drsim merge  PARTS...           shards' parts (--shard I/N on drill, run,
+                                  compare, sensitivity) into one output
 
 Start with:  drsim drill scenarios/hospital.yaml --threat ransomware";
 
@@ -54,6 +58,7 @@ pub enum Command {
     Compare(compare::Args),
     Sensitivity(sensitivity::Args),
     Report(report::Args),
+    Merge(merge::Args),
 }
 
 /// How many trials, from which seed, on how many threads: shared by every
@@ -105,7 +110,7 @@ pub struct PrecisionArgs {
 
 /// Trials plus where and how the result is written: shared by the commands
 /// that print a result table.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SimArgs {
     #[command(flatten)]
     pub trial: TrialArgs,
@@ -118,6 +123,61 @@ pub struct SimArgs {
     /// No progress bar
     #[arg(short, long)]
     pub quiet: bool,
+    /// Run shard I of N: this share of the trials, written as a part for
+    /// `drsim merge` (to -o PART, or to standard output when it is not a
+    /// terminal), e.g. --shard 3/8; merging all N parts prints exactly what
+    /// one machine prints. Give every shard the same scenario, settings and
+    /// drsim version
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Slice>,
+    /// Set by `drsim merge`: the parts whose summaries take the place of
+    /// the trials.
+    #[arg(skip)]
+    pub merging: Option<Arc<Merging>>,
+}
+
+impl SimArgs {
+    /// These settings without what does not change the results (the
+    /// threads, the output, the progress bar, the shard), for checking
+    /// that shards' parts belong together.
+    pub fn neutral(&self) -> SimArgs {
+        SimArgs {
+            trial: TrialArgs {
+                threads: None,
+                force: false,
+                ..self.trial.clone()
+            },
+            format: OutputFormat::Text,
+            output: None,
+            quiet: false,
+            shard: None,
+            merging: None,
+        }
+    }
+}
+
+/// `--shard I/N`.
+fn parse_shard(text: &str) -> Result<Slice, String> {
+    Slice::parse(text).ok_or_else(|| {
+        format!(
+            "give the shard as I/N with 1 <= I <= N <= {}, e.g. 3/8",
+            Slice::MAX_COUNT
+        )
+    })
+}
+
+/// What `drsim merge` gives the command it runs again: the parts, in
+/// shard order, and the scenario they carry.
+pub struct Merging {
+    /// The parts' summaries.
+    pub replay: Arc<Replay>,
+}
+
+impl std::fmt::Debug for Merging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let h = self.replay.header();
+        write!(f, "Merging({} of {})", h.command, h.scenario_name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -1,14 +1,14 @@
 //! `drsim compare`: investment options, risk reduced versus cost, on common
 //! random numbers.
 
-use super::shared::{self, load, Bar};
+use super::shared::{self, Bar};
 use crate::cli::SimArgs;
 use anyhow::Result;
 use drsim::{report, sim};
 use std::path::PathBuf;
 
 /// Compare investment options: risk reduced versus cost, on common random numbers
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 #[command(long_about = "\
 Compare the scenario's investment options (its `options:` section: patches
 such as a standby database, immutable backups, a bigger team, each with an
@@ -82,7 +82,13 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     chart: Option<PathBuf>,
     #[command(flatten)]
-    sim: SimArgs,
+    pub sim: SimArgs,
+}
+
+impl shared::Sharded for Args {
+    fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs) {
+        (&mut self.file, &mut self.sim)
+    }
 }
 
 pub fn exec(args: Args) -> Result<()> {
@@ -92,11 +98,12 @@ pub fn exec(args: Args) -> Result<()> {
         args.sim.output.as_deref(),
         args.chart.as_deref(),
     )?;
-    let loaded = load(&args.file)?;
-    let options = shared::options(&loaded, &args.options, &args.file)?;
+    let source = shared::source(&args.file, &args.sim)?;
+    let loaded = &source.loaded;
+    let options = shared::options(loaded, &args.options, &args.file)?;
     let threats = shared::threats(&loaded.scenario, &args.threats)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
-    let config = shared::config(&args.sim.trial)?;
+    let config = shared::sim_config(&args.sim)?;
     let budget = args
         .budget
         .as_deref()
@@ -113,6 +120,9 @@ pub fn exec(args: Args) -> Result<()> {
     let bar = Bar::trials(&args.sim);
     let result = sim::compare(s, &options, &plan, horizon, &threats, &config, &bar)?;
     bar.finish();
+    if shared::write_part("compare", &args, &source, &config)? {
+        return Ok(());
+    }
     shared::finish(
         &args.sim,
         chart,

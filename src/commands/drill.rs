@@ -1,13 +1,13 @@
 //! `drsim drill`: a threat strikes now; how long until each service is back?
 
-use super::shared::{self, emit, load, Bar};
+use super::shared::{self, emit, Bar};
 use crate::cli::{PrecisionArgs, SimArgs};
 use anyhow::{bail, Result};
 use drsim::sim;
 use std::path::PathBuf;
 
 /// Stress-test a DR plan: a threat strikes now; how long until each service is back?
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 #[command(long_about = "\
 Stress-test a DR plan. The threat strikes at t = 0 in every trial (each
 component it selects is hit with the threat's `chance`); nothing else fails.
@@ -45,22 +45,29 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     options: Vec<String>,
     #[command(flatten)]
-    sim: SimArgs,
+    pub sim: SimArgs,
+}
+
+impl shared::Sharded for Args {
+    fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs) {
+        (&mut self.file, &mut self.sim)
+    }
 }
 
 pub fn exec(args: Args) -> Result<()> {
     shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
-    let loaded = load(&args.file)?;
-    let s = &*shared::what_if(&loaded, &args.options, &args.file)?;
+    shared::no_shard_to_precision(&args.sim, &args.precision)?;
+    let source = shared::source(&args.file, &args.sim)?;
+    let s = &*shared::what_if(&source.loaded, &args.options, &args.file)?;
     let (target, named) = shared::precision(&args.precision)?;
-    let given = match (args.threat, named) {
+    let given = match (args.threat.clone(), named) {
         (Some(a), Some(b)) if a != b => {
             bail!("--threat {a} and --precision-of name different threats (`{b}`); name one")
         }
         (a, b) => a.or(b),
     };
     let threat = shared::drill_threat(s, given)?;
-    let config = shared::config(&args.sim.trial)?.with_precision(target.clone());
+    let config = shared::sim_config(&args.sim)?.with_precision(target.clone());
     let t = s.threat_index(&threat).expect("drill_threat checked it");
     // Run to a precision: the work ceiling holds for the most trials it may run.
     let mut ceiling = args.sim.trial.clone();
@@ -71,6 +78,9 @@ pub fn exec(args: Args) -> Result<()> {
     let bar = Bar::trials(&args.sim);
     let results = sim::drill_with(s, &threat, &config, &bar, args.explain)?;
     bar.finish();
+    if shared::write_part("drill", &args, &source, &config)? {
+        return Ok(());
+    }
     emit(
         &shared::render(&results, args.sim.format),
         args.sim.output.as_deref(),

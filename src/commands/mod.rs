@@ -10,6 +10,7 @@ pub mod check;
 pub mod compare;
 pub mod drill;
 pub mod graph;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
@@ -28,5 +29,6 @@ pub fn exec(command: Command) -> Result<()> {
         Command::Compare(args) => compare::exec(args),
         Command::Sensitivity(args) => sensitivity::exec(args),
         Command::Report(args) => report::exec(args),
+        Command::Merge(args) => merge::exec(args),
     }
 }

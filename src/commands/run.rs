@@ -1,13 +1,13 @@
 //! `drsim run`: a year (or more) of random failures and threats.
 
-use super::shared::{self, emit, load, Bar};
+use super::shared::{self, emit, Bar};
 use crate::cli::{PrecisionArgs, SimArgs};
 use anyhow::{bail, Result};
 use drsim::sim;
 use std::path::PathBuf;
 
 /// Simulate a year (or more) of random failures and threats: availability and expected loss
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 #[command(long_about = "\
 Simulate the scenario's horizon (default one year) from all-up, with
 independent failures (every: MTBF, or after: a time-to-failure distribution)
@@ -43,19 +43,26 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     options: Vec<String>,
     #[command(flatten)]
-    sim: SimArgs,
+    pub sim: SimArgs,
+}
+
+impl shared::Sharded for Args {
+    fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs) {
+        (&mut self.file, &mut self.sim)
+    }
 }
 
 pub fn exec(args: Args) -> Result<()> {
     shared::outputs(&args.file, args.sim.output.as_deref(), None)?;
-    let loaded = load(&args.file)?;
-    let s = shared::what_if(&loaded, &args.options, &args.file)?;
+    shared::no_shard_to_precision(&args.sim, &args.precision)?;
+    let source = shared::source(&args.file, &args.sim)?;
+    let s = shared::what_if(&source.loaded, &args.options, &args.file)?;
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let (target, threat) = shared::precision(&args.precision)?;
     if let Some(threat) = threat {
         bail!("--precision-of names a threat to drill (`{threat}`): a run has none; drop `:{threat}`, or drill it with drsim drill --precision");
     }
-    let config = shared::config(&args.sim.trial)?.with_precision(target.clone());
+    let config = shared::sim_config(&args.sim)?.with_precision(target.clone());
     let per_trial = sim::cost::run_events(&s, horizon.unwrap_or(s.horizon));
     // Run to a precision: the work ceiling holds for the most trials it may run.
     let mut ceiling = args.sim.trial.clone();
@@ -66,6 +73,9 @@ pub fn exec(args: Args) -> Result<()> {
     let bar = Bar::trials(&args.sim);
     let results = sim::run_with(&s, horizon, &config, &bar, args.explain)?;
     bar.finish();
+    if shared::write_part("run", &args, &source, &config)? {
+        return Ok(());
+    }
     emit(
         &shared::render(&results, args.sim.format),
         args.sim.output.as_deref(),

@@ -1,13 +1,13 @@
 //! `drsim sensitivity`: which uncertain input matters most? A tornado.
 
-use super::shared::{self, load, Bar};
+use super::shared::{self, Bar};
 use crate::cli::SimArgs;
 use anyhow::{anyhow, bail, Result};
 use drsim::{report, sim};
 use std::path::PathBuf;
 
 /// Which uncertain input matters most? A tornado of low/high settings
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 #[command(long_about = "\
 Which of your estimates matters most? A tornado: each uncertain input is set
 low and then high, one at a time, with everything else as given, and the
@@ -68,7 +68,13 @@ pub struct Args {
     #[arg(long)]
     per_component: bool,
     #[command(flatten)]
-    sim: SimArgs,
+    pub sim: SimArgs,
+}
+
+impl shared::Sharded for Args {
+    fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs) {
+        (&mut self.file, &mut self.sim)
+    }
 }
 
 pub fn exec(args: Args) -> Result<()> {
@@ -78,7 +84,8 @@ pub fn exec(args: Args) -> Result<()> {
         args.sim.output.as_deref(),
         args.chart.as_deref(),
     )?;
-    let loaded = load(&args.file)?;
+    let source = shared::source(&args.file, &args.sim)?;
+    let loaded = &source.loaded;
     let metric = sim::Metric::parse(&args.metric).map_err(with_flag)?;
     if args.horizon.is_some() && metric != sim::Metric::Ale {
         bail!("--horizon applies to --metric ale only: a drill runs until everything is recovered");
@@ -87,7 +94,7 @@ pub fn exec(args: Args) -> Result<()> {
         bail!("--top must be at least 1, e.g. --top 15");
     }
     let horizon = shared::horizon(args.horizon.as_deref())?;
-    let config = shared::config(&args.sim.trial)?;
+    let config = shared::sim_config(&args.sim)?;
     let grain = if args.per_component {
         sim::Grain::Component
     } else {
@@ -100,6 +107,9 @@ pub fn exec(args: Args) -> Result<()> {
         sim::sensitivity_with(&loaded.scenario, &metric, horizon, grain, &config, &bar)
             .map_err(with_flag)?;
     bar.finish();
+    if shared::write_part("sensitivity", &args, &source, &config)? {
+        return Ok(());
+    }
     report::sensitivity::rank(&mut result, args.top);
     shared::finish(
         &args.sim,

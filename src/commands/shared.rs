@@ -7,14 +7,140 @@ use crate::cli::{OutputFormat, PrecisionArgs, SimArgs, TrialArgs};
 use crate::output;
 use anyhow::{anyhow, bail, Result};
 use drsim::scenario::{self, InvestmentOption, Loaded, Scenario};
+use drsim::sim::shard::{self, Header, Recorder, Work};
 use drsim::{report, sim};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Reads and validates the scenario at `file`.
 pub fn load(file: &Path) -> Result<Loaded> {
     Ok(scenario::load_path(file)?)
+}
+
+/// The scenario as a simulating command reads it: from its file, or from
+/// the parts a merge folds (which carry a copy); with its bytes, which a
+/// shard's part carries.
+pub struct Source {
+    pub loaded: Loaded,
+    bytes: Vec<u8>,
+    name: String,
+}
+
+/// Reads and validates the scenario of a simulating command: `file`, or
+/// the copy in a merge's parts.
+pub fn source(file: &Path, sim: &SimArgs) -> Result<Source> {
+    let (bytes, name) = match &sim.merging {
+        Some(m) => {
+            let h = m.replay.header();
+            (h.scenario.clone(), h.scenario_name.clone())
+        }
+        None => (scenario::read_path(file)?, file.display().to_string()),
+    };
+    let loaded = scenario::load_bytes(&bytes, &name)?;
+    Ok(Source {
+        loaded,
+        bytes,
+        name,
+    })
+}
+
+/// A simulating command's arguments, which a shard records and a merge
+/// runs again (see [`write_part`] and `merge`).
+pub trait Sharded: Clone + std::fmt::Debug {
+    /// The scenario file and the shared trial and output settings.
+    fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs);
+}
+
+/// The settings of a command that decide its results, in one line: the
+/// arguments without the scenario's name (its digest stands for it) and
+/// what [`SimArgs::neutral`] drops.
+pub fn settings<A: Sharded>(args: &A) -> String {
+    let mut a = args.clone();
+    let (file, sim) = a.parts();
+    *file = PathBuf::new();
+    *sim = sim.neutral();
+    format!("{a:?}")
+}
+
+/// The trial settings of a simulating command, with the trials it runs:
+/// all, a shard's (`--shard`), or those a merge folds. A shard's part is
+/// binary: refused on a terminal before anything runs.
+pub fn sim_config(sim: &SimArgs) -> Result<sim::Config> {
+    let mut config = config(&sim.trial)?;
+    config.work = match (sim.shard, &sim.merging) {
+        (Some(slice), _) => {
+            if sim.output.is_none() && std::io::stdout().is_terminal() {
+                bail!("--shard {slice} writes a binary part for drsim merge: give -o PART (e.g. -o part-{}.drsim), or redirect standard output", slice.index());
+            }
+            Work::Shard(Arc::new(Recorder::new(slice)))
+        }
+        (None, Some(m)) => Work::Merge(m.replay.clone()),
+        (None, None) => Work::Whole,
+    };
+    Ok(config)
+}
+
+/// Refuses `--shard` with `--precision`, which chooses how many trials to
+/// run from results no shard sees.
+pub fn no_shard_to_precision(sim: &SimArgs, precision: &PrecisionArgs) -> Result<()> {
+    if let (Some(slice), Some(_)) = (sim.shard, &precision.precision) {
+        bail!("--shard {slice} cannot run to a --precision: how many trials that takes depends on all of them; give every shard the same --trials instead");
+    }
+    Ok(())
+}
+
+/// Writes a shard's part (to `-o`, or standard output) in place of its
+/// results; false when this is not a shard.
+pub fn write_part<A: Sharded>(
+    command: &str,
+    args: &A,
+    source: &Source,
+    config: &sim::Config,
+) -> Result<bool> {
+    let Work::Shard(recorder) = &config.work else {
+        return Ok(false);
+    };
+    let mut args = args.clone();
+    let sim = args.parts().1.clone();
+    let slice = sim.shard.expect("a shard's config comes from --shard");
+    let arguments = std::env::args_os()
+        .skip(2)
+        .map(|a| {
+            a.into_string().map_err(|a| {
+                anyhow!(
+                    "--shard records the command line for drsim merge, which must be text: {} is not",
+                    a.to_string_lossy()
+                )
+            })
+        })
+        .collect::<Result<Vec<String>>>()?;
+    let header = Header {
+        format: shard::FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        command: command.to_string(),
+        arguments,
+        settings: settings(&args),
+        scenario_name: source.name.clone(),
+        scenario: source.bytes.clone(),
+        digest: Header::digest_of(&source.bytes),
+        slice,
+    };
+    let bytes = recorder.part(header).encode();
+    match sim.output.as_deref() {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let mut files = output::Batch::default();
+            files.add(path, &bytes)?;
+            files.commit()?;
+        }
+    }
+    Ok(true)
 }
 
 /// The engine's trial settings from the command line.

@@ -239,7 +239,7 @@ pub(super) fn compile(s: &Scenario) -> Model {
 const TOLERANCE_RESOLUTION: f64 = 0.01;
 
 /// One variant's part of a risk pass.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Cell {
     /// Its loss over the horizon.
     loss: Mean,
@@ -252,7 +252,7 @@ struct Cell {
     sketch: Option<Sketch>,
 }
 
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct RiskAcc {
     base: Mean,
     base_sketch: Option<Sketch>,
@@ -450,7 +450,7 @@ impl RiskRuns<'_> {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct DrillAcc {
     /// Per option, per base service: (base, change) for RTO met, RPO met
     /// and all data lost.
@@ -692,7 +692,9 @@ pub fn compare(
             }
         })
         .collect();
-    let package = (n > 0 && plan.enabled())
+    // A shard's results are not shown: its part holds the passes above, and
+    // the merge searches (a greedy search's steps depend on all the trials).
+    let package = (n > 0 && plan.enabled() && !config.work.is_shard())
         .then(|| {
             let singles = judged.into_iter().enumerate().map(|(i, j)| (vec![i], j));
             let sets = sets.iter().map(|s| s.members.clone()).zip(set_judged);

@@ -21,6 +21,7 @@ pub mod rare;
 mod rng;
 mod runner;
 mod sensitivity;
+pub mod shard;
 mod targets;
 mod trial;
 mod ziggurat;
@@ -59,6 +60,9 @@ pub struct Config {
     /// Run to a precision: more trials until the expected total loss is
     /// known well enough ([`Precision`]); `None`: exactly `trials`.
     pub precision: Option<Precision>,
+    /// Which of the trials this process runs: all, a shard's, or none
+    /// (a merge of shards' parts, see [`shard`]).
+    pub work: shard::Work,
 }
 
 /// When to stop adding trials: once the 95% interval of a figure (`of`,
@@ -195,6 +199,7 @@ impl Config {
             threads,
             plain: false,
             precision: None,
+            work: shard::Work::Whole,
         })
     }
 
@@ -297,6 +302,9 @@ pub enum SimError {
         "at most 1024 threads are started (got {0}); the results do not depend on the thread count"
     )]
     TooManyThreads(usize),
+    /// Shards' parts that cannot be merged.
+    #[error(transparent)]
+    Shard(shard::ShardError),
     /// The thread pool could not be built.
     #[error("could not start {threads} threads: {message}")]
     Threads {

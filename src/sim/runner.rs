@@ -6,11 +6,14 @@
 use super::model::{Model, NONE};
 use super::rare::hits::{Forced, HitDesign};
 use super::rare::{Binding, Design};
+use super::shard::{self, Plan};
 use super::targets;
 use super::trial::{Mode, ServiceOutcome, Trial};
 use super::{Config, Progress, SimError};
 use crate::stats::{Mean, Sketch, Tally, Weight};
 use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -36,7 +39,7 @@ struct Merged<A> {
 pub const TOTAL_LOSS_RESOLUTION: f64 = 0.001;
 
 /// Streaming summaries of one service's per-trial values.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ServiceSamples {
     pub recovery: Sketch,
     pub downtime: Sketch,
@@ -56,7 +59,7 @@ pub(crate) struct ServiceSamples {
 }
 
 /// Running means of a service's loss by cause ([`targets::LossParts`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct LossPartMoments {
     pub outage_time: Mean,
     pub once: Mean,
@@ -84,7 +87,7 @@ impl LossPartMoments {
 }
 
 /// What caused one service's downtime and what ended it, summed over trials.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ServiceAttribution {
     /// Hours of downtime by the component whose hit started the outage.
     pub by_component: BTreeMap<u32, f64>,
@@ -99,7 +102,7 @@ pub(crate) struct ServiceAttribution {
 /// Summaries of a set of trials; `merge` appends another set that follows it.
 /// Public because [`simulate`] returns it to the benches; only the trial
 /// count is theirs to read, the rest is for `summarize` inside the crate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Samples {
     /// Trials summarised.
     pub trials: u64,
@@ -471,10 +474,25 @@ pub(crate) fn in_parallel<A, S>(
     merge: impl Fn(&mut A, &A) + Sync,
 ) -> Result<A, SimError>
 where
-    A: Send,
+    A: Send + Serialize + DeserializeOwned,
 {
     let (start, trials) = (range.start, range.end);
     let chunks = (trials - start).div_ceil(CHUNK);
+    // A shard runs its share of the chunks and keeps each one's summaries;
+    // a merge folds the parts' summaries in the same order (see `shard`).
+    let (mine, record) = match config.work.plan(&range, chunks, &empty())? {
+        Plan::Run { chunks, record } => (chunks, record),
+        Plan::Fold(states) => {
+            let mut all = empty();
+            for (k, bytes) in (0u64..).zip(states) {
+                merge(&mut all, &shard::decode::<A>(bytes)?);
+                progress.update((start + (k + 1) * CHUNK).min(trials), trials);
+            }
+            return Ok(all);
+        }
+    };
+    // Progress over a shard's trials is shown as a share of all of them.
+    let own = (mine.end * CHUNK).min(trials - start) - (mine.start * CHUNK).min(trials - start);
     let done = AtomicU64::new(0);
     let work = || {
         // Each worker claims the next chunk in order; finished chunks are
@@ -483,12 +501,13 @@ where
         // those before it. At most PENDING_PER_WORKER parts per worker wait:
         // memory is bounded by the threads, not the trials, however large
         // a part (a 10,000-component estate's is over 100 MB).
-        let workers = rayon::current_num_threads().clamp(1, chunks.max(1) as usize);
+        let units = mine.end - mine.start;
+        let workers = rayon::current_num_threads().clamp(1, units.max(1) as usize);
         let limit = PENDING_PER_WORKER * workers;
-        let next = AtomicU64::new(0);
+        let next = AtomicU64::new(mine.start);
         let merged = Mutex::new(Merged {
             all: empty(),
-            next: 0,
+            next: mine.start,
             pending: BTreeMap::new(),
         });
         let moved = Condvar::new();
@@ -503,7 +522,7 @@ where
                     }
                 }
                 let chunk = next.fetch_add(1, Ordering::Relaxed);
-                if chunk >= chunks {
+                if chunk >= mine.end {
                     break;
                 }
                 let first = start + chunk * CHUNK;
@@ -513,11 +532,13 @@ where
                     trial(&mut st, &mut acc, t);
                 }
                 let finished = done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
-                progress.update(start + finished, trials);
+                let shown = u128::from(finished) * u128::from(trials - start) / u128::from(own);
+                progress.update(start + shown as u64, trials);
                 let mut m = merged.lock().expect("no worker panicked");
                 m.pending.insert(chunk, acc);
                 let m = &mut *m;
                 while let Some(part) = m.pending.remove(&m.next) {
+                    shard::record(record, &part);
                     merge(&mut m.all, &part);
                     m.next += 1;
                 }
@@ -550,6 +571,7 @@ mod tests {
     static MOST: AtomicUsize = AtomicUsize::new(0);
 
     /// A summary that counts how many exist at once.
+    #[derive(serde::Serialize, serde::Deserialize)]
     struct Part(Vec<u64>);
 
     impl Part {

@@ -8,7 +8,7 @@ use super::Z95;
 /// Running count, mean and variance of a sample of any real quantity,
 /// negative values included (unlike [`Sketch`](super::Sketch)): hence
 /// the paired differences between a variant and the base scenario.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Moments {
     count: u64,
     mean: f64,

@@ -29,7 +29,7 @@ const ZERO: f64 = 1e-9;
 
 /// The summed weights (and squared weights) of the values in one bucket of
 /// one stratum; for a plain sample both are the count.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Mass {
     w: f64,
     w2: f64,
@@ -48,12 +48,48 @@ impl Mass {
 }
 
 /// One stratum's buckets.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Part {
     zeros: Mass,
     /// `buckets[i]` holds values v with index(v) = i + offset.
     offset: i32,
+    #[serde(with = "sparse")]
     buckets: Vec<Mass>,
+}
+
+/// A part's buckets encoded by their non-empty ones (a shard's part holds
+/// one sketch per chunk of trials, most of whose buckets are empty): the
+/// length, then each non-empty bucket's position and mass; read back to
+/// the same dense buckets.
+mod sparse {
+    use super::Mass;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(buckets: &[Mass], s: S) -> Result<S::Ok, S::Error> {
+        let held: Vec<(u32, Mass)> = (0u32..)
+            .zip(buckets)
+            .filter(|(_, m)| **m != Mass::default())
+            .map(|(k, m)| (k, *m))
+            .collect();
+        (buckets.len() as u32, held).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Mass>, D::Error> {
+        let (len, held) = <(u32, Vec<(u32, Mass)>)>::deserialize(d)?;
+        // A sketch's buckets span at most the range of a double's
+        // logarithm at its resolution: far below this.
+        const MOST: u32 = 1 << 24;
+        if len > MOST {
+            return Err(serde::de::Error::custom("too many buckets"));
+        }
+        let mut buckets = vec![Mass::default(); len as usize];
+        for (k, m) in held {
+            *buckets
+                .get_mut(k as usize)
+                .ok_or_else(|| serde::de::Error::custom("a bucket past the end"))? = m;
+        }
+        Ok(buckets)
+    }
 }
 
 impl Part {
@@ -104,7 +140,7 @@ impl Part {
 
 /// A streaming summary of one non-negative quantity over trials (hours,
 /// money, counts): see the module documentation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     grid: Grid,
     mean: Mean,
@@ -121,7 +157,7 @@ impl Default for Sketch {
 
 /// The logarithmic buckets of a relative error α: with
 /// γ = (1 + α) / (1 − α), bucket i holds (γ^(i−1), γ^i].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Grid {
     /// The relative error α.
     alpha: f64,

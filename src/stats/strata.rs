@@ -45,7 +45,7 @@ impl Weight {
 /// moments of `w·x` in each stratum (see the module documentation). A
 /// plain sample (every trial [`Weight::ONE`]) keeps its moments apart, on
 /// a path as short as plain moments'.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Mean {
     plain: Moments,
     strata: Vec<Moments>,
@@ -166,7 +166,7 @@ impl Mean {
 /// One stratum's part of a weighted count: its trials, the sum of all
 /// their weights, and the sums of the weights and squared weights of those
 /// that count.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Stratum {
     pub n: u64,
     pub all: f64,
@@ -177,7 +177,7 @@ pub(crate) struct Stratum {
 /// The share of trials in which something happened, from a stratified,
 /// weighted sample: a probability with its interval. A plain sample keeps
 /// two counts.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Tally {
     plain_n: u64,
     plain_yes: u64,

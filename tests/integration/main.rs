@@ -46,6 +46,7 @@ mod scenarios;
 mod sensitivity;
 mod sensitivity_labels;
 mod sensitivity_v11;
+mod shard;
 mod spof;
 mod tails;
 mod terminal;

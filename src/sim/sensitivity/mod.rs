@@ -476,7 +476,7 @@ pub struct Sensitivity {
 
 /// Per input: the metric low, high, their changes from base and high − low,
 /// and the number of trials either setting changed.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Acc {
     base: Mean,
     inputs: Vec<InputCells>,
