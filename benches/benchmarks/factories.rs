@@ -8,7 +8,7 @@ use std::fmt::Write;
 /// 10 h), unlimited hands, one year from all-up.
 pub fn pairs(n: usize) -> String {
     assert!(
-        n >= 2 && n % 2 == 0,
+        n >= 2 && n.is_multiple_of(2),
         "pairs need an even number of components"
     );
     let mut y = String::from("name: Redundant pairs\nhorizon: 8760h\ncomponents:\n");

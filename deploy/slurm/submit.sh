@@ -18,7 +18,10 @@ shift 2
 deploy=${DRSIM_DEPLOY:-$(cd "$(dirname "$0")/.." && pwd)}
 export DRSIM_DEPLOY="$deploy"
 array=$(sbatch --parsable --array="1-$shards" "$deploy/slurm/drsim-array.sbatch" "$parts" "$@")
+# The parts' directory reaches the merge through its environment, not
+# through the command line, so any name works.
+export DRSIM_PARTS="$parts" DRSIM_SHARDS="$shards"
 merge=$(sbatch --parsable --dependency="afterok:$array" --job-name=drsim-merge \
-    --output=drsim-merge-%j.log \
-    --wrap="drsim merge '$parts'/part-*-of-$shards.drsim --quiet -o '$parts/merged'")
+    --output=drsim-merge-%j.log --export=ALL \
+    --wrap='drsim merge "$DRSIM_PARTS"/part-*-of-"$DRSIM_SHARDS".drsim --quiet -o "$DRSIM_PARTS/merged"')
 echo "shards: job $array ($shards tasks); merge: job $merge, writing $parts/merged"

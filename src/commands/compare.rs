@@ -89,6 +89,9 @@ impl shared::Sharded for Args {
     fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs) {
         (&mut self.file, &mut self.sim)
     }
+    fn chart(&mut self) -> Option<&mut Option<PathBuf>> {
+        Some(&mut self.chart)
+    }
 }
 
 pub fn exec(args: Args) -> Result<()> {

@@ -1,6 +1,6 @@
 //! `drsim merge`: shards' parts folded into the output of one run.
 
-use super::shared::Sharded;
+use super::shared::{self, Sharded};
 use super::{compare, drill, run, sensitivity};
 use crate::cli::{Cli, Command, Merging, OutputFormat};
 use anyhow::{anyhow, bail, Result};
@@ -39,6 +39,11 @@ pub struct Args {
     /// Write to this file instead of standard output
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Also draw the command's chart (compare: the frontier, sensitivity:
+    /// the tornado) into this file: `.svg` or `.png`. The shards' own
+    /// --chart is not drawn
+    #[arg(long)]
+    chart: Option<PathBuf>,
     /// Worker threads for what the merge runs itself (default: all cores)
     #[arg(long)]
     threads: Option<usize>,
@@ -53,13 +58,16 @@ const MAX_PART_BYTES: u64 = 16 << 30;
 
 pub fn exec(args: Args) -> Result<()> {
     if let Some(out) = &args.output {
-        let same = |p: &PathBuf| match (p.canonicalize(), out.canonicalize()) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
+        // The same file by any name (a link, a hard link): device and inode.
+        let id = |p: &std::path::Path| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
         };
+        let same = |p: &PathBuf| id(p).is_some() && id(p) == id(out);
         if let Some(p) = args.parts.iter().find(|p| same(p)) {
             bail!(
-                "-o {} is one of the parts: write the merged output to another file",
+                "-o {} is the part {}: write the merged output to another file",
+                out.display(),
                 p.display()
             );
         }
@@ -85,10 +93,10 @@ pub fn exec(args: Args) -> Result<()> {
     })?;
     let merging = Arc::new(Merging { replay });
     match cli.command {
-        Command::Run(a) => run::exec(again(a, &args, merging)),
-        Command::Drill(a) => drill::exec(again(a, &args, merging)),
-        Command::Compare(a) => compare::exec(again(a, &args, merging)),
-        Command::Sensitivity(a) => sensitivity::exec(again(a, &args, merging)),
+        Command::Run(a) => run::exec(again(a, &args, merging)?),
+        Command::Drill(a) => drill::exec(again(a, &args, merging)?),
+        Command::Compare(a) => compare::exec(again(a, &args, merging)?),
+        Command::Sensitivity(a) => sensitivity::exec(again(a, &args, merging)?),
         Command::Check(_) | Command::Graph(_) | Command::Report(_) | Command::Merge(_) => bail!(
             "the parts name `{}`, which is not run in shards (drill, run, compare and sensitivity are)",
             header.command
@@ -98,7 +106,25 @@ pub fn exec(args: Args) -> Result<()> {
 
 /// The shards' command as the merge runs it: its output where the merge
 /// writes, folding the parts instead of running trials.
-fn again<A: Sharded>(mut command: A, args: &Args, merging: Arc<Merging>) -> A {
+fn again<A: Sharded>(mut command: A, args: &Args, merging: Arc<Merging>) -> Result<A> {
+    // The command line must be the one the parts' settings record (a
+    // crafted part could carry another, e.g. a chart written elsewhere).
+    let header = merging.replay.header();
+    if shared::settings(&command) != header.settings {
+        bail!(
+            "the parts' command line (drsim {} {}) is not the one their settings record: they were not written by this drsim's --shard",
+            header.command,
+            header.arguments.join(" ")
+        );
+    }
+    match command.chart() {
+        Some(chart) => *chart = args.chart.clone(),
+        None if args.chart.is_some() => bail!(
+            "--chart: `{}` draws no chart (compare and sensitivity do)",
+            header.command
+        ),
+        None => {}
+    }
     let (_, sim) = command.parts();
     sim.shard = None;
     sim.merging = Some(merging);
@@ -108,7 +134,7 @@ fn again<A: Sharded>(mut command: A, args: &Args, merging: Arc<Merging>) -> A {
     if let Some(format) = args.format {
         sim.format = format;
     }
-    command
+    Ok(command)
 }
 
 /// A part's bytes, refusing a directory or anything past [`MAX_PART_BYTES`].

@@ -39,6 +39,12 @@ A variant is simulated only in trials where its input comes into play (a
 repair time only when that component breaks), but a large scenario still
 costs many runs' worth of time: try --trials 2000 for a first look.
 
+Screening: over 100 rows (e.g. --per-component on an estate) and at least
+5,120 trials, every row first runs the first tenth of the trials; only rows
+whose swing's 95% interval reaches the 40th largest go on to all of them
+(with exactly the figures they would have had unscreened). The output says
+so, and each row's trials (a Trials column; `trials` in JSON and CSV).
+
 Metrics:
   ale                    expected annual loss over a run (default)
   rto:SERVICE:THREAT     P(RTO met) for SERVICE when THREAT strikes (a drill)
@@ -74,6 +80,9 @@ pub struct Args {
 impl shared::Sharded for Args {
     fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs) {
         (&mut self.file, &mut self.sim)
+    }
+    fn chart(&mut self) -> Option<&mut Option<PathBuf>> {
+        Some(&mut self.chart)
     }
 }
 

@@ -51,13 +51,20 @@ pub fn source(file: &Path, sim: &SimArgs) -> Result<Source> {
 pub trait Sharded: Clone + std::fmt::Debug {
     /// The scenario file and the shared trial and output settings.
     fn parts(&mut self) -> (&mut PathBuf, &mut SimArgs);
+    /// `--chart FILE`, on the commands that draw one.
+    fn chart(&mut self) -> Option<&mut Option<PathBuf>> {
+        None
+    }
 }
 
 /// The settings of a command that decide its results, in one line: the
-/// arguments without the scenario's name (its digest stands for it) and
-/// what [`SimArgs::neutral`] drops.
+/// arguments without the scenario's name (its digest stands for it), the
+/// chart file and what [`SimArgs::neutral`] drops.
 pub fn settings<A: Sharded>(args: &A) -> String {
     let mut a = args.clone();
+    if let Some(chart) = a.chart() {
+        *chart = None;
+    }
     let (file, sim) = a.parts();
     *file = PathBuf::new();
     *sim = sim.neutral();

@@ -7,8 +7,8 @@ use super::csv::{Cell, Table};
 use super::format::{fixed, hours, money, percent, period_noun};
 use crate::scenario::HOURS_PER_YEAR;
 use crate::sim::{
-    Change, Input, InputKind, InputResult, InputValue, Metric, Parameter, Sensitivity, HIGH_FACTOR,
-    LOW_FACTOR, TEAM_STEP,
+    Change, Input, InputKind, InputResult, InputValue, Metric, Parameter, Screening, Sensitivity,
+    HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
 };
 use serde_json::{json, Value};
 
@@ -376,6 +376,9 @@ pub fn text(s: &Sensitivity) -> String {
         let line = super::text::sampling_line(&s.sampling, s.trials, &period_noun(h));
         out.insert_str(out.find('\n').map_or(0, |i| i + 1), &line);
     }
+    if let Some(sc) = &s.screening {
+        out.push_str(&screening_line(sc, s.trials));
+    }
     // Inputs that changed nothing in any trial are listed in JSON and CSV only.
     let moving: Vec<&InputResult> = s.inputs.iter().filter(|i| i.changed_trials > 0).collect();
     if moving.is_empty() {
@@ -391,7 +394,7 @@ pub fn text(s: &Sensitivity) -> String {
         Metric::Ale => "ALE",
         Metric::RtoMet { .. } => "P(RTO met)",
     };
-    let header = [
+    let mut header = vec![
         "Input",
         "As given",
         "Low",
@@ -400,10 +403,13 @@ pub fn text(s: &Sensitivity) -> String {
         short,
         "Swing (±95% CI)",
     ];
+    if s.screening.is_some() {
+        header.push("Trials");
+    }
     let rows: Vec<Vec<String>> = moving
         .iter()
         .map(|i| {
-            vec![
+            let mut row = vec![
                 label(&i.input),
                 value(&i.base_value, &i.base_value),
                 setting(i, false),
@@ -411,7 +417,11 @@ pub fn text(s: &Sensitivity) -> String {
                 setting(i, true),
                 metric_value(s, i.high.mean),
                 swing(s, &i.difference, i.swing),
-            ]
+            ];
+            if s.screening.is_some() {
+                row.push(i.trials.to_string());
+            }
+            row
         })
         .collect();
     out.push_str(&super::text::table(&header, &rows));
@@ -444,6 +454,15 @@ pub fn text(s: &Sensitivity) -> String {
     out
 }
 
+/// What a screening did, in one sentence for the text's head.
+fn screening_line(sc: &Screening, trials: u64) -> String {
+    format!(
+        "Screened: all {} inputs over the first {} trials, then all {} trials for the {} whose swing's\n\
+         95% interval reaches the screening's {}th largest; the others show the screening's figures (Trials).\n",
+        sc.inputs, sc.trials, trials, sc.kept, sc.keep
+    )
+}
+
 fn change(c: &Change) -> Value {
     json!({"mean": c.mean, "ci95": c.ci95})
 }
@@ -472,6 +491,7 @@ pub fn json(s: &Sensitivity) -> String {
                 "difference": change(&i.difference),
                 "swing": i.swing,
                 "changed_trials": i.changed_trials,
+                "trials": i.trials,
             })
         })
         .collect();
@@ -488,6 +508,12 @@ pub fn json(s: &Sensitivity) -> String {
         "settings": {"low_factor": LOW_FACTOR, "high_factor": HIGH_FACTOR, "team_step": TEAM_STEP},
         "base": change(&s.base),
         "considered": s.considered,
+        "screening": s.screening.map(|sc| json!({
+            "trials": sc.trials,
+            "inputs": sc.inputs,
+            "kept": sc.kept,
+            "keep": sc.keep,
+        })),
         "inputs": inputs,
         "sampling": super::json::sampling(&s.sampling),
     });
@@ -517,6 +543,7 @@ pub fn csv(s: &Sensitivity) -> String {
         "difference_ci95_hi",
         "swing",
         "changed_trials",
+        "trials",
     ]);
     for (rank, i) in s.inputs.iter().enumerate() {
         table.row([
@@ -540,6 +567,7 @@ pub fn csv(s: &Sensitivity) -> String {
             i.difference.ci95[1].into(),
             i.swing.into(),
             Cell::from(i.changed_trials),
+            Cell::from(i.trials),
         ]);
     }
     table.finish()

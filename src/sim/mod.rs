@@ -35,7 +35,8 @@ pub use runner::{simulate, Samples, TOTAL_LOSS_RESOLUTION};
 use runner::{simulate_with, LossPartMoments, Rare, ServiceAttribution, ServiceSamples};
 pub use sensitivity::{
     sensitivity, sensitivity_with, Grain, Input, InputKind, InputResult, InputValue, Metric,
-    Parameter, Sensitivity, SensitivityError, HIGH_FACTOR, LOW_FACTOR, TEAM_STEP,
+    Parameter, Screening, Sensitivity, SensitivityError, HIGH_FACTOR, LOW_FACTOR, SCREEN_ABOVE,
+    SCREEN_KEEP, SCREEN_MIN_TRIALS, TEAM_STEP,
 };
 pub use trial::{Mode, ServiceOutcome, TraceEvent, TraceKind, Trial};
 
@@ -208,6 +209,16 @@ impl Config {
     pub fn with_precision(mut self, precision: Option<Precision>) -> Config {
         self.precision = precision;
         self
+    }
+
+    /// This configuration running all its trials itself, whether a shard
+    /// or a merge: for a pass whose results decide the passes after it
+    /// (every shard and the merge then run it alike).
+    pub(crate) fn whole(&self) -> Config {
+        Config {
+            work: shard::Work::Whole,
+            ..self.clone()
+        }
     }
 
     /// This configuration, with plain Monte Carlo (`plain`) or rare-event
@@ -619,7 +630,15 @@ fn ranked(mut v: Vec<(String, f64)>) -> Vec<(String, f64)> {
 fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Explanation {
     let total: f64 = a.by_component.values().sum();
     let share = |h: f64| if total > 0.0 { h / total } else { 0.0 };
-    let name = |c: u32| scenario.components[c as usize].id.clone();
+    // Indices come from this scenario's trials, or from a merge's parts
+    // (checked against its scenario's digest, but not authenticated): one
+    // out of range is named by its number, never a panic.
+    let name = |c: u32| {
+        scenario
+            .components
+            .get(c as usize)
+            .map_or_else(|| format!("#{c}"), |x| x.id.clone())
+    };
     let hit = |c: u32| {
         if c == trial::MANY_HITS {
             MANY_HITS.to_string()
@@ -641,7 +660,10 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
                     let label = if t == model::NONE {
                         INDEPENDENT_FAILURES.to_string()
                     } else {
-                        scenario.threats[t as usize].id.clone()
+                        scenario
+                            .threats
+                            .get(t as usize)
+                            .map_or_else(|| format!("#{t}"), |x| x.id.clone())
                     };
                     (label, share(h))
                 })

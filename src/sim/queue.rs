@@ -266,7 +266,7 @@ mod tests {
                 q.push(t, e);
                 reference.insert((t.to_bits(), e.0));
             }
-            if x % 7 != 0 {
+            if !x.is_multiple_of(7) {
                 let expected = reference.pop_first();
                 assert_eq!(q.peek_time(), expected.map(|(t, _)| f64::from_bits(t)));
                 let got = q.pop().map(|(t, e)| (t.to_bits(), e.0));

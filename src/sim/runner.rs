@@ -484,8 +484,8 @@ where
         Plan::Run { chunks, record } => (chunks, record),
         Plan::Fold(states) => {
             let mut all = empty();
-            for (k, bytes) in (0u64..).zip(states) {
-                merge(&mut all, &shard::decode::<A>(bytes)?);
+            for (k, (name, bytes)) in (0u64..).zip(states) {
+                merge(&mut all, &shard::decode::<A>(name, bytes)?);
                 progress.update((start + (k + 1) * CHUNK).min(trials), trials);
             }
             return Ok(all);
@@ -603,7 +603,7 @@ mod tests {
             || (),
             |_, part: &mut Part, t| {
                 // Every seventh unit is slow, so others finish ahead of it.
-                if (t / CHUNK) % 7 == 0 {
+                if (t / CHUNK).is_multiple_of(7) {
                     std::hint::black_box((0..2_000u64).sum::<u64>());
                 }
                 part.0.push(t);

@@ -35,8 +35,10 @@ pub const MAGIC: &[u8] = b"drsim shard state\n";
 /// The layout of a part; a merge refuses parts of another.
 pub const FORMAT: u32 = 1;
 
-/// Which share of the trials a shard runs: `index` of `count`, from 1.
+/// Which share of the trials a shard runs: `index` of `count`, from 1
+/// (checked when read from a part, as when parsed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "(u32, u32)", into = "(u32, u32)")]
 pub struct Slice {
     index: u32,
     count: u32,
@@ -73,6 +75,19 @@ impl Slice {
     pub(crate) fn chunks(self, chunks: u64) -> Range<u64> {
         let at = |i: u32| (u128::from(chunks) * u128::from(i) / u128::from(self.count)) as u64;
         at(self.index - 1)..at(self.index)
+    }
+}
+
+impl TryFrom<(u32, u32)> for Slice {
+    type Error = String;
+    fn try_from((index, count): (u32, u32)) -> Result<Slice, String> {
+        Slice::new(index, count).ok_or_else(|| format!("shard {index} of {count}"))
+    }
+}
+
+impl From<Slice> for (u32, u32) {
+    fn from(s: Slice) -> (u32, u32) {
+        (s.index, s.count)
     }
 }
 
@@ -151,6 +166,13 @@ pub enum ShardError {
         /// The file.
         part: String,
     },
+    /// A part whose checksum holds but whose summaries do not read as
+    /// this drsim's (not written by its `--shard`).
+    #[error("{part} holds summaries this drsim cannot read: it was not written by its --shard; run its shard again")]
+    Unreadable {
+        /// The file.
+        part: String,
+    },
     /// A part written in another layout or by another version.
     #[error("{part} was written by drsim {version} (shard format {format}); this is drsim {} (format {FORMAT}): run every shard and the merge with one version", env!("CARGO_PKG_VERSION"))]
     Version {
@@ -224,6 +246,12 @@ impl Part {
     /// Reads a part from its bytes; `name` names it in errors.
     pub fn decode(bytes: &[u8], name: &str) -> Result<Part, ShardError> {
         let Some(rest) = bytes.strip_prefix(MAGIC) else {
+            // Cut short within the magic line: a truncated part.
+            if !bytes.is_empty() && MAGIC.starts_with(bytes) {
+                return Err(ShardError::Damaged {
+                    part: name.to_string(),
+                });
+            }
             return Err(ShardError::NotAPart {
                 part: name.to_string(),
             });
@@ -315,11 +343,23 @@ impl Recorder {
     }
 }
 
+/// A pass's chunks' summaries from the parts, in order, each with its
+/// part's name.
+type States<'a> = Vec<(&'a str, &'a [u8])>;
+
 /// Parts that belong together, in shard order, for a merge to fold.
 #[derive(Debug)]
 pub struct Replay {
-    parts: Vec<Part>,
+    /// The parts with their files' names, in shard order.
+    parts: Vec<Named>,
     next: AtomicUsize,
+}
+
+/// A part and the file it was read from.
+#[derive(Debug)]
+struct Named {
+    name: String,
+    part: Part,
 }
 
 impl Replay {
@@ -362,8 +402,8 @@ impl Replay {
             }
             if h.settings != first.settings {
                 return Err(mismatch(format!(
-                    "it ran other settings ({} against {})",
-                    h.settings, first.settings
+                    "it ran other settings ({})",
+                    difference(&h.settings, &first.settings)
                 )));
             }
             if h.slice.count != first.slice.count {
@@ -391,8 +431,11 @@ impl Replay {
                 count: first.slice.count,
             });
         }
-        let mut parts: Vec<Part> = parts.into_iter().map(|(_, p)| p).collect();
-        parts.sort_by_key(|p| p.header.slice.index);
+        let mut parts: Vec<Named> = parts
+            .into_iter()
+            .map(|(name, part)| Named { name, part })
+            .collect();
+        parts.sort_by_key(|n| n.part.header.slice.index);
         Ok(Replay {
             parts,
             next: AtomicUsize::new(0),
@@ -401,7 +444,7 @@ impl Replay {
 
     /// The header the parts share (shard 1's).
     pub fn header(&self) -> &Header {
-        &self.parts[0].header
+        &self.parts[0].part.header
     }
 
     /// The next pass's chunks, in order over all parts, checked against
@@ -412,14 +455,14 @@ impl Replay {
         trials: &Range<u64>,
         chunks: u64,
         fingerprint: &str,
-    ) -> Result<Option<Vec<&[u8]>>, ShardError> {
+    ) -> Result<Option<States<'_>>, ShardError> {
         let pass = self.next.fetch_add(1, Ordering::Relaxed);
-        if self.parts.iter().all(|p| p.passes.len() <= pass) {
+        if self.parts.iter().all(|n| n.part.passes.len() <= pass) {
             return Ok(None);
         }
         let mut states = Vec::new();
         let mut at = 0;
-        for part in &self.parts {
+        for Named { name, part } in &self.parts {
             let slice = part.header.slice;
             let wrong = |why: String| ShardError::Pass { slice, pass, why };
             let Some(p) = part.passes.get(pass) else {
@@ -447,16 +490,33 @@ impl Replay {
                 )));
             }
             at = p.chunks.end;
-            states.extend(p.states.iter().map(Vec::as_slice));
+            states.extend(p.states.iter().map(|s| (name.as_str(), s.as_slice())));
         }
         if at != chunks {
             return Err(ShardError::Pass {
-                slice: self.parts[self.parts.len() - 1].header.slice,
+                slice: self.parts[self.parts.len() - 1].part.header.slice,
                 pass,
                 why: format!("the parts end at chunk {at} of {chunks}"),
             });
         }
         Ok(Some(states))
+    }
+}
+
+/// Where two settings lines first differ, as `this` against `that`: the
+/// fields (`name: value`) around the first difference.
+fn difference(this: &str, that: &str) -> String {
+    let fields = |s: &str| -> Vec<String> {
+        s.split([',', '{', '}', '(', ')'])
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (a, b) = (fields(this), fields(that));
+    match a.iter().zip(&b).find(|(x, y)| x != y) {
+        Some((x, y)) => format!("`{x}` against `{y}`"),
+        None => format!("{} fields against {}", a.len(), b.len()),
     }
 }
 
@@ -491,8 +551,8 @@ pub(crate) enum Plan<'a> {
         chunks: Range<u64>,
         record: Option<(&'a Recorder, usize)>,
     },
-    /// Folds these chunks' summaries, in order.
-    Fold(Vec<&'a [u8]>),
+    /// Folds these chunks' summaries (each with its part's name), in order.
+    Fold(States<'a>),
 }
 
 impl Work {
@@ -540,11 +600,17 @@ pub(crate) fn record<A: Serialize>(record: Option<(&Recorder, usize)>, state: &A
     }
 }
 
-/// A chunk's summaries from a part.
-pub(crate) fn decode<A: DeserializeOwned>(bytes: &[u8]) -> Result<A, SimError> {
-    postcard::from_bytes(bytes).map_err(|_| {
-        SimError::Shard(ShardError::Damaged {
-            part: "a part".to_string(),
+/// The most sketch buckets one chunk's summaries may hold once read (1
+/// GiB): far past a real chunk's (a 10,000-component estate's holds about
+/// 7 million), so that a crafted part cannot make a merge allocate without
+/// bound (a sparse sketch encodes a wide range in a few bytes).
+const MOST_BUCKETS: u64 = 1 << 26;
+
+/// A chunk's summaries from the part `name`.
+pub(crate) fn decode<A: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<A, SimError> {
+    crate::stats::with_bucket_budget(MOST_BUCKETS, || postcard::from_bytes(bytes)).map_err(|_| {
+        SimError::Shard(ShardError::Unreadable {
+            part: name.to_string(),
         })
     })
 }
@@ -573,6 +639,19 @@ mod tests {
                 assert_eq!(at, chunks);
             }
         }
+    }
+
+    #[test]
+    fn a_part_naming_a_shard_out_of_range_is_not_read() {
+        for (i, n) in [(0u32, 2u32), (3, 2), (1, 0), (1, Slice::MAX_COUNT + 1)] {
+            let bytes = postcard::to_stdvec(&(i, n)).unwrap();
+            assert!(postcard::from_bytes::<Slice>(&bytes).is_err(), "{i}/{n}");
+        }
+        let bytes = postcard::to_stdvec(&Slice::new(2, 3).unwrap()).unwrap();
+        assert_eq!(
+            postcard::from_bytes::<Slice>(&bytes).unwrap(),
+            Slice::new(2, 3).unwrap()
+        );
     }
 
     #[test]

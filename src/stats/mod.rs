@@ -21,7 +21,7 @@ mod sketch;
 mod strata;
 
 pub(crate) use moments::Moments;
-pub use sketch::{Sketch, Tail, COUNT_EXACT_BELOW, RELATIVE_ERROR};
+pub use sketch::{with_bucket_budget, Sketch, Tail, COUNT_EXACT_BELOW, RELATIVE_ERROR};
 pub use strata::Weight;
 pub(crate) use strata::{Mean, Tally};
 

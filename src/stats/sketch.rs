@@ -52,9 +52,19 @@ impl Mass {
 struct Part {
     zeros: Mass,
     /// `buckets[i]` holds values v with index(v) = i + offset.
+    #[serde(deserialize_with = "offset")]
     offset: i32,
     #[serde(with = "sparse")]
     buckets: Vec<Mass>,
+}
+
+/// A stratum's first bucket, read back: within ±[`MOST_OFFSET`].
+fn offset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let offset = <i32 as serde::Deserialize>::deserialize(d)?;
+    if offset.unsigned_abs() > MOST_OFFSET.unsigned_abs() {
+        return Err(serde::de::Error::custom("a bucket past any value"));
+    }
+    Ok(offset)
 }
 
 /// A part's buckets encoded by their non-empty ones (a shard's part holds
@@ -76,11 +86,8 @@ mod sparse {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Mass>, D::Error> {
         let (len, held) = <(u32, Vec<(u32, Mass)>)>::deserialize(d)?;
-        // A sketch's buckets span at most the range of a double's
-        // logarithm at its resolution: far below this.
-        const MOST: u32 = 1 << 24;
-        if len > MOST {
-            return Err(serde::de::Error::custom("too many buckets"));
+        if len > super::MOST_BUCKETS || !super::BUDGET.with(|b| b.take(u64::from(len))) {
+            return Err(serde::de::Error::custom("more buckets than a sketch holds"));
         }
         let mut buckets = vec![Mass::default(); len as usize];
         for (k, m) in held {
@@ -136,6 +143,48 @@ impl Part {
         (!self.buckets.is_empty())
             .then(|| (self.offset, self.offset + self.buckets.len() as i32 - 1))
     }
+}
+
+/// The most buckets of one stratum of a sketch: the whole range of a
+/// double's logarithm at the finest resolution used (0.001: about 365,000
+/// buckets, from [`ZERO`] to the largest double), with room to spare. A
+/// sketch read back (a shard's part) with more, or placed past
+/// ±[`MOST_OFFSET`], is refused.
+const MOST_BUCKETS: u32 = 1 << 20;
+/// The farthest a stratum's first bucket may lie from bucket 0.
+const MOST_OFFSET: i32 = 1 << 22;
+
+/// Buckets that sketches read back may still allocate, on this thread
+/// ([`with_bucket_budget`]); unlimited outside it.
+struct Budget(std::cell::Cell<Option<u64>>);
+
+impl Budget {
+    /// Takes `n` buckets from the budget; false when it has not that many.
+    fn take(&self, n: u64) -> bool {
+        match self.0.get() {
+            None => true,
+            Some(left) if n <= left => {
+                self.0.set(Some(left - n));
+                true
+            }
+            Some(_) => false,
+        }
+    }
+}
+
+thread_local! {
+    static BUDGET: Budget = const { Budget(std::cell::Cell::new(None)) };
+}
+
+/// Runs `read` (decoding summaries) with at most `buckets` sketch buckets
+/// allocated by the sketches it reads: a sparse sketch encodes a wide
+/// range of buckets in a few bytes, so a crafted input could otherwise ask
+/// for any amount of memory.
+pub fn with_bucket_budget<T>(buckets: u64, read: impl FnOnce() -> T) -> T {
+    BUDGET.with(|b| b.0.set(Some(buckets)));
+    let out = read();
+    BUDGET.with(|b| b.0.set(None));
+    out
 }
 
 /// A streaming summary of one non-negative quantity over trials (hours,
@@ -816,6 +865,37 @@ mod tests {
         }
         assert_eq!(s.quantile(1.0), xs[xs.len() - 1]);
         assert_eq!(s.quantile(0.0), xs[0]);
+    }
+
+    #[test]
+    fn a_sketch_reads_back_exactly_and_a_crafted_one_cannot_ask_for_unbounded_memory() {
+        let mut s = Sketch::with_resolution(0.001);
+        for v in [0.0, 1e-3, 2.0, 2.0, 7e6] {
+            s.add(v);
+        }
+        let bytes = postcard::to_stdvec(&s).unwrap();
+        assert_eq!(postcard::from_bytes::<Sketch>(&bytes).unwrap(), s);
+        // A stratum claiming more buckets than any sketch holds, or placed
+        // past any value.
+        let part = |offset: i32, len: u32| {
+            postcard::to_stdvec(&(Mass::default(), offset, (len, Vec::<(u32, Mass)>::new())))
+                .unwrap()
+        };
+        assert!(postcard::from_bytes::<Part>(&part(0, 1000)).is_ok());
+        assert!(postcard::from_bytes::<Part>(&part(0, MOST_BUCKETS + 1)).is_err());
+        assert!(postcard::from_bytes::<Part>(&part(i32::MIN, 1)).is_err());
+        assert!(postcard::from_bytes::<Part>(&part(MOST_OFFSET + 1, 1)).is_err());
+        // Within a budget, sketches together cannot pass it.
+        let one = with_bucket_budget(1500, || postcard::from_bytes::<Part>(&part(0, 1000)));
+        assert!(one.is_ok());
+        let pair = (Mass::default(), 0i32, (1000u32, Vec::<(u32, Mass)>::new()));
+        let two = postcard::to_stdvec(&[pair.clone(), pair]).unwrap();
+        let over = with_bucket_budget(1500, || postcard::from_bytes::<[Part; 2]>(&two));
+        assert!(over.is_err());
+        assert!(
+            postcard::from_bytes::<[Part; 2]>(&two).is_ok(),
+            "no budget outside"
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub(super) fn assert_prob(label: &str, p: &Proportion, expected: f64, n: u64) {
 
 /// Simpson's rule average of `f` over [0, `horizon`] (`steps` even).
 fn average_over(horizon: f64, steps: usize, f: impl Fn(f64) -> f64) -> f64 {
-    assert!(steps % 2 == 0);
+    assert!(steps.is_multiple_of(2));
     let h = horizon / steps as f64;
     let inner: f64 = (1..steps)
         .map(|i| f(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 })

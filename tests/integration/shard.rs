@@ -419,3 +419,39 @@ fn the_kubernetes_job_runs_as_many_shards_as_it_merges() {
         single(&local, &[])
     );
 }
+
+/// A screened tornado (over 100 inputs): every shard and the merge screen
+/// alike over the first trials (run whole), then shard the inputs kept;
+/// the merge is the one machine's tornado, screening stated.
+#[test]
+fn a_screened_sensitivity_merges_like_one_machine() {
+    let mut yaml = String::from("name: Many\nhorizon: 1y\ncomponents:\n");
+    for i in 0..51 {
+        let (repair, price) = (1 + i % 7, 10 * (i + 1) * (i + 1));
+        yaml += &format!(
+            "  - {{id: srv{i}, kind: server, repair: {{exp: {repair}h}}, failures: [{{every: 2000h}}]}}\n  - {{id: svc{i}, kind: service, depends_on: [srv{i}], impact: {{per_hour: {price}}}}}\n"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = write_temp(&dir, "many.yaml", yaml);
+    let args = [
+        "sensitivity",
+        s.to_str().unwrap(),
+        "--per-component",
+        "--trials",
+        "5120",
+        "--top",
+        "50",
+    ];
+    let whole = single(&args, &["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+    assert_eq!(doc["screening"]["trials"], 512, "{doc}");
+    assert_eq!(doc["screening"]["inputs"], 102);
+    let parts = shards(dir.path(), &args, 3);
+    assert_eq!(merge(&parts, &["--format", "json"]), whole);
+    let text = String::from_utf8(merge(&parts, &["--format", "text"])).unwrap();
+    assert!(
+        text.contains("Screened: all 102 inputs over the first 512 trials"),
+        "{text}"
+    );
+}

@@ -23,12 +23,13 @@ mod variants;
 use super::compare::Change;
 use super::rare::{self, Binding};
 use super::runner::{bound_trials, in_parallel, run_trial, Strikes};
+use super::shard::Work;
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{Dist, Scenario, HOURS_PER_YEAR};
 use crate::stats::{Mean, Quantity, Weight};
-use inputs::{inputs, lever_input, levers, Knob, Lever};
+use inputs::{inputs, lever_input, levers, Knob};
 use std::fmt::Write as _;
 use thiserror::Error;
 use triggers::{trigger, Trigger, Triggers};
@@ -444,6 +445,69 @@ pub struct InputResult {
     pub swing: f64,
     /// Trials in which the low or the high setting changed the metric at all.
     pub changed_trials: u64,
+    /// The trials these figures are over: all of them, or a screening's
+    /// (see [`Screening`]).
+    pub trials: u64,
+}
+
+/// A tornado of many inputs is screened: every input first over the first
+/// `trials` trials, then all the trials for the `kept` inputs whose swing's
+/// 95% interval reaches the screening's `keep`-th largest swing. The other
+/// inputs keep the screening's figures, over its trials. An input given
+/// all the trials has exactly the figures it has unscreened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screening {
+    /// The screening's trials: the first of all the trials.
+    pub trials: u64,
+    /// The inputs screened (all of them).
+    pub inputs: usize,
+    /// The inputs given all the trials.
+    pub kept: usize,
+    /// How many of the largest swings the kept inputs may be among.
+    pub keep: usize,
+}
+
+/// Above this many inputs a tornado is screened ([`Screening`]), when its
+/// screening has at least [`SCREEN_MIN_TRIALS`]: where most inputs cannot
+/// be among the [`SCREEN_KEEP`] largest (the bundled scenarios' tornadoes
+/// by class have 50 to 70 rows, and are not screened).
+pub const SCREEN_ABOVE: usize = 100;
+/// A screening keeps the inputs whose swing may be among this many largest.
+pub const SCREEN_KEEP: usize = 40;
+/// A screening runs this share of the trials (1 in 10) ...
+const SCREEN_SHARE: u64 = 10;
+/// ... and at least this many; fewer trials are not screened.
+pub const SCREEN_MIN_TRIALS: u64 = 512;
+
+/// The trials a screening of `inputs` inputs runs when the tornado runs
+/// `trials`; `None`: no screening. Whole cycles of 64 trials, as the
+/// rare-event designs lay their strata.
+fn screen_trials(inputs: usize, trials: u64) -> Option<u64> {
+    let first = trials / SCREEN_SHARE / 64 * 64;
+    (inputs > SCREEN_ABOVE && first >= SCREEN_MIN_TRIALS).then_some(first)
+}
+
+/// The screened inputs (index, cells) worth all the trials: those whose
+/// swing's 95% interval reaches the `keep`-th largest swing of the
+/// screening (so the `keep` largest and any the screening cannot tell from
+/// them), and above 0 (an input that changed nothing in the screening goes
+/// no further). In index order.
+fn worth_more_trials(screened: &[(usize, InputCells)], keep: usize) -> Vec<usize> {
+    let bounds: Vec<(usize, f64, f64)> = screened
+        .iter()
+        .map(|(i, (cell, _))| {
+            let m = cell[4].mean().abs();
+            (*i, m, m + cell[4].half_width())
+        })
+        .collect();
+    let mut swings: Vec<f64> = bounds.iter().map(|b| b.1).collect();
+    swings.sort_by(|a, b| b.total_cmp(a));
+    let threshold = swings.get(keep.saturating_sub(1)).copied().unwrap_or(0.0);
+    bounds
+        .iter()
+        .filter(|b| b.2 > 0.0 && b.2 >= threshold)
+        .map(|b| b.0)
+        .collect()
 }
 
 /// A tornado: inputs by swing, largest first.
@@ -469,6 +533,8 @@ pub struct Sensitivity {
     pub considered: usize,
     /// How the trials were drawn (rare-event sampling in a run).
     pub sampling: super::Sampling,
+    /// How the inputs were screened, when they were.
+    pub screening: Option<Screening>,
     /// Sorted by swing, largest first; equal swings in the order the inputs
     /// were found (threats, components, then teams, each in scenario order).
     pub inputs: Vec<InputResult>,
@@ -478,6 +544,10 @@ pub struct Sensitivity {
 /// and the number of trials either setting changed.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Acc {
+    /// Which inputs (indices among the tornado's) the cells are of: part
+    /// of the pass's fingerprint, so that a merge folds each shard's cells
+    /// into the inputs they are of.
+    which: Vec<u32>,
     base: Mean,
     inputs: Vec<InputCells>,
 }
@@ -490,6 +560,11 @@ type InputCells = ([Mean; 5], u64);
 /// The most bytes of variant models (with each thread's trial of each)
 /// held at once; past it, the inputs are simulated in batches.
 const VARIANT_BYTES: usize = 256 << 20;
+
+/// The threads a shard's batches of inputs are sized for, whatever it runs
+/// on, so that every shard and the merge cut the inputs alike (a shard on
+/// more threads holds more than [`VARIANT_BYTES`]).
+const SHARD_BATCH_THREADS: usize = 8;
 
 /// One batch's progress reported as progress of the whole tornado.
 struct Stage<'a> {
@@ -589,19 +664,23 @@ pub fn sensitivity_with(
         grain,
         skip: true,
         variant_bytes: VARIANT_BYTES,
+        screen: true,
     };
     tornado(base, metric, horizon, config, progress, how)
 }
 
 /// How [`tornado`] works: its inputs' `grain`; `skip`: reuse the base's
 /// outcome where a variant cannot differ (see [`Trigger`]);
-/// `variant_bytes`: the most bytes of variant models held at once. The
-/// results do not depend on `skip` or `variant_bytes`.
+/// `variant_bytes`: the most bytes of variant models held at once;
+/// `screen`: whether many inputs are screened. The results do not depend on
+/// `skip` or `variant_bytes`.
 #[derive(Debug, Clone, Copy)]
 struct How {
     grain: Grain,
     skip: bool,
     variant_bytes: usize,
+    /// Screen many inputs ([`Screening`]); else every input runs every trial.
+    screen: bool,
 }
 
 /// [`sensitivity_with`], worked as `how` says.
@@ -655,147 +734,204 @@ fn tornado(
     // thread's trial of each, stay within VARIANT_BYTES however large the
     // scenario. Each batch re-runs the base trials (on common random
     // numbers, the same ones), so the results do not depend on batching.
-    let threads = match config.threads {
-        0 => rayon::current_num_threads(),
-        n => n,
+    // Shards and their merge batch alike whatever their threads (each pass
+    // is one batch, and the merge folds the shards' passes): as if on
+    // SHARD_BATCH_THREADS threads.
+    let threads = match (&config.work, config.threads) {
+        (Work::Shard(_) | Work::Merge(_), _) => SHARD_BATCH_THREADS,
+        (Work::Whole, 0) => rayon::current_num_threads(),
+        (Work::Whole, n) => n,
     };
     let per_input = 2 * base_model.footprint().max(1) * (1 + threads);
     let batch = (how.variant_bytes / per_input).max(1);
-    let batches: Vec<&[Lever]> = if knobs.is_empty() {
-        vec![&[]]
-    } else {
-        knobs.chunks(batch).collect()
-    };
-    let total = batches.len() as u64 * config.trials.get();
-    let mut base_moments = None;
-    let mut cells: Vec<Option<InputCells>> = vec![None; knobs.len()];
-    for (b, chunk) in batches.iter().enumerate() {
-        // Distinct variant scenarios; an input's low or high setting points
-        // at one of them, or at the base when the setting changes nothing.
-        let mut models = Vec::new();
-        let mut triggers = Vec::new();
-        let mut settings: Vec<[Option<usize>; 2]> = Vec::with_capacity(chunk.len());
-        for lever in chunk.iter() {
-            for &knob in &lever.knobs {
-                if let Knob::WorkRecovery(c) = knob {
-                    let s = triggers::service_index(base, c);
-                    debug_assert_eq!(base_model.services[s].component as usize, c);
-                }
-            }
-            let mut pair = [None, None];
-            for (slot, high) in pair.iter_mut().zip([false, true]) {
-                if let Some(s) = variant_of(base, &lever.knobs, high) {
-                    // Values change, structure does not: the base graph holds.
-                    models.push(Model::compile(&s, &graph));
-                    triggers.push(if how.skip {
-                        Triggers::of(lever.knobs.iter().map(|&k| trigger(base, k, high)))
-                    } else {
-                        Triggers::of([Trigger::Always])
-                    });
-                    *slot = Some(models.len() - 1);
-                }
-            }
-            settings.push(pair);
-        }
-        for t in triggers.iter().flat_map(Triggers::each) {
-            match *t {
-                Trigger::Switched(g) => {
-                    debug_assert_eq!(base_model.groups[g].kind, super::model::GroupKind::Failover);
-                }
-                Trigger::Always
-                | Trigger::Struck(_)
-                | Trigger::WorkedOn(_)
-                | Trigger::Team(_)
-                | Trigger::Outage(_) => {}
-            }
-        }
-        // An input whose settings both equal the base cannot matter.
-        let kept: Vec<usize> = (0..chunk.len())
-            .filter(|&k| settings[k] != [None, None])
-            .collect();
-        if kept.is_empty() && b > 0 {
-            continue;
-        }
-        let stage = Stage {
-            whole: progress,
-            before: b as u64 * config.trials.get(),
-            total,
+    let batches_of = |inputs: usize| inputs.div_ceil(batch).max(1) as u64;
+    // One pass: the inputs `selected` (indices into `knobs`) over the first
+    // `trials` trials, run as `config` says (a screening runs whole, on every
+    // shard); progress counts from `before` of `total` trials. Returns the
+    // base's moments and each selected input's cells.
+    let pass = |selected: &[usize],
+                trials: u64,
+                config: &Config,
+                before: u64,
+                total: u64|
+     -> Result<(Mean, Vec<(usize, InputCells)>), SimError> {
+        let batches: Vec<&[usize]> = if selected.is_empty() {
+            vec![&[]]
+        } else {
+            selected.chunks(batch).collect()
         };
-
-        let bindings: Vec<Option<Binding>> = models
-            .iter()
-            .map(|m| design.as_ref().map(|d| d.bind(base, m)))
-            .collect();
-        let acc = in_parallel(
-            0..config.trials.get(),
-            config,
-            &stage,
-            || Acc {
-                base: Mean::new(),
-                inputs: vec![(std::array::from_fn(|_| Mean::new()), 0); kept.len()],
-            },
-            || {
-                let (base, variants) =
-                    bound_trials(&base_model, base_binding.as_ref(), &models, &bindings);
-                let values = vec![(0.0, Weight::ONE); models.len()];
-                (base, variants, values, Strikes::default())
-            },
-            |(base_trial, trials, values, strikes), acc, t| {
-                let design = design.as_ref();
-                let base_rare = design.zip(base_binding.as_ref());
-                let at0 = run_trial(base_trial, base_rare, strikes, config.seed, t, mode);
-                let v0 = measure(&base_model, base_trial);
-                acc.base.add(v0, at0);
-                for ((((model, trial), v), trigger), binding) in models
-                    .iter()
-                    .zip(trials.iter_mut())
-                    .zip(values.iter_mut())
-                    .zip(&triggers)
-                    .zip(&bindings)
-                {
-                    // A variant the trial cannot tell from the base has the
-                    // base's outcome, at its own weight (its rare threats'
-                    // rates may differ).
-                    let rare = design.zip(binding.as_ref());
-                    *v = if trigger.fired(base_trial, &teams) {
-                        let at = run_trial(trial, rare, strikes, config.seed, t, mode);
-                        (measure(model, trial), at)
-                    } else {
-                        (v0, strikes.weight(rare, t))
-                    };
-                }
-                for (&k, (cell, changed)) in kept.iter().zip(acc.inputs.iter_mut()) {
-                    let [(lo, at_lo), (hi, at_hi)] =
-                        settings[k].map(|i| i.map_or((v0, at0), |i| values[i]));
-                    cell[0].add(lo, at_lo);
-                    cell[1].add(hi, at_hi);
-                    cell[2].add_paired(lo, at_lo, v0, at0);
-                    cell[3].add_paired(hi, at_hi, v0, at0);
-                    cell[4].add_paired(hi, at_hi, lo, at_lo);
-                    // Changed: the weighted value differs (a rare
-                    // threat's rate changes a trial's weight, not its
-                    // outcome).
-                    let changed_at = |v: f64, at: Weight| v * at.w != v0 * at0.w;
-                    *changed += u64::from(changed_at(lo, at_lo) || changed_at(hi, at_hi));
-                }
-            },
-            |a, b| {
-                a.base.merge(&b.base);
-                for (x, y) in a.inputs.iter_mut().zip(&b.inputs) {
-                    for (p, q) in x.0.iter_mut().zip(&y.0) {
-                        p.merge(q);
+        let mut base_moments = None;
+        let mut cells: Vec<(usize, InputCells)> = Vec::with_capacity(selected.len());
+        for (b, chunk) in batches.iter().enumerate() {
+            // Distinct variant scenarios; an input's low or high setting points
+            // at one of them, or at the base when the setting changes nothing.
+            let mut models = Vec::new();
+            let mut triggers = Vec::new();
+            let mut settings: Vec<[Option<usize>; 2]> = Vec::with_capacity(chunk.len());
+            for lever in chunk.iter().map(|&i| &knobs[i]) {
+                for &knob in &lever.knobs {
+                    if let Knob::WorkRecovery(c) = knob {
+                        let s = triggers::service_index(base, c);
+                        debug_assert_eq!(base_model.services[s].component as usize, c);
                     }
-                    x.1 += y.1;
                 }
-            },
-        )?;
-        base_moments.get_or_insert(acc.base);
-        let first = b * batch;
-        for (&k, cell) in kept.iter().zip(acc.inputs) {
-            cells[first + k] = Some(cell);
+                let mut pair = [None, None];
+                for (slot, high) in pair.iter_mut().zip([false, true]) {
+                    if let Some(s) = variant_of(base, &lever.knobs, high) {
+                        // Values change, structure does not: the base graph holds.
+                        models.push(Model::compile(&s, &graph));
+                        triggers.push(if how.skip {
+                            Triggers::of(lever.knobs.iter().map(|&k| trigger(base, k, high)))
+                        } else {
+                            Triggers::of([Trigger::Always])
+                        });
+                        *slot = Some(models.len() - 1);
+                    }
+                }
+                settings.push(pair);
+            }
+            for t in triggers.iter().flat_map(Triggers::each) {
+                match *t {
+                    Trigger::Switched(g) => {
+                        debug_assert_eq!(
+                            base_model.groups[g].kind,
+                            super::model::GroupKind::Failover
+                        );
+                    }
+                    Trigger::Always
+                    | Trigger::Struck(_)
+                    | Trigger::WorkedOn(_)
+                    | Trigger::Team(_)
+                    | Trigger::Outage(_) => {}
+                }
+            }
+            // An input whose settings both equal the base cannot matter.
+            let kept: Vec<usize> = (0..chunk.len())
+                .filter(|&k| settings[k] != [None, None])
+                .collect();
+            if kept.is_empty() && b > 0 {
+                continue;
+            }
+            let stage = Stage {
+                whole: progress,
+                before: before + b as u64 * trials,
+                total,
+            };
+
+            let bindings: Vec<Option<Binding>> = models
+                .iter()
+                .map(|m| design.as_ref().map(|d| d.bind(base, m)))
+                .collect();
+            let acc = in_parallel(
+                0..trials,
+                config,
+                &stage,
+                || Acc {
+                    which: kept.iter().map(|&k| chunk[k] as u32).collect(),
+                    base: Mean::new(),
+                    inputs: vec![(std::array::from_fn(|_| Mean::new()), 0); kept.len()],
+                },
+                || {
+                    let (base, variants) =
+                        bound_trials(&base_model, base_binding.as_ref(), &models, &bindings);
+                    let values = vec![(0.0, Weight::ONE); models.len()];
+                    (base, variants, values, Strikes::default())
+                },
+                |(base_trial, trials, values, strikes), acc, t| {
+                    let design = design.as_ref();
+                    let base_rare = design.zip(base_binding.as_ref());
+                    let at0 = run_trial(base_trial, base_rare, strikes, config.seed, t, mode);
+                    let v0 = measure(&base_model, base_trial);
+                    acc.base.add(v0, at0);
+                    for ((((model, trial), v), trigger), binding) in models
+                        .iter()
+                        .zip(trials.iter_mut())
+                        .zip(values.iter_mut())
+                        .zip(&triggers)
+                        .zip(&bindings)
+                    {
+                        // A variant the trial cannot tell from the base has the
+                        // base's outcome, at its own weight (its rare threats'
+                        // rates may differ).
+                        let rare = design.zip(binding.as_ref());
+                        *v = if trigger.fired(base_trial, &teams) {
+                            let at = run_trial(trial, rare, strikes, config.seed, t, mode);
+                            (measure(model, trial), at)
+                        } else {
+                            (v0, strikes.weight(rare, t))
+                        };
+                    }
+                    for (&k, (cell, changed)) in kept.iter().zip(acc.inputs.iter_mut()) {
+                        let [(lo, at_lo), (hi, at_hi)] =
+                            settings[k].map(|i| i.map_or((v0, at0), |i| values[i]));
+                        cell[0].add(lo, at_lo);
+                        cell[1].add(hi, at_hi);
+                        cell[2].add_paired(lo, at_lo, v0, at0);
+                        cell[3].add_paired(hi, at_hi, v0, at0);
+                        cell[4].add_paired(hi, at_hi, lo, at_lo);
+                        // Changed: the weighted value differs (a rare
+                        // threat's rate changes a trial's weight, not its
+                        // outcome).
+                        let changed_at = |v: f64, at: Weight| v * at.w != v0 * at0.w;
+                        *changed += u64::from(changed_at(lo, at_lo) || changed_at(hi, at_hi));
+                    }
+                },
+                |a, b| {
+                    a.base.merge(&b.base);
+                    for (x, y) in a.inputs.iter_mut().zip(&b.inputs) {
+                        for (p, q) in x.0.iter_mut().zip(&y.0) {
+                            p.merge(q);
+                        }
+                        x.1 += y.1;
+                    }
+                },
+            )?;
+            base_moments.get_or_insert(acc.base);
+            for (&k, cell) in kept.iter().zip(acc.inputs) {
+                cells.push((chunk[k], cell));
+            }
         }
-    }
-    let base_moments = base_moments.expect("the first batch always runs");
+        Ok((base_moments.expect("the first batch always runs"), cells))
+    };
+
+    let all: Vec<usize> = (0..knobs.len()).collect();
+    let full = config.trials.get();
+    // Per input, its cells and the trials they are over.
+    let mut cells: Vec<Option<(InputCells, u64)>> = vec![None; knobs.len()];
+    let screen = screen_trials(knobs.len(), full).filter(|_| how.screen);
+    let (base_moments, screening) = match screen {
+        None => {
+            let (base, measured) = pass(&all, full, config, 0, full * batches_of(all.len()))?;
+            for (i, cell) in measured {
+                cells[i] = Some((cell, full));
+            }
+            (base, None)
+        }
+        Some(first) => {
+            // Screening: every input over the first trials, run whole on
+            // every shard and in a merge (which inputs go on depends on all
+            // of them); then all the trials for the inputs whose swing may
+            // be among the SCREEN_KEEP largest.
+            let before = first * batches_of(all.len());
+            let (_, screened) = pass(&all, first, &config.whole(), 0, before + full)?;
+            let chosen = worth_more_trials(&screened, SCREEN_KEEP);
+            for (i, cell) in screened {
+                cells[i] = Some((cell, first));
+            }
+            let total = before + full * batches_of(chosen.len());
+            let (base, measured) = pass(&chosen, full, config, before, total)?;
+            for (i, cell) in measured {
+                cells[i] = Some((cell, full));
+            }
+            let screening = Screening {
+                trials: first,
+                inputs: knobs.len(),
+                kept: chosen.len(),
+                keep: SCREEN_KEEP,
+            };
+            (base, Some(screening))
+        }
+    };
 
     let horizon_h = match mode {
         Mode::Run { horizon } => Some(horizon),
@@ -814,7 +950,7 @@ fn tornado(
         .iter()
         .zip(&cells)
         .filter_map(|(lever, cell)| Some((lever, cell.as_ref()?)))
-        .map(|(lever, (cell, changed))| {
+        .map(|(lever, ((cell, changed), trials))| {
             let setting = |high: bool| {
                 let s = variant_of(base, &lever.knobs, high);
                 value_of(s.as_ref().unwrap_or(base), &lever.knobs)
@@ -832,6 +968,7 @@ fn tornado(
                 swing: difference.mean.abs(),
                 difference,
                 changed_trials: *changed,
+                trials: *trials,
             }
         })
         .collect();
@@ -847,6 +984,7 @@ fn tornado(
         base: level(&base_moments),
         considered: results.len(),
         sampling: super::Sampling::of(design.as_ref(), config.trials.get()),
+        screening,
         inputs: results,
     })
 }
@@ -854,6 +992,7 @@ fn tornado(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::NoProgress;
 
     #[test]
     fn metrics_parse() {
@@ -877,6 +1016,74 @@ mod tests {
         ] {
             assert!(Metric::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Fifty-one services, each on its own server failing every 2000
+    /// hours, repaired in `r_i` hours, at `p_i` an hour: 102 inputs (a
+    /// failure frequency and a repair time each) whose swings grow with
+    /// `p_i · r_i`.
+    fn many_inputs() -> Scenario {
+        let mut yaml = String::from("name: Many\nhorizon: 1y\ncomponents:\n");
+        for i in 0..51 {
+            let (repair, price) = (1 + i % 7, 10 * (i + 1) * (i + 1));
+            yaml += &format!(
+                "  - {{id: srv{i}, kind: server, repair: {{exp: {repair}h}}, failures: [{{every: 2000h}}]}}\n  - {{id: svc{i}, kind: service, depends_on: [srv{i}], impact: {{per_hour: {price}}}}}\n"
+            );
+        }
+        crate::scenario::load_str(&yaml, "many.yaml")
+            .unwrap()
+            .scenario
+    }
+
+    #[test]
+    fn a_screened_tornado_gives_its_kept_inputs_the_unscreened_figures() {
+        let s = many_inputs();
+        let config = Config::new(5120, 3, 0).unwrap();
+        let how = |screen| How {
+            grain: Grain::Component,
+            skip: true,
+            variant_bytes: VARIANT_BYTES,
+            screen,
+        };
+        let metric = Metric::Ale;
+        let screened = tornado(&s, &metric, None, &config, &NoProgress, how(true)).unwrap();
+        let whole = tornado(&s, &metric, None, &config, &NoProgress, how(false)).unwrap();
+        let sc = screened.screening.expect("102 inputs are screened");
+        assert_eq!(sc.inputs, 102);
+        assert_eq!(sc.trials, 512);
+        assert!(whole.screening.is_none());
+        assert!(sc.kept >= SCREEN_KEEP && sc.kept < 80, "{sc:?}");
+        assert_eq!(format!("{:?}", screened.base), format!("{:?}", whole.base));
+        let full: Vec<_> = screened
+            .inputs
+            .iter()
+            .filter(|i| i.trials == 5120)
+            .collect();
+        assert_eq!(full.len(), sc.kept);
+        for i in &full {
+            let same = whole.inputs.iter().find(|w| w.input == i.input).unwrap();
+            assert_eq!(format!("{i:?}"), format!("{same:?}"));
+        }
+        // The largest swings unscreened are all among those kept.
+        for w in &whole.inputs[..SCREEN_KEEP / 2] {
+            assert!(
+                full.iter().any(|i| i.input == w.input),
+                "{:?} dropped",
+                w.input
+            );
+        }
+        assert!(screened
+            .inputs
+            .iter()
+            .all(|i| i.trials == 5120 || i.trials == 512));
+    }
+
+    #[test]
+    fn few_inputs_or_few_trials_are_not_screened() {
+        assert_eq!(screen_trials(SCREEN_ABOVE, 1_000_000), None);
+        assert_eq!(screen_trials(SCREEN_ABOVE + 1, 5_119), None);
+        assert_eq!(screen_trials(SCREEN_ABOVE + 1, 5_120), Some(512));
+        assert_eq!(screen_trials(SCREEN_ABOVE + 1, 10_000), Some(960));
     }
 
     #[test]

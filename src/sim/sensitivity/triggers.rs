@@ -337,6 +337,7 @@ threats:
                 grain: Grain::Class,
                 skip,
                 variant_bytes: VARIANT_BYTES,
+                screen: false,
             };
             tornado(s, &metric, None, config, &NoProgress, how).unwrap()
         };
@@ -365,6 +366,7 @@ threats:
             grain: Grain::Component,
             skip,
             variant_bytes,
+            screen: false,
         }
     }
 
