@@ -13,6 +13,7 @@ use super::rare::{self, Binding};
 #[cfg(doc)]
 use super::runner::TOTAL_LOSS_RESOLUTION;
 use super::runner::{bound_trials, in_parallel, run_trial, Strikes};
+use super::sensitivity::Reuse;
 use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
@@ -292,6 +293,10 @@ pub(super) struct RiskRuns<'a> {
     /// Whether to keep each variant's loss sketch (a risk tolerance to
     /// judge the curves against).
     sketches: bool,
+    /// Whether a variant that only sets the base's inputs to other values
+    /// reuses the base's trials it cannot change ([`Reuse`]); the results
+    /// are the same either way.
+    reuse: bool,
 }
 
 impl RiskRuns<'_> {
@@ -321,6 +326,8 @@ impl RiskRuns<'_> {
                 .then(|| Sketch::with_resolution(TOLERANCE_RESOLUTION))
         };
         let n = variants.len();
+        let scenarios: Vec<&Scenario> = variants.iter().map(|(s, _)| *s).collect();
+        let reuse = Reuse::new(self.base, &scenarios, self.reuse);
         let risk = in_parallel(
             0..config.trials.get(),
             config,
@@ -369,9 +376,16 @@ impl RiskRuns<'_> {
                     s.add_at(l0, at0);
                 }
                 for (i, trial) in trials.iter_mut().enumerate() {
-                    let binding = bindings[i].as_ref();
-                    let at = run_trial(trial, design.zip(binding), strikes, config.seed, t, mode);
-                    let l = trial_loss(&models[i], &trial.services);
+                    let rare = design.zip(bindings[i].as_ref());
+                    // A trial the variant cannot change is the base's, at
+                    // the variant's weight (its rare threats' rates may
+                    // differ).
+                    let (l, at) = if reuse.fired(i, base_trial) {
+                        let at = run_trial(trial, rare, strikes, config.seed, t, mode);
+                        (trial_loss(&models[i], &trial.services), at)
+                    } else {
+                        (l0, strikes.weight(rare, t))
+                    };
                     let cell = &mut acc.cells[i];
                     cell.loss.add(l, at);
                     cell.change.add_paired(l, at, l0, at0);
@@ -468,6 +482,25 @@ pub fn compare(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Comparison, SimError> {
+    compare_with(
+        base, options, plan, horizon, threats, config, progress, true,
+    )
+}
+
+/// [`compare`], reusing the base's trials that an option cannot change
+/// (`reuse`) or simulating every option in every trial; the results are
+/// the same.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compare_with(
+    base: &Scenario,
+    options: &[InvestmentOption],
+    plan: &Plan,
+    horizon: Option<f64>,
+    threats: &[String],
+    config: &Config,
+    progress: &dyn Progress,
+    reuse: bool,
+) -> Result<Comparison, SimError> {
     for t in threats {
         if base.threat_index(t).is_none() {
             return Err(SimError::UnknownThreat {
@@ -502,6 +535,7 @@ pub fn compare(
         progress,
         years,
         sketches: !base.risk_tolerance.is_empty() && n > 0,
+        reuse,
     };
     // One pass: the single options, then the sets of an exhaustive search.
     let variants: Vec<(&Scenario, f64)> = options
@@ -568,6 +602,8 @@ pub fn compare(
             })
             .collect();
         let services = base_model.services.len();
+        let scenarios: Vec<&Scenario> = options.iter().map(|o| o.scenario()).collect();
+        let reused = Reuse::new(base, &scenarios, reuse);
         let acc = in_parallel(
             0..config.trials.get(),
             config,
@@ -593,7 +629,13 @@ pub fn compare(
                     let Some(mode) = option_modes[i] else {
                         continue;
                     };
-                    trial.run(config.seed, t, mode);
+                    // A drill the option cannot change is the base's.
+                    let trial: &Trial = if reused.fired(i, base_trial) {
+                        trial.run(config.seed, t, mode);
+                        trial
+                    } else {
+                        base_trial
+                    };
                     for (s, mapped) in service_map[i].iter().enumerate() {
                         let Some(os) = *mapped else {
                             continue;

@@ -313,10 +313,11 @@ impl Recorder {
         }
     }
 
-    /// The part: `header` and the passes recorded.
+    /// The part: `header` and the passes recorded, which it takes (a
+    /// shard's summaries are held once, then once more encoded).
     pub fn part(&self, header: Header) -> Part {
         let mut part = Part::new(header);
-        part.passes = self.passes.lock().expect("no worker panicked").clone();
+        part.passes = std::mem::take(&mut *self.passes.lock().expect("no worker panicked"));
         part
     }
 

@@ -455,3 +455,37 @@ fn a_screened_sensitivity_merges_like_one_machine() {
         "{text}"
     );
 }
+
+/// A tornado cuts its inputs into batches by the memory their variants
+/// take on so many threads; shards and their merge cut them alike whatever
+/// their threads, so parts of machines with other core counts merge.
+#[test]
+fn shards_and_merge_on_other_thread_counts_cut_a_tornado_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario("hospital.yaml");
+    let r = s.to_str().unwrap();
+    let args = ["sensitivity", r, "--trials", "300"];
+    let whole = single(&args, &["--format", "json"]);
+    let mut parts = Vec::new();
+    for (i, threads) in [(1, "1024"), (2, "1")] {
+        let part = dir.path().join(format!("p{i}"));
+        drsim()
+            .args(args)
+            .args([
+                "--threads",
+                threads,
+                "--shard",
+                &format!("{i}/2"),
+                "-q",
+                "-o",
+            ])
+            .arg(&part)
+            .assert()
+            .success();
+        parts.push(part);
+    }
+    assert_eq!(
+        merge(&parts, &["--format", "json", "--threads", "3"]),
+        whole
+    );
+}

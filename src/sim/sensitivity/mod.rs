@@ -17,8 +17,11 @@
 //! a tier no threat with a dwell time reaches.
 
 mod inputs;
+mod reuse;
 mod triggers;
 mod variants;
+
+pub(crate) use reuse::Reuse;
 
 use super::compare::Change;
 use super::rare::{self, Binding};

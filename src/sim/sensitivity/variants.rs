@@ -6,7 +6,7 @@ use super::{InputValue, HIGH_FACTOR, LOW_FACTOR, TEAM_STEP};
 use crate::scenario::{Arrival, Dist, Requirement, Scenario};
 
 /// The distribution a duration input sets; `None` for the other inputs.
-fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
+pub(super) fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
     match knob {
         Knob::ThreatTime(t) => s.threats[t].effect.own_time(),
         Knob::FailureRepair { component, mode } => {
@@ -35,7 +35,7 @@ fn dist(s: &Scenario, knob: Knob) -> Option<&Dist> {
 }
 
 /// The same as [`dist`], to change it.
-fn dist_mut(s: &mut Scenario, knob: Knob) -> Option<&mut Dist> {
+pub(super) fn dist_mut(s: &mut Scenario, knob: Knob) -> Option<&mut Dist> {
     match knob {
         Knob::ThreatTime(t) => s.threats[t].effect.own_time_mut(),
         Knob::FailureRepair { component, mode } => {
