@@ -64,6 +64,16 @@ impl Change {
         Change::from_interval(m.mean(), m.ci95_of(quantity), scale)
     }
 
+    /// The sum of two estimates of a `quantity` (a level measured as a
+    /// base plus a change measured apart), its interval from their half
+    /// widths taken as independent, cut to the quantity's range, times
+    /// `scale`.
+    pub(super) fn sum_of(a: &Mean, b: &Mean, quantity: Quantity, scale: f64) -> Change {
+        let mean = a.mean() + b.mean();
+        let half = a.half_width().hypot(b.half_width());
+        Change::from_interval(mean, quantity.interval(mean, half), scale)
+    }
+
     fn from_interval(mean: f64, [lo, hi]: [f64; 2], scale: f64) -> Change {
         Change {
             mean: mean * scale,

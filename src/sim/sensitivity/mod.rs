@@ -959,13 +959,24 @@ fn tornado(
                 value_of(s.as_ref().unwrap_or(base), &lever.knobs)
             };
             let difference = change(&cell[4]);
+            // A row the screening left at its first trials: its levels are
+            // the base over all the trials plus the change it measured, so
+            // they read against the base shown ("As given").
+            let (low, high) = if *trials == full {
+                (level(&cell[0]), level(&cell[1]))
+            } else {
+                (
+                    Change::sum_of(&base_moments, &cell[2], quantity, scale),
+                    Change::sum_of(&base_moments, &cell[3], quantity, scale),
+                )
+            };
             InputResult {
                 input: lever_input(base, lever),
                 base_value: value_of(base, &lever.knobs),
                 low_value: setting(false),
                 high_value: setting(true),
-                low: level(&cell[0]),
-                high: level(&cell[1]),
+                low,
+                high,
                 low_change: change(&cell[2]),
                 high_change: change(&cell[3]),
                 swing: difference.mean.abs(),
@@ -1079,6 +1090,18 @@ mod tests {
             .inputs
             .iter()
             .all(|i| i.trials == 5120 || i.trials == 512));
+        // A screened row's levels read against the base over all trials:
+        // that base plus the change the screening measured.
+        for i in screened.inputs.iter().filter(|i| i.trials == 512) {
+            for (level, change) in [(&i.low, &i.low_change), (&i.high, &i.high_change)] {
+                let sum = screened.base.mean + change.mean;
+                assert!(
+                    (level.mean - sum).abs() <= 1e-9 * sum.abs().max(1.0),
+                    "{i:?}"
+                );
+                assert!(level.ci95[0] <= level.mean && level.mean <= level.ci95[1]);
+            }
+        }
     }
 
     #[test]

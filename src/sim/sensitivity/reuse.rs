@@ -123,9 +123,11 @@ fn take(to: &mut Scenario, from: &Scenario, k: Knob) -> Option<()> {
             to.components[component].backups[tier].restore_fails =
                 from.components[component].backups[tier].restore_fails;
         }
+        // The base has this tier's retention (else no input): a variant
+        // without one differs in more than a value.
         Knob::Keep { component, tier } => {
             to.components[component].backups[tier].keep =
-                from.components[component].backups[tier].keep;
+                Some(from.components[component].backups[tier].keep?);
         }
         Knob::TeamSize(t) => to.teams[t].size = from.teams[t].size,
         Knob::ThreatTime(_)
@@ -153,11 +155,11 @@ horizon: 1y
 teams: [{id: ops, size: 1}]
 components:
   - {id: db, kind: database, team: ops, repair: {exp: 20h}, failures: [{every: 2000h}],
-     data: {backups: [{every: 1d, restore: 2h}]}}
+     data: {backups: [{every: 1d, restore: 2h, keep: 7d}]}}
   - {id: app, kind: application, team: ops, repair: {exp: 2h}, failures: [{every: 900h}], depends_on: [db]}
   - {id: svc, kind: service, depends_on: [app], impact: {per_hour: 1000}}
 threats:
-  - {id: wipe, every: 5y, hits: {components: [db]}, effect: destroy}
+  - {id: wipe, every: 5y, hits: {components: [db]}, effect: destroy, dwell: 2d}
 options:
   - id: faster-db
     cost: {per_year: 1000}
@@ -167,7 +169,7 @@ options:
     changes: [{set: {id: ops, size: 2}}]
   - id: hourly
     cost: {per_year: 1000}
-    changes: [{set: {id: db, data: {backups: [{every: 1h, restore: 2h}]}}}]
+    changes: [{set: {id: db, data: {backups: [{every: 1h, restore: 2h, keep: 7d}]}}}]
   - id: standby
     cost: {per_year: 1000}
     changes:
@@ -179,6 +181,12 @@ options:
   - id: rarer-wipe
     cost: {per_year: 1000}
     changes: [{set: {id: wipe, every: 10y}}]
+  - id: keep-longer
+    cost: {per_year: 1000}
+    changes: [{set: {id: db, data: {backups: [{every: 1d, restore: 2h, keep: 30d}]}}}]
+  - id: keep-forever
+    cost: {per_year: 1000}
+    changes: [{set: {id: db, data: {backups: [{every: 1d, restore: 2h}]}}}]
 ";
 
     #[test]
@@ -202,6 +210,8 @@ options:
                 ("standby", true),
                 ("pricier", true),
                 ("rarer-wipe", true),
+                ("keep-longer", false),
+                ("keep-forever", true),
             ]
         );
         let none = Reuse::new(base, &scenarios, false);
