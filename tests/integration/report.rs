@@ -778,3 +778,35 @@ fn the_drill_table_shows_total_data_loss_and_ranks_the_worst_by_money() {
         .unwrap();
     assert_eq!(worst.name, most.name);
 }
+
+/// A drilled threat that affected no service in any simulated strike gets
+/// no article, table or charts: one line names it with the others.
+#[test]
+fn threats_that_affect_no_service_share_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(
+        &scenario("hospital.yaml"),
+        &[
+            "--trials",
+            "300",
+            "--threats",
+            "ransomware,grid-outage,cloud-dr-outage",
+        ],
+        dir.path(),
+    );
+    let doc = Html::parse_document(&html);
+    let articles: Vec<String> = doc
+        .select(&select("article.drill"))
+        .map(|a| a.value().attr("id").unwrap_or("").to_string())
+        .collect();
+    assert_eq!(articles, ["drill-ransomware"]);
+    let line: Vec<String> = doc
+        .select(&select("p.harmless"))
+        .map(|p| p.text().collect())
+        .collect();
+    assert_eq!(line.len(), 1, "{line:?}");
+    assert!(
+        line[0].contains("Grid power cut") && line[0].contains("Cloud DR region outage"),
+        "{line:?}"
+    );
+}

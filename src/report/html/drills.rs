@@ -34,20 +34,25 @@ pub(super) fn heatmap(out: &mut Out, input: &Input) -> Result<(), String> {
 }
 
 /// One article per drilled threat: its worst service in a sentence, the
-/// table, and the recovery and data-loss curves.
+/// table, and the recovery and data-loss curves; the threats that affected
+/// no service in any simulated strike in one line after them, with nothing
+/// to chart.
 pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;
+    let mut harmless: Vec<&str> = Vec::new();
     for d in input.drills {
         let id = d.threat.as_deref().unwrap_or("");
         let label = threat_label(s, id);
+        let Some(svc) = worst_service(d) else {
+            harmless.push(label);
+            continue;
+        };
         out.line(markup!(
             "<article class=\"drill\" id=\"drill-{}\">\n<h3>{}</h3>",
             charts::slug(id),
             label
         ));
-        if let Some(svc) = worst_service(d) {
-            out.line(markup!("<p>{}</p>", drill_sentence(label, svc)));
-        }
+        out.line(markup!("<p>{}</p>", drill_sentence(label, svc)));
         drill_table(out, d);
         out.line(markup!(
             "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {} (95% interval {}).</p>",
@@ -71,6 +76,12 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             false,
         );
         out.line(Markup::literal("</article>"));
+    }
+    if !harmless.is_empty() {
+        out.line(markup!(
+            "<p class=\"harmless\">Drilled, and no service had an outage or lost data in any simulated strike: {}.</p>",
+            harmless.join(", ")
+        ));
     }
     Ok(())
 }
