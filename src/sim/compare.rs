@@ -583,6 +583,9 @@ pub(crate) fn compare_with(
 
     // Drills: per threat, per option, per base service.
     let mut drill_results: Vec<Vec<DrillChange>> = vec![Vec::new(); n];
+    // Which trials each option's drill can change: the same for every threat.
+    let scenarios: Vec<&Scenario> = options.iter().map(|o| o.scenario()).collect();
+    let reused = Reuse::new(base, &scenarios, reuse);
     for threat in threats {
         let base_mode = Mode::Drill {
             threat: base.threat_index(threat).expect("checked above") as u32,
@@ -612,8 +615,6 @@ pub(crate) fn compare_with(
             })
             .collect();
         let services = base_model.services.len();
-        let scenarios: Vec<&Scenario> = options.iter().map(|o| o.scenario()).collect();
-        let reused = Reuse::new(base, &scenarios, reuse);
         let acc = in_parallel(
             0..config.trials.get(),
             config,

@@ -480,7 +480,7 @@ where
     let chunks = (trials - start).div_ceil(CHUNK);
     // A shard runs its share of the chunks and keeps each one's summaries;
     // a merge folds the parts' summaries in the same order (see `shard`).
-    let (mine, record) = match config.work.plan(&range, chunks, &empty())? {
+    let (mine, record) = match config.work.plan(&range, chunks, &empty)? {
         Plan::Run { chunks, record } => (chunks, record),
         Plan::Fold(states) => {
             let mut all = empty();

@@ -537,13 +537,6 @@ pub enum Work {
     Merge(Arc<Replay>),
 }
 
-impl Work {
-    /// Whether this process runs a shard (whose results are not shown).
-    pub fn is_shard(&self) -> bool {
-        matches!(self, Work::Shard(_))
-    }
-}
-
 /// What the runner does with one pass.
 pub(crate) enum Plan<'a> {
     /// Runs chunks `chunks`, recording each in `record` (a shard: the
@@ -557,18 +550,24 @@ pub(crate) enum Plan<'a> {
 }
 
 impl Work {
+    /// Whether this process runs a shard (whose results are not shown).
+    pub fn is_shard(&self) -> bool {
+        matches!(self, Work::Shard(_))
+    }
+
     /// The plan for the next pass, over `trials` in `chunks` chunks, whose
-    /// empty summary is `empty`.
+    /// empty summary `empty` makes (only a shard or a merge asks: the
+    /// pass's fingerprint).
     pub(crate) fn plan<A: Serialize>(
         &self,
         trials: &Range<u64>,
         chunks: u64,
-        empty: &A,
+        empty: impl Fn() -> A,
     ) -> Result<Plan<'_>, SimError> {
         let fingerprint = || {
             let mut h = Sha256::new();
             h.update(std::any::type_name::<A>().as_bytes());
-            h.update(postcard::to_stdvec(empty).expect("summaries encode"));
+            h.update(postcard::to_stdvec(&empty()).expect("summaries encode"));
             hex(&h.finalize()[..16])
         };
         Ok(match self {
