@@ -2,7 +2,7 @@
 //! several of them share. Each command's own arguments live beside its code
 //! in [`crate::commands`]. Nothing in the library imports this.
 
-use crate::commands::{check, compare, drill, graph, merge, report, run, sensitivity};
+use crate::commands::{check, compare, drill, graph, merge, report, run, sensitivity, tolerance};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use drsim::sim::shard::{Replay, Slice};
 use std::path::PathBuf;
@@ -32,6 +32,8 @@ Jobs, one scenario:
                                   reduced versus cost, on common random numbers
   drsim sensitivity FILE          which estimate matters most: a tornado of
                                   every input set low and high
+  drsim tolerance FILE            impact tolerance: P(within each service's
+                                  MTPD) per threat, and its breach point
   drsim report FILE               a self-contained HTML report for the board
   drsim check  FILE               validate the file, list single points of failure
   drsim graph  FILE               the dependency graph as DOT or Mermaid
@@ -57,6 +59,7 @@ pub enum Command {
     Run(run::Args),
     Compare(compare::Args),
     Sensitivity(sensitivity::Args),
+    Tolerance(tolerance::Args),
     Report(report::Args),
     Merge(merge::Args),
 }

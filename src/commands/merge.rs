@@ -97,7 +97,11 @@ pub fn exec(args: Args) -> Result<()> {
         Command::Drill(a) => drill::exec(again(a, &args, merging)?),
         Command::Compare(a) => compare::exec(again(a, &args, merging)?),
         Command::Sensitivity(a) => sensitivity::exec(again(a, &args, merging)?),
-        Command::Check(_) | Command::Graph(_) | Command::Report(_) | Command::Merge(_) => bail!(
+        Command::Check(_)
+        | Command::Graph(_)
+        | Command::Tolerance(_)
+        | Command::Report(_)
+        | Command::Merge(_) => bail!(
             "the parts name `{}`, which is not run in shards (drill, run, compare and sensitivity are)",
             header.command
         ),

@@ -15,6 +15,7 @@ pub mod report;
 pub mod run;
 pub mod sensitivity;
 mod shared;
+pub mod tolerance;
 
 use crate::cli::Command;
 use anyhow::Result;
@@ -28,6 +29,7 @@ pub fn exec(command: Command) -> Result<()> {
         Command::Run(args) => run::exec(args),
         Command::Compare(args) => compare::exec(args),
         Command::Sensitivity(args) => sensitivity::exec(args),
+        Command::Tolerance(args) => tolerance::exec(args),
         Command::Report(args) => report::exec(args),
         Command::Merge(args) => merge::exec(args),
     }

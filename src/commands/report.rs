@@ -106,9 +106,14 @@ pub fn exec(args: Args) -> Result<()> {
     // With the downtime explained: it costs little, and the report shows it.
     let annual = sim::run_with(s, None, &config, &bar, true)?;
     let mut drills = Vec::with_capacity(threats.len());
+    let mut tolerance = Vec::with_capacity(threats.len());
     for t in &threats {
         bar.0.set_message(format!("drill {t}"));
-        drills.push(sim::drill(s, t, &config, &bar)?);
+        // Explained: what breaks each service's impact tolerance.
+        let d = sim::drill_with(s, t, &config, &bar, true)?;
+        bar.0.set_message(format!("tolerance {t}"));
+        tolerance.push(sim::tolerance::assess(s, &d, &config)?);
+        drills.push(d);
     }
     let comparison = if options.is_empty() {
         None
@@ -162,6 +167,7 @@ pub fn exec(args: Args) -> Result<()> {
         drills: &drills,
         representative: representative.as_ref(),
         comparison: comparison.as_ref(),
+        tolerance: &tolerance,
         method: html::Method {
             scenario_sha256: sha,
             threads,

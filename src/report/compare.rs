@@ -1,8 +1,10 @@
 //! Output of `drsim compare`: a table sorted by net benefit, JSON and CSV.
 
 use super::csv::{Cell, Table};
-use super::format::{fixed, money, percent, period_noun, signed};
-use crate::sim::{Change, Comparison, OptionResult, Package, PackageSet, Payback, Search};
+use super::format::{fixed, money, percent, period_noun, quantile_range, signed};
+use crate::sim::{
+    Change, Comparison, LossQuantile, OptionResult, Package, PackageSet, Payback, Search,
+};
 use serde_json::{json, Value};
 
 fn sorted(c: &Comparison) -> Vec<&OptionResult> {
@@ -231,7 +233,14 @@ fn package_set(s: &PackageSet) -> Value {
         "within_budget": s.within_budget,
         "within_tolerance": s.within_tolerance,
         "tolerance_close_call": s.tolerance_close_call,
+        "loss_p99": s.p99.map_or(Value::Null, loss_quantile),
     })
+}
+
+/// A quantile of the loss over the simulated period: `{value, ci95}`, the
+/// interval's upper end null when too few trials bound it.
+fn loss_quantile(q: LossQuantile) -> Value {
+    json!({"value": q.value, "ci95": [q.ci95.lo, q.ci95.hi]})
 }
 
 fn package_json(p: &Package) -> Value {
@@ -301,11 +310,25 @@ fn option_name(c: &Comparison, id: &str) -> String {
         .map_or_else(|| id.to_string(), |o| o.name.clone())
 }
 
-/// What to buy, in sentences: the decision first (one sentence), then
-/// the tolerance, the runner-up and how sure the choice is, then how the
-/// search went and which options were never combined. `None` without a
-/// package. The one wording the text output and the report share.
+/// What to buy, in sentences ([`package_words`]), all together.
 pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
+    package_words(c).map(|w| w.sentences)
+}
+
+/// The package in sentences, the decision first.
+pub struct PackageWords {
+    /// The decision (one sentence), what it does to the 1-in-100 loss and
+    /// to the risk tolerance, then the runner-up and how sure the choice
+    /// is, how the search went and which options were never combined.
+    pub sentences: Vec<String>,
+    /// How many of them say the decision and what it buys (the board's
+    /// summary shows these; the rest are the detail).
+    pub headline: usize,
+}
+
+/// What to buy, in sentences; `None` without a package. The one wording
+/// the text output, the report's summary and its options share.
+pub fn package_words(c: &Comparison) -> Option<PackageWords> {
     let p = c.package.as_ref()?;
     let cur = &c.currency;
     let best = &p.best;
@@ -341,16 +364,30 @@ pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
         }
     } else {
         out.push(format!(
-            "Buy {} for {} a year{within}: the expected annual loss falls from {} to {} (a cut of {}, 95% CI {} – {}), a net benefit of {} a year.",
+            "Buy {} for {} a year{within}: the expected annual loss falls from {} (95% CI {} – {}) to {} (95% CI {} – {}), a cut of {} (95% CI {} – {}) and a net benefit of {} a year.",
             and_list(&names(c, best)),
             money(best.annual_cost, cur),
             money(c.base_ale.mean, cur),
+            money(c.base_ale.ci95[0], cur),
+            money(c.base_ale.ci95[1], cur),
             money(best.ale.mean, cur),
+            money(best.ale.ci95[0], cur),
+            money(best.ale.ci95[1], cur),
             money(-best.ale_change.mean, cur),
             money(-best.ale_change.ci95[1], cur),
             money(-best.ale_change.ci95[0], cur),
             signed_money(best.net_benefit, cur),
         ));
+        if let (Some(before), Some(after)) = (c.base_p99, best.p99) {
+            let period = period_noun(c.horizon_h);
+            out.push(format!(
+                "The loss that one {period} in 100 exceeds goes from {} (95% CI {}) to {} (95% CI {}).",
+                money(before.value, cur),
+                quantile_range(before.ci95, |x| money(x, cur)),
+                money(after.value, cur),
+                quantile_range(after.ci95, |x| money(x, cur)),
+            ));
+        }
     }
     let close = |s: &PackageSet| {
         if s.tolerance_close_call {
@@ -394,6 +431,7 @@ pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
             if among.is_empty() { " of the options" } else { among }
         )),
     }
+    let headline = out.len();
     if let (false, Some(r), Some(gap)) = (nothing, &p.runner_up, &p.gap) {
         let others = p.not_told_apart.len() - usize::from(gap.ci95[0] <= 0.0);
         let also = match others {
@@ -453,7 +491,10 @@ pub fn package_sentences(c: &Comparison) -> Option<Vec<String>> {
             x.reason
         ));
     }
-    Some(out)
+    Some(PackageWords {
+        sentences: out,
+        headline,
+    })
 }
 
 /// The comparison as JSON.
@@ -514,6 +555,7 @@ pub fn json(c: &Comparison) -> String {
         "seed": c.seed,
         "horizon_h": c.horizon_h,
         "base_ale": change(&c.base_ale),
+        "base_loss_p99": c.base_p99.map_or(Value::Null, loss_quantile),
         "options": options,
         "package": c.package.as_ref().map_or(Value::Null, package_json),
         "sampling": super::json::sampling(&c.sampling),

@@ -203,7 +203,7 @@ pub fn render<D: ModeDetail>(r: &Results<D>) -> String {
 /// A JSON document as pretty text with a final newline: every JSON output
 /// (run, drill, compare, sensitivity) is written here, once, with every
 /// negative zero made positive ([`no_negative_zero`]).
-pub(crate) fn text(mut doc: Value) -> String {
+pub fn text(mut doc: Value) -> String {
     positive_zeros(&mut doc);
     let mut text = serde_json::to_string_pretty(&doc).expect("JSON values always serialize");
     text.push('\n');

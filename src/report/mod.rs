@@ -10,6 +10,7 @@ pub mod json;
 pub mod sensitivity;
 pub mod summary;
 pub mod text;
+pub mod tolerance;
 
 use crate::sim::{DrillDetail, DrillResults, LossCause, RunDetail, RunResults};
 use crate::stats::Summary;

@@ -490,4 +490,39 @@ impl Scenario {
             .enumerate()
             .filter(|(_, c)| c.is_service())
     }
+
+    /// The scenario with every duration of recovery `factor` times as long:
+    /// detection, repair and rebuild (the components', their failure
+    /// modes' and the threats' own), restores, switchovers, a disruption's
+    /// length and the work recovery time. Times to failure, frequencies,
+    /// backup intervals, retention and an attacker's dwell are kept. Each
+    /// distribution is scaled ([`Dist::scaled`]), so on the same random
+    /// numbers every recovery takes exactly `factor` times as long.
+    pub fn with_recoveries_scaled(&self, factor: f64) -> Scenario {
+        let mut s = self.clone();
+        let scale = |d: &mut Dist| *d = d.scaled(factor);
+        for c in &mut s.components {
+            for d in [&mut c.repair, &mut c.rebuild, &mut c.detect, &mut c.wrt]
+                .into_iter()
+                .flatten()
+            {
+                scale(d);
+            }
+            for f in &mut c.failures {
+                f.effect.own_time_mut().map(scale);
+            }
+            for r in &mut c.depends_on {
+                if let Requirement::Failover { switchover, .. } = r {
+                    scale(switchover);
+                }
+            }
+            for b in &mut c.backups {
+                scale(&mut b.restore);
+            }
+        }
+        for t in &mut s.threats {
+            t.effect.own_time_mut().map(scale);
+        }
+        s
+    }
 }

@@ -578,3 +578,57 @@ fn a_long_unknown_id_is_refused_quickly() {
         assert!(start.elapsed().as_secs() < 2);
     }
 }
+
+/// Every duration of recovery is scaled, and nothing else: times to
+/// failure, backup intervals, retention and the dwell keep their values.
+#[test]
+fn recoveries_scale_and_nothing_else_does() {
+    let src = "name: x\ncomponents:\n  - {id: a, kind: database, repair: 2h, rebuild: {exp: 3h}, detect: {uniform: [1h, 2h]}, failures: [{every: 100h, repair: 5h}, {after: 50h, effect: destroy}], data: {backups: [{every: 4h, restore: {lognormal: [1h, 9h]}, keep: 8h}]}}\n  - {id: b, kind: database, repair: 1h}\n  - {id: s, kind: service, depends_on: [{failover: [a, b], switchover: 6m}], wrt: {triangular: [1h, 2h, 3h]}, mtpd: 9h}\nthreats:\n  - {id: cut, hits: {components: [b]}, effect: disrupt, duration: 7h}\n  - {id: crypt, hits: {components: [a]}, effect: destroy, dwell: 10d, rebuild: 11h}\n";
+    let s = load_str(src, "x.yaml").unwrap().scenario;
+    let k = 3.0;
+    let t = s.with_recoveries_scaled(k);
+    let mean = |d: &Option<Dist>| d.as_ref().unwrap().mean();
+    let (a, ta) = (&s.components[0], &t.components[0]);
+    for (before, after) in [
+        (&a.repair, &ta.repair),
+        (&a.rebuild, &ta.rebuild),
+        (&a.detect, &ta.detect),
+        (&s.components[2].wrt, &t.components[2].wrt),
+        (
+            &a.failures[0].effect.own_time().cloned(),
+            &ta.failures[0].effect.own_time().cloned(),
+        ),
+        (
+            &Some(a.backups[0].restore.clone()),
+            &Some(ta.backups[0].restore.clone()),
+        ),
+        (
+            &s.threats[0].effect.own_time().cloned(),
+            &t.threats[0].effect.own_time().cloned(),
+        ),
+        (
+            &s.threats[1].effect.own_time().cloned(),
+            &t.threats[1].effect.own_time().cloned(),
+        ),
+    ] {
+        assert!(
+            (mean(after) / mean(before) - k).abs() < 1e-9,
+            "{before:?} {after:?}"
+        );
+    }
+    let switchover = |s: &Scenario| match &s.components[2].depends_on[0] {
+        Requirement::Failover { switchover, .. } => switchover.mean(),
+        other => panic!("{other:?}"),
+    };
+    assert!((switchover(&t) / switchover(&s) - k).abs() < 1e-9);
+    // Kept: when failures come, how often backups are taken and kept, the
+    // attacker's dwell, the targets.
+    assert_eq!(
+        format!("{:?}", ta.failures[1].arrival),
+        format!("{:?}", a.failures[1].arrival)
+    );
+    assert_eq!(ta.backups[0].every, a.backups[0].every);
+    assert_eq!(ta.backups[0].keep, a.backups[0].keep);
+    assert_eq!(t.threats[1].effect.dwell(), s.threats[1].effect.dwell());
+    assert_eq!(t.components[2].mtpd, s.components[2].mtpd);
+}

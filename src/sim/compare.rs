@@ -18,7 +18,7 @@ use super::targets::{self, trial_loss};
 use super::{Config, Mode, Model, Progress, SimError, Trial};
 use crate::graph::DependencyGraph;
 use crate::scenario::{InvestmentOption, Scenario, HOURS_PER_YEAR};
-use crate::stats::{Mean, Proportion, Quantity, Sketch, Tally, Weight};
+use crate::stats::{Mean, Proportion, QuantileCi, Quantity, Sketch, Tally, Weight};
 
 /// A mean with its 95% interval: of a difference of two paired quantities
 /// (signed), or of one quantity such as an expected annual loss.
@@ -225,6 +225,9 @@ pub struct Comparison {
     pub horizon_h: f64,
     /// Expected annual loss of the base scenario, money per year.
     pub base_ale: Change,
+    /// The base's loss one simulated period in 100 exceeds, read as the
+    /// options' are (`None` without options).
+    pub base_p99: Option<LossQuantile>,
     /// How the risk run's trials were drawn (the drills: plainly).
     pub sampling: super::Sampling,
     /// One per option, in the order given.
@@ -286,6 +289,29 @@ pub(super) struct Judged {
     /// Its losses over the horizon judged against the risk tolerance;
     /// `None` without one.
     pub tolerance: Option<ToleranceCheck>,
+    /// The loss one simulated period in 100 exceeds (the 99th percentile
+    /// of the loss over the horizon, read at [`TOLERANCE_RESOLUTION`]),
+    /// with its interval; `None` when no sketch was kept.
+    pub p99: Option<LossQuantile>,
+}
+
+/// A quantile of the loss over the simulated period, with its 95%
+/// interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LossQuantile {
+    /// The quantile, money over the horizon.
+    pub value: f64,
+    /// Its 95% interval from order statistics.
+    pub ci95: QuantileCi,
+}
+
+impl LossQuantile {
+    fn p99(sketch: &Option<Sketch>) -> Option<LossQuantile> {
+        sketch.as_ref().map(|s| LossQuantile {
+            value: s.quantile(0.99),
+            ci95: s.quantile_ci(0.99),
+        })
+    }
 }
 
 /// What every risk pass of one comparison shares: the base, the design of
@@ -440,6 +466,7 @@ impl RiskRuns<'_> {
             independent_half_width: 0.0,
             p_better: None,
             tolerance: judge(&risk.base_sketch),
+            p99: LossQuantile::p99(&risk.base_sketch),
         };
         let judged = risk
             .cells
@@ -462,6 +489,7 @@ impl RiskRuns<'_> {
                         * per_year,
                     p_better: (!changes_rare_rates).then(|| cell.wins.proportion()),
                     tolerance: judge(&cell.sketch),
+                    p99: LossQuantile::p99(&cell.sketch),
                 }
             })
             .collect();
@@ -544,7 +572,9 @@ pub(crate) fn compare_with(
         config,
         progress,
         years,
-        sketches: !base.risk_tolerance.is_empty() && n > 0,
+        // Every variant's loss sketch: for the risk tolerance and the
+        // 1-in-100 loss with each package.
+        sketches: n > 0,
         reuse,
     };
     // One pass: the single options, then the sets of an exhaustive search.
@@ -766,6 +796,7 @@ pub(crate) fn compare_with(
         seed: config.seed,
         horizon_h: horizon,
         base_ale: base_judged.ale,
+        base_p99: base_judged.p99,
         sampling: super::Sampling::of(runs.design.as_ref(), config.trials.get()),
         options: results,
         package,

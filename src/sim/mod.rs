@@ -23,11 +23,13 @@ mod runner;
 mod sensitivity;
 pub mod shard;
 mod targets;
+pub mod tolerance;
 mod trial;
 mod ziggurat;
 
 pub use compare::{
-    compare, Change, Comparison, DrillChange, OptionResult, Payback, ServiceDrillChange,
+    compare, Change, Comparison, DrillChange, LossQuantile, OptionResult, Payback,
+    ServiceDrillChange,
 };
 pub use model::Model;
 pub use package::{Exclusion, Package, PackageSet, Plan, Search};
@@ -547,6 +549,10 @@ pub struct Explanation {
     pub by_threat: Vec<(String, f64)>,
     /// Component whose recovery brought the service back the last time, share of trials.
     pub critical_path: Vec<(String, f64)>,
+    /// Of the trials in which the service stayed disrupted past its MTPD,
+    /// the component whose recovery brought it back the last time, share
+    /// of those trials; largest first (empty without an MTPD or a breach).
+    pub mtpd_breaches: Vec<(String, f64)>,
 }
 
 /// Label for downtime started by components failing on their own.
@@ -646,6 +652,16 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
             name(c)
         }
     };
+    // The component whose recovery ended an outage, or its failover
+    // group's switchover.
+    let last = |c: u32| {
+        if c & trial::SWITCHOVER != 0 {
+            format!("{} (switchover)", name(c & !trial::SWITCHOVER))
+        } else {
+            name(c)
+        }
+    };
+    let breached: f64 = a.breached.values().sum();
     Explanation {
         by_component: ranked(
             a.by_component
@@ -672,14 +688,13 @@ fn explanation(scenario: &Scenario, a: &ServiceAttribution, trials: u64) -> Expl
         critical_path: ranked(
             a.critical
                 .iter()
-                .map(|(&c, &n)| {
-                    let label = if c & trial::SWITCHOVER != 0 {
-                        format!("{} (switchover)", name(c & !trial::SWITCHOVER))
-                    } else {
-                        name(c)
-                    };
-                    (label, n / trials as f64)
-                })
+                .map(|(&c, &n)| (last(c), n / trials as f64))
+                .collect(),
+        ),
+        mtpd_breaches: ranked(
+            a.breached
+                .iter()
+                .map(|(&c, &n)| (last(c), n / breached))
                 .collect(),
         ),
     }

@@ -104,6 +104,9 @@ pub struct PackageSet {
     /// ([`crate::sim::appetite::ToleranceCheck::close_call`]); false
     /// without a tolerance.
     pub tolerance_close_call: bool,
+    /// The loss one simulated period in 100 exceeds with the set, with
+    /// its interval.
+    pub p99: Option<super::compare::LossQuantile>,
 }
 
 /// The result of the package search.
@@ -499,6 +502,7 @@ pub(super) fn search(
                 within_budget: plan.affords(annual_cost),
                 within_tolerance: j.tolerance.map(|t| t.within),
                 tolerance_close_call: j.tolerance.is_some_and(|t| t.close_call),
+                p99: j.p99,
             }
         })
         .collect();

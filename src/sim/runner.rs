@@ -97,6 +97,9 @@ pub(crate) struct ServiceAttribution {
     /// the last time (in trial units: a weighted trial counts as its
     /// weight times N / n_h, see [`Design::trial_units`]).
     pub critical: BTreeMap<u32, f64>,
+    /// The same, over the trials in which the service stayed disrupted
+    /// past its MTPD: what most often breaks its impact tolerance.
+    pub breached: BTreeMap<u32, f64>,
 }
 
 /// Summaries of a set of trials; `merge` appends another set that follows it.
@@ -169,7 +172,7 @@ impl Samples {
 
     /// Adds a trial's causes of downtime, scaled by `units` (1 for plain
     /// sampling).
-    fn record_attribution(&mut self, trial: &Trial, units: f64) {
+    fn record_attribution(&mut self, model: &Model, mode: Mode, trial: &Trial, units: f64) {
         if self.attribution.len() != trial.outage_hours.len() {
             self.attribution = vec![ServiceAttribution::default(); trial.outage_hours.len()];
         }
@@ -184,6 +187,10 @@ impl Samples {
             let last = trial.last_recovery_trigger[s];
             if last != NONE {
                 *a.critical.entry(last).or_default() += units;
+                let (svc, out) = (&model.services[s], &trial.services[s]);
+                if targets::met(svc, out, mode).mtpd == Some(false) {
+                    *a.breached.entry(last).or_default() += units;
+                }
             }
         }
     }
@@ -278,6 +285,9 @@ impl Samples {
             for (k, v) in &b.critical {
                 *a.critical.entry(*k).or_default() += v;
             }
+            for (k, v) in &b.breached {
+                *a.breached.entry(*k).or_default() += v;
+            }
         }
     }
 }
@@ -367,7 +377,7 @@ pub(crate) fn simulate_with(
                 let units = units
                     .as_ref()
                     .map_or(1.0, |u| at.w * u[usize::from(at.stratum)]);
-                samples.record_attribution(trial, units);
+                samples.record_attribution(model, mode, trial, units);
             }
         },
         Samples::merge,

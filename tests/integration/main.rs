@@ -50,3 +50,4 @@ mod shard;
 mod spof;
 mod tails;
 mod terminal;
+mod tolerance;

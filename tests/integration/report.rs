@@ -118,9 +118,10 @@ fn hospital_report_is_well_formed_self_contained_and_complete() {
         assert!(text.contains(name), "{name} missing");
     }
     for id in [
-        "plain-words",
+        "recommendation",
         "appetite",
         "options",
+        "impact-tolerance",
         "heatmap",
         "drills",
         "annual",
@@ -254,9 +255,9 @@ fn a_failed_report_leaves_no_file() {
 fn plain_words(html: &str) -> String {
     let doc = Html::parse_document(html);
     let section = doc
-        .select(&select("section#plain-words"))
+        .select(&select("section#recommendation"))
         .next()
-        .expect("a plain-words section");
+        .expect("a recommendation section");
     let mut out = String::new();
     for el in section.select(&select("h2, h3, p, li, tr")) {
         let cells: Vec<String> = if el.value().name() == "tr" {

@@ -28,11 +28,29 @@ pub(super) struct CdfChart {
     pub series: Vec<Series>,
     /// Smallest hours shown (the log axis cannot show zero: zero sits at the left edge).
     pub floor: f64,
+    /// Width and height in pixels: [`FULL`] for a chart across the page,
+    /// [`HALF`] for two side by side.
+    pub size: (u32, u32),
 }
+
+/// A chart across the page.
+pub(super) const FULL: (u32, u32) = (900, 490);
+
+/// A chart half the page wide, two side by side (the report's appendix):
+/// fewer pixels for the same text, so its 13-pixel labels print at about
+/// 6 pt on A4.
+pub(super) const HALF: (u32, u32) = (560, 380);
+
+/// Height of the band above the plot that holds the targets' labels (two
+/// rows, so that labels of nearby targets do not overlap).
+const MARK_BAND: u32 = 34;
+
+/// Width of one legend entry: the legend has as many columns as fit.
+const LEGEND_COLUMN: u32 = 270;
 
 impl Draw for CdfChart {
     fn size(&self) -> (u32, u32) {
-        (900, 490)
+        self.size
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -42,11 +60,16 @@ impl Draw for CdfChart {
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.0).chain(s.target.map(|t| t.1)));
         let (lo, hi) = log_range(values, self.floor);
-        let legend_h = 22 * self.series.len().div_ceil(3).max(1) as u32 + 8;
-        let (plot, legend) = root.split_vertically(root.dim_in_pixel().1 - legend_h);
+        let (width, height) = root.dim_in_pixel();
+        let columns = ((width - 60) / LEGEND_COLUMN).max(1) as usize;
+        let legend_h = 22 * self.series.len().div_ceil(columns).max(1) as u32 + 8;
+        let (plot, legend) = root.split_vertically(height - legend_h);
+        // The title fits the width (about 11 pixels a character).
+        let title = super::truncate(&self.title, (width / 11) as usize);
         let mut chart = ChartBuilder::on(&plot)
-            .caption(&self.title, ("sans-serif", 20))
+            .caption(&title, ("sans-serif", 20))
             .margin(12)
+            .margin_top(MARK_BAND)
             .x_label_area_size(48)
             .y_label_area_size(64)
             .build_cartesian_2d(
@@ -63,7 +86,7 @@ impl Draw for CdfChart {
             .x_label_formatter(&|x| axis_hours(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
             .axis_desc_style(("sans-serif", 14))
-            .label_style(("sans-serif", 12))
+            .label_style(("sans-serif", 13))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(fail)?;
@@ -95,14 +118,15 @@ impl Draw for CdfChart {
                     c.stroke_width(2),
                 ))
                 .map_err(fail)?;
-            let y = 0.97 - 0.06 * (k % 4) as f64;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    label.clone(),
-                    (*h * 1.1, y),
-                    ("sans-serif", 13).into_font().color(&c),
-                )))
-                .map_err(fail)?;
+            // Above the plot, where no curve runs: alternating rows.
+            let (x, top) = chart.backend_coord(&(*h, 1.0));
+            let y = top - MARK_BAND as i32 + 2 + 16 * (k % 2) as i32;
+            plot.draw(&Text::new(
+                label.clone(),
+                (x - 10, y),
+                ("sans-serif", 13).into_font().color(&c),
+            ))
+            .map_err(fail)?;
         }
 
         for (i, s) in self.series.iter().enumerate() {
@@ -121,10 +145,19 @@ impl Draw for CdfChart {
                 .draw_series(LineSeries::new(steps, c.stroke_width(2)))
                 .map_err(fail)?;
         }
-        // The legend below the chart, three to a row, so it hides no curve.
+        // The legend below the chart, so it hides no curve; each service
+        // with its target, so a line that several share is theirs.
         for (i, s) in self.series.iter().enumerate() {
-            let x = 70 + 280 * (i % 3) as i32;
-            let y = 4 + 22 * (i / 3) as i32;
+            let x = 60 + (LEGEND_COLUMN as usize * (i % columns)) as i32;
+            let y = 4 + 22 * (i / columns) as i32;
+            let label = match s.target {
+                Some((what, h)) => format!(
+                    "{} ({what} {})",
+                    super::truncate(&s.label, 24),
+                    axis_hours(h)
+                ),
+                None => super::truncate(&s.label, 34),
+            };
             legend
                 .draw(&PathElement::new(
                     vec![(x, y + 8), (x + 22, y + 8)],
@@ -133,7 +166,7 @@ impl Draw for CdfChart {
                 .map_err(fail)?;
             legend
                 .draw(&Text::new(
-                    super::truncate(&s.label, 34),
+                    label,
                     (x + 28, y + 1),
                     ("sans-serif", 13).into_font().color(&RGBColor(30, 30, 30)),
                 ))

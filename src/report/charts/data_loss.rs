@@ -29,10 +29,11 @@ pub fn figure(drill: &DrillResults, threat: &str) -> Result<Figure, String> {
     let csv = cdf::csv(&series, "data_lost_hours");
     let title = format!("Data lost after: {threat}");
     let chart = CdfChart {
-        title: super::truncate(&title, 80),
-        x_label: "Hours of data lost (log scale; 0 at the left edge)".into(),
-        y_label: "Share of attacks losing at most that".into(),
+        title: title.clone(),
+        x_label: "Data lost, as a span of time (log scale; 0 at the left)".into(),
+        y_label: "Share of strikes losing at most that".into(),
         series,
+        size: cdf::HALF,
         floor: 0.01,
     };
     let id = drill.threat.as_deref().unwrap_or("threat");

@@ -28,11 +28,11 @@ pub fn figure(annual: &RunResults) -> Result<Figure, String> {
     };
     let chart = CdfChart {
         title: title.clone(),
-        x_label:
-            "Hours of downtime in the period, all outages added up (log scale; 0 at the left edge)"
-                .into(),
+        x_label: "Downtime in the period, all outages added up (log scale; 0 at the left edge)"
+            .into(),
         y_label: "Share of simulated periods with at most that".into(),
         series,
+        size: cdf::FULL,
         floor: 0.05,
     };
     Figure::new("annual-downtime", title, chart, csv)

@@ -350,6 +350,7 @@ mod tests {
                 mean: 1000.0,
                 ci95: [900.0, 1100.0],
             },
+            base_p99: None,
             sampling: crate::sim::Sampling::Plain,
             options: Vec::new(),
             threats: Vec::new(),

@@ -18,10 +18,11 @@ pub fn figure(drill: &DrillResults, threat: &str) -> Result<Figure, String> {
     let csv = cdf::csv(&series, "recovery_hours");
     let title = format!("Recovery time after: {threat}");
     let chart = CdfChart {
-        title: super::truncate(&title, 80),
-        x_label: "Hours from the strike until the service is back (log scale)".into(),
-        y_label: "Share of attacks recovered by then".into(),
+        title: title.clone(),
+        x_label: "Time from the strike until the service is back (log scale)".into(),
+        y_label: "Share of strikes recovered by then".into(),
         series,
+        size: cdf::HALF,
         floor: 0.05,
     };
     let id = drill.threat.as_deref().unwrap_or("threat");

@@ -7,7 +7,8 @@ use super::words::{component_label, drill_label, hours_words, lower_first, threa
 use super::{markup, Input, Markup, Out};
 use crate::report::charts;
 use crate::report::format::{
-    data_loss_cell, fine_percent, hours, met_cell, money, percent, quantile_range, target_cell,
+    data_loss_cell, fine_percent, hours, met_cell, money, percent, plus_minus_percent,
+    quantile_range, target_cell,
 };
 use crate::report::text::worst_service;
 use crate::sim::DrillResults;
@@ -52,7 +53,24 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             charts::slug(id),
             label
         ));
-        out.line(markup!("<p>{}</p>", drill_sentence(label, svc)));
+        let lost_all: Vec<Markup> = d
+            .services
+            .iter()
+            .filter(|x| x.total_data_loss.p >= 0.01)
+            .map(|x| {
+                markup!(
+                    " {} loses all its data (no backup survives) in {} ({}) of strikes.",
+                    x.name,
+                    percent(x.total_data_loss.p),
+                    plus_minus_percent(x.total_data_loss.ci95)
+                )
+            })
+            .collect();
+        out.line(markup!(
+            "<p>{}{}</p>",
+            drill_sentence(label, svc),
+            Markup::join(lost_all, "")
+        ));
         drill_table(out, d);
         out.line(markup!(
             "<p>Loss of one strike: mean {} (95% interval {} – {}); 1 strike in 10 costs more than {} (95% interval {}).</p>",
@@ -63,19 +81,27 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             quantile_range(d.loss.p90_ci95, |x| money(x, &d.currency))
         ));
         losses::by_cause(out, d, "mean per strike");
+        // The two charts side by side.
+        out.line(Markup::literal("<div class=\"pair\">"));
         let rec = charts::recovery::figure(d, label)?;
         out.figure(
             rec,
-            Markup::literal("Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs. Where a line crosses its RTO is the chance of meeting it."),
+            Markup::literal("Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs (the legend gives each service's; black when several share one). Where a curve crosses its RTO is the chance of meeting it."),
             false,
         );
-        let loss = charts::data_loss::figure(d, label)?;
-        out.figure(
-            loss,
-            Markup::literal("Share of simulated strikes losing at most the hours of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives."),
-            false,
-        );
-        out.line(Markup::literal("</article>"));
+        // Data loss is charted only when some service lost data.
+        if d.services
+            .iter()
+            .any(|x| x.data_loss_h.max > 0.0 || x.total_data_loss.p > 0.0)
+        {
+            let loss = charts::data_loss::figure(d, label)?;
+            out.figure(
+                loss,
+                Markup::literal("Share of simulated strikes losing at most the span of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives."),
+                false,
+            );
+        }
+        out.line(Markup::literal("</div>\n</article>"));
     }
     if !harmless.is_empty() {
         out.line(markup!(

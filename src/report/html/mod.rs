@@ -19,8 +19,9 @@ mod markup;
 mod method;
 mod options;
 mod plain_words;
+mod tolerance;
 mod weak_spots;
-mod words;
+pub(crate) mod words;
 
 pub use markup::Markup;
 pub use plain_words::plain_words;
@@ -29,6 +30,7 @@ use super::charts::Figure;
 use super::text::worst_service;
 use crate::graph::DependencyGraph;
 use crate::scenario::{ComponentId, Scenario};
+use crate::sim::tolerance::ThreatTolerance;
 use crate::sim::{Comparison, DrillResults, RunResults, TraceEvent};
 use markup::markup;
 use words::{count, periods};
@@ -82,6 +84,10 @@ pub struct Input<'a> {
     pub representative: Option<&'a Representative>,
     /// The investment options against the base, when the scenario has any.
     pub comparison: Option<&'a Comparison>,
+    /// The impact tolerance self-assessment: per drilled threat, in the
+    /// drills' order, each service with an MTPD
+    /// ([`crate::sim::tolerance::assess`]).
+    pub tolerance: &'a [ThreatTolerance],
     /// How the report was made.
     pub method: Method,
 }
@@ -109,7 +115,7 @@ pub fn representative_choice(drills: &[DrillResults]) -> Option<(String, String)
 /// (the `<nav>`) are both made from [`SECTIONS`], so no section can be in the
 /// one and missing from the other, or in a different order.
 struct Section {
-    /// The anchor the contents link to (report.css styles `#plain-words`).
+    /// The anchor the contents link to (report.css styles `#recommendation`).
     id: &'static str,
     /// The heading, as HTML written here.
     title: &'static str,
@@ -144,8 +150,8 @@ impl Section {
 
 /// The first section, named because [`plain_words`] also renders it alone.
 const PLAIN_WORDS: Section = Section {
-    id: "plain-words",
-    title: "In plain words",
+    id: "recommendation",
+    title: "Summary for the board",
     nav: None,
     shown: always,
     write: |out, input| {
@@ -173,18 +179,18 @@ const SECTIONS: &[Section] = &[
         write: options::write,
     },
     Section {
+        id: "impact-tolerance",
+        title: "Impact tolerance",
+        nav: None,
+        shown: tolerance::shown,
+        write: tolerance::write,
+    },
+    Section {
         id: "heatmap",
         title: "Recovery targets by threat and service",
         nav: Some("RTO by threat and service"),
         shown: always,
         write: drills::heatmap,
-    },
-    Section {
-        id: "drills",
-        title: "Each threat in detail",
-        nav: None,
-        shown: always,
-        write: drills::each,
     },
     Section {
         id: "annual",
@@ -213,6 +219,13 @@ const SECTIONS: &[Section] = &[
         nav: None,
         shown: always,
         write: weak_spots::graph,
+    },
+    Section {
+        id: "drills",
+        title: "Appendix: each threat in detail",
+        nav: Some("Appendix: each threat"),
+        shown: always,
+        write: drills::each,
     },
     Section {
         id: "method",
@@ -358,6 +371,7 @@ mod tests {
             drills: &[],
             representative: None,
             comparison: None,
+            tolerance: &[],
             method: Method {
                 scenario_sha256: "0".into(),
                 threads: 1,
@@ -367,8 +381,9 @@ mod tests {
         render(&input).unwrap().html.as_str().to_string()
     }
 
-    /// Without options and with no threat drilled, the options are left out
-    /// of the page and the contents, and every other section is in both, in
+    /// Without options and with no threat drilled, the options and the
+    /// impact tolerance are left out of the page and the contents, and
+    /// every other section is in both, in
     /// the list's order, even with nothing to show.
     #[test]
     fn the_contents_follow_the_sections() {
@@ -390,13 +405,13 @@ mod tests {
         let expected: Vec<&str> = SECTIONS
             .iter()
             .map(|x| x.id)
-            .filter(|&id| id != "options")
+            .filter(|&id| id != "options" && id != "impact-tolerance")
             .collect();
         assert_eq!(listed, expected);
         assert_eq!(after(&html, "<section id=\""), expected);
-        assert!(
-            html.contains("<section id=\"drills\">\n<h2>Each threat in detail</h2>\n</section>\n")
-        );
+        assert!(html.contains(
+            "<section id=\"drills\">\n<h2>Appendix: each threat in detail</h2>\n</section>\n"
+        ));
     }
 
     /// Issue 13, finding 1: the currency went into every money figure of

@@ -12,13 +12,9 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     let Some(c) = input.comparison else {
         return Ok(());
     };
-    if let Some(sentences) = crate::report::compare::package_sentences(c) {
-        let (first, rest) = sentences.split_first().expect("a package has a headline");
-        out.line(markup!(
-            "<p class=\"appetite\"><strong>{}</strong></p>",
-            first
-        ));
-        for s in rest {
+    // The decision is at the top of the report; here, how sure it is.
+    if let Some(words) = crate::report::compare::package_words(c) {
+        for s in &words.sentences[words.headline..] {
             out.line(markup!("<p>{}</p>", s));
         }
     }

@@ -4,12 +4,12 @@
 
 use super::words::{drill_label, hours_words, lower_first, target_words};
 use super::{markup, Input, Markup, Out, PLAIN_WORDS};
+use crate::report::compare::package_words;
 use crate::report::format::{
     money, per_year, percent, period_noun, plus_minus_percent, quantile_range,
 };
-use crate::report::text::worst_service;
 use crate::scenario::Scenario;
-use crate::sim::{DrillDetail, RunResults, ServiceResult};
+use crate::sim::{DrillDetail, RunResults, Search, ServiceResult};
 use crate::stats;
 
 /// The plain-words section as HTML (every scenario string escaped).
@@ -19,16 +19,19 @@ pub fn plain_words(input: &Input) -> Markup {
     PLAIN_WORDS.wrap(&out.html)
 }
 
-/// The conclusions for the board: the expected loss, the largest risks,
-/// the targets likely to be missed and one sentence per threat (every
-/// scenario string escaped).
+/// The summary for the board, on two A4 pages: what to buy and what it
+/// buys, the expected loss and the tails today, the appetite verdict, where
+/// the loss comes from, the targets likely to be missed and the impact
+/// tolerance verdict (every scenario string escaped). Each threat's
+/// sentence is in its block of the appendix.
 pub(super) fn write(w: &mut Out, input: &Input) {
     let s = input.scenario;
     let annual = input.annual;
     let cur = &annual.currency;
     let period = annual.horizon_h().map_or("year".to_string(), period_noun);
+    recommendation(w, input);
     w.line(markup!(
-        "<p class=\"lead\">Over a {}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {} in 10 costs more than {} (95% interval {}), and one in 100 more than {} ({}).</p>",
+        "<p class=\"lead\">Today, over a {}, the expected loss from all failures and threats is <strong>{}</strong> (95% interval {} – {}). One {} in 10 costs more than {} (95% interval {}), and one in 100 more than {} ({}).</p>",
         period,
         money(annual.loss.mean, cur),
         money(annual.loss.ci95[0], cur),
@@ -44,8 +47,48 @@ pub(super) fn write(w: &mut Out, input: &Input) {
     }
 
     risk_table(w, input, &period);
+    misses(w, input);
+    if let Some(verdict) = super::tolerance::verdict(input) {
+        w.line(verdict);
+    }
+    w.line(Markup::literal(
+        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates. The simulation supplements real tests of recovery; it does not replace them.</p>",
+    ));
+}
 
-    // Services likely to miss a target (met in fewer than half the drills).
+/// What to buy, from the package search, and what it buys: the decision,
+/// the 1-in-100 loss and the risk tolerance with it. Nothing without
+/// options to compare.
+fn recommendation(w: &mut Out, input: &Input) {
+    let Some(words) = input.comparison.and_then(package_words) else {
+        return;
+    };
+    let (first, rest) = words.sentences[..words.headline]
+        .split_first()
+        .expect("a package has a headline");
+    w.line(markup!(
+        "<p class=\"recommend\"><strong>Recommendation: {}</strong>{}</p>",
+        first,
+        Markup::join(
+            rest.iter().map(|x| markup!(" {}", x)).collect::<Vec<_>>(),
+            ""
+        )
+    ));
+    let searched = match input.comparison.and_then(|c| c.package.as_ref()) {
+        Some(p) if p.search == Search::Greedy => "of the sets a greedy search simulated",
+        _ => "of every set of the options, all simulated",
+    };
+    w.line(markup!(
+        "<p class=\"note\">The package is the set with the highest net benefit (the expected annual loss it saves, less its annual cost) {} on the same trials. <a href=\"#options\">How sure the choice is, and every option</a>.</p>",
+        searched
+    ));
+}
+
+/// The services likely to miss a target (met in fewer than half the
+/// drills' strikes), with what the targets mean.
+fn misses(w: &mut Out, input: &Input) {
+    let s = input.scenario;
+    let annual = input.annual;
     w.line(Markup::literal(if annual.any_wrt() {
         "<h3>Services likely to miss their targets</h3>\n<p class=\"note\">RTO (recovery time objective): how soon a service must be back. RPO (recovery point objective): how much recent data, in hours, it may lose. MTPD (maximum tolerable period of disruption): the longest disruption the organisation can survive, the outage plus the work recovery time after it.</p>"
     } else {
@@ -103,31 +146,6 @@ pub(super) fn write(w: &mut Out, input: &Input) {
             Markup::join(items, "\n")
         ));
     }
-
-    w.line(Markup::literal(
-        "<h3>After each threat</h3>\n<ul class=\"sentences\">",
-    ));
-    for d in input.drills {
-        let label = drill_label(s, d);
-        let sentence = match worst_service(d) {
-            Some(svc) => drill_sentence(label, svc),
-            None => format!("After {}, no service is affected.", lower_first(label)),
-        };
-        w.push(markup!("<li>{}", sentence));
-        for svc in d.services.iter().filter(|x| x.total_data_loss.p >= 0.01) {
-            w.push(markup!(
-                " {} loses all its data (no backup survives) in {} ({}) of attacks.",
-                svc.name,
-                percent(svc.total_data_loss.p),
-                plus_minus_percent(svc.total_data_loss.ci95)
-            ));
-        }
-        w.line(Markup::literal("</li>"));
-    }
-    w.line(Markup::literal("</ul>"));
-    w.line(Markup::literal(
-        "<p class=\"note\">Figures after ± are the half-width of a 95% interval: the simulation's own sampling error, not the uncertainty in the scenario's estimates.</p>",
-    ));
 }
 
 /// One sentence a board member understands, about one service after one threat.

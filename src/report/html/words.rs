@@ -49,7 +49,7 @@ pub(super) fn hours_words(h: f64) -> String {
 }
 
 /// A target as an adjective: `4-hour`, `15-minute`, `2-day`.
-pub(super) fn target_words(h: f64) -> String {
+pub(crate) fn target_words(h: f64) -> String {
     let trim = |x: f64| {
         let s = format!("{x:.1}");
         s.strip_suffix(".0").map(str::to_string).unwrap_or(s)

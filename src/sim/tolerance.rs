@@ -1,0 +1,389 @@
+//! Impact tolerance: for each service with an MTPD (its impact tolerance,
+//! in the terms of the UK FCA PS21/3 and PRA SS1/21) and a drilled threat
+//! (a severe but plausible scenario), the chance it stays within it, and
+//! its breach point: how much longer every recovery may take before it
+//! stays within tolerance in fewer than [`WITHIN_SHARE`] of the strikes.
+//!
+//! The breach point is found by bisection on the factor that multiplies
+//! every duration of recovery ([`Scenario::with_recoveries_scaled`]), each
+//! step a drill on the same trials and seed: common random numbers, so the
+//! chance falls with the factor without sampling noise between the steps.
+//! Its interval is where the chance's own 95% interval crosses the same
+//! line: the factors at which the trials cannot tell the chance from
+//! [`WITHIN_SHARE`].
+
+use super::{drill, drill_with, Config, DrillResults, NoProgress, Progress, SimError};
+use crate::scenario::Scenario;
+use crate::stats::Proportion;
+use std::collections::btree_map::{BTreeMap, Entry};
+
+/// The share of strikes a service should stay within its tolerance in:
+/// the breach point is where the chance falls below it.
+pub const WITHIN_SHARE: f64 = 0.9;
+
+/// The smallest factor the search tries: recoveries 100 times as fast.
+pub const LOWEST_FACTOR: f64 = 0.01;
+
+/// The largest factor the search tries: recoveries 100 times as long.
+pub const HIGHEST_FACTOR: f64 = 100.0;
+
+/// The search stops when the crossing is bracketed this finely (the
+/// larger end over the smaller): the factor is known to within 1%.
+const RESOLUTION: f64 = 1.01;
+
+/// One service against its tolerance after one threat.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    /// The service's component id.
+    pub service: String,
+    /// Its name for people.
+    pub name: String,
+    /// Its impact tolerance: the MTPD, hours.
+    pub mtpd_h: f64,
+    /// The chance its disruption (recovery plus work recovery time) stays
+    /// within the tolerance, with its interval.
+    pub within: Proportion,
+    /// The 90th percentile of its disruption, hours, with the interval's
+    /// ends (the upper `None` when too few trials bound it).
+    pub disruption_p90_h: (f64, [Option<f64>; 2]),
+    /// What most often breaks it: of the strikes after which it stayed
+    /// disrupted past the tolerance, the component whose recovery brought
+    /// it back last (a failover group's switchover named so), with its
+    /// share of those strikes; largest first, at most [`BREAKERS`].
+    pub breaks: Vec<(String, f64)>,
+    /// Its breach point.
+    pub breach: Breach,
+}
+
+/// How many components [`Assessment::breaks`] names.
+pub const BREAKERS: usize = 3;
+
+/// Where a service's chance of staying within tolerance crosses
+/// [`WITHIN_SHARE`] as every recovery is made longer or shorter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Breach {
+    /// At this factor (within 1%): below it the service stays within
+    /// tolerance in at least [`WITHIN_SHARE`] of the strikes, from it in
+    /// fewer. Above 1 when it stays within as planned; below 1 when it
+    /// needs recoveries that much faster to. `ci95`: the factors where the
+    /// chance's 95% interval crosses; an end is `None` when it lies
+    /// outside [`LOWEST_FACTOR`]..[`HIGHEST_FACTOR`].
+    At {
+        /// The factor.
+        factor: f64,
+        /// Its 95% interval.
+        ci95: [Option<f64>; 2],
+    },
+    /// The service stays within tolerance in at least [`WITHIN_SHARE`]
+    /// of the strikes even with recoveries [`HIGHEST_FACTOR`] times as
+    /// long: the threat rarely disrupts it.
+    Never,
+    /// It stays within in fewer than [`WITHIN_SHARE`] even with
+    /// recoveries [`LOWEST_FACTOR`] times as long: what keeps it out is
+    /// not the recovery's length (a total data loss, a disruption that
+    /// does not clear, ...).
+    Unreachable,
+}
+
+/// The impact tolerance self-assessment of a scenario: every service with
+/// an MTPD against every drilled threat.
+#[derive(Debug, Clone)]
+pub struct Tolerances {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Trials per drill, every factor's included.
+    pub trials: u64,
+    /// The seed every drill shares.
+    pub seed: u64,
+    /// Per drilled threat in the order given: its id, its name and its
+    /// services' assessments (empty when no service has an MTPD).
+    pub threats: Vec<ThreatTolerance>,
+}
+
+/// The services with an MTPD against one drilled threat.
+#[derive(Debug, Clone)]
+pub struct ThreatTolerance {
+    /// The threat's id.
+    pub id: String,
+    /// Its name for people.
+    pub name: String,
+    /// One per service with an MTPD, in the scenario's order.
+    pub services: Vec<Assessment>,
+}
+
+/// Drills each of `threats` with `config` (explained) and assesses its
+/// services against their tolerances ([`assess`]); `progress` counts the
+/// first drill of each threat.
+pub fn tolerances(
+    s: &Scenario,
+    threats: &[String],
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<Tolerances, SimError> {
+    let mut out = Vec::with_capacity(threats.len());
+    for t in threats {
+        let drilled = drill_with(s, t, config, progress, true)?;
+        out.push(assess(s, &drilled, config)?);
+    }
+    Ok(Tolerances {
+        scenario: s.name.clone(),
+        trials: config.trials.get(),
+        seed: config.seed,
+        threats: out,
+    })
+}
+
+/// Assesses every service with an MTPD against `drilled`, a drill of `s`
+/// run with `config` and `explain` (its breaks come from the
+/// explanation). Each breach point takes a few more drills of the same
+/// threat on the same trials: see the module.
+pub fn assess(
+    s: &Scenario,
+    drilled: &DrillResults,
+    config: &Config,
+) -> Result<ThreatTolerance, SimError> {
+    let threat = drilled.threat.as_deref().expect("a drill names its threat");
+    let name = s
+        .threat_index(threat)
+        .map_or(threat, |i| s.threats[i].label())
+        .to_string();
+    // Each service's chance at each factor tried, shared by the services:
+    // one drill answers for all of them.
+    let mut drills: BTreeMap<u64, Vec<Option<Proportion>>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (k, r) in drilled.services.iter().enumerate() {
+        let (Some(mtpd), Some(within)) = (r.mtpd_h, r.mtpd_met) else {
+            continue;
+        };
+        let p90 = r.disruption_h.p90;
+        let mut chance = |factor: f64| -> Result<Proportion, SimError> {
+            if factor == 1.0 {
+                return Ok(within);
+            }
+            let chances = match drills.entry(factor.to_bits()) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let scaled = s.with_recoveries_scaled(factor);
+                    let d = drill(&scaled, threat, config, &NoProgress)?;
+                    e.insert(d.services.iter().map(|r| r.mtpd_met).collect())
+                }
+            };
+            Ok(chances[k].expect("scaling keeps the service's MTPD"))
+        };
+        let breach = breach_point(&mut chance, mtpd, p90, r.affected.p)?;
+        let breaks = r
+            .explain
+            .as_ref()
+            .map(|e| {
+                e.mtpd_breaches
+                    .iter()
+                    .take(BREAKERS)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        out.push(Assessment {
+            service: r.id.clone(),
+            name: r.name.clone(),
+            mtpd_h: mtpd,
+            within,
+            disruption_p90_h: (
+                p90,
+                [Some(r.disruption_h.p90_ci95.lo), r.disruption_h.p90_ci95.hi],
+            ),
+            breaks,
+            breach,
+        });
+    }
+    Ok(ThreatTolerance {
+        id: threat.to_string(),
+        name,
+        services: out,
+    })
+}
+
+/// The breach point of one service, given its chance of staying within
+/// tolerance at a factor (`chance`), its tolerance, its disruption's 90th
+/// percentile as drilled and the share of strikes that affect it.
+fn breach_point(
+    chance: &mut impl FnMut(f64) -> Result<Proportion, SimError>,
+    mtpd: f64,
+    p90: f64,
+    affected: f64,
+) -> Result<Breach, SimError> {
+    // A service the threat leaves alone in at least that share of strikes
+    // stays within however long its recoveries take.
+    if 1.0 - affected >= WITHIN_SHARE {
+        return Ok(Breach::Never);
+    }
+    // Were every disruption exactly proportional to the factor, the
+    // crossing would be where the 90th percentile meets the tolerance:
+    // the search starts there.
+    let guess = if p90 > 0.0 {
+        mtpd / p90
+    } else {
+        HIGHEST_FACTOR
+    };
+    let point = crossing(chance, |p| p.p, guess)?;
+    Ok(match point {
+        Crossing::At(factor) => Breach::At {
+            factor,
+            ci95: [
+                crossing(chance, |p| p.ci95[0], factor)?.at(),
+                crossing(chance, |p| p.ci95[1], factor)?.at(),
+            ],
+        },
+        Crossing::Above => Breach::Never,
+        Crossing::Below => Breach::Unreachable,
+    })
+}
+
+/// Where a figure of the chance crosses [`WITHIN_SHARE`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Crossing {
+    /// At this factor, within [`RESOLUTION`].
+    At(f64),
+    /// Not below [`HIGHEST_FACTOR`]: at least the share up to there.
+    Above,
+    /// Not above [`LOWEST_FACTOR`]: below the share down to there.
+    Below,
+}
+
+impl Crossing {
+    fn at(self) -> Option<f64> {
+        match self {
+            Crossing::At(x) => Some(x),
+            Crossing::Above | Crossing::Below => None,
+        }
+    }
+}
+
+/// The factor at which `figure` of the chance (the estimate, or an end of
+/// its interval), falling as the factor grows, crosses [`WITHIN_SHARE`]:
+/// a factor `lo` at which it is at least the share and one `hi` at which
+/// it is below, bracketed from `guess` outwards, then bisected (on the log
+/// scale) until `hi / lo` is within [`RESOLUTION`]; their geometric mean.
+fn crossing(
+    chance: &mut impl FnMut(f64) -> Result<Proportion, SimError>,
+    figure: fn(&Proportion) -> f64,
+    guess: f64,
+) -> Result<Crossing, SimError> {
+    let mut holds = |f: f64| -> Result<bool, SimError> { Ok(figure(&chance(f)?) >= WITHIN_SHARE) };
+    let guess = guess.clamp(LOWEST_FACTOR, HIGHEST_FACTOR);
+    // The first step out is small: the guess is usually close.
+    let mut step = 1.02_f64;
+    let (mut lo, mut hi);
+    if holds(guess)? {
+        lo = guess;
+        loop {
+            if lo >= HIGHEST_FACTOR {
+                return Ok(Crossing::Above);
+            }
+            hi = (lo * step).min(HIGHEST_FACTOR);
+            if !holds(hi)? {
+                break;
+            }
+            lo = hi;
+            step = step * step;
+        }
+    } else {
+        hi = guess;
+        loop {
+            if hi <= LOWEST_FACTOR {
+                return Ok(Crossing::Below);
+            }
+            lo = (hi / step).max(LOWEST_FACTOR);
+            if holds(lo)? {
+                break;
+            }
+            hi = lo;
+            step = step * step;
+        }
+    }
+    while hi / lo > RESOLUTION {
+        let mid = (lo * hi).sqrt();
+        if holds(mid)? {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Crossing::At((lo * hi).sqrt()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chance that is 1 up to `edge` and 0 beyond, with the interval's
+    /// ends crossing at `edge` times 0.9 and 1.1.
+    fn step(edge: f64) -> impl FnMut(f64) -> Result<Proportion, SimError> {
+        move |f| {
+            let at = |e: f64| if f < e { 1.0 } else { 0.0 };
+            Ok(Proportion {
+                p: at(edge),
+                ci95: [at(edge * 0.9), at(edge * 1.1)],
+            })
+        }
+    }
+
+    #[test]
+    fn the_crossing_is_found_within_the_resolution_from_any_guess() {
+        for edge in [0.013, 0.3, 1.0, 1.6, 42.0, 99.0] {
+            for guess in [0.01, 0.5, 1.0, 3.0, 100.0] {
+                let found = crossing(&mut step(edge), |p| p.p, guess).unwrap();
+                let Crossing::At(f) = found else {
+                    panic!("edge {edge}, guess {guess}: {found:?}")
+                };
+                assert!(
+                    (f / edge).ln().abs() <= RESOLUTION.ln(),
+                    "edge {edge}, guess {guess}: {f}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_crossing_outside_the_range_is_said_to_be() {
+        let mut always = |_: f64| {
+            Ok(Proportion {
+                p: 1.0,
+                ci95: [1.0, 1.0],
+            })
+        };
+        assert_eq!(
+            crossing(&mut always, |p| p.p, 1.0).unwrap(),
+            Crossing::Above
+        );
+        let mut never = |_: f64| {
+            Ok(Proportion {
+                p: 0.0,
+                ci95: [0.0, 0.0],
+            })
+        };
+        assert_eq!(crossing(&mut never, |p| p.p, 1.0).unwrap(), Crossing::Below);
+    }
+
+    #[test]
+    fn the_interval_comes_from_the_chances_interval() {
+        let Breach::At { factor, ci95 } = breach_point(&mut step(2.0), 10.0, 5.0, 1.0).unwrap()
+        else {
+            panic!("a crossing")
+        };
+        let near = |a: f64, b: f64| (a / b).ln().abs() <= RESOLUTION.ln();
+        assert!(near(factor, 2.0), "{factor}");
+        // The lower end of the chance crosses first (at 1.8), the upper
+        // last (at 2.2).
+        assert!(near(ci95[0].unwrap(), 1.8), "{ci95:?}");
+        assert!(near(ci95[1].unwrap(), 2.2), "{ci95:?}");
+    }
+
+    #[test]
+    fn a_service_rarely_affected_never_breaches() {
+        let mut unused = |_: f64| -> Result<Proportion, SimError> { unreachable!() };
+        assert_eq!(
+            breach_point(&mut unused, 10.0, 0.0, 0.05).unwrap(),
+            Breach::Never
+        );
+    }
+}
