@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser check of the board report: generate the hospital report, open it
 # in headless Chromium (offline, no network services) and fail if the
-# browser fails or the screenshot is missing or blank.
+# browser fails or the screenshot is missing or blank; then print it to PDF
+# (A4) and fail if it takes more than 14 pages or its first page does not
+# hold the recommendation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,10 @@ chromium_bin="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$chromium_bin" ]; then
     apt-get update -qq && apt-get install -y -qq chromium >/dev/null
     chromium_bin="$(command -v chromium)"
+fi
+# pdfinfo and pdftotext, to read the printed report.
+if ! command -v pdftotext >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null
 fi
 
 work="$(mktemp -d)"
@@ -82,3 +88,29 @@ print(f"browser check: {width}x{height} screenshot, {len(colours)} colours, {100
 if len(colours) < 50 or dark == 0:
     sys.exit("browser check: the screenshot is blank")
 PY
+
+# Printed on A4: at most 14 pages, the recommendation on the first.
+pdf="$work/report.pdf"
+"$chromium_bin" --headless --no-sandbox --disable-gpu \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --no-first-run --user-data-dir="$profile" \
+    --no-pdf-header-footer --print-to-pdf="$pdf" \
+    "file://$work/report.html"
+pages="$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')"
+echo "browser check: the report prints on $pages A4 pages"
+if [ -z "$pages" ] || [ "$pages" -gt 14 ]; then
+    echo "browser check: the printed report takes ${pages:-no} pages, more than 14" >&2
+    exit 1
+fi
+first="$(pdftotext -f 1 -l 1 "$pdf" -)"
+for words in "Summary for the board" "Recommendation:"; do
+    if ! grep -q "$words" <<<"$first"; then
+        echo "browser check: the first printed page lacks \"$words\"" >&2
+        exit 1
+    fi
+done
+if ! pdfinfo "$pdf" | grep -q "Page size:.*(A4)"; then
+    echo "browser check: the report is not printed on A4" >&2
+    pdfinfo "$pdf" >&2
+    exit 1
+fi

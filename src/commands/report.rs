@@ -16,21 +16,28 @@ use std::time::Instant;
 /// Write a board report: one self-contained HTML file with charts and plain words
 #[derive(Debug, clap::Args)]
 #[command(long_about = "\
-Write a board report: the annual risk simulation plus a drill of each selected
-threat, in one self-contained HTML file (inline CSS and SVG charts, no
-scripts, nothing fetched; prints on A4).
+Write a board report: the annual risk simulation, a drill of each selected
+threat, the impact tolerance and the options' comparison, in one
+self-contained HTML file (inline CSS and SVG charts, no scripts, nothing
+fetched; prints on A4, the dependency graphs on landscape pages).
 
-At the top, in plain words: the expected annual loss, where the loss
-exceedance curve crosses the board's risk tolerance, where the expected loss
-comes from (each threat's strikes a year, expected loss and share, and
-independent failures, adding up to the total), the services likely to miss their RTO, RPO or MTPD, and one sentence per
-threat. Then the charts: loss exceedance with the risk tolerance, a heat map
-of P(RTO met) by threat and service, recovery time and data loss per threat,
+First, the summary for the board: the recommended package (what to buy, its
+cost, the expected annual loss and the 1-in-100-year loss before and after,
+and whether the loss curve then keeps within the board's risk tolerance);
+the expected annual loss today with its 1-in-10 and 1-in-100 years; the
+appetite verdict; where the expected loss comes from (each threat's strikes
+a year, expected loss and share, and independent failures, adding up to the
+total); the services likely to miss their RTO, RPO or MTPD; and the impact
+tolerance verdict. Then the evidence: loss exceedance with the risk
+tolerance, the options (a table, and cost against remaining loss with the
+efficient frontier), the impact tolerance self-assessment (as `drsim
+tolerance` prints it), a heat map of P(RTO met) by threat and service,
 annual downtime, each service's single points of failure and the top causes
-of its downtime, the recovery timeline of one representative trial, and the
-dependency graph; the investment options when the scenario has any (a table,
-and cost against remaining loss with the efficient frontier); and the method
-(version, scenario SHA-256, seed, trials, assumptions).
+of its downtime, the recovery timeline of one representative trial, and what
+each important business service needs (its dependency graph). An appendix
+gives each threat one block (a sentence, its table, recovery time and data
+loss); last, the method (version, scenario SHA-256, seed, trials,
+assumptions).
 
 With --charts DIR, every chart is also written as SVG and PNG, with the data
 behind it as CSV.
@@ -86,10 +93,11 @@ pub fn exec(args: Args) -> Result<()> {
     let config = shared::config(&args.trial)?;
     // The annual run, a drill of each threat and the options' comparison
     // (which runs the base again).
+    // Each drill, and the impact tolerance's breach points after it.
     let drills: f64 = threats
         .iter()
         .filter_map(|t| s.threat_index(t))
-        .map(|t| sim::cost::drill_events(s, t))
+        .map(|t| sim::cost::drill_events(s, t) + sim::cost::tolerance_events(s, t))
         .sum();
     let plan = sim::Plan::new(options, None, !s.risk_tolerance.is_empty());
     let per_trial = sim::cost::run_events(s, s.horizon)
@@ -112,7 +120,7 @@ pub fn exec(args: Args) -> Result<()> {
         // Explained: what breaks each service's impact tolerance.
         let d = sim::drill_with(s, t, &config, &bar, true)?;
         bar.0.set_message(format!("tolerance {t}"));
-        tolerance.push(sim::tolerance::assess(s, &d, &config)?);
+        tolerance.push(sim::tolerance::assess(s, &d, &config, &bar)?);
         drills.push(d);
     }
     let comparison = if options.is_empty() {

@@ -35,6 +35,9 @@ to twenty times the time of one drill per service with an MTPD. The
 figures carry sampling error only; simulation supplements real recovery
 tests, it does not replace them.
 
+--format csv writes one row per threat and service; --format json the same
+figures per threat (see the README, \"Impact tolerance\").
+
 Examples:
   drsim tolerance scenarios/hospital.yaml
   drsim tolerance scenarios/bank.yaml --threats ransomware --format json")]
@@ -73,17 +76,15 @@ pub fn exec(args: Args) -> Result<()> {
     }
     let threats = shared::threats(s, &args.threats)?;
     let config = shared::config(&args.trial)?;
-    // The first drill of each threat, then a bisection's worth per
-    // service with an MTPD (about 15 drills each, budgeted at 20).
-    let services = s.services().filter(|(_, c)| c.mtpd.is_some()).count() as f64;
+    // The first drill of each threat, then the breach points' drills.
     let per_trial: f64 = threats
         .iter()
         .filter_map(|t| s.threat_index(t))
-        .map(|t| sim::cost::drill_events(s, t) * (1.0 + 20.0 * services))
+        .map(|t| sim::cost::drill_events(s, t) + sim::cost::tolerance_events(s, t))
         .sum();
     shared::affordable(&args.trial, per_trial)?;
     let bar = Bar::stages(args.quiet);
-    bar.0.set_message("impact tolerance");
+    bar.0.set_message("drills, bisected");
     let results = sim::tolerance::tolerances(s, &threats, &config, &bar)?;
     bar.finish();
     let text = match args.format {

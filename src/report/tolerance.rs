@@ -26,8 +26,13 @@ pub fn factor_words(f: f64) -> String {
     if f >= 10.0 {
         format!("{f:.0}×")
     } else {
-        // Two significant figures.
-        let decimals = (1 - f.log10().floor() as i32).max(0) as usize;
+        // Two significant figures; three decimals near 1, so that a factor
+        // just below or above it does not read as 1.
+        let decimals = if (f - 1.0).abs() < 0.05 {
+            3
+        } else {
+            (1 - f.log10().floor() as i32).max(0) as usize
+        };
         let s = format!("{f:.decimals$}");
         let s = if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -59,7 +64,7 @@ pub fn breach_sentence(a: &Assessment) -> String {
     let share = percent(WITHIN_SHARE);
     let tolerance = format!("its {} tolerance", target_words(a.mtpd_h));
     match a.breach {
-        Breach::At { factor, ci95 } if factor >= 1.0 => format!(
+        Breach::At { factor, ci95 } if a.within.p >= WITHIN_SHARE => format!(
             "{} stays within {tolerance} in {share} of strikes until recoveries take {} as long as planned (95% interval {}).",
             a.name,
             factor_words(factor),
@@ -78,7 +83,7 @@ pub fn breach_sentence(a: &Assessment) -> String {
             factor_words(HIGHEST_FACTOR)
         ),
         Breach::Unreachable => format!(
-            "{} stays within {tolerance} in fewer than {share} of strikes even were recoveries {} faster: what keeps it out is not how long recovery takes (e.g. data that cannot be restored).",
+            "{} stays within {tolerance} in fewer than {share} of strikes even were recoveries {} faster: its tolerance is very short against its recovery.",
             a.name,
             factor_words(1.0 / LOWEST_FACTOR)
         ),
@@ -271,6 +276,9 @@ mod tests {
     fn factors_read_with_two_significant_figures() {
         assert_eq!(factor_words(1.6), "1.6×");
         assert_eq!(factor_words(1.0), "1×");
+        assert_eq!(factor_words(0.998), "0.998×");
+        assert_eq!(factor_words(1.0 / 0.998), "1.002×");
+        assert_eq!(factor_words(1.04), "1.04×");
         assert_eq!(factor_words(0.123), "0.12×");
         assert_eq!(factor_words(0.01), "0.01×");
         assert_eq!(factor_words(9.96), "10×");

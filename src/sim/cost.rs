@@ -65,6 +65,15 @@ pub fn drill_events(s: &Scenario, t: usize) -> f64 {
     setup(s) + 1.0 + threat.expected_hits() * EVENTS_PER_HIT
 }
 
+/// Expected events in one trial of the impact tolerance's breach points
+/// after threat `t` ([`super::tolerance::assess`]), beyond the drill
+/// itself: a bisection's drills per service with an MTPD, counted at
+/// their usual number ([`super::tolerance::DRILLS_PER_SERVICE`]).
+pub fn tolerance_events(s: &Scenario, t: usize) -> f64 {
+    let services = s.services().filter(|(_, c)| c.mtpd.is_some()).count() as f64;
+    drill_events(s, t) * super::tolerance::DRILLS_PER_SERVICE * services
+}
+
 /// Expected events in one trial of `compare`: a run of the base and of
 /// each option over `horizon` hours (default: the base's), a drill of
 /// each of `threats` on each (unknown ids cost nothing: compare refuses

@@ -12,7 +12,7 @@
 //! line: the factors at which the trials cannot tell the chance from
 //! [`WITHIN_SHARE`].
 
-use super::{drill, drill_with, Config, DrillResults, NoProgress, Progress, SimError};
+use super::{drill, drill_with, Config, DrillResults, Progress, SimError};
 use crate::scenario::Scenario;
 use crate::stats::Proportion;
 use std::collections::btree_map::{BTreeMap, Entry};
@@ -26,6 +26,13 @@ pub const LOWEST_FACTOR: f64 = 0.01;
 
 /// The largest factor the search tries: recoveries 100 times as long.
 pub const HIGHEST_FACTOR: f64 = 100.0;
+
+/// Drills a service's breach point usually takes: the estimate of the
+/// work before it starts ([`super::cost::tolerance_events`]). The search
+/// starts at the factor that would be exact were every disruption
+/// proportional to it, which in a drill it is, so it mostly takes 5 to
+/// 15; at most about 50.
+pub const DRILLS_PER_SERVICE: f64 = 15.0;
 
 /// The search stops when the crossing is bracketed this finely (the
 /// larger end over the smaller): the factor is known to within 1%.
@@ -79,9 +86,10 @@ pub enum Breach {
     /// long: the threat rarely disrupts it.
     Never,
     /// It stays within in fewer than [`WITHIN_SHARE`] even with
-    /// recoveries [`LOWEST_FACTOR`] times as long: what keeps it out is
-    /// not the recovery's length (a total data loss, a disruption that
-    /// does not clear, ...).
+    /// recoveries [`LOWEST_FACTOR`] times as long: in a drill every
+    /// duration is a recovery's, so its tolerance is less than a
+    /// hundredth of the disruption 1 strike in 10 exceeds (an MTPD of 0,
+    /// say).
     Unreachable,
 }
 
@@ -112,8 +120,8 @@ pub struct ThreatTolerance {
 }
 
 /// Drills each of `threats` with `config` (explained) and assesses its
-/// services against their tolerances ([`assess`]); `progress` counts the
-/// first drill of each threat.
+/// services against their tolerances ([`assess`]); `progress` counts each
+/// drill's trials in turn.
 pub fn tolerances(
     s: &Scenario,
     threats: &[String],
@@ -123,7 +131,7 @@ pub fn tolerances(
     let mut out = Vec::with_capacity(threats.len());
     for t in threats {
         let drilled = drill_with(s, t, config, progress, true)?;
-        out.push(assess(s, &drilled, config)?);
+        out.push(assess(s, &drilled, config, progress)?);
     }
     Ok(Tolerances {
         scenario: s.name.clone(),
@@ -136,11 +144,13 @@ pub fn tolerances(
 /// Assesses every service with an MTPD against `drilled`, a drill of `s`
 /// run with `config` and `explain` (its breaks come from the
 /// explanation). Each breach point takes a few more drills of the same
-/// threat on the same trials: see the module.
+/// threat on the same trials (see the module), each counted by
+/// `progress`.
 pub fn assess(
     s: &Scenario,
     drilled: &DrillResults,
     config: &Config,
+    progress: &dyn Progress,
 ) -> Result<ThreatTolerance, SimError> {
     let threat = drilled.threat.as_deref().expect("a drill names its threat");
     let name = s
@@ -164,7 +174,7 @@ pub fn assess(
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => {
                     let scaled = s.with_recoveries_scaled(factor);
-                    let d = drill(&scaled, threat, config, &NoProgress)?;
+                    let d = drill(&scaled, threat, config, progress)?;
                     e.insert(d.services.iter().map(|r| r.mtpd_met).collect())
                 }
             };
@@ -224,15 +234,23 @@ fn breach_point(
     } else {
         HIGHEST_FACTOR
     };
-    let point = crossing(chance, |p| p.p, guess)?;
-    Ok(match point {
-        Crossing::At(factor) => Breach::At {
-            factor,
-            ci95: [
-                crossing(chance, |p| p.ci95[0], factor)?.at(),
-                crossing(chance, |p| p.ci95[1], factor)?.at(),
-            ],
-        },
+    Ok(match crossing(chance, |p| p.p, guess)? {
+        Crossing::At { lo, hi } => {
+            let factor = (lo * hi).sqrt();
+            // The interval's ends from the outer ends of their brackets,
+            // so that it holds the point even when narrower than the
+            // search's resolution.
+            let end = |c: Crossing, outer: fn(f64, f64) -> f64| match c {
+                Crossing::At { lo, hi } => Some(outer(lo, hi)),
+                Crossing::Above | Crossing::Below => None,
+            };
+            let low = end(crossing(chance, |p| p.ci95[0], lo)?, |lo, _| lo);
+            let high = end(crossing(chance, |p| p.ci95[1], hi)?, |_, hi| hi);
+            Breach::At {
+                factor,
+                ci95: [low.map(|x| x.min(factor)), high.map(|x| x.max(factor))],
+            }
+        }
         Crossing::Above => Breach::Never,
         Crossing::Below => Breach::Unreachable,
     })
@@ -241,63 +259,89 @@ fn breach_point(
 /// Where a figure of the chance crosses [`WITHIN_SHARE`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Crossing {
-    /// At this factor, within [`RESOLUTION`].
-    At(f64),
+    /// Between these factors, `hi / lo` within [`RESOLUTION`]: at `lo`
+    /// the figure is at least the share, at `hi` below it.
+    At {
+        /// The factor at which it still holds.
+        lo: f64,
+        /// The factor at which it no longer does.
+        hi: f64,
+    },
     /// Not below [`HIGHEST_FACTOR`]: at least the share up to there.
     Above,
     /// Not above [`LOWEST_FACTOR`]: below the share down to there.
     Below,
 }
 
-impl Crossing {
-    fn at(self) -> Option<f64> {
-        match self {
-            Crossing::At(x) => Some(x),
-            Crossing::Above | Crossing::Below => None,
-        }
-    }
-}
-
-/// The factor at which `figure` of the chance (the estimate, or an end of
-/// its interval), falling as the factor grows, crosses [`WITHIN_SHARE`]:
-/// a factor `lo` at which it is at least the share and one `hi` at which
-/// it is below, bracketed from `guess` outwards, then bisected (on the log
-/// scale) until `hi / lo` is within [`RESOLUTION`]; their geometric mean.
+/// Where `figure` of the chance (the estimate, or an end of its
+/// interval), falling as the factor grows, crosses [`WITHIN_SHARE`]. The
+/// figure at factor 1 is known (the drill as planned), so 1 is one end of
+/// the first bracket and the crossing lies on the side it says: a service
+/// within tolerance as planned gets a factor of at least 1, one outside it
+/// a factor below 1. The other end is found from `guess` outwards, a small
+/// step first (the guess is usually close), then the bracket is bisected
+/// on the log scale until `hi / lo` is within [`RESOLUTION`].
 fn crossing(
     chance: &mut impl FnMut(f64) -> Result<Proportion, SimError>,
     figure: fn(&Proportion) -> f64,
     guess: f64,
 ) -> Result<Crossing, SimError> {
     let mut holds = |f: f64| -> Result<bool, SimError> { Ok(figure(&chance(f)?) >= WITHIN_SHARE) };
-    let guess = guess.clamp(LOWEST_FACTOR, HIGHEST_FACTOR);
-    // The first step out is small: the guess is usually close.
     let mut step = 1.02_f64;
     let (mut lo, mut hi);
-    if holds(guess)? {
-        lo = guess;
-        loop {
-            if lo >= HIGHEST_FACTOR {
-                return Ok(Crossing::Above);
+    if holds(1.0)? {
+        // Between 1 and the highest factor.
+        let x = guess.clamp(1.0, HIGHEST_FACTOR);
+        if x > 1.0 && !holds(x)? {
+            hi = x;
+            loop {
+                lo = (hi / step).max(1.0);
+                if lo == 1.0 || holds(lo)? {
+                    break;
+                }
+                hi = lo;
+                step *= step;
             }
-            hi = (lo * step).min(HIGHEST_FACTOR);
-            if !holds(hi)? {
-                break;
+        } else {
+            lo = x;
+            loop {
+                if lo >= HIGHEST_FACTOR {
+                    return Ok(Crossing::Above);
+                }
+                hi = (lo * step).min(HIGHEST_FACTOR);
+                if !holds(hi)? {
+                    break;
+                }
+                lo = hi;
+                step *= step;
             }
-            lo = hi;
-            step = step * step;
         }
     } else {
-        hi = guess;
-        loop {
-            if hi <= LOWEST_FACTOR {
-                return Ok(Crossing::Below);
+        // Between the lowest factor and 1.
+        let x = guess.clamp(LOWEST_FACTOR, 1.0);
+        if x < 1.0 && holds(x)? {
+            lo = x;
+            loop {
+                hi = (lo * step).min(1.0);
+                if hi == 1.0 || !holds(hi)? {
+                    break;
+                }
+                lo = hi;
+                step *= step;
             }
-            lo = (hi / step).max(LOWEST_FACTOR);
-            if holds(lo)? {
-                break;
+        } else {
+            hi = x;
+            loop {
+                if hi <= LOWEST_FACTOR {
+                    return Ok(Crossing::Below);
+                }
+                lo = (hi / step).max(LOWEST_FACTOR);
+                if holds(lo)? {
+                    break;
+                }
+                hi = lo;
+                step *= step;
             }
-            hi = lo;
-            step = step * step;
         }
     }
     while hi / lo > RESOLUTION {
@@ -308,7 +352,7 @@ fn crossing(
             hi = mid;
         }
     }
-    Ok(Crossing::At((lo * hi).sqrt()))
+    Ok(Crossing::At { lo, hi })
 }
 
 #[cfg(test)]
@@ -332,9 +376,16 @@ mod tests {
         for edge in [0.013, 0.3, 1.0, 1.6, 42.0, 99.0] {
             for guess in [0.01, 0.5, 1.0, 3.0, 100.0] {
                 let found = crossing(&mut step(edge), |p| p.p, guess).unwrap();
-                let Crossing::At(f) = found else {
+                let Crossing::At { lo, hi } = found else {
                     panic!("edge {edge}, guess {guess}: {found:?}")
                 };
+                assert!(
+                    lo < edge * (1.0 + 1e-12)
+                        && edge <= hi * (1.0 + 1e-12)
+                        && hi / lo <= RESOLUTION,
+                    "{found:?}"
+                );
+                let f = (lo * hi).sqrt();
                 assert!(
                     (f / edge).ln().abs() <= RESOLUTION.ln(),
                     "edge {edge}, guess {guess}: {f}"

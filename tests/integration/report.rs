@@ -77,7 +77,8 @@ fn hospital_report_is_well_formed_self_contained_and_complete() {
     assert!(html.contains("@media print") && html.contains("size: A4"));
 
     // Every chart: loss exceedance, heat map, recovery and data loss per
-    // threat, annual downtime, timeline, dependency graph; each inline SVG.
+    // threat, annual downtime, timeline, the dependency graphs of the
+    // services with an impact tolerance; each inline SVG.
     let figures: Vec<String> = doc
         .select(&select("figure.chart"))
         .map(|f| f.value().attr("id").unwrap_or("").to_string())
@@ -91,7 +92,8 @@ fn hospital_report_is_well_formed_self_contained_and_complete() {
         "fig-data-loss-dc-fire-flood",
         "fig-annual-downtime",
         "fig-recovery-timeline",
-        "fig-dependency-graph",
+        "fig-dependency-graph-ehr",
+        "fig-dependency-graph-lims",
         "fig-options-frontier",
     ] {
         assert!(
@@ -810,4 +812,69 @@ fn threats_that_affect_no_service_share_one_line() {
         line[0].contains("Grid power cut") && line[0].contains("Cloud DR region outage"),
         "{line:?}"
     );
+}
+
+/// Issue 15's chart nits, where a test can see them: in each recovery
+/// chart of the hospital report, the RTO labels sit above the plot (no
+/// curve runs there: every line of the plot starts at or below its top),
+/// and the legend names every service with its RTO.
+#[test]
+fn recovery_charts_label_targets_clear_of_the_curves_and_name_every_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let charts = dir.path().join("charts");
+    report(
+        &scenario("hospital.yaml"),
+        &[
+            "--trials",
+            "300",
+            "--threats",
+            "ransomware,power-outage",
+            "--charts",
+            charts.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    for threat in ["ransomware", "power-outage"] {
+        let svg = std::fs::read_to_string(charts.join(format!("recovery-{threat}.svg"))).unwrap();
+        let attr = |el: &str, key: &str| -> Option<f64> {
+            let rest = &el[el.find(&format!("{key}=\""))? + key.len() + 2..];
+            rest[..rest.find('"')?].parse().ok()
+        };
+        // The plot's lines: curves and the dashed targets (stroke 2).
+        let top = svg
+            .split("<polyline")
+            .skip(1)
+            .filter(|el| el.contains("stroke-width=\"2\""))
+            .flat_map(|el| {
+                let pts = &el[el.find("points=\"").unwrap() + 8..];
+                let pts = &pts[..pts.find('"').unwrap()];
+                pts.split_whitespace()
+                    .filter_map(|p| p.split(',').nth(1)?.parse::<f64>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .fold(f64::INFINITY, f64::min);
+        let labels: Vec<(f64, f64)> = svg
+            .split("<text")
+            .skip(1)
+            .filter(|el| {
+                el.split('>')
+                    .nth(1)
+                    .is_some_and(|t| t.trim().starts_with("RTO "))
+            })
+            .map(|el| (attr(el, "y").unwrap(), attr(el, "font-size").unwrap()))
+            .collect();
+        assert!(!labels.is_empty(), "{threat}: RTO labels");
+        for (y, size) in labels {
+            assert!(
+                y + size <= top + 1.0,
+                "{threat}: a label at {y} reaches into the plot at {top}"
+            );
+        }
+        for name in [
+            "Electronic health record (RTO 4h)",
+            "Pathology (LIMS) (RTO 4h)",
+        ] {
+            assert!(svg.contains(name), "{threat}: the legend names {name}");
+        }
+    }
 }

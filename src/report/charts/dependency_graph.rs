@@ -16,12 +16,25 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-const NODE_W: i32 = 150;
-const NODE_H: i32 = 40;
-const GROUP_W: i32 = 64;
+const NODE_W: i32 = 172;
+const NODE_H: i32 = 44;
+const GROUP_W: i32 = 88;
 const GAP: i32 = 12;
-const LAYER_H: i32 = 84;
-const TOP: i32 = 84;
+/// A row of nodes: a node and the space under it.
+const ROW_H: i32 = 54;
+/// The space between layers, where most lines run.
+const LAYER_GAP: i32 = 16;
+/// The space a graph has when printed, mm: a landscape A4 page inside its
+/// margins, less the caption (the `max-height` of `figure.graph` in
+/// report.css). The layout wraps wide layers into rows so that the graph's
+/// shape fits it best.
+pub const PRINTED_MM: (f64, f64) = (273.0, 163.0);
+
+/// The size of every text in the graph (plotters' size; the SVG's is
+/// smaller by 1.24): 18 keeps them at 6 pt or more on the page for the
+/// bundled scenarios (a test checks).
+const FONT: i32 = 18;
+const TOP: i32 = 90;
 const MARGIN: i32 = 16;
 const COLUMN_GAP: i32 = 18;
 
@@ -32,6 +45,8 @@ struct Node {
     kind: Option<Kind>,
     column: usize,
     layer: usize,
+    /// Its row within its layer, when the layer's cell wraps.
+    row: usize,
     x: i32,
 }
 
@@ -50,8 +65,24 @@ struct GraphChart {
     /// (upper, lower, style): the lower one is needed by the upper one.
     edges: Vec<(usize, usize, Line)>,
     columns: Vec<(String, i32, i32)>, // label, x, width
-    layers: usize,
+    /// Where each layer's first row starts, pixels from the top; one more
+    /// at the end: where the last layer ends.
+    layer_top: Vec<i32>,
     width: i32,
+    /// Which nodes are drawn: a service's graph leaves out what it does
+    /// not need.
+    shown: Vec<bool>,
+}
+
+impl GraphChart {
+    /// The vertical centre of a node.
+    fn centre_y(&self, v: &Node) -> i32 {
+        self.layer_top[v.layer] + ROW_H * v.row as i32 + NODE_H / 2
+    }
+    /// The bottom of the last layer.
+    fn bottom(&self) -> i32 {
+        *self.layer_top.last().expect("at least one layer")
+    }
 }
 
 fn kind_colour(kind: Option<Kind>) -> RGBColor {
@@ -79,17 +110,25 @@ const LEGEND: [(&str, Kind); 8] = [
     ("other", Kind::Other),
 ];
 
-/// Lays the scenario's graph out.
-fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
+/// Lays the scenario's graph out: the whole of it, or (`service`) that
+/// service and everything it needs.
+fn layout(s: &Scenario, graph: &DependencyGraph, service: Option<usize>) -> GraphChart {
     let n = s.components.len();
+    let in_view: Vec<bool> = (0..n)
+        .map(|c| match service {
+            None => true,
+            Some(svc) => c == svc || graph.services_supported_by(c).contains(&svc),
+        })
+        .collect();
     let mut nodes: Vec<Node> = s
         .components
         .iter()
         .map(|c| Node {
-            label: wrap2(c.label(), 22),
+            label: wrap2(c.label(), 18),
             kind: Some(c.kind),
             column: c.site.map_or(0, |x| x + 1),
             layer: 0,
+            row: 0,
             x: 0,
         })
         .collect();
@@ -97,6 +136,9 @@ fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
     // Group nodes: one per k-of-n or failover requirement.
     let mut groups: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n]; // per component: (requirement, node)
     for (c, comp) in s.components.iter().enumerate() {
+        if !in_view[c] {
+            continue;
+        }
         for (g, req) in comp.depends_on.iter().enumerate() {
             let (label, line) = match req {
                 Requirement::Plain(d) => {
@@ -120,6 +162,7 @@ fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
                 kind: None,
                 column,
                 layer: 0,
+                row: 0,
                 x: 0,
             });
             groups[c].push((g, id));
@@ -144,7 +187,14 @@ fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
             }
         }
     }
-    let mut layers = nodes.iter().map(|v| v.layer).max().unwrap_or(0) + 1;
+    // Group nodes (after the components) are all in view.
+    let shown = |i: usize| i >= n || in_view[i];
+    let mut layers = (0..nodes.len())
+        .filter(|&i| shown(i))
+        .map(|i| nodes[i].layer)
+        .max()
+        .unwrap_or(0)
+        + 1;
     // Components nothing needs (and that are not services) go to the bottom.
     let needed: Vec<bool> = {
         let mut v = vec![false; nodes.len()];
@@ -154,7 +204,7 @@ fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
         v
     };
     for c in 0..n {
-        if !needed[c] && !s.components[c].is_service() && layers > 1 {
+        if in_view[c] && !needed[c] && !s.components[c].is_service() && layers > 1 {
             nodes[c].layer = layers - 1;
         }
     }
@@ -165,22 +215,81 @@ fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
     let width_of = |v: &Node| if v.kind.is_some() { NODE_W } else { GROUP_W };
     // Order within each (layer, column): barycentre sweeps down, up, down.
     let mut cells: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); ncol]; layers];
-    for (i, v) in nodes.iter().enumerate() {
+    for (i, v) in nodes.iter().enumerate().filter(|&(i, _)| shown(i)) {
         cells[v.layer][v.column].push(i);
     }
+    // A cell's nodes wrap into rows of `per_row[column]`: from no wrapping,
+    // the column with the most to a row gives one up at a time, and the
+    // shape that prints largest on the page (PRINTED_MM) is kept (group
+    // diamonds count as whole nodes).
+    let slot = NODE_W + GAP;
+    let longest: Vec<usize> = (0..ncol)
+        .map(|col| (0..layers).map(|l| cells[l][col].len()).max().unwrap_or(0))
+        .collect();
+    let size = |per_row: &[usize]| -> (i32, i32) {
+        let cols: Vec<i32> = per_row
+            .iter()
+            .filter(|&&k| k > 0)
+            .map(|&k| (k as i32 * slot).max(GROUP_W + GAP))
+            .collect();
+        let width =
+            cols.iter().sum::<i32>() + COLUMN_GAP * (cols.len() as i32 - 1).max(0) + 2 * MARGIN;
+        let rows: i32 = cells
+            .iter()
+            .map(|row| {
+                (0..ncol)
+                    .map(|col| row[col].len().div_ceil(per_row[col].max(1)))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1) as i32
+            })
+            .sum();
+        (
+            width,
+            TOP + 30 + rows * ROW_H + layers as i32 * LAYER_GAP + 20,
+        )
+    };
+    let printed = |(w, h): (i32, i32)| (PRINTED_MM.0 / w as f64).min(PRINTED_MM.1 / h as f64);
+    let mut per_row = longest.clone();
+    let mut best = (printed(size(&per_row)), per_row.clone());
+    loop {
+        let (col, &most) = per_row
+            .iter()
+            .enumerate()
+            .max_by_key(|&(c, &k)| (k, std::cmp::Reverse(c)))
+            .expect("a column");
+        if most <= 1 {
+            break;
+        }
+        per_row[col] -= 1;
+        let scale = printed(size(&per_row));
+        if scale > best.0 {
+            best = (scale, per_row.clone());
+        }
+    }
+    let per_row = best.1;
     let col_width: Vec<i32> = (0..ncol)
         .map(|col| {
-            (0..layers)
-                .map(|l| {
-                    cells[l][col]
-                        .iter()
-                        .map(|&i| width_of(&nodes[i]) + GAP)
-                        .sum::<i32>()
-                })
-                .max()
-                .unwrap_or(0)
+            if longest[col] == 0 {
+                0
+            } else {
+                (per_row[col] as i32 * slot).max(GROUP_W + GAP)
+            }
         })
         .collect();
+    // Each layer is as many rows deep as its deepest cell.
+    let mut layer_top = Vec::with_capacity(layers + 1);
+    let mut y = TOP + 30;
+    for row in &cells {
+        layer_top.push(y);
+        let rows = (0..ncol)
+            .map(|col| row[col].len().div_ceil(per_row[col].max(1)))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        y += ROW_H * rows as i32 + LAYER_GAP;
+    }
+    layer_top.push(y);
     let mut columns = Vec::new();
     let mut x = MARGIN;
     let mut col_x = vec![0; ncol];
@@ -195,22 +304,23 @@ fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
             let site = &s.sites[col - 1];
             site.name.clone().unwrap_or_else(|| site.id.clone())
         };
-        let w = col_width[col].max(GROUP_W + GAP);
-        columns.push((label, x, w));
-        x += w + COLUMN_GAP;
+        columns.push((label, x, col_width[col]));
+        x += col_width[col] + COLUMN_GAP;
     }
     let width = (x - COLUMN_GAP + MARGIN).max(700);
     let place = |nodes: &mut Vec<Node>, cells: &Vec<Vec<Vec<usize>>>| {
-        for (l, row) in cells.iter().enumerate() {
+        for row in cells {
             for (col, cell) in row.iter().enumerate() {
-                let total: i32 = cell.iter().map(|&i| width_of(&nodes[i]) + GAP).sum();
-                let mut x = col_x[col] + (col_width[col] - total) / 2 + GAP / 2;
-                for &i in cell {
-                    let w = width_of(&nodes[i]);
-                    nodes[i].x = x + w / 2;
-                    x += w + GAP;
+                for (r, chunk) in cell.chunks(per_row[col].max(1)).enumerate() {
+                    let total: i32 = chunk.iter().map(|&i| width_of(&nodes[i]) + GAP).sum();
+                    let mut x = col_x[col] + (col_width[col] - total) / 2 + GAP / 2;
+                    for &i in chunk {
+                        let w = width_of(&nodes[i]);
+                        nodes[i].x = x + w / 2;
+                        nodes[i].row = r;
+                        x += w + GAP;
+                    }
                 }
-                let _ = l;
             }
         }
     };
@@ -254,23 +364,25 @@ fn layout(s: &Scenario, graph: &DependencyGraph) -> GraphChart {
             place(&mut nodes, &cells);
         }
     }
+    let nodes_len = nodes.len();
+    let title = match service {
+        None => format!("Dependency graph: {}", s.name),
+        Some(svc) => format!("What {} needs", s.components[svc].label()),
+    };
     GraphChart {
-        title: format!("Dependency graph: {}", s.name),
+        title,
         nodes,
         edges,
         columns,
-        layers,
+        layer_top,
         width,
+        shown: (0..nodes_len).map(shown).collect(),
     }
-}
-
-fn layer_y(l: usize) -> i32 {
-    TOP + 30 + LAYER_H * l as i32
 }
 
 impl Draw for GraphChart {
     fn size(&self) -> (u32, u32) {
-        (self.width as u32, (layer_y(self.layers) + 40) as u32)
+        (self.width as u32, (self.bottom() + 20) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -279,45 +391,36 @@ impl Draw for GraphChart {
         root.draw(&Text::new(
             truncate(&self.title, 100),
             (MARGIN, 12),
-            ("sans-serif", 20).into_font().color(&ink),
+            ("sans-serif", FONT + 5).into_font().color(&ink),
         ))
         .map_err(fail)?;
-        // Legend under the title.
+        // Legend under the title: the kinds, then how to read the lines.
         let mut lx = MARGIN;
+        let font = |size: i32, colour: RGBColor| {
+            ("sans-serif", size)
+                .into_font()
+                .color(&colour)
+                .pos(Pos::new(HPos::Left, VPos::Center))
+        };
         for (label, kind) in LEGEND {
-            root.draw(&Rectangle::new(
-                [(lx, 44), (lx + 16, 58)],
-                kind_colour(Some(kind)).filled(),
-            ))
-            .map_err(fail)?;
-            root.draw(&Rectangle::new(
-                [(lx, 44), (lx + 16, 58)],
-                ink.stroke_width(1),
-            ))
-            .map_err(fail)?;
-            root.draw(&Text::new(
-                label,
-                (lx + 22, 51),
-                ("sans-serif", 12)
-                    .into_font()
-                    .color(&ink)
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(fail)?;
-            lx += 34 + 7 * label.len() as i32;
+            let swatch = [(lx, 40), (lx + 16, 54)];
+            root.draw(&Rectangle::new(swatch, kind_colour(Some(kind)).filled()))
+                .map_err(fail)?;
+            root.draw(&Rectangle::new(swatch, ink.stroke_width(1)))
+                .map_err(fail)?;
+            root.draw(&Text::new(label, (lx + 22, 47), font(FONT, ink)))
+                .map_err(fail)?;
+            lx += 40 + 9 * label.len() as i32;
         }
-        let note = "Lines join a component (below) to what needs it (above). Diamonds: redundancy (k of n, failover); dashed: failover standby.";
+        let note = "Arrows point from a component to what it needs. Diamonds: redundancy (k of n members needed, or failover); dashed: a failover member.";
         root.draw(&Text::new(
             note,
-            (lx + 10, 51),
-            ("sans-serif", 12)
-                .into_font()
-                .color(&RGBColor(90, 90, 90))
-                .pos(Pos::new(HPos::Left, VPos::Center)),
+            (MARGIN, 70),
+            font(FONT, RGBColor(70, 70, 70)),
         ))
         .map_err(fail)?;
         // Site columns.
-        let bottom = layer_y(self.layers) + 10;
+        let bottom = self.bottom();
         for (label, x, w) in &self.columns {
             root.draw(&Rectangle::new(
                 [(*x, TOP), (*x + *w, bottom)],
@@ -329,11 +432,11 @@ impl Draw for GraphChart {
                 RGBColor(170, 170, 170).stroke_width(1),
             ))
             .map_err(fail)?;
-            let chars = ((*w - 12) / 7).max(8) as usize;
+            let chars = ((*w - 12) / 9).max(8) as usize;
             root.draw(&Text::new(
                 truncate(label, chars),
                 (*x + 6, TOP + 6),
-                ("sans-serif", 13).into_font().color(&ink),
+                ("sans-serif", FONT).into_font().color(&ink),
             ))
             .map_err(fail)?;
         }
@@ -342,32 +445,38 @@ impl Draw for GraphChart {
             if self.nodes[i].kind.is_some() {
                 NODE_H / 2
             } else {
-                12
+                14
             }
         };
-        let centre_y = |i: usize| layer_y(self.nodes[i].layer) + NODE_H / 2;
+        let centre_y = |i: usize| self.centre_y(&self.nodes[i]);
         for &(upper, lower, line) in &self.edges {
             let a = (self.nodes[upper].x, centre_y(upper) + half_h(upper));
             let b = (self.nodes[lower].x, centre_y(lower) - half_h(lower));
+            let grey = RGBColor(120, 120, 120);
             match line {
                 Line::Failover => root
                     .draw(&DashedPathElement::new(
                         vec![b, a],
                         6,
                         4,
-                        RGBColor(120, 120, 120).stroke_width(1),
+                        grey.stroke_width(1),
                     ))
                     .map_err(fail)?,
                 _ => root
-                    .draw(&PathElement::new(
-                        vec![b, a],
-                        RGBColor(140, 140, 140).stroke_width(1),
-                    ))
+                    .draw(&PathElement::new(vec![b, a], grey.stroke_width(1)))
                     .map_err(fail)?,
             }
+            root.draw(&Polygon::new(arrowhead(a, b), grey.filled()))
+                .map_err(fail)?;
         }
-        for v in &self.nodes {
-            let cy = layer_y(v.layer) + NODE_H / 2;
+        for v in self
+            .nodes
+            .iter()
+            .zip(&self.shown)
+            .filter(|x| *x.1)
+            .map(|x| x.0)
+        {
+            let cy = self.centre_y(v);
             match v.kind {
                 Some(kind) => {
                     let rect = [
@@ -379,7 +488,7 @@ impl Draw for GraphChart {
                     let border = if kind == Kind::Service { 3 } else { 1 };
                     root.draw(&Rectangle::new(rect, ink.stroke_width(border)))
                         .map_err(fail)?;
-                    let font = ("sans-serif", 11)
+                    let font = ("sans-serif", FONT)
                         .into_font()
                         .color(&ink)
                         .pos(Pos::new(HPos::Center, VPos::Center));
@@ -387,17 +496,17 @@ impl Draw for GraphChart {
                         root.draw(&Text::new(v.label.0.clone(), (v.x, cy), font))
                             .map_err(fail)?;
                     } else {
-                        root.draw(&Text::new(v.label.0.clone(), (v.x, cy - 7), font.clone()))
+                        root.draw(&Text::new(v.label.0.clone(), (v.x, cy - 9), font.clone()))
                             .map_err(fail)?;
-                        root.draw(&Text::new(v.label.1.clone(), (v.x, cy + 7), font))
+                        root.draw(&Text::new(v.label.1.clone(), (v.x, cy + 9), font))
                             .map_err(fail)?;
                     }
                 }
                 None => {
                     let pts = vec![
-                        (v.x, cy - 12),
+                        (v.x, cy - 14),
                         (v.x + GROUP_W / 2, cy),
-                        (v.x, cy + 12),
+                        (v.x, cy + 14),
                         (v.x - GROUP_W / 2, cy),
                     ];
                     root.draw(&Polygon::new(pts.clone(), RGBColor(255, 250, 220).filled()))
@@ -409,7 +518,7 @@ impl Draw for GraphChart {
                     root.draw(&Text::new(
                         v.label.0.clone(),
                         (v.x, cy),
-                        ("sans-serif", 10)
+                        ("sans-serif", FONT)
                             .into_font()
                             .color(&ink)
                             .pos(Pos::new(HPos::Center, VPos::Center)),
@@ -422,16 +531,27 @@ impl Draw for GraphChart {
     }
 }
 
+/// A small filled triangle at `to`, pointing along the line from `from`.
+fn arrowhead(from: (i32, i32), to: (i32, i32)) -> Vec<(i32, i32)> {
+    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
+    let len = dx.hypot(dy).max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    let (size, half) = (9.0, 4.0);
+    let base = (to.0 as f64 - ux * size, to.1 as f64 - uy * size);
+    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+    vec![
+        to,
+        p(base.0 - uy * half, base.1 + ux * half),
+        p(base.0 + uy * half, base.1 - ux * half),
+    ]
+}
+
 /// The dependency graph chart and its edges as CSV.
 pub fn figure(s: &Scenario, graph: &DependencyGraph) -> Result<Figure, String> {
     let mut csv = Table::new(["dependent", "dependency", "requirement"]);
     for c in &s.components {
         for req in &c.depends_on {
-            let how = match req {
-                Requirement::Plain(_) => "requires".to_string(),
-                Requirement::AtLeast { k, of } => format!("at least {k} of {}", of.len()),
-                Requirement::Failover { .. } => "failover member".to_string(),
-            };
+            let how = requirement_words(req);
             for &m in req.members() {
                 csv.row([
                     Cell::from(&c.id),
@@ -441,6 +561,82 @@ pub fn figure(s: &Scenario, graph: &DependencyGraph) -> Result<Figure, String> {
             }
         }
     }
-    let chart = layout(s, graph);
+    let chart = layout(s, graph, None);
     Figure::new("dependency-graph", chart.title.clone(), chart, csv.finish())
+}
+
+/// The graph of one service and everything it needs (the component
+/// `service`), with its edges as CSV.
+pub fn service_figure(
+    s: &Scenario,
+    graph: &DependencyGraph,
+    service: usize,
+) -> Result<Figure, String> {
+    let chart = layout(s, graph, Some(service));
+    let mut csv = Table::new(["dependent", "dependency", "requirement"]);
+    for (c, comp) in s.components.iter().enumerate() {
+        if !chart.shown[c] {
+            continue;
+        }
+        for req in &comp.depends_on {
+            for &m in req.members() {
+                csv.row([
+                    Cell::from(&comp.id),
+                    Cell::from(&s.components[m].id),
+                    Cell::from(&requirement_words(req)),
+                ]);
+            }
+        }
+    }
+    let name = format!(
+        "dependency-graph-{}",
+        super::slug(&s.components[service].id)
+    );
+    Figure::new(name, chart.title.clone(), chart, csv.finish())
+}
+
+/// How a requirement is written in the graph's CSV.
+fn requirement_words(req: &Requirement) -> String {
+    match req {
+        Requirement::Plain(_) => "requires".to_string(),
+        Requirement::AtLeast { k, of } => format!("at least {k} of {}", of.len()),
+        Requirement::Failover { .. } => "failover member".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15: every text of each bundled service's graph is at least
+    /// 6 pt when the graph is printed as large as fits PRINTED_MM (as the
+    /// report's print style sheet sizes it), read from the SVG itself.
+    #[test]
+    fn service_graphs_print_their_text_at_6_pt_or_more() {
+        for (name, yaml) in [
+            ("hospital", include_str!("../../../scenarios/hospital.yaml")),
+            ("bank", include_str!("../../../scenarios/bank.yaml")),
+            ("retail", include_str!("../../../scenarios/retail.yaml")),
+        ] {
+            let s = crate::scenario::load_str(yaml, name).unwrap().scenario;
+            let graph = DependencyGraph::build(&s);
+            for (svc, c) in s.services() {
+                let f = service_figure(&s, &graph, svc).unwrap();
+                let svg: &str = &f.svg;
+                let number = |key: &str, from: &str| -> f64 {
+                    let rest = &from[from.find(key).unwrap() + key.len()..];
+                    rest[..rest.find('"').unwrap()].parse().unwrap()
+                };
+                let (w, h) = (number("width=\"", svg), number("height=\"", svg));
+                let mm_per_px = (PRINTED_MM.0 / w).min(PRINTED_MM.1 / h);
+                let smallest = svg
+                    .split("font-size=\"")
+                    .skip(1)
+                    .map(|x| x[..x.find('"').unwrap()].parse::<f64>().unwrap())
+                    .fold(f64::INFINITY, f64::min);
+                let pt = smallest * mm_per_px / 0.3528;
+                assert!(pt >= 6.0, "{name} {}: {pt:.2} pt ({w}x{h})", c.id);
+            }
+        }
+    }
 }

@@ -40,6 +40,11 @@ pub(super) fn heatmap(out: &mut Out, input: &Input) -> Result<(), String> {
 /// to chart.
 pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;
+    if input.drills.iter().any(|d| worst_service(d).is_some()) {
+        out.line(Markup::literal(
+            "<p class=\"note\">Each threat that affected a service: a sentence on the service that fares worst, the table of every service, the loss of one strike by cause, and two charts. Recovery time: the share of simulated strikes after which each service is back within the time on the horizontal axis; where a curve crosses its RTO (dashed; the legend gives each service's, black when several share one) is the chance of meeting it. Data lost (drawn only when some service lost data): the share of strikes losing at most that span of data, RPOs dashed; a curve that stops below 100% shows the share of strikes in which no backup survives.</p>",
+        ));
+    }
     let mut harmless: Vec<&str> = Vec::new();
     for d in input.drills {
         let id = d.threat.as_deref().unwrap_or("");
@@ -86,7 +91,9 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
         let rec = charts::recovery::figure(d, label)?;
         out.figure(
             rec,
-            Markup::literal("Share of simulated strikes after which each service is back within the time on the horizontal axis; dashed lines mark the RTOs (the legend gives each service's; black when several share one). Where a curve crosses its RTO is the chance of meeting it."),
+            Markup::literal(
+                "Recovery time: share of strikes after which each service is back by then.",
+            ),
             false,
         );
         // Data loss is charted only when some service lost data.
@@ -97,7 +104,7 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             let loss = charts::data_loss::figure(d, label)?;
             out.figure(
                 loss,
-                Markup::literal("Share of simulated strikes losing at most the span of data on the horizontal axis; dashed lines mark the RPOs. A curve that stops below 100% shows the share of strikes in which no backup survives."),
+                Markup::literal("Data lost: share of strikes losing at most that span of data."),
                 false,
             );
         }

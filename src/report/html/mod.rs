@@ -257,13 +257,24 @@ impl Out {
         self.html.push_literal("\n");
     }
 
+    /// Shows a dependency graph, printed on landscape pages, and keeps it
+    /// for `--charts`.
+    fn figure_graph(&mut self, f: Figure, caption: Markup) {
+        self.show(f, caption, "chart wide graph");
+    }
+
     /// Shows a chart with its caption and keeps it for `--charts`.
     /// A `wide` chart keeps its own width and scrolls sideways on screen
     /// rather than shrinking its labels to the column.
     fn figure(&mut self, f: Figure, caption: Markup, wide: bool) {
+        self.show(f, caption, if wide { "chart wide" } else { "chart" });
+    }
+
+    /// A chart in a `<figure>` of these classes, with its caption.
+    fn show(&mut self, f: Figure, caption: Markup, classes: &'static str) {
         self.line(markup!(
-            "<figure class=\"chart{}\" id=\"fig-{}\">\n<div class=\"svg\" role=\"img\" aria-label=\"{}\">\n{}\n</div>\n<figcaption>{}</figcaption>\n</figure>",
-            if wide { " wide" } else { "" },
+            "<figure class=\"{}\" id=\"fig-{}\">\n<div class=\"svg\" role=\"img\" aria-label=\"{}\">\n{}\n</div>\n<figcaption>{}</figcaption>\n</figure>",
+            Markup::literal(classes),
             f.name,
             f.title,
             f.svg,

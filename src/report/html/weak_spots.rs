@@ -98,14 +98,42 @@ fn top_shares(shares: &[(String, f64)], label: impl Fn(&str) -> String) -> Marku
     }
 }
 
-/// Drawn wide: a large graph keeps legible labels and scrolls on screen
-/// rather than shrinking to the column.
+/// One graph per important business service (those with an impact
+/// tolerance, an MTPD; every service when none has one): the service and
+/// everything it needs, each printed on a landscape page with its labels
+/// at 6 pt or more. Drawn wide: on screen a graph scrolls sideways rather
+/// than shrinking its labels to the column. The whole graph is in `drsim
+/// graph` and, with `--charts`, `dependency-graph.svg`.
 pub(super) fn graph(out: &mut Out, input: &Input) -> Result<(), String> {
-    let graph = charts::dependency_graph::figure(input.scenario, input.graph)?;
-    out.figure(
-        graph,
-        Markup::literal("Business services at the top; everything they depend on below, grouped by site. Diamonds are redundancy: k of n members needed, or a failover group with a standby."),
-        true,
-    );
+    let s = input.scenario;
+    let important: Vec<usize> = s
+        .services()
+        .filter(|(_, c)| c.mtpd.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let shown: Vec<usize> = if important.is_empty() {
+        s.services().map(|(i, _)| i).collect()
+    } else {
+        important.clone()
+    };
+    out.line(markup!(
+        "<p>{} Business services at the top; everything they depend on below, grouped by site (columns). Arrows point from a component to what it needs; diamonds are redundancy: k of n members needed, or a failover group with a standby (dashed). The whole graph: <code>drsim graph</code> (DOT or Mermaid).</p>",
+        if important.is_empty() {
+            Markup::literal("What each service needs.")
+        } else {
+            Markup::literal("What each important business service (one with an impact tolerance, an MTPD) needs.")
+        }
+    ));
+    for &svc in &shown {
+        let f = charts::dependency_graph::service_figure(s, input.graph, svc)?;
+        let caption = markup!(
+            "What {} needs, directly or through other components.",
+            s.components[svc].label()
+        );
+        out.figure_graph(f, caption);
+    }
+    // The whole graph only for --charts: too large to read on a page.
+    out.figures
+        .push(charts::dependency_graph::figure(s, input.graph)?);
     Ok(())
 }
