@@ -39,7 +39,7 @@ pub(super) const FULL: (u32, u32) = (900, 490);
 /// A chart half the page wide, two side by side (the report's appendix):
 /// fewer pixels for the same text, so its 13-pixel labels print at about
 /// 6 pt on A4.
-pub(super) const HALF: (u32, u32) = (560, 340);
+pub(super) const HALF: (u32, u32) = (560, 300);
 
 /// Height of the band above the plot that holds the targets' labels (two
 /// rows, so that labels of nearby targets do not overlap).

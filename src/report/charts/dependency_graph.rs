@@ -24,11 +24,11 @@ const GAP: i32 = 12;
 const ROW_H: i32 = 54;
 /// The space between layers, where most lines run.
 const LAYER_GAP: i32 = 16;
-/// The space a graph has when printed, mm: a landscape A4 page inside its
-/// margins, less the caption (the `max-height` of `figure.graph` in
-/// report.css). The layout wraps wide layers into rows so that the graph's
-/// shape fits it best.
-pub const PRINTED_MM: (f64, f64) = (273.0, 163.0);
+/// The space a graph has when printed, mm: an A4 page turned a quarter,
+/// inside its margins, less the caption (`figure.graph` in report.css).
+/// The layout wraps wide layers into rows so that the graph's shape fits
+/// it best.
+pub const PRINTED_MM: (f64, f64) = (250.0, 180.0);
 
 /// The size of every text in the graph (plotters' size; the SVG's is
 /// smaller by 1.24): 18 keeps them at 6 pt or more on the page for the
@@ -249,7 +249,15 @@ fn layout(s: &Scenario, graph: &DependencyGraph, service: Option<usize>) -> Grap
             TOP + 30 + rows * ROW_H + layers as i32 * LAYER_GAP + 20,
         )
     };
-    let printed = |(w, h): (i32, i32)| (PRINTED_MM.0 / w as f64).min(PRINTED_MM.1 / h as f64);
+    // Past the scale at which the text prints at 8 pt, a larger print
+    // buys nothing: a small graph is not wrapped for it (and its site
+    // columns keep room for their names).
+    let enough = 8.0 * 0.3528 / (FONT as f64 / 1.24);
+    let printed = |(w, h): (i32, i32)| {
+        (PRINTED_MM.0 / w as f64)
+            .min(PRINTED_MM.1 / h as f64)
+            .min(enough)
+    };
     let mut per_row = longest.clone();
     let mut best = (printed(size(&per_row)), per_row.clone());
     loop {

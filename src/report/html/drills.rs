@@ -42,8 +42,12 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;
     if input.drills.iter().any(|d| worst_service(d).is_some()) {
         out.line(Markup::literal(
-            "<p class=\"note\">Each threat that affected a service: a sentence on the service that fares worst, the table of every service, the loss of one strike by cause, and two charts. Recovery time: the share of simulated strikes after which each service is back within the time on the horizontal axis; where a curve crosses its RTO (dashed; the legend gives each service's, black when several share one) is the chance of meeting it. Data lost (drawn only when some service lost data): the share of strikes losing at most that span of data, RPOs dashed; a curve that stops below 100% shows the share of strikes in which no backup survives.</p>",
+            "<p class=\"note\">Each threat that affected a service: a sentence on the service that fares worst, the table of every service (<code>drsim drill</code> also splits each loss by cause), and two charts. Recovery time: the share of simulated strikes after which each service is back within the time on the horizontal axis; where a curve crosses its RTO (dashed; the legend gives each service's, black when several share one) is the chance of meeting it. Data lost (drawn only when some service lost data): the share of strikes losing at most that span of data, RPOs dashed; a curve that stops below 100% shows the share of strikes in which no backup survives.</p>",
         ));
+        // Said once for every table that has a disruption column.
+        if input.drills.iter().any(DrillResults::any_wrt) {
+            out.line(Markup::literal(losses::DISRUPTION_NOTE));
+        }
     }
     let mut harmless: Vec<&str> = Vec::new();
     for d in input.drills {
@@ -85,7 +89,6 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             money(d.loss.p90, &d.currency),
             quantile_range(d.loss.p90_ci95, |x| money(x, &d.currency))
         ));
-        losses::by_cause(out, d, "mean per strike");
         // The two charts side by side.
         out.line(Markup::literal("<div class=\"pair\">"));
         let rec = charts::recovery::figure(d, label)?;
@@ -161,9 +164,6 @@ fn drill_table(out: &mut Out, d: &DrillResults) {
         ));
     }
     out.line(Markup::literal("</tbody></table>"));
-    if wrt {
-        out.line(Markup::literal(losses::DISRUPTION_NOTE));
-    }
 }
 
 /// The representative trial (see `representative_choice`) as a Gantt
