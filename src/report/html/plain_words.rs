@@ -238,7 +238,7 @@ fn risk_table(w: &mut Out, input: &Input, period: &str) {
         Vec::new()
     };
     w.line(markup!(
-        "<h3>Where the expected loss comes from</h3>\n<p>Each loss in the simulated {}s is charged to the threat's strike (or the component failing on its own) during which its outage began, so the rows add up to the total; a strike that lengthens an outage already under way adds to that outage's cause. One strike's cost comes from the threat's drill: a strike on a working estate.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Strikes (failures) per year</th><th>Expected loss per {} (95% interval)</th><th>Share</th><th>Loss per strike (mean)</th><th>1 strike in 10 costs more than</th></tr></thead><tbody>",
+        "<h3>Where the expected loss comes from</h3>\n<p>Each loss in the simulated {}s is charged to the threat's strike (or the component failing on its own) during which its outage began, so the rows add up to the total; a strike that lengthens an outage already under way adds to that outage's cause. One strike's cost comes from the threat's drill: a strike on a working estate.</p>\n<table class=\"risks\"><thead><tr><th>#</th><th>Threat</th><th>Strikes (failures) per year</th><th>Expected loss per {} (95% interval)</th><th>Share</th><th>Loss per strike (mean, 95% interval)</th><th>1 strike in 10 costs more than (95% interval)</th></tr></thead><tbody>",
         period,
         period
     ));
@@ -249,7 +249,19 @@ fn risk_table(w: &mut Out, input: &Input, period: &str) {
             .iter()
             .find(|d| d.threat.as_deref() == Some(t.id.as_str()));
         let (mean, p90) = match drill {
-            Some(d) => (money(d.loss.mean, cur), money(d.loss.p90, cur)),
+            Some(d) => (
+                format!(
+                    "{} ({} – {})",
+                    money(d.loss.mean, cur),
+                    money(d.loss.ci95[0], cur),
+                    money(d.loss.ci95[1], cur)
+                ),
+                format!(
+                    "{} ({})",
+                    money(d.loss.p90, cur),
+                    quantile_range(d.loss.p90_ci95, |x| money(x, cur))
+                ),
+            ),
             None => ("–".to_string(), "–".to_string()),
         };
         w.line(markup!(
