@@ -97,7 +97,7 @@ pub fn exec(args: Args) -> Result<()> {
     let drills: f64 = threats
         .iter()
         .filter_map(|t| s.threat_index(t))
-        .map(|t| sim::cost::drill_events(s, t) + sim::cost::tolerance_events(s, t))
+        .map(|t| sim::cost::tolerance_events(s, t))
         .sum();
     let plan = sim::Plan::new(options, None, !s.risk_tolerance.is_empty());
     let per_trial = sim::cost::run_events(s, s.horizon)

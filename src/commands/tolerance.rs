@@ -83,7 +83,7 @@ pub fn exec(args: Args) -> Result<()> {
     let per_trial: f64 = threats
         .iter()
         .filter_map(|t| s.threat_index(t))
-        .map(|t| sim::cost::drill_events(s, t) + sim::cost::tolerance_events(s, t))
+        .map(|t| sim::cost::tolerance_events(s, t))
         .sum();
     shared::affordable(&args.trial, per_trial)?;
     let bar = Bar::stages(args.quiet);

@@ -182,14 +182,19 @@ pub fn text(t: &Tolerances) -> String {
     out
 }
 
-fn breach_json(b: &Breach) -> Value {
+/// A breach point's kind as JSON and CSV name it (`at`, `never`,
+/// `unreachable`), its factor and interval (none but for `at`).
+fn breach_parts(b: &Breach) -> (&'static str, Option<f64>, [Option<f64>; 2]) {
     match *b {
-        Breach::At { factor, ci95 } => json!({"kind": "at", "factor": factor, "ci95": ci95}),
-        Breach::Never => json!({"kind": "never", "factor": null, "ci95": [null, null]}),
-        Breach::Unreachable => {
-            json!({"kind": "unreachable", "factor": null, "ci95": [null, null]})
-        }
+        Breach::At { factor, ci95 } => ("at", Some(factor), ci95),
+        Breach::Never => ("never", None, [None, None]),
+        Breach::Unreachable => ("unreachable", None, [None, None]),
     }
+}
+
+fn breach_json(b: &Breach) -> Value {
+    let (kind, factor, ci95) = breach_parts(b);
+    json!({"kind": kind, "factor": factor, "ci95": ci95})
 }
 
 /// The JSON document.
@@ -236,11 +241,7 @@ pub fn csv(t: &Tolerances) -> String {
     ]);
     for threat in &t.threats {
         for a in &threat.services {
-            let (kind, factor, ci) = match a.breach {
-                Breach::At { factor, ci95 } => ("at", Some(factor), ci95),
-                Breach::Never => ("never", None, [None, None]),
-                Breach::Unreachable => ("unreachable", None, [None, None]),
-            };
+            let (kind, factor, ci) = breach_parts(&a.breach);
             let breaks = a
                 .breaks
                 .iter()

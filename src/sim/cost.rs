@@ -65,13 +65,13 @@ pub fn drill_events(s: &Scenario, t: usize) -> f64 {
     setup(s) + 1.0 + threat.expected_hits() * EVENTS_PER_HIT
 }
 
-/// Expected events in one trial of the impact tolerance's breach points
-/// after threat `t` ([`super::tolerance::assess`]), beyond the drill
-/// itself: a bisection's drills per service with an MTPD, counted at
-/// their usual number ([`super::tolerance::DRILLS_PER_SERVICE`]).
+/// Expected events in one trial of the impact tolerance after threat `t`
+/// ([`super::tolerance::assess`]): its drill, then a bisection's drills
+/// per service with an MTPD, counted at their usual number
+/// ([`super::tolerance::DRILLS_PER_SERVICE`]).
 pub fn tolerance_events(s: &Scenario, t: usize) -> f64 {
     let services = s.services().filter(|(_, c)| c.mtpd.is_some()).count() as f64;
-    drill_events(s, t) * super::tolerance::DRILLS_PER_SERVICE * services
+    drill_events(s, t) * (1.0 + super::tolerance::DRILLS_PER_SERVICE * services)
 }
 
 /// Expected events in one trial of `compare`: a run of the base and of

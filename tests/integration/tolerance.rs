@@ -119,49 +119,39 @@ fn the_command_writes_text_json_and_csv() {
         "name: cmd\ncomponents:\n  - {id: app, kind: application, repair: 4h}\n  - {id: shop, kind: service, depends_on: [app], mtpd: 10h}\nthreats:\n  - {id: strike, hits: {components: [app]}, effect: damage}\n",
     )
     .unwrap();
-    let out = drsim()
-        .args([
-            "tolerance",
-            file.to_str().unwrap(),
-            "--trials",
-            "500",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The command's output in a format, which must succeed.
+    let run = |format: &str| -> Vec<u8> {
+        let out = drsim()
+            .args([
+                "tolerance",
+                file.to_str().unwrap(),
+                "--trials",
+                "500",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let out = run("json");
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let svc = &doc["threats"][0]["services"][0];
     assert_eq!(svc["id"], "shop");
     assert_eq!(svc["breach"]["kind"], "at");
     let f = svc["breach"]["factor"].as_f64().unwrap();
     assert!((f / 2.5).ln().abs() <= RESOLUTION, "{f}");
-    let text = drsim()
-        .args(["tolerance", file.to_str().unwrap(), "--trials", "500"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = String::from_utf8(run("text")).unwrap();
     assert!(
         text.contains("shop stays within its 10-hour tolerance in 90% of strikes until recoveries take 2.5× as long as planned"),
         "{text}"
     );
-    let csv = drsim()
-        .args([
-            "tolerance",
-            file.to_str().unwrap(),
-            "--trials",
-            "500",
-            "--format",
-            "csv",
-        ])
-        .output()
-        .unwrap();
-    let csv = String::from_utf8(csv.stdout).unwrap();
+    let csv = String::from_utf8(run("csv")).unwrap();
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(
         csv.lines().nth(1).unwrap().starts_with("strike,shop,10,1,"),

@@ -41,22 +41,19 @@ fn rows<'a>(input: &'a Input) -> Vec<(&'a ThreatTolerance, &'a Assessment)> {
     rows
 }
 
-/// The services not likely to stay within their tolerance: a chance below
-/// [`WITHIN_SHARE`] after some threat. For the summary at the top.
-pub(super) fn breaches<'a>(input: &'a Input) -> Vec<(&'a ThreatTolerance, &'a Assessment)> {
-    rows(input)
-        .into_iter()
-        .filter(|(_, a)| a.within.p < WITHIN_SHARE)
-        .collect()
-}
-
 /// The verdict in one sentence, for the summary at the top.
 pub(super) fn verdict(input: &Input) -> Option<Markup> {
     if !shown(input) {
         return None;
     }
     let services = input.tolerance.first().map_or(0, |t| t.services.len());
-    let worst = breaches(input);
+    // The cases that can disrupt a service, and those of them in which it
+    // is not likely to stay within its tolerance.
+    let cases = rows(input);
+    let worst: Vec<_> = cases
+        .iter()
+        .filter(|(_, a)| a.within.p < WITHIN_SHARE)
+        .collect();
     if worst.is_empty() {
         return Some(markup!(
             "<p><strong>Impact tolerance:</strong> each of the {} service{} with an impact tolerance (MTPD) stays within it in at least {} of the simulated strikes of every drilled threat. <a href=\"#impact-tolerance\">Details and breach points</a>.</p>",
@@ -81,8 +78,8 @@ pub(super) fn verdict(input: &Input) -> Option<Markup> {
     Some(markup!(
         "<p><strong>Impact tolerance:</strong> in {} of the {} drilled case{} that can disrupt a service with an MTPD, the service stays within its tolerance in fewer than {} of the simulated strikes: {}. <a href=\"#impact-tolerance\">Details and breach points</a>.</p>",
         worst.len(),
-        rows(input).len(),
-        if rows(input).len() == 1 { "" } else { "s" },
+        cases.len(),
+        if cases.len() == 1 { "" } else { "s" },
         percent(WITHIN_SHARE),
         Markup::join(items, "; ")
     ))
