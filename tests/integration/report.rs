@@ -816,8 +816,9 @@ fn threats_that_affect_no_service_share_one_line() {
 
 /// Issue 15's chart nits, where a test can see them: in each recovery
 /// chart of the hospital report, the RTO labels sit above the plot (no
-/// curve runs there: every line of the plot starts at or below its top),
-/// and the legend names every service with its RTO.
+/// curve runs there: every line of the plot starts at or below its top)
+/// and below the title (which plotters' own caption would put between
+/// them), and the legend names every service with its RTO.
 #[test]
 fn recovery_charts_label_targets_clear_of_the_curves_and_name_every_service() {
     let dir = tempfile::tempdir().unwrap();
@@ -864,10 +865,20 @@ fn recovery_charts_label_targets_clear_of_the_curves_and_name_every_service() {
             .map(|el| (attr(el, "y").unwrap(), attr(el, "font-size").unwrap()))
             .collect();
         assert!(!labels.is_empty(), "{threat}: RTO labels");
+        let (title_y, title_size) = svg
+            .split("<text")
+            .skip(1)
+            .find(|el| el.contains("Recovery time after"))
+            .map(|el| (attr(el, "y").unwrap(), attr(el, "font-size").unwrap()))
+            .expect("a title");
         for (y, size) in labels {
             assert!(
                 y + size <= top + 1.0,
                 "{threat}: a label at {y} reaches into the plot at {top}"
+            );
+            assert!(
+                title_y + title_size <= y,
+                "{threat}: a label at {y} overlaps the title at {title_y}"
             );
         }
         for name in [

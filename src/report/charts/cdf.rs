@@ -5,6 +5,7 @@ use super::{axis_hours, colour, fail, log_range, Draw};
 use crate::report::csv::{Cell, Table};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One service's curve.
 pub(super) struct Series {
@@ -46,7 +47,7 @@ pub(super) const HALF: (u32, u32) = (560, 300);
 const MARK_BAND: u32 = 34;
 
 /// Width of one legend entry: the legend has as many columns as fit.
-const LEGEND_COLUMN: u32 = 270;
+const LEGEND_COLUMN: u32 = 264;
 
 impl Draw for CdfChart {
     fn size(&self) -> (u32, u32) {
@@ -61,15 +62,44 @@ impl Draw for CdfChart {
             .flat_map(|s| s.points.iter().map(|p| p.0).chain(s.target.map(|t| t.1)));
         let (lo, hi) = log_range(values, self.floor);
         let (width, height) = root.dim_in_pixel();
-        let columns = ((width - 60) / LEGEND_COLUMN).max(1) as usize;
+        let half = width < FULL.0;
+        // The legend's left edge: under the plot in a full chart; at the
+        // margin in a half one, so two columns fit.
+        let legend_x: u32 = if half { 16 } else { 60 };
+        let columns = ((width - legend_x) / LEGEND_COLUMN).max(1) as usize;
         let legend_h = 22 * self.series.len().div_ceil(columns).max(1) as u32 + 8;
         let (plot, legend) = root.split_vertically(height - legend_h);
-        // The title fits the width (about 11 pixels a character).
-        let title = super::truncate(&self.title, (width / 11) as usize);
+        // The title on top, then the band of target labels, then the plot:
+        // drawn here rather than as plotters' caption, which would sit
+        // between the band and the plot. It fits the width (about 0.55 of
+        // its size per character).
+        let title_size: u32 = if half { 16 } else { 20 };
+        let title = super::truncate(&self.title, (width * 100 / (55 * title_size)) as usize);
+        plot.draw(&Text::new(
+            title,
+            (width as i32 / 2, 6),
+            ("sans-serif", title_size)
+                .into_font()
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(fail)?;
+        // Targets: one dashed line per distinct value, labelled once.
+        let mut marks: Vec<(f64, String, Vec<usize>)> = Vec::new();
+        for (i, s) in self.series.iter().enumerate() {
+            if let Some((what, h)) = s.target {
+                match marks.iter_mut().find(|m| (m.0 - h).abs() < 1e-9) {
+                    Some(m) => m.2.push(i),
+                    None => marks.push((h, format!("{what} {}", axis_hours(h)), vec![i])),
+                }
+            }
+        }
+        // The band for their labels only when there are some.
+        let band = if marks.is_empty() { 0 } else { MARK_BAND };
+        let title_h = title_size * 3 / 2 + 6;
         let mut chart = ChartBuilder::on(&plot)
-            .caption(&title, ("sans-serif", 20))
             .margin(12)
-            .margin_top(MARK_BAND)
+            .margin_top(title_h + band)
             .x_label_area_size(48)
             .y_label_area_size(64)
             .build_cartesian_2d(
@@ -85,22 +115,14 @@ impl Draw for CdfChart {
             .y_desc(self.y_label.as_str())
             .x_label_formatter(&|x| axis_hours(*x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            // Quarters in a half chart, whose plot is too short for tenths.
+            .y_labels(if half { 5 } else { 11 })
             .axis_desc_style(("sans-serif", 14))
             .label_style(("sans-serif", 13))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(fail)?;
 
-        // Targets: one dashed line per distinct value, labelled once.
-        let mut marks: Vec<(f64, String, Vec<usize>)> = Vec::new();
-        for (i, s) in self.series.iter().enumerate() {
-            if let Some((what, h)) = s.target {
-                match marks.iter_mut().find(|m| (m.0 - h).abs() < 1e-9) {
-                    Some(m) => m.2.push(i),
-                    None => marks.push((h, format!("{what} {}", axis_hours(h)), vec![i])),
-                }
-            }
-        }
         for (k, (h, label, owners)) in marks.iter().enumerate() {
             if *h < lo || *h > hi {
                 continue;
@@ -148,7 +170,7 @@ impl Draw for CdfChart {
         // The legend below the chart, so it hides no curve; each service
         // with its target, so a line that several share is theirs.
         for (i, s) in self.series.iter().enumerate() {
-            let x = 60 + (LEGEND_COLUMN as usize * (i % columns)) as i32;
+            let x = (legend_x + LEGEND_COLUMN * (i % columns) as u32) as i32;
             let y = 4 + 22 * (i / columns) as i32;
             let label = match s.target {
                 Some((what, h)) => format!(

@@ -2,7 +2,8 @@
 //!
 //! Each chart is drawn once into an SVG string (inlined in the report) and,
 //! on request, again into a PNG file; the data behind it comes along as CSV.
-//! Text in PNGs uses the bundled DejaVu Sans, registered once; SVG text
+//! Text in PNGs uses the bundled DejaVu Sans, laid out glyph by glyph
+//! ([`png`]; plotters' bitmap text spaces letters unevenly); SVG text
 //! names the generic `sans-serif` family, so no font is ever fetched.
 //!
 //! Names and titles reach a chart only as plotters text, which its SVG
@@ -21,6 +22,7 @@ pub(crate) mod timeline;
 pub mod tornado;
 
 mod cdf;
+mod png;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -97,7 +99,7 @@ impl Figure {
             svg: Svg(svg),
             csv,
             png: Box::new(move |path: &Path| {
-                let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
+                let root = png::Png(BitMapBackend::new(path, chart.size())).into_drawing_area();
                 chart.draw(&root)?;
                 root.present().map_err(fail)
             }),
