@@ -30,7 +30,7 @@ pub(super) fn appetite(out: &mut Out, input: &Input) -> Result<(), String> {
         ),
         None => Markup::literal("The blue curve is the chance that a year's loss (all its incidents together) exceeds the amount on the horizontal axis; the thin dashed curve, the chance that its costliest single incident does (a threat's strike or an independent failure). The scenario sets no <code>risk_tolerance</code> to compare them with."),
     };
-    out.figure(lec, caption, false);
+    out.figure(lec, caption);
     tail_table(out, annual);
     Ok(())
 }
@@ -80,9 +80,7 @@ pub(super) fn year(out: &mut Out, input: &Input) -> Result<(), String> {
     let down = charts::downtime::figure(annual)?;
     out.figure(
         down,
-        Markup::literal("Share of simulated years in which each service is down for at most the hours on the horizontal axis, all outages added up."),
-        false,
-    );
+        Markup::literal("Share of simulated years in which each service is down for at most the hours on the horizontal axis, all outages added up."));
     Ok(())
 }
 

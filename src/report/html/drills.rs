@@ -28,9 +28,7 @@ pub(super) fn heatmap(out: &mut Out, input: &Input) -> Result<(), String> {
     let heat = charts::heatmap::figure(&named)?;
     out.figure(
         heat,
-        Markup::literal("Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always."),
-        false,
-    );
+        Markup::literal("Each cell: the chance that the service is back within its RTO after that threat strikes. Red: rarely; green: almost always."));
     Ok(())
 }
 
@@ -97,7 +95,6 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             Markup::literal(
                 "Recovery time: share of strikes after which each service is back by then.",
             ),
-            false,
         );
         // Data loss is charted only when some service lost data.
         if d.services
@@ -108,7 +105,6 @@ pub(super) fn each(out: &mut Out, input: &Input) -> Result<(), String> {
             out.figure(
                 loss,
                 Markup::literal("Data lost: share of strikes losing at most that span of data."),
-                false,
             );
         }
         out.line(Markup::literal("</div>\n</article>"));
@@ -195,7 +191,6 @@ pub(super) fn timeline(out: &mut Out, input: &Input) -> Result<(), String> {
     out.figure(
         tl,
         Markup::literal("Recovery timeline (a Gantt chart) of one representative trial."),
-        false,
     );
     Ok(())
 }

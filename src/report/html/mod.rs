@@ -257,17 +257,16 @@ impl Out {
         self.html.push_literal("\n");
     }
 
-    /// Shows a dependency graph, printed on landscape pages, and keeps it
-    /// for `--charts`.
+    /// Shows a dependency graph, printed turned on a page of its own, and
+    /// keeps it for `--charts`. On screen it fits the column, at about the
+    /// scale it prints (its layout is made for 250 mm across).
     fn figure_graph(&mut self, f: Figure, caption: Markup) {
-        self.show(f, caption, "chart wide graph");
+        self.show(f, caption, "chart graph");
     }
 
     /// Shows a chart with its caption and keeps it for `--charts`.
-    /// A `wide` chart keeps its own width and scrolls sideways on screen
-    /// rather than shrinking its labels to the column.
-    fn figure(&mut self, f: Figure, caption: Markup, wide: bool) {
-        self.show(f, caption, if wide { "chart wide" } else { "chart" });
+    fn figure(&mut self, f: Figure, caption: Markup) {
+        self.show(f, caption, "chart");
     }
 
     /// A chart in a `<figure>` of these classes, with its caption.

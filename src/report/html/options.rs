@@ -23,7 +23,6 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     out.figure(
         frontier,
         Markup::literal("Each option's annual cost against the expected annual loss that remains with it (the base scenario at zero cost), with the 95% interval of that loss. The green line is the efficient frontier: the choices that no cheaper choice beats. An option off the line (hollow) costs more than another that leaves less loss."),
-        false,
     );
     Ok(())
 }

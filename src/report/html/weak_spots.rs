@@ -101,8 +101,8 @@ fn top_shares(shares: &[(String, f64)], label: impl Fn(&str) -> String) -> Marku
 /// One graph per important business service (those with an impact
 /// tolerance, an MTPD; every service when none has one): the service and
 /// everything it needs, each printed on a landscape page with its labels
-/// at 6 pt or more. Drawn wide: on screen a graph scrolls sideways rather
-/// than shrinking its labels to the column. The whole graph is in `drsim
+/// at 6 pt or more; on screen it fits the column at about that scale. The
+/// whole graph is in `drsim
 /// graph` and, with `--charts`, `dependency-graph.svg`.
 pub(super) fn graph(out: &mut Out, input: &Input) -> Result<(), String> {
     let s = input.scenario;

@@ -48,20 +48,21 @@ pub(super) fn hours_words(h: f64) -> String {
     }
 }
 
-/// A target as an adjective: `4-hour`, `15-minute`, `2-day`.
+/// A target as an adjective: `4-hour`, `15-minute`, `2-day`; a target that
+/// is no whole number of its unit reads as the tables write it (`9.01h`),
+/// never rounded to one it is not.
 pub(crate) fn target_words(h: f64) -> String {
-    let trim = |x: f64| {
-        let s = format!("{x:.1}");
-        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-    };
+    let whole = |x: f64| (x - x.round()).abs() < 1e-9;
     if h <= 0.0 {
         "zero".into()
-    } else if h < 1.0 {
-        format!("{:.0}-minute", h * 60.0)
-    } else if h >= 48.0 && (h / 24.0).fract() == 0.0 {
-        format!("{}-day", trim(h / 24.0))
+    } else if h >= 48.0 && whole(h / 24.0) {
+        format!("{}-day", (h / 24.0).round())
+    } else if h >= 1.0 && whole(h) {
+        format!("{}-hour", h.round())
+    } else if h < 1.0 && whole(h * 60.0) {
+        format!("{}-minute", (h * 60.0).round())
     } else {
-        format!("{}-hour", trim(h))
+        crate::report::format::hours(h)
     }
 }
 
@@ -139,6 +140,10 @@ mod tests {
         assert_eq!(target_words(48.0), "2-day");
         assert_eq!(target_words(24.0), "24-hour");
         assert_eq!(target_words(0.0), "zero");
+        // Not rounded to a whole unit it is not.
+        assert_eq!(target_words(9.01), "9.01h");
+        assert_eq!(target_words(1.5), "1.5h");
+        assert_eq!(target_words(36.0), "36-hour");
     }
 
     #[test]
