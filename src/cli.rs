@@ -40,7 +40,11 @@ Jobs, one scenario:
   drsim merge  PARTS...           shards' parts (--shard I/N on drill, run,
                                   compare, sensitivity) into one output
 
-Start with:  drsim drill scenarios/hospital.yaml --threat ransomware";
+Start with:  drsim drill scenarios/hospital.yaml --threat ransomware
+
+Exit codes: 0 done; 1 the scenario or another input is wrong, or an output
+could not be written; 2 the command line is wrong (an unknown flag, a value
+out of range, an id the scenario does not have).";
 
 #[derive(Debug, Parser)]
 #[command(name = "drsim", version, about = ABOUT, long_about = LONG_ABOUT)]

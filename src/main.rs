@@ -1,6 +1,10 @@
 //! The drsim binary: parses the command line, runs the command (see
 //! [`commands`]), prints errors and maps them to an exit code. This is the
 //! only place that prints an error or exits.
+//!
+//! Exit codes: 0 done; 1 the scenario or another input file is wrong, or
+//! the work failed (a file could not be written); 2 the command line is
+//! wrong (clap's usage errors, and [`commands::is_usage`]).
 
 mod cli;
 mod commands;
@@ -15,7 +19,7 @@ fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to stdout (exit 0), usage errors to stderr
-        // (exit 1); help that could not be written is a failure too.
+        // (exit 2); help that could not be written is a failure (1).
         Err(e) if !e.use_stderr() => {
             return match e.print() {
                 Ok(()) => ExitCode::SUCCESS,
@@ -29,7 +33,7 @@ fn main() -> ExitCode {
                 "{}",
                 printable(&e.render().to_string())
             );
-            return ExitCode::from(1);
+            return ExitCode::from(USAGE);
         }
     };
     match commands::exec(cli.command) {
@@ -38,8 +42,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints `err` with its causes on stderr and returns exit code 1; a closed
-/// stdout pipe (`drsim run ... | head`) is a clean exit.
+/// The exit code of a wrong command line.
+const USAGE: u8 = 2;
+
+/// Prints `err` with its causes on stderr and returns exit code 1, or 2
+/// for a wrong command line; a closed stdout pipe (`drsim run ... | head`)
+/// is a clean exit.
 fn failure(err: &anyhow::Error) -> ExitCode {
     if let Some(io) = err.downcast_ref::<std::io::Error>() {
         if io.kind() == std::io::ErrorKind::BrokenPipe {
@@ -47,6 +55,7 @@ fn failure(err: &anyhow::Error) -> ExitCode {
         }
     }
     let mut text = String::new();
+    let code = if commands::is_usage(err) { USAGE } else { 1 };
     if let Some(e) = err.downcast_ref::<ScenarioError>() {
         text = format!("{e}\n");
     } else {
@@ -59,7 +68,7 @@ fn failure(err: &anyhow::Error) -> ExitCode {
     let _ = std::io::stderr()
         .lock()
         .write_all(printable(&text).as_bytes());
-    ExitCode::from(1)
+    ExitCode::from(code)
 }
 
 /// An error message as it may reach a terminal: it can echo a command-line

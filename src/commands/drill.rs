@@ -2,7 +2,7 @@
 
 use super::shared::{self, emit, Bar};
 use crate::cli::{PrecisionArgs, SimArgs};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use drsim::sim;
 use std::path::PathBuf;
 
@@ -62,7 +62,7 @@ pub fn exec(args: Args) -> Result<()> {
     let (target, named) = shared::precision(&args.precision)?;
     let given = match (args.threat.clone(), named) {
         (Some(a), Some(b)) if a != b => {
-            bail!("--threat {a} and --precision-of name different threats (`{b}`); name one")
+            usage_bail!("--threat {a} and --precision-of name different threats (`{b}`); name one")
         }
         (a, b) => a.or(b),
     };

@@ -123,7 +123,7 @@ fn again<A: Sharded>(mut command: A, args: &Args, merging: Arc<Merging>) -> Resu
     }
     match command.chart() {
         Some(chart) => *chart = args.chart.clone(),
-        None if args.chart.is_some() => bail!(
+        None if args.chart.is_some() => usage_bail!(
             "--chart: `{}` draws no chart (compare and sensitivity do)",
             header.command
         ),

@@ -6,6 +6,66 @@
 //! (`check.rs`), add its variant to [`crate::cli::Command`] and its arm
 //! below.
 
+use crate::cli::Command;
+use anyhow::Result;
+use std::fmt;
+
+/// A mistake on the command line that clap cannot see: a value out of its
+/// range, flags that contradict each other, an id the scenario does not
+/// have. The binary exits with 2 for it, as for clap's own usage errors;
+/// a wrong scenario or data file exits with 1.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Whether `err` is a mistake on the command line: a [`UsageError`], or
+/// one of the library's errors about a value the command line gave (a
+/// threat or service id the scenario lacks, a figure its service has no
+/// target for, trials or threads out of range).
+pub fn is_usage(err: &anyhow::Error) -> bool {
+    use drsim::sim::SimError as E;
+    err.downcast_ref::<UsageError>().is_some()
+        || err.downcast_ref::<E>().is_some_and(|e| {
+            matches!(
+                e,
+                E::UnknownThreat { .. }
+                    | E::UnknownService { .. }
+                    | E::NoTarget { .. }
+                    | E::TooFewTrials(_)
+                    | E::TooManyTrials(_)
+                    | E::TooManyThreads(_)
+            )
+        })
+}
+
+/// A [`UsageError`] with this message, as an `anyhow::Error`.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
+/// Returns early with a [`UsageError`], as `anyhow::bail!` does with any
+/// error.
+macro_rules! usage_bail {
+    ($($arg:tt)*) => {
+        return Err($crate::commands::usage(format!($($arg)*)))
+    };
+}
+
+/// A [`UsageError`] from a format string, as `anyhow::anyhow!` makes any
+/// error.
+macro_rules! usage_error {
+    ($($arg:tt)*) => {
+        $crate::commands::usage(format!($($arg)*))
+    };
+}
+
 pub mod check;
 pub mod compare;
 pub mod drill;
@@ -16,9 +76,6 @@ pub mod run;
 pub mod sensitivity;
 mod shared;
 pub mod tolerance;
-
-use crate::cli::Command;
-use anyhow::Result;
 
 /// Runs one command.
 pub fn exec(command: Command) -> Result<()> {

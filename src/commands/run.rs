@@ -2,7 +2,7 @@
 
 use super::shared::{self, emit, Bar};
 use crate::cli::{PrecisionArgs, SimArgs};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use drsim::sim;
 use std::path::PathBuf;
 
@@ -60,7 +60,7 @@ pub fn exec(args: Args) -> Result<()> {
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let (target, threat) = shared::precision(&args.precision)?;
     if let Some(threat) = threat {
-        bail!("--precision-of names a threat to drill (`{threat}`): a run has none; drop `:{threat}`, or drill it with drsim drill --precision");
+        usage_bail!("--precision-of names a threat to drill (`{threat}`): a run has none; drop `:{threat}`, or drill it with drsim drill --precision");
     }
     let config = shared::sim_config(&args.sim)?.with_precision(target.clone());
     let per_trial = sim::cost::run_events(&s, horizon.unwrap_or(s.horizon));

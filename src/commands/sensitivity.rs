@@ -2,7 +2,7 @@
 
 use super::shared::{self, Bar};
 use crate::cli::SimArgs;
-use anyhow::{anyhow, bail, Result};
+use anyhow::Result;
 use drsim::{report, sim};
 use std::path::PathBuf;
 
@@ -97,10 +97,12 @@ pub fn exec(args: Args) -> Result<()> {
     let loaded = &source.loaded;
     let metric = sim::Metric::parse(&args.metric).map_err(with_flag)?;
     if args.horizon.is_some() && metric != sim::Metric::Ale {
-        bail!("--horizon applies to --metric ale only: a drill runs until everything is recovered");
+        usage_bail!(
+            "--horizon applies to --metric ale only: a drill runs until everything is recovered"
+        );
     }
     if args.top == 0 {
-        bail!("--top must be at least 1, e.g. --top 15");
+        usage_bail!("--top must be at least 1, e.g. --top 15");
     }
     let horizon = shared::horizon(args.horizon.as_deref())?;
     let config = shared::sim_config(&args.sim)?;
@@ -138,8 +140,8 @@ pub fn exec(args: Args) -> Result<()> {
 fn with_flag(e: sim::SensitivityError) -> anyhow::Error {
     use sim::SensitivityError as E;
     match e {
-        E::BadMetric(_) => anyhow!("{e}, e.g. --metric rto:ehr:ransomware"),
-        E::NoRto(_) => anyhow!("{e} or use --metric ale"),
+        E::BadMetric(_) => usage_error!("{e}, e.g. --metric rto:ehr:ransomware"),
+        E::NoRto(_) => usage_error!("{e} or use --metric ale"),
         E::UnknownService { .. } | E::NotAService { .. } | E::Sim(_) => e.into(),
     }
 }

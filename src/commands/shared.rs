@@ -79,7 +79,7 @@ pub fn sim_config(sim: &SimArgs) -> Result<sim::Config> {
     config.work = match (sim.shard, &sim.merging) {
         (Some(slice), _) => {
             if sim.output.is_none() && std::io::stdout().is_terminal() {
-                bail!("--shard {slice} writes a binary part for drsim merge: give -o PART (e.g. -o part-{}.drsim), or redirect standard output", slice.index());
+                usage_bail!("--shard {slice} writes a binary part for drsim merge: give -o PART (e.g. -o part-{}.drsim), or redirect standard output", slice.index());
             }
             Work::Shard(Arc::new(Recorder::new(slice)))
         }
@@ -93,7 +93,7 @@ pub fn sim_config(sim: &SimArgs) -> Result<sim::Config> {
 /// run from results no shard sees.
 pub fn no_shard_to_precision(sim: &SimArgs, precision: &PrecisionArgs) -> Result<()> {
     if let (Some(slice), Some(_)) = (sim.shard, &precision.precision) {
-        bail!("--shard {slice} cannot run to a --precision: how many trials that takes depends on all of them; give every shard the same --trials instead");
+        usage_bail!("--shard {slice} cannot run to a --precision: how many trials that takes depends on all of them; give every shard the same --trials instead");
     }
     Ok(())
 }
@@ -155,15 +155,15 @@ pub fn config(args: &TrialArgs) -> Result<sim::Config> {
     let config = sim::Config::new(args.trials, args.seed, args.threads.unwrap_or(0));
     let config = config.map(|c| c.with_plain(args.plain));
     config.map_err(|e| match e {
-        sim::SimError::TooFewTrials(n) => anyhow!(
+        sim::SimError::TooFewTrials(n) => usage_error!(
             "--trials must be at least {} (got {n}): an interval needs two samples",
             sim::Trials::MIN
         ),
-        sim::SimError::TooManyTrials(n) => anyhow!(
+        sim::SimError::TooManyTrials(n) => usage_error!(
             "--trials must be at most {} (got {n}); a billion already gives any probability to within 0.0031 points",
             sim::Trials::MAX
         ),
-        sim::SimError::TooManyThreads(n) => anyhow!(
+        sim::SimError::TooManyThreads(n) => usage_error!(
             "--threads must be at most {} (got {n}); the results do not depend on it, and more threads than cores only add overhead",
             sim::Config::MAX_THREADS
         ),
@@ -216,12 +216,12 @@ fn duration_at_rate(events: f64) -> String {
 /// `--horizon`, in hours; `None` when not given (the scenario's horizon).
 pub fn horizon(text: Option<&str>) -> Result<Option<f64>> {
     let Some(h) = text else { return Ok(None) };
-    let hours = scenario::parse_duration(h).map_err(|e| anyhow!("--horizon: {e}"))?;
+    let hours = scenario::parse_duration(h).map_err(|e| usage_error!("--horizon: {e}"))?;
     if hours <= 0.0 {
-        bail!("--horizon must be longer than zero, e.g. --horizon 1y");
+        usage_bail!("--horizon must be longer than zero, e.g. --horizon 1y");
     }
     if hours > scenario::MAX_HORIZON_HOURS {
-        bail!("--horizon is longer than 1000y, the longest drsim simulates; plans are usually judged over 1y to 10y");
+        usage_bail!("--horizon is longer than 1000y, the longest drsim simulates; plans are usually judged over 1y to 10y");
     }
     Ok(Some(hours))
 }
@@ -237,7 +237,7 @@ pub fn money(flag: &str, text: &str) -> Result<f64> {
     };
     match digits.trim().parse::<f64>() {
         Ok(x) if scenario::money_is_valid(x * scale) => Ok(x * scale),
-        _ => bail!(
+        _ => usage_bail!(
             "{flag}: `{}` is not an amount of money; give a non-negative number (at most 1e15) in the scenario's currency, without its symbol, e.g. {flag} 150000 or {flag} 150k",
             text.escape_debug()
         ),
@@ -247,10 +247,10 @@ pub fn money(flag: &str, text: &str) -> Result<f64> {
 /// The threat `--threat` names for a drill; without one, the list of threats.
 pub fn drill_threat(s: &Scenario, given: Option<String>) -> Result<String> {
     let Some(threat) = given else {
-        bail!("{}", threat_list(s, "drill needs --threat ID"));
+        usage_bail!("{}", threat_list(s, "drill needs --threat ID"));
     };
     if s.threat_index(&threat).is_none() {
-        bail!("{}", unknown_threat(s, &threat));
+        usage_bail!("{}", unknown_threat(s, &threat));
     }
     Ok(threat)
 }
@@ -266,7 +266,7 @@ pub fn threats(s: &Scenario, given: &[String]) -> Result<Vec<String>> {
     };
     for t in &threats {
         if s.threat_index(t).is_none() {
-            bail!("{}", unknown_threat(s, t));
+            usage_bail!("{}", unknown_threat(s, t));
         }
     }
     Ok(threats)
@@ -322,7 +322,7 @@ pub fn options(loaded: &Loaded, given: &[String], file: &Path) -> Result<Vec<Inv
                 let hint = scenario::did_you_mean(id, known.iter().copied())
                     .map(|hint| format!("; {hint}"))
                     .unwrap_or_default();
-                bail!("unknown option `{id}`{hint}\noptions: {}", known.join(", "));
+                usage_bail!("unknown option `{id}`{hint}\noptions: {}", known.join(", "));
             }
         }
     }
@@ -354,7 +354,7 @@ pub fn what_if<'a>(
     for (i, a) in chosen.iter().enumerate() {
         for b in &chosen[i + 1..] {
             if let Some(reason) = scenario::exclusive(a, b) {
-                bail!(
+                usage_bail!(
                     "--options: `{}` and `{}` cannot be applied together: {reason}; apply one of them",
                     a.id,
                     b.id
@@ -363,7 +363,7 @@ pub fn what_if<'a>(
         }
     }
     let what_if = scenario::combined(&chosen)
-        .map_err(|e| anyhow!("--options: these options cannot be applied together: {e}"))?;
+        .map_err(|e| usage_error!("--options: these options cannot be applied together: {e}"))?;
     Ok(std::borrow::Cow::Owned(what_if))
 }
 
@@ -472,7 +472,7 @@ pub fn chart(path: Option<&Path>) -> Result<Option<(&Path, ChartFormat)>> {
     let format = match ext.as_deref() {
         Some("svg") => ChartFormat::Svg,
         Some("png") => ChartFormat::Png,
-        _ => bail!(
+        _ => usage_bail!(
             "--chart {}: the file name must end in .svg or .png, e.g. --chart tornado.svg",
             path.display()
         ),
@@ -542,11 +542,11 @@ pub fn precision(args: &PrecisionArgs) -> Result<(Option<sim::Precision>, Option
         .map(|x| x * scale)
         .filter(|x| *x > 0.0 && *x < 1.0)
         .ok_or_else(|| {
-            anyhow!("--precision must be a share above 0 and below 1, such as 0.05 or 5% (got `{text}`)")
+            usage_error!("--precision must be a share above 0 and below 1, such as 0.05 or 5% (got `{text}`)")
         })?;
     let max_trials = sim::Trials::new(args.max_trials)
         .map_err(|_| {
-            anyhow!(
+            usage_error!(
                 "--max-trials must be between {} and {} (got {})",
                 sim::Trials::MIN,
                 sim::Trials::MAX,
@@ -557,7 +557,7 @@ pub fn precision(args: &PrecisionArgs) -> Result<(Option<sim::Precision>, Option
     let (of, threat) = match args.precision_of.as_deref() {
         None => (sim::PrecisionOf::Loss, None),
         Some(figure) => sim::PrecisionOf::parse(figure).ok_or_else(|| {
-            anyhow!(
+            usage_error!(
                 "--precision-of takes loss, loss:SERVICE, rto:SERVICE, rpo:SERVICE or (in a drill) rto:SERVICE:THREAT (got `{figure}`)"
             )
         })?,

@@ -76,7 +76,7 @@ pub fn exec(args: Args) -> Result<()> {
     }
     let threats = shared::threats(s, &args.threats)?;
     if threats.is_empty() {
-        bail!("--threats none: the impact tolerance is judged after threats; name some, or leave --threats out for all");
+        usage_bail!("--threats none: the impact tolerance is judged after threats; name some, or leave --threats out for all");
     }
     let config = shared::config(&args.trial)?;
     // The first drill of each threat, then the breach points' drills.

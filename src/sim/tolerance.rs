@@ -313,7 +313,11 @@ fn crossing(
     let mut holds =
         |i: i64| -> Result<bool, SimError> { Ok(figure(&chance(grid(i))?) >= WITHIN_SHARE) };
     // The side of 1 the crossing lies on, as grid indices.
-    let (first, last) = if holds(0)? { (0, steps()) } else { (-steps(), 0) };
+    let (first, last) = if holds(0)? {
+        (0, steps())
+    } else {
+        (-steps(), 0)
+    };
     let g = ((guess.ln() / HIGHEST_FACTOR.ln()) * steps() as f64)
         .round()
         .clamp(first as f64, last as f64) as i64;

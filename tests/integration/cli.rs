@@ -97,7 +97,7 @@ fn drill_without_or_with_a_wrong_threat_lists_the_threats() {
         .arg("drill")
         .arg(&path)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("needs --threat"))
         .stderr(predicate::str::contains("disk-loss"));
     drsim()
@@ -105,7 +105,7 @@ fn drill_without_or_with_a_wrong_threat_lists_the_threats() {
         .arg(&path)
         .args(["--threat", "crsh"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("did you mean `crash`?"));
 }
 
@@ -281,22 +281,22 @@ fn bad_flags_are_user_errors() {
         .arg(&path)
         .args(["--horizon", "12"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("unit"));
     drsim()
         .arg("run")
         .arg(&path)
         .args(["--trials", "1"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("at least 2"));
     drsim()
         .arg("run")
         .arg(&path)
         .args(["--trials", "many"])
         .assert()
-        .code(1);
-    drsim().arg("frobnicate").assert().code(1);
+        .code(2);
+    drsim().arg("frobnicate").assert().code(2);
 }
 
 #[test]
@@ -372,7 +372,7 @@ fn trials_and_threads_have_a_sane_maximum() {
         .args(["run", "--trials", "1000000000000"])
         .arg(&small)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "--trials must be at most 1000000000",
         ));
@@ -381,7 +381,7 @@ fn trials_and_threads_have_a_sane_maximum() {
         .args(["run", "--threads", "100000"])
         .arg(&small)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("--threads must be at most 1024"));
     assert!(start.elapsed().as_secs() < 5);
 }
@@ -451,7 +451,7 @@ fn precision_of_names_the_figure_and_refuses_what_does_not_fit() {
             .args(&args)
             .arg(&file)
             .assert()
-            .code(1)
+            .code(2)
             .stderr(predicate::str::contains(message))
             .stderr(predicate::str::contains("panicked").not());
     }

@@ -478,7 +478,7 @@ fn what_if_options_are_stated_in_every_output_and_exclusive_ones_refused() {
         .arg(&file)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("`drop-supplier` and `other-supplier` cannot be applied together: both set `depends_on` of `svc2`"),

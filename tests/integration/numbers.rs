@@ -221,7 +221,7 @@ fn a_tiny_horizon_is_not_printed_as_zero() {
     let out = drsim()
         .args(["run", path.to_str().unwrap(), "--horizon", "0.0005s"])
         .assert()
-        .code(1)
+        .code(2)
         .get_output()
         .clone();
     let err = String::from_utf8(out.stderr).unwrap();

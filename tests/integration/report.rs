@@ -340,7 +340,7 @@ fn check_chart_flag(command: &[&str], file: &Path) {
         .arg("--chart")
         .arg(&jpg)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("must end in .svg or .png"));
     assert!(!jpg.exists());
     let mut left: Vec<String> = std::fs::read_dir(dir.path())

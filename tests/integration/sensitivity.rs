@@ -243,7 +243,7 @@ fn cli_rejects_a_misspelt_metric_with_a_hint() {
         .args(["sensitivity", "--quiet", "--metric", "rpo"])
         .arg(&file)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("`rpo` is not a metric"))
         .stderr(predicate::str::contains("rto:SERVICE:THREAT"));
     drsim()
@@ -256,7 +256,7 @@ fn cli_rejects_a_misspelt_metric_with_a_hint() {
         .args(["--horizon", "2y"])
         .arg(&file)
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "--horizon applies to --metric ale only",
         ));

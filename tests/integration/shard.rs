@@ -271,7 +271,7 @@ fn a_shard_cannot_run_to_a_precision() {
         .arg(repo_file("target/never-written.drsim"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot run to a --precision"), "{err}");
     assert!(!repo_file("target/never-written.drsim").exists());

@@ -39,7 +39,7 @@ fn errors_echoing_user_text_show_control_characters_escaped() {
         .arg(&file)
         .args(["--threat", "\u{1b}[2J\r\u{7}\u{202e}"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "unknown threat `\\u{1b}[2J\\u{d}\\u{7}\\u{202e}`",
         ))
@@ -64,7 +64,7 @@ fn errors_echoing_user_text_show_control_characters_escaped() {
     drsim()
         .args(["check", "a.yaml", "x\u{202e}\rextra"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("x\\u{202e}\\u{d}extra"))
         .stderr(raw_controls());
 }
