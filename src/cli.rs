@@ -2,7 +2,9 @@
 //! several of them share. Each command's own arguments live beside its code
 //! in [`crate::commands`]. Nothing in the library imports this.
 
-use crate::commands::{check, compare, drill, graph, merge, report, run, sensitivity, tolerance};
+use crate::commands::{
+    check, compare, completions, drill, graph, init, merge, report, run, sensitivity, tolerance,
+};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use drsim::sim::shard::{Replay, Slice};
 use std::path::PathBuf;
@@ -39,6 +41,9 @@ Jobs, one scenario:
   drsim graph  FILE               the dependency graph as DOT or Mermaid
   drsim merge  PARTS...           shards' parts (--shard I/N on drill, run,
                                   compare, sensitivity) into one output
+  drsim init   [FILE]             a commented starter scenario to edit
+  drsim completions SHELL         shell completions (bash, zsh, fish, powershell)
+  drsim man                       the man page
 
 Start with:  drsim drill scenarios/hospital.yaml --threat ransomware
 
@@ -66,6 +71,9 @@ pub enum Command {
     Tolerance(tolerance::Args),
     Report(report::Args),
     Merge(merge::Args),
+    Init(init::Args),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
 }
 
 /// How many trials, from which seed, on how many threads: shared by every

@@ -54,6 +54,9 @@ fn failure(err: &anyhow::Error) -> ExitCode {
             return ExitCode::SUCCESS;
         }
     }
+    if err.downcast_ref::<commands::Reported>().is_some() {
+        return ExitCode::from(1);
+    }
     let mut text = String::new();
     let code = if commands::is_usage(err) { USAGE } else { 1 };
     if let Some(e) = err.downcast_ref::<ScenarioError>() {

@@ -55,7 +55,8 @@ Examples:
   drsim compare scenarios/retail.yaml --threats none --format json
   drsim compare scenarios/hospital.yaml --threats none --chart options.svg")]
 pub struct Args {
-    /// Scenario file (YAML) with an `options:` section
+    /// Scenario file (YAML) with an `options:` section; `-` reads it from
+    /// standard input
     file: PathBuf,
     /// Options to compare, by id, comma-separated (default: all)
     #[arg(long, value_delimiter = ',')]

@@ -26,7 +26,7 @@ Examples:
   drsim drill scenarios/retail.yaml --threat cloud-region-outage --explain
   drsim drill scenarios/hospital.yaml --precision 5% --precision-of rto:ehr:ransomware")]
 pub struct Args {
-    /// Scenario file (YAML)
+    /// Scenario file (YAML); `-` reads it from standard input
     file: PathBuf,
     /// The threat that strikes (omit it to list the scenario's threats)
     #[arg(long)]

@@ -18,7 +18,7 @@ Examples:
   drsim graph scenarios/retail.yaml | dot -Tsvg > retail.svg
   drsim graph scenarios/retail.yaml --format mermaid -o retail.mmd")]
 pub struct Args {
-    /// Scenario file (YAML)
+    /// Scenario file (YAML); `-` reads it from standard input
     file: PathBuf,
     /// Output format
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]

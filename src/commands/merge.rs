@@ -101,7 +101,10 @@ pub fn exec(args: Args) -> Result<()> {
         | Command::Graph(_)
         | Command::Tolerance(_)
         | Command::Report(_)
-        | Command::Merge(_) => bail!(
+        | Command::Merge(_)
+        | Command::Init(_)
+        | Command::Completions(_)
+        | Command::Man(_) => bail!(
             "the parts name `{}`, which is not run in shards (drill, run, compare and sensitivity are)",
             header.command
         ),

@@ -25,6 +25,20 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// A failure the command has already reported in its output (`check
+/// --format json` prints the diagnostics on standard output): the binary
+/// exits with 1 and prints nothing more.
+#[derive(Debug)]
+pub struct Reported;
+
+impl fmt::Display for Reported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("reported in the output")
+    }
+}
+
+impl std::error::Error for Reported {}
+
 /// Whether `err` is a mistake on the command line: a [`UsageError`], or
 /// one of the library's errors about a value the command line gave (a
 /// threat or service id the scenario lacks, a figure its service has no
@@ -68,8 +82,10 @@ macro_rules! usage_error {
 
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod drill;
 pub mod graph;
+pub mod init;
 pub mod merge;
 pub mod report;
 pub mod run;
@@ -89,5 +105,8 @@ pub fn exec(command: Command) -> Result<()> {
         Command::Tolerance(args) => tolerance::exec(args),
         Command::Report(args) => report::exec(args),
         Command::Merge(args) => merge::exec(args),
+        Command::Init(args) => init::exec(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
     }
 }

@@ -46,7 +46,7 @@ Examples:
   drsim report scenarios/hospital.yaml -o hospital-report.html
   drsim report scenarios/bank.yaml --threats ransomware,regional-disaster-london --charts charts/")]
 pub struct Args {
-    /// Scenario file (YAML)
+    /// Scenario file (YAML); `-` reads it from standard input
     file: PathBuf,
     /// Threats to drill, comma-separated; `all` (the default) or `none`
     #[arg(long, alias = "threat", value_delimiter = ',')]
@@ -81,7 +81,7 @@ pub fn exec(args: Args) -> Result<()> {
     // Read once: the digest and the scenario come from the same bytes, and
     // a pipe can be read only once.
     let bytes = scenario::read_path(&args.file)?;
-    let loaded = scenario::load_bytes(&bytes, &args.file.display().to_string())?;
+    let loaded = scenario::load_bytes(&bytes, &scenario::source_name(&args.file))?;
     let s = &*shared::what_if(&loaded, &args.options, &args.file)?;
     // A what-if's report compares no options: they are patches on the base.
     let options = if args.options.is_empty() {

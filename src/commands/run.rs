@@ -24,7 +24,7 @@ Examples:
   drsim run scenarios/retail.yaml
   drsim run scenarios/bank.yaml --horizon 10y --format json > bank-risk.json")]
 pub struct Args {
-    /// Scenario file (YAML)
+    /// Scenario file (YAML); `-` reads it from standard input
     file: PathBuf,
     /// Simulated period, e.g. 1y or 10y (default: the scenario's horizon)
     #[arg(long)]

@@ -55,7 +55,7 @@ Examples:
   drsim sensitivity scenarios/bank.yaml --top 30 --format csv -o tornado.csv
   drsim sensitivity scenarios/retail.yaml --trials 2000 --chart tornado.png")]
 pub struct Args {
-    /// Scenario file (YAML)
+    /// Scenario file (YAML); `-` reads it from standard input
     file: PathBuf,
     /// What to rank inputs by: `ale`, or `rto:SERVICE:THREAT`
     #[arg(long, default_value = "ale")]

@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail, Result};
 use drsim::scenario::{self, InvestmentOption, Loaded, Scenario};
 use drsim::sim::shard::{self, Header, Recorder, Work};
 use drsim::{report, sim};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressState, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub fn source(file: &Path, sim: &SimArgs) -> Result<Source> {
             let h = m.replay.header();
             (h.scenario.clone(), h.scenario_name.clone())
         }
-        None => (scenario::read_path(file)?, file.display().to_string()),
+        None => (scenario::read_path(file)?, scenario::source_name(file)),
     };
     let loaded = scenario::load_bytes(&bytes, &name)?;
     Ok(Source {
@@ -384,7 +384,7 @@ impl Bar {
         Bar::styled(
             args.quiet,
             args.trial.trials,
-            "{spinner} {bar:40} {pos}/{len} trials  {per_sec}  eta {eta}",
+            "{spinner} {bar:40} {pos}/{len} trials  {rate}  eta {eta}",
         )
     }
 
@@ -402,7 +402,17 @@ impl Bar {
             return Bar(ProgressBar::hidden());
         }
         let bar = ProgressBar::new(length);
-        bar.set_style(ProgressStyle::with_template(template).expect("the template is valid"));
+        let style = ProgressStyle::with_template(template)
+            .expect("the template is valid")
+            // Trials a second as a whole number (indicatif's own {per_sec}
+            // prints four decimals).
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}/s", HumanCount(state.per_sec().round() as u64));
+                },
+            );
+        bar.set_style(style);
         Bar(bar)
     }
 

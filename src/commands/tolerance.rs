@@ -42,7 +42,7 @@ Examples:
   drsim tolerance scenarios/hospital.yaml
   drsim tolerance scenarios/bank.yaml --threats ransomware --format json")]
 pub struct Args {
-    /// Scenario file (YAML)
+    /// Scenario file (YAML); `-` reads it from standard input
     file: PathBuf,
     /// Threats to drill, comma-separated; `all` (the default)
     #[arg(long, alias = "threat", value_delimiter = ',')]

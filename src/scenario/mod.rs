@@ -93,20 +93,39 @@ pub fn load_bytes(bytes: &[u8], file: &str) -> Result<Loaded, ScenarioError> {
     load_str(src, file)
 }
 
-/// Reads, parses and validates a scenario file.
+/// Reads, parses and validates a scenario file (`-`: standard input).
 pub fn load_path(path: &Path) -> Result<Loaded, ScenarioError> {
     let bytes = read_path(path)?;
-    load_bytes(&bytes, &path.display().to_string())
+    load_bytes(&bytes, &source_name(path))
 }
 
-/// Reads a scenario file's bytes, refusing a directory and anything longer
-/// than [`MAX_FILE_BYTES`]. Works on pipes and devices too, which report no
-/// length: the cap is enforced on what is read, not on the metadata.
+/// Whether `path` is `-`, which names standard input on the command line.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// A scenario's source as messages name it: its path, or `<stdin>` for
+/// `-`.
+pub fn source_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a scenario file's bytes (`-`: standard input, read once), refusing
+/// a directory and anything longer than [`MAX_FILE_BYTES`]. Works on pipes
+/// and devices too, which report no length: the cap is enforced on what is
+/// read, not on the metadata.
 pub fn read_path(path: &Path) -> Result<Vec<u8>, ScenarioError> {
     let io = |source| ScenarioError::Io {
-        file: path.display().to_string(),
+        file: source_name(path),
         source,
     };
+    if is_stdin(path) {
+        return read_capped(std::io::stdin().lock()).map_err(io);
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {

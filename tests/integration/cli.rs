@@ -456,3 +456,233 @@ fn precision_of_names_the_figure_and_refuses_what_does_not_fit() {
             .stderr(predicate::str::contains("panicked").not());
     }
 }
+
+/// `-` reads the scenario from standard input, wherever a scenario is
+/// read: the same output as from the file, and errors name `<stdin>`.
+#[test]
+fn a_dash_reads_the_scenario_from_standard_input() {
+    let hospital = std::fs::read(scenario("hospital.yaml")).unwrap();
+    drsim()
+        .args(["check", "-"])
+        .write_stdin(hospital.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("<stdin>"));
+    let args = ["--trials", "300", "--format", "json"];
+    let from_file = drsim()
+        .arg("run")
+        .arg(scenario("hospital.yaml"))
+        .args(args)
+        .output()
+        .unwrap();
+    let from_stdin = drsim()
+        .args(["run", "-"])
+        .args(args)
+        .write_stdin(hospital.clone())
+        .output()
+        .unwrap();
+    assert!(from_file.status.success() && from_stdin.status.success());
+    assert_eq!(from_file.stdout, from_stdin.stdout);
+    for command in [
+        &[
+            "drill",
+            "-",
+            "--threat",
+            "ransomware",
+            "--trials",
+            "200",
+            "-q",
+        ][..],
+        &["report", "-", "--threats", "none", "--trials", "200", "-q"][..],
+        &[
+            "tolerance",
+            "-",
+            "--threats",
+            "ransomware",
+            "--trials",
+            "200",
+            "-q",
+        ][..],
+        &["graph", "-"][..],
+    ] {
+        drsim()
+            .args(command)
+            .write_stdin(hospital.clone())
+            .assert()
+            .success();
+    }
+    drsim()
+        .args(["check", "-"])
+        .write_stdin("horizon: 1y\nsites: [\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("<stdin>"));
+}
+
+/// `check --format json`: one JSON object on standard output, valid or
+/// not, each diagnostic with its severity, message, help, line, column and
+/// key path; exit 1 when the scenario is wrong.
+#[test]
+fn check_reports_diagnostics_as_json() {
+    let ok = drsim()
+        .args(["check", "--format", "json"])
+        .arg(scenario("hospital.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+    assert!(v["diagnostics"].is_array());
+
+    let bad = "name: x\nhorizon: 1y\ncomponents:\n  - {id: db, kind: database, repair: 2h, team: dbas}\n  - {id: shop, kind: service, depends_on: [dbb]}\n";
+    let out = drsim()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["file"], "<stdin>");
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert!(diags.len() >= 2, "{v:#}");
+    for d in diags {
+        assert_eq!(d["severity"], "error");
+        assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            d["line"].as_u64().is_some() && d["column"].as_u64().is_some(),
+            "{d}"
+        );
+    }
+    let at = |path: &str| diags.iter().find(|d| d["path"] == path);
+    let team = at("components[0].team").expect("the unknown team, by its key path");
+    assert_eq!(team["line"], 4);
+    let dep = at("components[1].depends_on[0]").expect("the unknown id, by its key path");
+    assert_eq!(dep["line"], 5);
+    assert!(
+        dep["help"].as_str().is_some_and(|h| h.contains("db")),
+        "{dep}"
+    );
+}
+
+/// `drsim init` writes a starter that `check` accepts, with a service
+/// that has its targets, two backup tiers and the two threats; it never
+/// overwrites a file.
+#[test]
+fn init_writes_a_valid_starter_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scenario.yaml");
+    drsim().arg("init").arg(&file).assert().success();
+    let text = std::fs::read_to_string(&file).unwrap();
+    for needle in [
+        "rto:",
+        "rpo:",
+        "impact:",
+        "immutable: true",
+        "id: ransomware",
+        "id: site-fire",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+    drsim()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Online shop"));
+    drsim()
+        .args(["drill", "--trials", "200", "--threat", "ransomware", "-q"])
+        .arg(&file)
+        .assert()
+        .success();
+    // Never over an existing file: refused, and the file is as it was.
+    std::fs::write(&file, "mine").unwrap();
+    drsim()
+        .arg("init")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("never overwrites"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    // Without a file, to standard output: the same text.
+    let out = drsim().arg("init").output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), text);
+}
+
+/// Completions for each shell and the man pages generate, and name the
+/// commands.
+#[test]
+fn completions_and_man_pages_generate() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = drsim().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("drill") && text.contains("tolerance"),
+            "{shell}"
+        );
+    }
+    drsim().args(["completions", "tcsh"]).assert().code(2);
+    let out = drsim().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH drsim"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(page.contains("drill"));
+    let dir = tempfile::tempdir().unwrap();
+    let man = dir.path().join("man1");
+    drsim().args(["man", "--dir"]).arg(&man).assert().success();
+    for page in ["drsim.1", "drsim-drill.1", "drsim-report.1", "drsim-init.1"] {
+        let text = std::fs::read_to_string(man.join(page)).unwrap();
+        assert!(text.contains(".TH"), "{page}");
+    }
+}
+
+/// An unknown flag or command is a usage error: exit code 2.
+#[test]
+fn usage_errors_exit_with_two() {
+    drsim()
+        .args(["run", "--no-such-flag"])
+        .arg(scenario("hospital.yaml"))
+        .assert()
+        .code(2);
+    drsim().arg("no-such-command").assert().code(2);
+    drsim().arg("run").assert().code(2);
+}
+
+/// The progress a run reports only goes forwards, however its workers
+/// finish: two finishing together once reported 1,024 and then 768.
+#[test]
+fn progress_never_steps_back() {
+    use std::sync::Mutex;
+    struct Record(Mutex<Vec<(u64, u64)>>);
+    impl drsim::sim::Progress for Record {
+        fn update(&self, done: u64, total: u64) {
+            self.0.lock().unwrap().push((done, total));
+        }
+    }
+    let text = std::fs::read_to_string(scenario("hospital.yaml")).unwrap();
+    let s = drsim::scenario::load_str(&text, "hospital.yaml")
+        .unwrap()
+        .scenario;
+    for threads in [2, 4, 8] {
+        let config = drsim::sim::Config::new(20_000, 1, threads).unwrap();
+        let record = Record(Mutex::new(Vec::new()));
+        drsim::sim::run(&s, None, &config, &record).unwrap();
+        let seen = record.0.into_inner().unwrap();
+        assert!(seen.len() > 2, "{seen:?}");
+        assert!(
+            seen.windows(2).all(|w| w[0].0 <= w[1].0),
+            "{threads} threads: {seen:?}"
+        );
+        assert_eq!(seen.last().unwrap().0, 20_000);
+    }
+}
