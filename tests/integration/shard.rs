@@ -425,7 +425,7 @@ fn the_kubernetes_job_runs_as_many_shards_as_it_merges() {
 /// the merge is the one machine's tornado, screening stated.
 #[test]
 fn a_screened_sensitivity_merges_like_one_machine() {
-    let mut yaml = String::from("name: Many\nhorizon: 1y\ncomponents:\n");
+    let mut yaml = String::from("name: Many\nhorizon: 8w\ncomponents:\n");
     for i in 0..51 {
         let (repair, price) = (1 + i % 7, 10 * (i + 1) * (i + 1));
         yaml += &format!(
