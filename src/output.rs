@@ -453,23 +453,6 @@ fn write_direct(path: &Path, real: &Path, bytes: &[u8]) -> Result<()> {
     out.flush().with_context(context)
 }
 
-/// The bytes an encoder writes to a path (the PNG encoder takes a path, not
-/// a writer): it writes `file_name` in a new private directory (mode 0700)
-/// in the system's temporary directory, where no other user can swap the
-/// file for a link; the bytes are read back and the directory removed.
-pub fn produced(file_name: &str, produce: impl FnOnce(&Path) -> Result<()>) -> Result<Vec<u8>> {
-    let (dir, staging) = leftovers::create(Kind::Tree, || {
-        let dir = tempfile::Builder::new().prefix(".drsim-").tempdir()?.keep();
-        Ok((dir.clone(), dir))
-    })
-    .context("cannot make a temporary directory (is TMPDIR writable?)")?;
-    let file = dir.join(file_name);
-    produce(&file)?;
-    let bytes = fs::read(&file).with_context(|| format!("cannot read back {}", file.display()))?;
-    drop(staging);
-    Ok(bytes)
-}
-
 /// Temporary paths to remove when a command fails or is interrupted.
 ///
 /// Every temporary path is registered the moment it is made, under one
@@ -491,8 +474,6 @@ mod leftovers {
     pub enum Kind {
         /// A temporary file.
         File,
-        /// A private directory and everything in it.
-        Tree,
         /// A directory made for output files: removed only if empty.
         EmptyDir,
     }
@@ -502,7 +483,6 @@ mod leftovers {
         fn remove(self, path: &Path) {
             let _ = match self {
                 Kind::File => fs::remove_file(path),
-                Kind::Tree => fs::remove_dir_all(path),
                 Kind::EmptyDir => fs::remove_dir(path),
             };
         }

@@ -505,11 +505,8 @@ fn write_chart(
 
 /// The bytes of `f` as a PNG, for the file `shown` (named in errors).
 pub fn png(f: &report::charts::Figure, shown: &Path) -> Result<Vec<u8>> {
-    // The encoder picks the format from the extension: keep `.png`.
-    output::produced("chart.png", |tmp| {
-        f.write_png(tmp)
-            .map_err(|e| anyhow!("cannot write {}: {e}", shown.display()))
-    })
+    f.png()
+        .map_err(|e| anyhow!("cannot draw {}: {e}", shown.display()))
 }
 
 /// Writes the chart (when `--chart` was given) and the result in the

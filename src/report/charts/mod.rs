@@ -1,7 +1,8 @@
 //! The charts of the HTML report, drawn with plotters, one file per chart.
 //!
 //! Each chart is drawn once into an SVG string (inlined in the report) and,
-//! on request, again into a PNG file; the data behind it comes along as CSV.
+//! on request, again into an RGB buffer encoded as PNG (the `png` crate);
+//! the data behind it comes along as CSV.
 //! Text in PNGs uses the bundled DejaVu Sans, laid out glyph by glyph
 //! ([`png`]; plotters' bitmap text spaces letters unevenly); SVG text
 //! names the generic `sans-serif` family, so no font is ever fetched.
@@ -28,7 +29,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::ops::Deref;
-use std::path::Path;
 use std::sync::Once;
 
 /// A drawing routine that works on any plotters backend.
@@ -40,7 +40,7 @@ pub(crate) trait Draw {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-type PngWriter = Box<dyn Fn(&Path) -> Result<(), String>>;
+type PngWriter = Box<dyn Fn() -> Result<Vec<u8>, String>>;
 
 /// A chart as an SVG document, exactly as plotters' SVG backend wrote it.
 /// Only [`Figure::new`] makes one, so the report can inline it as markup:
@@ -98,18 +98,36 @@ impl Figure {
             title: title.into(),
             svg: Svg(svg),
             csv,
-            png: Box::new(move |path: &Path| {
-                let root = png::Png(BitMapBackend::new(path, chart.size())).into_drawing_area();
-                chart.draw(&root)?;
-                root.present().map_err(fail)
+            png: Box::new(move || {
+                let (w, h) = chart.size();
+                let mut rgb = vec![0u8; w as usize * h as usize * 3];
+                {
+                    let root =
+                        png::Png(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
+                    chart.draw(&root)?;
+                    root.present().map_err(fail)?;
+                }
+                encode_png(&rgb, (w, h))
             }),
         })
     }
 
-    /// Writes the chart as a PNG file at `path`.
-    pub fn write_png(&self, path: &Path) -> Result<(), String> {
-        (self.png)(path)
+    /// The chart drawn as a PNG image.
+    pub fn png(&self) -> Result<Vec<u8>, String> {
+        (self.png)()
     }
+}
+
+/// An RGB buffer of `size` as PNG bytes.
+fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut out, w, h);
+    encoder.set_color(::png::ColorType::Rgb);
+    encoder.set_depth(::png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(fail)?;
+    writer.write_image_data(rgb).map_err(fail)?;
+    writer.finish().map_err(fail)?;
+    Ok(out)
 }
 
 /// Registers the bundled font for text in bitmaps (and text measurement).
