@@ -503,8 +503,7 @@ where
     };
     // Progress over a shard's trials is shown as a share of all of them.
     let own = (mine.end * CHUNK).min(trials - start) - (mine.start * CHUNK).min(trials - start);
-    let done = AtomicU64::new(0);
-    let reported = Mutex::new(0u64);
+    let done = Mutex::new(0u64);
     let work = || {
         // Each worker claims the next chunk in order; finished chunks are
         // merged in chunk order (so the result does not depend on the
@@ -542,16 +541,14 @@ where
                 for t in first..last {
                     trial(&mut st, &mut acc, t);
                 }
-                let finished = done.fetch_add(last - first, Ordering::Relaxed) + (last - first);
-                let shown = u128::from(finished) * u128::from(trials - start) / u128::from(own);
-                // Under a lock and only forwards: two workers finishing
+                // Counted and reported under one lock: two workers finishing
                 // together must not report their counts in reverse.
                 {
-                    let mut high = reported.lock().expect("no worker panicked");
-                    if shown as u64 > *high {
-                        *high = shown as u64;
-                        progress.update(start + *high, trials);
-                    }
+                    let mut finished = done.lock().expect("no worker panicked");
+                    *finished += last - first;
+                    let shown =
+                        u128::from(*finished) * u128::from(trials - start) / u128::from(own);
+                    progress.update(start + shown as u64, trials);
                 }
                 let mut m = merged.lock().expect("no worker panicked");
                 m.pending.insert(chunk, acc);

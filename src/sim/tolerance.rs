@@ -33,7 +33,7 @@ pub const HIGHEST_FACTOR: f64 = 100.0;
 /// proportional to it, so a service alone takes about 10 to 20 for the
 /// point and its interval; services alike share most of theirs (the
 /// estimate is then high: 82 alike services of a generated estate took
-/// 243 drills over five threats, not 6,150).
+/// 243 drills over five threats, not 8,200).
 pub const DRILLS_PER_SERVICE: f64 = 20.0;
 
 /// The search stops when the crossing is bracketed this finely (the

@@ -13,6 +13,22 @@ pub fn drsim() -> Command {
     Command::cargo_bin("drsim").expect("the binary is built")
 }
 
+/// Runs drsim with `args`, which must succeed (its stderr shown if not);
+/// its standard output.
+pub fn stdout_of<I, S>(args: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = drsim().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// A file of the repository, by its path from the root.
 pub fn repo_file(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)

@@ -3,24 +3,13 @@
 //! one machine prints; parts that do not belong together are refused with
 //! the reason.
 
-use crate::common::{drsim, repo_file, scenario, write_temp};
+use crate::common::{drsim, repo_file, scenario, stdout_of, write_temp};
 use std::path::{Path, PathBuf};
 
 /// What one machine prints for `args` (with `--format json` and `-q`
 /// added, and `extra`).
 fn single(args: &[&str], extra: &[&str]) -> Vec<u8> {
-    let out = drsim()
-        .args(args)
-        .args(extra)
-        .args(["-q"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    stdout_of(args.iter().chain(extra).chain(&["-q"]))
 }
 
 /// Runs `args` as `count` shards writing parts into `dir`, in reverse order

@@ -4,7 +4,7 @@
 //! (T / (m ln 10), within the sampling error of a 90th percentile).
 
 use super::closed_form::{assert_prob, load};
-use super::common::drsim;
+use super::common::stdout_of;
 use drsim::sim::tolerance::{self, Breach};
 use drsim::sim::{Config, NoProgress};
 use drsim::stats::Z95;
@@ -121,23 +121,14 @@ fn the_command_writes_text_json_and_csv() {
     .unwrap();
     // The command's output in a format, which must succeed.
     let run = |format: &str| -> Vec<u8> {
-        let out = drsim()
-            .args([
-                "tolerance",
-                file.to_str().unwrap(),
-                "--trials",
-                "500",
-                "--format",
-                format,
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        stdout_of([
+            "tolerance",
+            file.to_str().unwrap(),
+            "--trials",
+            "500",
+            "--format",
+            format,
+        ])
     };
     let out = run("json");
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
