@@ -3,7 +3,8 @@
 //! in [`crate::commands`]. Nothing in the library imports this.
 
 use crate::commands::{
-    check, compare, completions, drill, graph, init, merge, report, run, sensitivity, tolerance,
+    check, compare, completions, drill, export, graph, import, init, merge, report, run,
+    sensitivity, tolerance,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use drsim::sim::shard::{Replay, Slice};
@@ -42,6 +43,8 @@ Jobs, one scenario:
   drsim merge  PARTS...           shards' parts (--shard I/N on drill, run,
                                   compare, sensitivity) into one output
   drsim init   [FILE]             a commented starter scenario to edit
+  drsim export FILE --to DIR|X.xlsx  the scenario as tables (CSV or XLSX)
+  drsim import DIR|X.xlsx         tables back into a scenario file
   drsim completions SHELL         shell completions (bash, zsh, fish, powershell)
   drsim man                       the man page
 
@@ -72,6 +75,8 @@ pub enum Command {
     Report(report::Args),
     Merge(merge::Args),
     Init(init::Args),
+    Export(export::Args),
+    Import(import::Args),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
 }

@@ -61,6 +61,8 @@ fn failure(err: &anyhow::Error) -> ExitCode {
     let code = if commands::is_usage(err) { USAGE } else { 1 };
     if let Some(e) = err.downcast_ref::<ScenarioError>() {
         text = format!("{e}\n");
+    } else if let Some(e) = err.downcast_ref::<drsim::scenario::tables::TableErrors>() {
+        text = format!("{e}\n");
     } else {
         text.push_str(&format!("error: {err}\n"));
         for cause in err.chain().skip(1) {

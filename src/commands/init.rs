@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// The starter scenario: valid (a test checks it), small, and commented.
-pub const STARTER: &str = include_str!("starter.yaml");
+pub const STARTER: &str = include_str!("../../examples/starter.yaml");
 
 /// Write a commented starter scenario to edit
 #[derive(Debug, clap::Args)]

@@ -103,6 +103,8 @@ pub fn exec(args: Args) -> Result<()> {
         | Command::Report(_)
         | Command::Merge(_)
         | Command::Init(_)
+        | Command::Export(_)
+        | Command::Import(_)
         | Command::Completions(_)
         | Command::Man(_) => bail!(
             "the parts name `{}`, which is not run in shards (drill, run, compare and sensitivity are)",

@@ -84,7 +84,9 @@ pub mod check;
 pub mod compare;
 pub mod completions;
 pub mod drill;
+pub mod export;
 pub mod graph;
+pub mod import;
 pub mod init;
 pub mod merge;
 pub mod report;
@@ -106,6 +108,8 @@ pub fn exec(command: Command) -> Result<()> {
         Command::Report(args) => report::exec(args),
         Command::Merge(args) => merge::exec(args),
         Command::Init(args) => init::exec(args),
+        Command::Export(args) => export::exec(args),
+        Command::Import(args) => import::exec(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     }

@@ -19,6 +19,18 @@ pub fn load(file: &Path) -> Result<Loaded> {
     Ok(scenario::load_path(file)?)
 }
 
+/// The text of the scenario at `file` (`-`: standard input) and the name
+/// messages give it.
+pub fn scenario_text(file: &Path) -> Result<(String, String)> {
+    let name = scenario::source_name(file);
+    let bytes = scenario::read_path(file)?;
+    let text = String::from_utf8(bytes).map_err(|e| scenario::ScenarioError::NotText {
+        file: name.clone(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    Ok((text, name))
+}
+
 /// The scenario as a simulating command reads it: from its file, or from
 /// the parts a merge folds (which carry a copy); with its bytes, which a
 /// shard's part carries.

@@ -25,17 +25,6 @@ pub enum Cell<'a> {
     Empty,
 }
 
-/// Text a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP advises
-/// against CSV injection: `=HYPERLINK(...)` in an option's name stays text.
-fn defused(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 impl<'a> From<&'a str> for Cell<'a> {
     fn from(s: &'a str) -> Self {
         Cell::Text(s)
@@ -104,7 +93,7 @@ impl Table {
         let fields: Vec<String> = cells
             .into_iter()
             .map(|c| match c {
-                Cell::Text(s) => defused(s),
+                Cell::Text(s) => crate::scenario::defused(s).into_owned(),
                 Cell::Num(x) => no_negative_zero(x).to_string(),
                 Cell::Count(n) => n.to_string(),
                 Cell::Empty => String::new(),

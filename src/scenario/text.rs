@@ -111,6 +111,26 @@ pub fn escape_unsafe(text: &str, layout: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for a CSV cell that a spreadsheet opens: text a spreadsheet would
+/// run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a leading `'`, as OWASP advises against CSV
+/// injection, so `=HYPERLINK(...)` in a name stays text. Text that starts
+/// with `'` gets one too, so that [`undefused`] gives back every text as
+/// it was.
+pub fn defused(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A CSV cell's text without the one leading `'` that [`defused`] adds
+/// (and that spreadsheets take to mark a cell as text).
+pub fn undefused(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 /// The first character of `text` that may not be in it: any character
 /// [`is_unsafe_char`] finds, except newlines and tabs in `multiline` text
 /// (a description).
@@ -154,5 +174,16 @@ mod tests {
             Cow::Borrowed(_)
         ));
         assert_eq!(describe('\u{1b}'), "U+001B (escape)");
+    }
+
+    #[test]
+    fn defusing_is_undone_exactly() {
+        for t in [
+            "=1+1", "+x", "-5", "@a", "\tx", "'quoted", "''", "plain", "",
+        ] {
+            assert_eq!(undefused(&defused(t)), t);
+            assert!(!defused(t).starts_with(['=', '+', '-', '@', '\t', '\r']));
+        }
+        assert_eq!(defused("plain"), "plain");
     }
 }

@@ -20,6 +20,8 @@
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
 //! - `scenarios`: every bundled scenario loads, validates and simulates;
 //! - `spof`: single points of failure against brute force (proptest);
+//! - `tables`: export to CSV and XLSX and import back (round trips,
+//!   templates, located errors);
 //! - `tails`: intervals of quantiles and tail measures against closed forms;
 //! - `terminal`: no control character reaches the terminal raw;
 //! - `common`: helpers the others share, and the random scenarios of the
@@ -48,6 +50,7 @@ mod sensitivity_labels;
 mod sensitivity_v11;
 mod shard;
 mod spof;
+mod tables;
 mod tails;
 mod terminal;
 mod tolerance;
