@@ -3,7 +3,7 @@
 //! in [`crate::commands`]. Nothing in the library imports this.
 
 use crate::commands::{
-    check, compare, completions, drill, export, graph, import, init, merge, report, run,
+    check, compare, completions, drill, export, graph, import, init, merge, report, run, schema,
     sensitivity, tolerance,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -45,6 +45,7 @@ Jobs, one scenario:
   drsim init   [FILE]             a commented starter scenario to edit
   drsim export FILE --to DIR|X.xlsx  the scenario as tables (CSV or XLSX)
   drsim import DIR|X.xlsx         tables back into a scenario file
+  drsim schema                    the JSON Schema of the format, for editors
   drsim completions SHELL         shell completions (bash, zsh, fish, powershell)
   drsim man                       the man page
 
@@ -77,6 +78,7 @@ pub enum Command {
     Init(init::Args),
     Export(export::Args),
     Import(import::Args),
+    Schema(schema::Args),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
 }

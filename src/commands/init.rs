@@ -4,8 +4,24 @@ use anyhow::{bail, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// The starter scenario: valid (a test checks it), small, and commented.
+/// The starter scenario as the repository keeps it (examples/): valid (a
+/// test checks it), small, and commented.
 pub const STARTER: &str = include_str!("../../examples/starter.yaml");
+
+/// The schema comment of the repository's copy, which names the schema in
+/// the repository.
+const REPOSITORY_SCHEMA: &str = "# yaml-language-server: $schema=../schema/scenario.schema.json\n";
+
+/// The starter as `init` writes it: its schema comment names a schema
+/// beside the file, and says how to write one there.
+pub fn starter() -> String {
+    STARTER.replacen(
+        REPOSITORY_SCHEMA,
+        "# yaml-language-server: $schema=scenario.schema.json\n\
+         # (editors complete and check keys with it: drsim schema -o scenario.schema.json)\n",
+        1,
+    )
+}
 
 /// Write a commented starter scenario to edit
 #[derive(Debug, clap::Args)]
@@ -30,7 +46,7 @@ pub struct Args {
 pub fn exec(args: Args) -> Result<()> {
     let Some(path) = args.file else {
         let mut out = std::io::stdout().lock();
-        out.write_all(STARTER.as_bytes())?;
+        out.write_all(starter().as_bytes())?;
         return Ok(out.flush()?);
     };
     // Created exclusively: never over a file that is there, even one made
@@ -51,7 +67,7 @@ pub fn exec(args: Args) -> Result<()> {
         ),
     };
     if let Err(e) = file
-        .write_all(STARTER.as_bytes())
+        .write_all(starter().as_bytes())
         .and_then(|()| file.sync_all())
     {
         // No half-written starter left behind.

@@ -91,6 +91,7 @@ pub mod init;
 pub mod merge;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod sensitivity;
 mod shared;
 pub mod tolerance;
@@ -110,6 +111,7 @@ pub fn exec(command: Command) -> Result<()> {
         Command::Init(args) => init::exec(args),
         Command::Export(args) => export::exec(args),
         Command::Import(args) => import::exec(args),
+        Command::Schema(args) => schema::exec(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     }

@@ -89,44 +89,69 @@ impl InvestmentOption {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawOption {
+#[schemars(rename = "Option")]
+pub(super) struct RawOption {
     #[serde(deserialize_with = "super::text::string")]
+    #[schemars(with = "super::schema::Text")]
+    /// Unique id among the options.
     id: String,
     #[serde(default, deserialize_with = "super::text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
+    /// Display name.
     name: Option<String>,
+    /// What it costs, in the scenario's currency.
     #[serde(default)]
     cost: RawCost,
+    /// Spreads the upfront cost (default 5y).
     #[serde(default)]
     lifetime: Option<Hours>,
+    /// The changes it makes to the scenario, in order.
     #[serde(default)]
     changes: Vec<RawChange>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Cost")]
 struct RawCost {
+    /// Paid once, spread over the lifetime.
     #[serde(default)]
     upfront: f64,
+    /// Paid every year.
     #[serde(default)]
     per_year: f64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
+#[schemars(rename = "Change")]
 struct RawChange {
+    /// Components to add.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<super::raw::RawComponent>>")]
     add: Option<Vec<Value>>,
+    /// Teams to add.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<super::raw::RawTeam>>")]
     add_teams: Option<Vec<Value>>,
+    /// Threats to add.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<super::raw::RawThreat>>")]
     add_threats: Option<Vec<Value>>,
+    /// Sites to add.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<super::raw::RawSite>>")]
     add_sites: Option<Vec<Value>>,
+    /// Replace keys of the component, team, threat or site with this id.
     #[serde(default)]
+    #[schemars(with = "Option<super::schema::SetItem>")]
     set: Option<Mapping>,
+    /// Ids of components, teams, threats or sites to remove.
     #[serde(default, deserialize_with = "super::text::optional_list")]
+    #[schemars(with = "Option<Vec<super::schema::Text>>")]
     remove: Option<Vec<String>>,
 }
 

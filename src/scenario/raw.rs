@@ -7,59 +7,90 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Scenario")]
 pub(super) struct RawScenario {
+    /// The scenario's name, shown in every output.
     #[serde(deserialize_with = "text::string")]
+    #[schemars(with = "super::schema::Text")]
     pub name: String,
+    /// What the scenario describes (free text).
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub description: Option<String>,
+    /// The currency money is in (default GBP).
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub currency: Option<String>,
+    /// The period `drsim run` simulates (default 1y).
     #[serde(default)]
     pub horizon: Option<Hours>,
+    /// Places components stand at, such as data centres.
     #[serde(default)]
     pub sites: Vec<RawSite>,
+    /// Repair teams: at most `size` repairs of a team at once.
     #[serde(default)]
     pub teams: Vec<RawTeam>,
+    /// The estate: services, applications, databases, servers, storage, networks, power, suppliers, people.
     pub components: Vec<RawComponent>,
+    /// Events that hit several components at once: a site fire, a regional outage, ransomware, a supplier failure.
     #[serde(default)]
     pub threats: Vec<RawThreat>,
+    /// The board's appetite: P(annual loss > loss) should stay below p.
     #[serde(default)]
     pub risk_tolerance: Vec<RawTolerance>,
-    /// Investment options (spec section 11): read here so the key is known,
-    /// applied and validated by `options::load_options`.
+    /// Investment options for `drsim compare`: each a patch on the
+    /// scenario with its cost. (Read here so the key is known; applied
+    /// and validated by `options::load_options`.)
     #[serde(default)]
     #[allow(dead_code)]
+    #[schemars(with = "Vec<super::options::RawOption>")]
     pub options: Vec<serde_yaml_ng::Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Site")]
 pub(super) struct RawSite {
+    /// Unique id: lowercase letters, digits, - and _.
     #[serde(deserialize_with = "text::string")]
+    #[schemars(with = "super::schema::Text")]
     pub id: String,
+    /// Display name.
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub name: Option<String>,
+    /// The region the site is in (for people; threats select by site).
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub region: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Team")]
 pub(super) struct RawTeam {
+    /// Unique id: lowercase letters, digits, - and _.
     #[serde(deserialize_with = "text::string")]
+    #[schemars(with = "super::schema::Text")]
     pub id: String,
+    /// Display name.
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub name: Option<String>,
+    /// How many repairs the team works on at once.
     pub size: u32,
 }
 
 /// What a component is (its `kind` key). Only services are reported on;
 /// the other kinds label the rest for people and let threats select by
 /// kind, and behave alike in the simulation.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(
+    description = "What a component is: only services are reported on; the other kinds label the rest, and threats can select by kind."
+)]
 pub enum Kind {
     /// A business service: what the results, targets and losses are about.
     Service,
@@ -118,91 +149,136 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Component")]
 pub(super) struct RawComponent {
+    /// Unique id: lowercase letters, digits, - and _.
     #[serde(deserialize_with = "text::string")]
+    #[schemars(with = "super::schema::Text")]
     pub id: String,
+    /// Display name for reports.
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub name: Option<String>,
+    /// What it is; only services are reported on.
     pub kind: Kind,
+    /// The site it stands at (threats that hit the site hit it).
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub site: Option<String>,
+    /// Labels threats can select by.
     #[serde(default, deserialize_with = "text::list")]
+    #[schemars(with = "Vec<super::schema::Text>")]
     pub tags: Vec<String>,
+    /// Requirements, all of which must hold for it to be available.
     #[serde(default)]
     pub depends_on: Vec<RawRequirement>,
+    /// Independent failures.
     #[serde(default)]
     pub failures: Vec<RawFailure>,
+    /// Time to repair after damage.
     #[serde(default)]
     pub repair: Option<Dist>,
+    /// Time to rebuild after it is destroyed (default: repair).
     #[serde(default)]
     pub rebuild: Option<Dist>,
+    /// Delay before repair work can start (default 0).
     #[serde(default)]
     pub detect: Option<Dist>,
+    /// The team that repairs it (default: unlimited hands).
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub team: Option<String>,
+    /// Lower repairs first when its team is busy (default 100).
     #[serde(default)]
     pub priority: Option<i64>,
+    /// It holds data: its backup tiers.
     #[serde(default)]
     pub data: Option<RawData>,
+    /// Recovery time objective.
     #[serde(default)]
     pub rto: Option<Hours>,
+    /// Recovery point objective: the most data it may lose.
     #[serde(default)]
     pub rpo: Option<Hours>,
+    /// Maximum tolerable period of disruption (impact tolerance).
     #[serde(default)]
     pub mtpd: Option<Hours>,
+    /// Work recovery time: after IT is back, the time to verify data and catch up.
     #[serde(default)]
     pub wrt: Option<Dist>,
+    /// What an outage costs, in the scenario's currency.
     #[serde(default)]
     pub impact: Option<RawImpact>,
 }
 
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(Debug, Deserialize, Default, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Impact")]
 pub(super) struct RawImpact {
+    /// Money per hour of outage.
     #[serde(default)]
     pub per_hour: f64,
+    /// Money per hour of data lost.
     #[serde(default)]
     pub per_hour_data_lost: f64,
+    /// Money per outage.
     #[serde(default)]
     pub per_incident: f64,
-    /// The cost of one total loss of a service's data (spec 13.7).
+    /// Money per total loss of the service's data (no backup survived).
     #[serde(default)]
     pub per_total_data_loss: Option<f64>,
+    /// Steps in the cost as the outage goes on.
     #[serde(default)]
     pub over_time: Vec<RawStep>,
 }
 
 /// One step of `impact.over_time` (spec 13.1).
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    rename = "Step",
+    description = "A step in what an outage costs as it goes on."
+)]
 pub(super) struct RawStep {
+    /// From this long into the outage.
     pub after: Hours,
+    /// The new money per hour.
     #[serde(default)]
     pub per_hour: Option<f64>,
+    /// A one-off sum when the step is reached.
     #[serde(default)]
     pub once: Option<f64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Data")]
 pub(super) struct RawData {
+    /// Backup tiers.
     #[serde(default)]
     pub backups: Vec<RawBackup>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Backup")]
 pub(super) struct RawBackup {
+    /// Interval between backups.
     pub every: Hours,
+    /// Time to restore from this tier.
     pub restore: Dist,
+    /// Survives ransomware (a threat with reaches_backups).
     #[serde(default)]
     pub immutable: bool,
+    /// Survives a threat that hits the component's site.
     #[serde(default)]
     pub offsite: bool,
+    /// How long each point is kept (default: all).
     #[serde(default)]
     pub keep: Option<Hours>,
+    /// Chance that a restore from this tier fails (0 to 1).
     #[serde(default)]
     pub restore_fails: Option<f64>,
 }
@@ -210,8 +286,11 @@ pub(super) struct RawBackup {
 /// What a failure or a threat does to a component it hits, without the
 /// data that goes with it (see [`ThreatEffect`](super::ThreatEffect) and
 /// [`FailureEffect`](super::FailureEffect)).
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(
+    description = "What a hit does: disrupt (unavailable for a while, back by itself; threats only), damage (repaired by its team, data intact), destroy (data lost: rebuilt, then restored from the newest surviving backup)."
+)]
 pub enum Effect {
     /// Unavailable for a while, then back by itself with its data; no team
     /// work. Threats only.
@@ -223,42 +302,62 @@ pub enum Effect {
     Destroy,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Failure")]
 pub(super) struct RawFailure {
+    /// Mean time between failures (exponential).
     #[serde(default)]
     pub every: Option<Hours>,
+    /// Time to failure, renewed after each repair.
     #[serde(default)]
     pub after: Option<Dist>,
+    /// damage (default) or destroy.
     #[serde(default)]
     pub effect: Option<Effect>,
+    /// Repair time of this failure (default: the component's).
     #[serde(default)]
     pub repair: Option<Dist>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Threat")]
 pub(super) struct RawThreat {
+    /// Unique id: lowercase letters, digits, - and _.
     #[serde(deserialize_with = "text::string")]
+    #[schemars(with = "super::schema::Text")]
     pub id: String,
+    /// Display name.
     #[serde(default, deserialize_with = "text::optional")]
+    #[schemars(with = "Option<super::schema::Text>")]
     pub name: Option<String>,
+    /// Mean interval between events (or per_year).
     #[serde(default)]
     pub every: Option<Hours>,
+    /// Events per year (or every); without either it is for drills only.
     #[serde(default)]
     pub per_year: Option<f64>,
+    /// What it hits.
     pub hits: RawHits,
+    /// Chance each selected component is hit (default 1).
     #[serde(default)]
     pub chance: Option<f64>,
+    /// disrupt, damage or destroy.
     pub effect: Effect,
+    /// disrupt: how long until it clears by itself.
     #[serde(default)]
     pub duration: Option<Dist>,
+    /// destroy: overrides the components' rebuild.
     #[serde(default)]
     pub rebuild: Option<Dist>,
+    /// damage: overrides the components' repair.
     #[serde(default)]
     pub repair: Option<Dist>,
+    /// destroy: non-immutable backup tiers are destroyed too (ransomware).
     #[serde(default)]
     pub reaches_backups: bool,
+    /// destroy: how long the attacker was inside before; backups taken since are lost too.
     #[serde(default)]
     pub dwell: Option<Dist>,
 }
@@ -301,16 +400,24 @@ impl<'de> Deserialize<'de> for RawHits {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Selector")]
 pub(super) struct RawSelector {
+    /// Components at these sites.
     #[serde(default, deserialize_with = "text::list")]
+    #[schemars(with = "Vec<super::schema::Text>")]
     pub sites: Vec<String>,
+    /// Components of these kinds.
     #[serde(default)]
     pub kinds: Vec<Kind>,
+    /// Components with these tags.
     #[serde(default, deserialize_with = "text::list")]
+    #[schemars(with = "Vec<super::schema::Text>")]
     pub tags: Vec<String>,
+    /// These components.
     #[serde(default, deserialize_with = "text::list")]
+    #[schemars(with = "Vec<super::schema::Text>")]
     pub components: Vec<String>,
     /// The chance of this entry of a hit group (default: the threat's).
     #[serde(default)]
@@ -354,10 +461,13 @@ impl RawSelector {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Tolerance")]
 pub(super) struct RawTolerance {
+    /// An annual loss, in the scenario's currency.
     pub loss: f64,
+    /// The most tolerable chance of exceeding it in a year.
     pub p: f64,
 }
 

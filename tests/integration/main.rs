@@ -18,6 +18,8 @@
 //!   counts, `-0`, a horizon read as zero);
 //! - `properties`: invariants over random valid scenarios (proptest);
 //! - `report`: the HTML board report (well-formed, self-contained, escaped);
+//! - `schema`: the JSON Schema, committed and printed alike, validates
+//!   every bundled scenario and refuses wrong keys and values;
 //! - `scenarios`: every bundled scenario loads, validates and simulates;
 //! - `spof`: single points of failure against brute force (proptest);
 //! - `tables`: export to CSV and XLSX and import back (round trips,
@@ -45,6 +47,7 @@ mod package_review;
 mod properties;
 mod report;
 mod scenarios;
+mod schema;
 mod sensitivity;
 mod sensitivity_labels;
 mod sensitivity_v11;

@@ -93,8 +93,19 @@ fn the_templates_in_examples_are_what_export_writes() {
         std::fs::read(&xlsx).unwrap(),
         "examples/starter.xlsx differs from what export writes"
     );
-    // And init writes the same starter.
-    assert_eq!(stdout_of(["init"]), std::fs::read(&starter).unwrap());
+    // And init writes the same starter, its schema comment naming a schema
+    // beside it.
+    let init = String::from_utf8(stdout_of(["init"])).unwrap();
+    let repo = std::fs::read_to_string(&starter).unwrap();
+    assert!(
+        init.starts_with("# yaml-language-server: $schema=scenario.schema.json\n# (editors"),
+        "{init}"
+    );
+    assert!(repo.starts_with("# yaml-language-server: $schema=../schema/scenario.schema.json\n"));
+    assert_eq!(
+        init.lines().skip(2).collect::<Vec<_>>(),
+        repo.lines().skip(1).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -185,4 +196,21 @@ fn export_takes_a_directory_or_a_workbook() {
         .code(1)
         .stderr(predicates::str::contains("has no unit"));
     assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn the_readme_lists_every_table_and_column() {
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    for t in drsim::scenario::tables::TABLES {
+        let columns: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+        let row = format!("| `{}` |", t.name);
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with(&row))
+            .unwrap_or_else(|| panic!("the README's Spreadsheets table has no row for {}", t.name));
+        assert!(
+            line.ends_with(&format!("| {} |", columns.join(", "))),
+            "{line}"
+        );
+    }
 }
