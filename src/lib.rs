@@ -7,6 +7,7 @@
 //! the samples and [`report`] writes them out. Dependencies flow one way:
 //! scenario <- graph <- sim <- report, with stats a leaf.
 
+pub mod calibrate;
 pub mod graph;
 pub mod report;
 pub mod scenario;
