@@ -3,8 +3,8 @@
 //! in [`crate::commands`]. Nothing in the library imports this.
 
 use crate::commands::{
-    check, compare, completions, drill, export, graph, import, init, merge, report, run, schema,
-    sensitivity, tolerance,
+    calibrate, check, compare, completions, drill, export, graph, import, init, merge, report, run,
+    schema, sensitivity, tolerance,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use drsim::sim::shard::{Replay, Slice};
@@ -37,6 +37,8 @@ Jobs, one scenario:
                                   every input set low and high
   drsim tolerance FILE            impact tolerance: P(within each service's
                                   MTPD) per threat, and its breach point
+  drsim calibrate FILE ACTUALS.csv  DR tests and incidents update the
+                                  estimates (Bayes' rule), with a verdict each
   drsim report FILE               a self-contained HTML report for the board
   drsim check  FILE               validate the file, list single points of failure
   drsim graph  FILE               the dependency graph as DOT or Mermaid
@@ -73,6 +75,7 @@ pub enum Command {
     Compare(compare::Args),
     Sensitivity(sensitivity::Args),
     Tolerance(tolerance::Args),
+    Calibrate(calibrate::Args),
     Report(report::Args),
     Merge(merge::Args),
     Init(init::Args),

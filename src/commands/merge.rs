@@ -106,6 +106,7 @@ pub fn exec(args: Args) -> Result<()> {
         | Command::Export(_)
         | Command::Import(_)
         | Command::Schema(_)
+        | Command::Calibrate(_)
         | Command::Completions(_)
         | Command::Man(_) => bail!(
             "the parts name `{}`, which is not run in shards (drill, run, compare and sensitivity are)",

@@ -80,6 +80,7 @@ macro_rules! usage_error {
     };
 }
 
+pub mod calibrate;
 pub mod check;
 pub mod compare;
 pub mod completions;
@@ -112,6 +113,7 @@ pub fn exec(command: Command) -> Result<()> {
         Command::Export(args) => export::exec(args),
         Command::Import(args) => import::exec(args),
         Command::Schema(args) => schema::exec(args),
+        Command::Calibrate(args) => calibrate::exec(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
     }

@@ -1,6 +1,7 @@
 //! Output formats. Each takes finished [`Results`](crate::sim::Results) and
 //! never re-runs anything.
 
+pub mod calibrate;
 pub mod charts;
 pub mod compare;
 pub mod csv;

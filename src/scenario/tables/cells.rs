@@ -136,7 +136,7 @@ fn requirement(value: &Value) -> String {
 }
 
 /// `value` in YAML's flow style, on one line.
-pub(super) fn flow(value: &Value) -> String {
+pub fn flow(value: &Value) -> String {
     let mut s = String::new();
     write_flow(&mut s, value);
     s

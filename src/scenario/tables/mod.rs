@@ -22,6 +22,7 @@ mod export;
 mod files;
 mod import;
 
+pub use cells::flow;
 pub use export::export;
 pub use files::{read_csv_dir, read_xlsx, write_csv_dir, write_xlsx};
 pub use import::{import, Imported};
