@@ -42,7 +42,11 @@ pub(super) const CHANGES: [&str; 6] = [
 pub(super) fn write(value: &Value, format: Format) -> String {
     match format {
         Format::Text => text(value),
+        // An empty change (`remove: []`) is written as the empty list.
+        Format::ChangeValue if value.as_sequence().is_some_and(Vec::is_empty) => "[]".into(),
         Format::Words | Format::Kinds | Format::ChangeValue if value.is_sequence() => words(value),
+        // Null is the key left out.
+        _ if value.is_null() => String::new(),
         Format::Requirement => requirement(value),
         _ => match value {
             // A string cell holds the string: `4h`, not `"4h"`.
@@ -53,10 +57,19 @@ pub(super) fn write(value: &Value, format: Format) -> String {
 }
 
 /// A text column's cell.
+/// A text column's cell: the text the scenario reads from the value (a
+/// number is its text as `scenario::text` reads it: `1.0` is "1").
 fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => f.to_string(),
+            _ => n.to_string(),
+        },
         other => flow(other),
     }
 }
@@ -182,10 +195,24 @@ fn write_flow(s: &mut String, value: &Value) {
 /// string in a flow collection, else double-quoted.
 pub(super) fn scalar(t: &str) -> String {
     if plain(t) {
-        t.to_string()
-    } else {
-        serde_json::to_string(t).expect("a string serializes")
+        return t.to_string();
     }
+    // JSON's quoting is YAML's double-quoted style, but for characters YAML
+    // takes as line breaks or refuses raw: those are escaped too.
+    let json = serde_json::to_string(t).expect("a string serializes");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        let special = matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        );
+        if special {
+            out.push_str(&format!("\\u{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn plain(t: &str) -> bool {
@@ -222,13 +249,15 @@ fn plain(t: &str) -> bool {
 /// A cell of `format` read into its YAML value (`None`: an empty cell, the
 /// key left out), or what is wrong with it and how to write it.
 pub(super) fn read(cell: &str, format: Format) -> Result<Option<Value>, (String, String)> {
+    // Text is kept as it is (spaces and all), but for a cell of spaces.
+    let untrimmed = cell;
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);
     }
     let wrong = |message: String| (message, format!("write {}", format.describe()));
     let value = match format {
-        Format::Text => Value::String(cell.to_string()),
+        Format::Text => Value::String(untrimmed.to_string()),
         Format::Words | Format::Kinds => {
             let v = read_words(cell).map_err(wrong)?;
             if format == Format::Kinds {
@@ -304,6 +333,13 @@ fn read_words(cell: &str) -> Result<Value, String> {
 /// A cell's YAML, bounded like a scenario file (nesting, aliases).
 fn yaml(cell: &str) -> Result<Value, String> {
     crate::scenario::bounds::check(cell).map_err(|d| d.message)?;
+    // Aliases repeat what they name: in cells, where every cell would
+    // have its own budget, they could make small tables huge.
+    for event in saphyr_parser::Parser::new_from_str(cell) {
+        if let Ok((saphyr_parser::Event::Alias(_), _)) = event {
+            return Err("a YAML alias (*name) in a cell: write the value out in full".into());
+        }
+    }
     serde_yaml_ng::from_str::<Value>(cell).map_err(|e| {
         let m = e.to_string();
         // A location inside one cell says nothing.

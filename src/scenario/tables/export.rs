@@ -44,7 +44,8 @@ fn cells(table: &Table, item: &Value, parent: Option<&str>) -> Vec<String> {
         .map(|(i, c)| match (i, parent, c.format) {
             (0, Some(id), _) => id.to_string(),
             (_, _, Format::Presence) => {
-                if get(item, c.key).is_some() {
+                // `data: ~` is no data section at all.
+                if get(item, c.key).is_some_and(|v| !v.is_null()) {
                     "true".to_string()
                 } else {
                     String::new()
@@ -120,5 +121,6 @@ fn sheet(table: &Table, root: &Value) -> Sheet {
             .collect(),
         header_row: 1,
         first_column: 0,
+        stray: Vec::new(),
     }
 }

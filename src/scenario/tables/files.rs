@@ -110,22 +110,62 @@ pub fn read_csv_dir(dir: &Path) -> Result<Book, TableErrors> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
+        // A spreadsheet shows each line as a row, blank ones too, but a
+        // quoted cell's line breaks stay in its row: the row of a record is
+        // its first line less the line breaks inside earlier records.
+        // (The reader skips blank lines and reports the position before
+        // them: lines are counted here from the text itself.)
         let mut records = Vec::new();
-        for (i, record) in reader.records().enumerate() {
-            let record = record
-                .map_err(|e| failed(format!("{}, row {}", shown(&path), i + 1), e.to_string()))?;
-            records.push(
+        let mut inside = 0usize;
+        let (mut counted_to, mut line) = (0usize, 1usize);
+        let mut line_at = |byte: usize| {
+            // A record's position is where the reader began, before the
+            // blank lines it skipped: its first line is after them.
+            let mut byte = byte.min(text.len()).max(counted_to);
+            while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+                byte += 1;
+            }
+            line += text.as_bytes()[counted_to..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            counted_to = byte;
+            line
+        };
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = line_at(e.position().map_or(text.len(), |p| p.byte() as usize));
+                    return Err(failed(
+                        format!(
+                            "{}, row {}",
+                            shown(&path),
+                            line.saturating_sub(inside).max(1)
+                        ),
+                        e.to_string(),
+                    ));
+                }
+            };
+            let line = record.position().map_or(1, |p| line_at(p.byte() as usize));
+            let row = line.saturating_sub(inside).max(1);
+            inside += record
+                .iter()
+                .map(|c| c.matches('\n').count())
+                .sum::<usize>();
+            records.push((
+                row,
                 record
                     .iter()
                     .map(|c| undefused(c).to_string())
                     .collect::<Vec<_>>(),
-            );
+            ));
         }
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        sheets.push(sheet_of(stem, records, 0, 0));
+        sheets.push(numbered_sheet(stem, records, 0));
     }
     Ok(Book {
         sheets,
@@ -133,16 +173,15 @@ pub fn read_csv_dir(dir: &Path) -> Result<Book, TableErrors> {
     })
 }
 
-/// A sheet from its rows of cells (the first: the headings), numbered from
-/// `first_row` (0-based) and starting at column `first_column`.
-fn sheet_of(
+/// A sheet from its rows of cells, each with its row number (1-based; the
+/// first: the headings), starting at column `first_column`.
+fn numbered_sheet(
     name: String,
-    mut records: Vec<Vec<String>>,
-    first_row: usize,
+    mut records: Vec<(usize, Vec<String>)>,
     first_column: usize,
 ) -> Sheet {
-    let header = if records.is_empty() {
-        Vec::new()
+    let (header_row, header) = if records.is_empty() {
+        (1, Vec::new())
     } else {
         records.remove(0)
     };
@@ -151,15 +190,49 @@ fn sheet_of(
         header,
         rows: records
             .into_iter()
-            .enumerate()
-            .map(|(i, cells)| Row {
-                number: first_row + i + 2,
-                cells,
-            })
+            .map(|(number, cells)| Row { number, cells })
             .collect(),
-        header_row: first_row + 1,
+        header_row,
         first_column,
+        stray: Vec::new(),
     }
+}
+
+/// A sheet from its cells ((row, column) from 0, text): the first row with
+/// a cell holds the headings, the leftmost column with a cell is the
+/// first. Rows are made for rows with cells only, no wider than the
+/// headings; a cell beyond them is kept in `stray`, for import to refuse.
+fn sheet_from_cells(name: String, mut cells: Vec<((u32, u32), String)>) -> Sheet {
+    cells.sort_by_key(|(pos, _)| *pos);
+    let first_row = cells.first().map_or(0, |((r, _), _)| *r);
+    let first_column = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let width = cells
+        .iter()
+        .filter(|((r, _), _)| *r == first_row)
+        .map(|((_, c), _)| (c - first_column) as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut records: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut stray = Vec::new();
+    for ((r, c), text) in cells {
+        let number = r as usize + 1;
+        if records.last().is_none_or(|(n, _)| *n != number) {
+            records.push((number, Vec::new()));
+        }
+        let row = &mut records.last_mut().expect("pushed").1;
+        let k = (c - first_column) as usize;
+        if k >= width {
+            stray.push((number, c as usize));
+            continue;
+        }
+        if row.len() <= k {
+            row.resize(k + 1, String::new());
+        }
+        row[k] = text;
+    }
+    let mut sheet = numbered_sheet(name, records, first_column as usize);
+    sheet.stray = stray;
+    sheet
 }
 
 /// The book as an XLSX workbook: a sheet per table, headings in bold with
@@ -194,7 +267,12 @@ pub fn write_xlsx(book: &Book) -> Result<Vec<u8>, String> {
                     continue;
                 }
                 let format = columns.get(c).map(|c| c.format);
-                let number = cell.parse::<f64>().ok().filter(|x| x.is_finite());
+                // A number only where it reads back as the same text (not
+                // 1e3, not an integer past 2^53).
+                let number = cell
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && x.to_string() == *cell);
                 match (format, number) {
                     (Some(Format::Number | Format::Integer), Some(x)) => {
                         ws.write_number(r, c as u16, x).map_err(e)?;
@@ -226,10 +304,14 @@ pub fn write_xlsx(book: &Book) -> Result<Vec<u8>, String> {
 
 /// Reads a workbook: each sheet a table, its first used row the headings.
 pub fn read_xlsx(path: &Path) -> Result<Book, TableErrors> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{DataRef, Reader, Xlsx};
     let name = shown(path);
-    let bytes =
-        crate::scenario::read_path(path).map_err(|e| failed(name.clone(), e.to_string()))?;
+    let bytes = crate::scenario::read_path(path).map_err(|e| match e {
+        crate::scenario::ScenarioError::Io { source, .. } => {
+            failed(name.clone(), source.to_string())
+        }
+        other => failed(name.clone(), other.to_string()),
+    })?;
     // A small file may unpack to a huge one: refuse that before unpacking
     // (by the sizes the workbook's directory declares).
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes))
@@ -257,55 +339,61 @@ pub fn read_xlsx(path: &Path) -> Result<Book, TableErrors> {
     let mut sheets = Vec::new();
     let mut errors = Vec::new();
     for sheet_name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&sheet_name).map_err(|e| {
-            failed(
-                format!("{name}, sheet {}", escape_unsafe(&sheet_name, false)),
-                e.to_string(),
-            )
-        })?;
-        let (row0, col0) = range
-            .start()
-            .map(|(r, c)| (r as usize, c as usize))
-            .unwrap_or((0, 0));
-        let mut records = Vec::new();
-        for (i, row) in range.rows().enumerate() {
-            let mut cells = Vec::new();
-            for (c, cell) in row.iter().enumerate() {
-                let at = || {
-                    format!(
-                        "{name}, sheet {}, cell {}{}",
-                        escape_unsafe(&sheet_name, false),
-                        super::column_letter(col0 + c),
-                        row0 + i + 1
-                    )
-                };
-                cells.push(match cell {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(x) => x.to_string(),
-                    Data::Int(n) => n.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
-                        errors.push(TableError {
-                            at: at(),
-                            message: "the spreadsheet holds a date or a time here".into(),
-                            help: Some("format the cell as text and write a duration with its unit, e.g. 1.5h or 90m".into()),
-                        });
-                        String::new()
-                    }
-                    Data::Error(err) => {
-                        errors.push(TableError {
-                            at: at(),
-                            message: format!("the cell holds a spreadsheet error ({err:?})"),
-                            help: Some("write a value in it".into()),
-                        });
-                        String::new()
-                    }
-                });
-            }
-            records.push(cells);
+        let shown_sheet = escape_unsafe(&sheet_name, false).into_owned();
+        let sheet_failed =
+            |e: calamine::XlsxError| failed(format!("{name}, sheet {shown_sheet}"), e.to_string());
+        // Cell by cell, as stored: a sheet's grid is never laid out, so a
+        // lone cell far down or to the right costs no more than another.
+        let mut cells: Vec<((u32, u32), String)> = Vec::new();
+        let mut reader = workbook
+            .worksheet_cells_reader(&sheet_name)
+            .map_err(sheet_failed)?;
+        while let Some(cell) = reader.next_cell_with_formula().map_err(sheet_failed)? {
+            let (r, c) = cell.pos;
+            let at = || {
+                format!(
+                    "{name}, sheet {shown_sheet}, cell {}{}",
+                    super::column_letter(c as usize),
+                    r as usize + 1
+                )
+            };
+            let problem = |message: &str, help: &str| TableError {
+                at: at(),
+                message: message.into(),
+                help: Some(help.into()),
+            };
+            let text = match cell.value {
+                DataRef::Empty if cell.formula.is_some() => {
+                    errors.push(problem(
+                        "a formula whose value the workbook does not hold",
+                        "open the workbook in a spreadsheet and save it (so that each formula's value is stored), or type the value",
+                    ));
+                    continue;
+                }
+                DataRef::Empty => continue,
+                DataRef::String(s) => s,
+                DataRef::SharedString(s) => s.to_string(),
+                DataRef::Float(x) => x.to_string(),
+                DataRef::Int(n) => n.to_string(),
+                DataRef::Bool(b) => b.to_string(),
+                DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => {
+                    errors.push(problem(
+                        "the spreadsheet holds a date or a time here",
+                        "format the cell as text and write a duration with its unit, e.g. 1.5h or 90m",
+                    ));
+                    continue;
+                }
+                DataRef::Error(err) => {
+                    errors.push(problem(
+                        &format!("the cell holds a spreadsheet error ({err:?})"),
+                        "write a value in it",
+                    ));
+                    continue;
+                }
+            };
+            cells.push(((r, c), text));
         }
-        sheets.push(sheet_of(sheet_name, records, row0, col0));
+        sheets.push(sheet_from_cells(sheet_name, cells));
     }
     if !errors.is_empty() {
         return Err(TableErrors(errors));

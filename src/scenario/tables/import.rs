@@ -37,6 +37,25 @@ const TOP: [&str; 10] = [
 /// every problem at its table, row and column. `origin` names the book in
 /// the scenario's header comment.
 pub fn import(book: &Book, origin: &str) -> Result<Imported, TableErrors> {
+    // Tables larger than a scenario file can be cannot make one: refused
+    // before anything is built from them.
+    let bytes: usize = book
+        .sheets
+        .iter()
+        .flat_map(|s| s.rows.iter().flat_map(|r| &r.cells))
+        .map(String::len)
+        .sum();
+    if bytes as u64 > crate::scenario::MAX_FILE_BYTES {
+        return Err(TableErrors(vec![TableError {
+            at: book.locate_book(),
+            message: format!(
+                "the tables hold {} MB of text; drsim reads scenario files up to {} MB",
+                bytes / (1024 * 1024),
+                crate::scenario::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            help: Some("split the estate, or shorten the longest cells".into()),
+        }]));
+    }
     let mut b = Builder {
         book,
         errors: Vec::new(),
@@ -65,6 +84,17 @@ pub fn import(book: &Book, origin: &str) -> Result<Imported, TableErrors> {
         return Err(TableErrors(b.errors));
     }
     let yaml = render(&b.root, origin);
+    if yaml.len() as u64 > crate::scenario::MAX_FILE_BYTES {
+        return Err(TableErrors(vec![TableError {
+            at: b.book.locate_book(),
+            message: format!(
+                "the scenario would be {} MB; drsim reads scenario files up to {} MB",
+                yaml.len() / (1024 * 1024),
+                crate::scenario::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            help: Some("split the estate, or shorten the longest cells".into()),
+        }]));
+    }
     match load_str(&yaml, origin) {
         Ok(loaded) => {
             let warnings = loaded.warnings.iter().map(|d| b.placed(d)).collect();
@@ -79,6 +109,9 @@ pub fn import(book: &Book, origin: &str) -> Result<Imported, TableErrors> {
         )),
     }
 }
+
+/// How many errors get a "did you mean" (each costs a pass over the ids).
+const MAX_SUGGESTIONS: usize = 100;
 
 /// The columns of a sheet: for each heading, its column in the table.
 type Columns = Vec<Option<usize>>;
@@ -119,6 +152,49 @@ impl Builder<'_> {
                 self.error(at, "not a table drsim knows", Some(help));
                 continue;
             };
+            // Which columns have a cell anywhere (one pass over the rows).
+            let mut filled = vec![false; sheet.header.len()];
+            let mut beyond = false;
+            for r in &sheet.rows {
+                for (c, x) in r.cells.iter().enumerate() {
+                    if x.trim().is_empty() {
+                        continue;
+                    }
+                    match filled.get_mut(c) {
+                        Some(f) => *f = true,
+                        None if !beyond => {
+                            beyond = true;
+                            self.error(
+                                Loc {
+                                    sheet: i,
+                                    row: Some(r.number),
+                                    column: None,
+                                },
+                                format!(
+                                    "a cell right of the last heading (column {})",
+                                    super::column_letter(sheet.first_column + c)
+                                ),
+                                Some("give its column a heading, or clear the cell".into()),
+                            );
+                        }
+                        None => {}
+                    }
+                }
+            }
+            if let (false, Some(&(row, column))) = (beyond, sheet.stray.first()) {
+                self.error(
+                    Loc {
+                        sheet: i,
+                        row: Some(row),
+                        column: None,
+                    },
+                    format!(
+                        "a cell right of the last heading (column {})",
+                        super::column_letter(column)
+                    ),
+                    Some("give its column a heading, or clear the cell".into()),
+                );
+            }
             let mut columns = Vec::new();
             for (c, heading) in sheet.header.iter().enumerate() {
                 let at = Loc {
@@ -129,11 +205,7 @@ impl Builder<'_> {
                 let heading = heading.trim();
                 let known: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
                 if heading.is_empty() {
-                    if sheet
-                        .rows
-                        .iter()
-                        .any(|r| r.cells.get(c).is_some_and(|x| !x.trim().is_empty()))
-                    {
+                    if filled[c] {
                         self.error(
                             at,
                             "this column has cells but no heading",
@@ -205,11 +277,7 @@ impl Builder<'_> {
         for t in TABLES.iter().filter(|t| t.required()) {
             if !found.iter().any(|(f, _, _)| f.name == t.name) {
                 self.errors.push(TableError {
-                    at: match &self.book.source {
-                        super::Source::Csv(dir) => dir.clone(),
-                        super::Source::Xlsx(file) => file.clone(),
-                        super::Source::Memory => "the tables".into(),
-                    },
+                    at: self.book.locate_book(),
                     message: format!("no table `{}`", t.name),
                     help: Some(format!("every scenario needs {}: {}", t.name, t.about)),
                 });
@@ -343,12 +411,17 @@ impl Builder<'_> {
         if let Some(&i) = self.ids.get(&(parent, id.clone())) {
             return Some(i);
         }
-        let known: Vec<&str> = self
-            .ids
-            .keys()
-            .filter(|(l, _)| *l == parent)
-            .map(|(_, id)| id.as_str())
-            .collect();
+        // Suggestions cost a pass over the ids each: only for the first
+        // errors, so that a table of wrong ids stays quick.
+        let known: Vec<&str> = if self.errors.len() < MAX_SUGGESTIONS {
+            self.ids
+                .keys()
+                .filter(|(l, _)| *l == parent)
+                .map(|(_, id)| id.as_str())
+                .collect()
+        } else {
+            Vec::new()
+        };
         let help = did_you_mean(&id, known.iter().copied())
             .unwrap_or_else(|| format!("add it to the {parent} table, or correct the id"));
         self.error(
@@ -490,8 +563,9 @@ impl Builder<'_> {
             if values.is_empty() {
                 continue;
             }
-            // A threat's single selector is written as one mapping.
-            let single = key == "hits" && values.len() == 1;
+            // A threat's single selector is written as one mapping; with a
+            // chance of its own it is a hit group of one (a list).
+            let single = key == "hits" && values.len() == 1 && values[0].0.get("chance").is_none();
             let base = format!("{parent}[{p}].{key}");
             let mut list = Vec::new();
             for (j, (value, number, subpaths)) in values.into_iter().enumerate() {

@@ -386,6 +386,10 @@ pub struct Sheet {
     pub header_row: usize,
     /// The column number (0-based) of the first heading.
     pub first_column: usize,
+    /// Cells right of the last heading that a workbook holds (row number,
+    /// column number from 0), kept apart so that a cell far to the right
+    /// costs no row as wide.
+    pub stray: Vec<(usize, usize)>,
 }
 
 /// One row of cells, with its number as the file or sheet shows it.
@@ -411,11 +415,31 @@ pub struct Loc {
 }
 
 impl Book {
+    /// The book as a whole in words: its directory or workbook.
+    pub fn locate_book(&self) -> String {
+        match &self.source {
+            Source::Csv(dir) => dir.clone(),
+            Source::Xlsx(file) => file.clone(),
+            Source::Memory => "the tables".into(),
+        }
+    }
+
     /// A cell's location in words: `components.csv, row 5, column repair`
     /// or `book.xlsx, sheet components, cell F5 (repair)`.
     pub fn locate(&self, loc: Loc) -> String {
         let sheet = &self.sheets[loc.sheet];
-        let heading = loc.column.and_then(|c| sheet.header.get(c));
+        // A column without a heading is named by its letter.
+        let letter;
+        let heading = match loc.column.and_then(|c| sheet.header.get(c)) {
+            Some(h) if h.trim().is_empty() => {
+                letter = format!(
+                    "{} (no heading)",
+                    column_letter(sheet.first_column + loc.column.unwrap_or(0))
+                );
+                Some(&letter)
+            }
+            h => h,
+        };
         let mut s = match &self.source {
             Source::Memory => format!("table {}", sheet.name),
             Source::Csv(dir) => format!(

@@ -34,6 +34,7 @@ fn csv_book(files: &[(&str, &str)]) -> Book {
                     .collect(),
                 header_row: 1,
                 first_column: 0,
+                stray: Vec::new(),
             }
         })
         .collect();
@@ -260,4 +261,100 @@ fn a_workbook_reads_back_as_it_was_written() {
         }
         assert_eq!(back, book, "{name}");
     }
+}
+
+/// Export, then import from the CSV files: the scenario text import wrote.
+fn round_trip(src: &str) -> String {
+    let book = export(src, "t").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in write_csv_dir(&book) {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let back = read_csv_dir(dir.path()).unwrap();
+    import(&back, "t").unwrap_or_else(|e| panic!("{e}")).yaml
+}
+
+#[test]
+fn odd_but_valid_scenarios_round_trip() {
+    // A hit group of one with its own chance stays a list.
+    let y = round_trip("name: x\ncomponents: [{id: db, kind: service}]\nthreats: [{id: t, hits: [{components: [db], chance: 0.5}], effect: disrupt, duration: 1h}]\n");
+    assert!(y.contains("hits: [{components: [db], chance: 0.5}]"), "{y}");
+    // Numbers in text fields are the text the loader reads (1.0 is "1").
+    let y = round_trip("name: x\ncomponents: [{id: db, kind: service, tags: [1.0, 2e3]}]\n");
+    assert!(y.contains("tags: [\"1\", \"2000\"]"), "{y}");
+    // `data: ~` is no data; explicit nulls are keys left out.
+    let y = round_trip("name: x\nhorizon: ~\ncomponents: [{id: db, kind: service, data: ~, rebuild: ~, priority: ~}]\n");
+    assert!(
+        !y.contains("data:") && !y.contains("horizon:") && !y.contains("rebuild:"),
+        "{y}"
+    );
+    // Empty changes, and text YAML would fold or refuse raw.
+    let y = round_trip("name: \"a\\u2028b\\uFEFFc  \"\ncomponents: [{id: db, kind: service}]\noptions: [{id: o, changes: [{remove: []}, {add: []}]}]\n");
+    let loaded = crate::scenario::load_str(&y, "t").unwrap();
+    assert_eq!(loaded.scenario.name, "a\u{2028}b\u{feff}c  ");
+    assert!(
+        y.contains("- {remove: []}") || y.contains("{remove: []}"),
+        "{y}"
+    );
+}
+
+#[test]
+fn aliases_are_refused_in_cells() {
+    let e = errors(&tables_with(&[(
+        "components",
+        "id,kind,repair,tags\ndb,database,2h,\"[&a [x, x], *a, *a]\"\nweb,server,1h,\nshop,service,,\n",
+    )]));
+    assert!(e[0].message.contains("alias"), "{e:?}");
+    assert_eq!(e[0].at, "dir/components.csv, row 2, column tags");
+}
+
+#[test]
+fn csv_rows_are_numbered_as_a_spreadsheet_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scenario.csv"), "name\n\"Two\nlines\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("components.csv"),
+        "id,kind,repair\n\ndb,database,2h\n\n\nshop,service,4\n",
+    )
+    .unwrap();
+    let e = errors(&read_csv_dir(dir.path()).unwrap());
+    assert!(
+        e[0].at.ends_with("components.csv, row 6, column repair"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_lone_cell_far_away_in_a_workbook_costs_nothing_and_is_placed() {
+    // A cell at the workbook's last row and column, right of the headings.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in [
+        ("scenario", vec![vec!["name"], vec!["x"]]),
+        (
+            "components",
+            vec![vec!["id", "kind"], vec!["db", "service"]],
+        ),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+        if name == "components" {
+            ws.write_string(1_048_575, 16_383, "far").unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("far.xlsx");
+    std::fs::write(&path, wb.save_to_buffer().unwrap()).unwrap();
+    let e = errors(&read_xlsx(&path).unwrap());
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].at.ends_with("sheet components, row 1048576"), "{e:?}");
+    assert!(
+        e[0].message
+            .contains("right of the last heading (column XFD)"),
+        "{e:?}"
+    );
 }
