@@ -391,13 +391,18 @@ impl sim::Progress for Bar {
 }
 
 impl Bar {
-    /// A bar over the trials of one simulation.
-    pub fn trials(args: &SimArgs) -> Bar {
+    /// A bar over `trials` trials, hidden when `quiet`.
+    pub fn plain(quiet: bool, trials: u64) -> Bar {
         Bar::styled(
-            args.quiet,
-            args.trial.trials,
+            quiet,
+            trials,
             "{spinner} {bar:40} {pos}/{len} trials  {rate}  eta {eta}",
         )
+    }
+
+    /// A bar over the trials of one simulation.
+    pub fn trials(args: &SimArgs) -> Bar {
+        Bar::plain(args.quiet, args.trial.trials)
     }
 
     /// A bar for several simulations in turn, each named by its message.

@@ -2,10 +2,103 @@
 //! what was measured, the estimate before and after, and whether the
 //! observations sat in the estimate's own 80% band.
 
+use super::format::{money, percent};
 use super::text::table;
 use crate::calibrate::{dist_text, duration_text, Band, Calibrated, Calibration, Verdict};
 use crate::scenario::Dist;
+use crate::sim::{Change, Comparison};
 use serde_json::{json, Value};
+
+/// What calibration changes, from a comparison of the calibrated scenario
+/// (its one option) with the base.
+fn impact_text(c: &Comparison) -> String {
+    let Some(after) = c.options.first() else {
+        return String::new();
+    };
+    let cur = &c.currency;
+    let m = |x: f64| money(x, cur);
+    let signed = |x: f64| {
+        if x >= 0.0 {
+            format!("+{}", m(x))
+        } else {
+            format!("-{}", m(-x))
+        }
+    };
+    let d = &after.ale_change;
+    let mut out = format!(
+        "\nWhat calibration changes ({} trials, seed {}; the two versions see the same failures and strikes):\n\
+         Expected annual loss: {} before, {} after: {} a year (95% CI {} to {}).\n",
+        c.trials,
+        c.seed,
+        m(c.base_ale.mean),
+        m(after.ale.mean),
+        signed(d.mean),
+        signed(d.ci95[0]),
+        signed(d.ci95[1]),
+    );
+    let pts = |x: f64| format!("{:+.1}", x * 100.0);
+    let mut rows = Vec::new();
+    for drill in &after.drills {
+        for s in &drill.services {
+            let (Some(before), Some(change)) = (s.rto_met_base, s.rto_met_change) else {
+                continue;
+            };
+            if change.mean == 0.0 && change.ci95 == [0.0, 0.0] {
+                continue;
+            }
+            rows.push(vec![
+                drill.threat.clone(),
+                s.service.clone(),
+                percent(before),
+                percent((before + change.mean).clamp(0.0, 1.0)),
+                format!(
+                    "{} pts ({} to {})",
+                    pts(change.mean),
+                    pts(change.ci95[0]),
+                    pts(change.ci95[1])
+                ),
+            ]);
+        }
+    }
+    if rows.is_empty() {
+        if !after.drills.is_empty() {
+            out += "P(RTO met) is the same before and after in every drill.\n";
+        }
+    } else {
+        out += "P(RTO met) where it changes:\n";
+        out += &table(
+            &["Threat", "Service", "Before", "After", "Change (95% CI)"],
+            &rows,
+        );
+    }
+    out
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({"mean": c.mean, "ci95": c.ci95})
+}
+
+fn impact_json(c: &Comparison) -> Value {
+    let Some(after) = c.options.first() else {
+        return Value::Null;
+    };
+    json!({
+        "trials": c.trials,
+        "seed": c.seed,
+        "horizon_h": c.horizon_h,
+        "ale_before": change_json(&c.base_ale),
+        "ale_after": change_json(&after.ale),
+        "ale_change": change_json(&after.ale_change),
+        "drills": after.drills.iter().map(|d| json!({
+            "threat": d.threat,
+            "services": d.services.iter().filter(|s| s.rto_met_base.is_some()).map(|s| json!({
+                "service": s.service,
+                "rto_met_before": s.rto_met_base,
+                "rto_met_change": s.rto_met_change.as_ref().map(change_json),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
 
 fn hours_or_dash(h: Option<f64>) -> String {
     h.map_or("–".into(), duration_text)
@@ -22,17 +115,17 @@ pub fn verdict_sentence(c: &Calibrated) -> Option<String> {
     let what = &c.estimate.label;
     Some(match b.verdict {
         Verdict::Optimistic => format!(
-            "The {what} estimate is optimistic: {} of {n} took longer than its p90 ({}).",
+            "The estimate for the {what} is optimistic: {} of {n} took longer than its p90 ({}).",
             b.above,
             duration_text(b.p90)
         ),
         Verdict::Pessimistic => format!(
-            "The {what} estimate is pessimistic: {} of {n} took less than its p10 ({}).",
+            "The estimate for the {what} is pessimistic: {} of {n} took less than its p10 ({}).",
             b.below,
             duration_text(b.p10)
         ),
         Verdict::TooNarrow => format!(
-            "The {what} estimate is too narrow: {} of {n} fell outside its 80% band ({} to {}), {} below and {} above.",
+            "The estimate for the {what} is too narrow: {} of {n} fell outside its 80% band ({} to {}), {} below and {} above.",
             b.below + b.above,
             duration_text(b.p10),
             duration_text(b.p90),
@@ -58,7 +151,7 @@ fn band_cell(b: Option<&Band>) -> String {
 }
 
 /// The report for people.
-pub fn text(c: &Calibration, scenario: &str, actuals: &str) -> String {
+pub fn text(c: &Calibration, scenario: &str, actuals: &str, impact: Option<&Comparison>) -> String {
     let mut out = format!(
         "Calibration of {scenario} from {actuals}: {} observation{}, {} estimate{} updated (prior weight {}: each estimate counts as {} observations)\n\n",
         c.observations,
@@ -123,11 +216,14 @@ pub fn text(c: &Calibration, scenario: &str, actuals: &str) -> String {
             out += "\n";
         }
     }
+    if let Some(i) = impact {
+        out += &impact_text(i);
+    }
     out
 }
 
 /// The report for programs.
-pub fn json(c: &Calibration, scenario: &str, actuals: &str) -> String {
+pub fn json(c: &Calibration, scenario: &str, actuals: &str, impact: Option<&Comparison>) -> String {
     let dist = |d: &Dist| {
         let (p50, p90) = p50_p90(d);
         json!({"text": dist_text(d), "p50_h": p50, "p90_h": p90})
@@ -171,6 +267,7 @@ pub fn json(c: &Calibration, scenario: &str, actuals: &str) -> String {
         "prior_weight": c.prior_weight,
         "observations": c.observations,
         "estimates": estimates,
+        "impact": impact.map_or(Value::Null, impact_json),
     });
     format!("{doc:#}\n")
 }

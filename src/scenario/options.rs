@@ -78,6 +78,24 @@ impl InvestmentOption {
         })
     }
 
+    /// A free "option" that is another version of the scenario (the same
+    /// estate with other estimates, as calibration makes): comparing it
+    /// with the base measures what the difference changes, on common
+    /// random numbers.
+    pub fn variant(id: &str, name: &str, scenario: Scenario) -> InvestmentOption {
+        let mut scenario = scenario;
+        scenario.options_applied = vec![id.to_string()];
+        InvestmentOption {
+            id: id.to_string(),
+            name: Some(name.to_string()),
+            upfront: 0.0,
+            per_year: 0.0,
+            lifetime_years: 5.0,
+            scenario: Arc::new(OnceLock::from(Arc::new(scenario))),
+            patch: None,
+        }
+    }
+
     /// The name for people: the display name, else the id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)

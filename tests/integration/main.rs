@@ -1,4 +1,6 @@
 //! Integration tests, one binary with modules by theme:
+//! - `calibrate`: DR tests and incidents update the estimates (the
+//!   bundled year of tests for the hospital);
 //! - `cli`: the binary end to end (assert_cmd);
 //! - `outputs`: every command's text, JSON and CSV (and the report) on
 //!   the bundled scenarios, snapshotted byte for byte;
@@ -29,6 +31,7 @@
 //! - `common`: helpers the others share, and the random scenarios of the
 //!   property tests (`common::random`).
 
+mod calibrate;
 mod cli;
 mod closed_form;
 mod common;

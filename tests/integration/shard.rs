@@ -84,13 +84,28 @@ fn a_drill_merged_from_shards_is_the_drill_byte_for_byte() {
 #[test]
 fn a_comparison_merged_from_shards_is_the_comparison_byte_for_byte() {
     let s = scenario("bank.yaml");
-    merges_like_one_machine(&["compare", s.to_str().unwrap(), "--trials", "1000"]);
+    merges_like_one_machine(&[
+        "compare",
+        s.to_str().unwrap(),
+        "--trials",
+        "1000",
+        "--horizon",
+        "8w",
+    ]);
 }
 
 #[test]
 fn a_sensitivity_merged_from_shards_is_the_sensitivity_byte_for_byte() {
     let s = scenario("retail.yaml");
-    merges_like_one_machine(&["sensitivity", s.to_str().unwrap(), "--trials", "800"]);
+    // Eight weeks: the same chunks and merge, a sixth of the events.
+    merges_like_one_machine(&[
+        "sensitivity",
+        s.to_str().unwrap(),
+        "--trials",
+        "800",
+        "--horizon",
+        "8w",
+    ]);
 }
 
 /// More shards than chunks of 256 trials: some shards run none, and the
@@ -453,7 +468,7 @@ fn shards_and_merge_on_other_thread_counts_cut_a_tornado_alike() {
     let dir = tempfile::tempdir().unwrap();
     let s = scenario("hospital.yaml");
     let r = s.to_str().unwrap();
-    let args = ["sensitivity", r, "--trials", "300"];
+    let args = ["sensitivity", r, "--trials", "300", "--horizon", "8w"];
     let whole = single(&args, &["--format", "json"]);
     let mut parts = Vec::new();
     for (i, threads) in [(1, "1024"), (2, "1")] {
