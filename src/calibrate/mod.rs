@@ -690,5 +690,78 @@ fn rewrite(src: &str, estimates: &[Calibrated], actuals_name: &str, weight: f64)
     Some(out)
 }
 
+/// An estimate no observation tested, and how much it matters: its swing
+/// in the sensitivity tornado (the metric with the estimate halved and
+/// doubled).
+#[derive(Debug, Clone)]
+pub struct Untested {
+    /// The estimate, as the tornado names it.
+    pub input: crate::sim::Input,
+    /// Its key path in the file.
+    pub path: String,
+    /// |high − low| of the metric, in its unit.
+    pub swing: f64,
+    /// High minus low, paired, with its interval.
+    pub difference: crate::sim::Change,
+}
+
+/// The duration estimates of `base` the tornado `sensitivity` varied that
+/// `calibration` has no observation of, largest swing first.
+pub fn untested(
+    base: &crate::scenario::Scenario,
+    calibration: &Calibration,
+    sensitivity: &crate::sim::Sensitivity,
+) -> Vec<Untested> {
+    use crate::sim::Input;
+    let component = |id: &str| base.components.iter().position(|c| c.id == id);
+    let threat = |id: &str| base.threats.iter().position(|t| t.id == id);
+    let tested: std::collections::HashSet<&str> = calibration
+        .estimates
+        .iter()
+        .map(|e| e.estimate.path.as_str())
+        .collect();
+    let mut out: Vec<Untested> = sensitivity
+        .inputs
+        .iter()
+        .filter_map(|r| {
+            let path = match &r.input {
+                Input::Repair { component: c } => format!("components[{}].repair", component(c)?),
+                Input::Rebuild { component: c } => format!("components[{}].rebuild", component(c)?),
+                Input::Detect { component: c } => format!("components[{}].detect", component(c)?),
+                Input::Switchover {
+                    component: c,
+                    requirement,
+                } => {
+                    format!(
+                        "components[{}].depends_on[{requirement}].switchover",
+                        component(c)?
+                    )
+                }
+                Input::Restore {
+                    component: c, tier, ..
+                } => {
+                    format!("components[{}].data.backups[{tier}].restore", component(c)?)
+                }
+                Input::ThreatTime { threat: t, field } => {
+                    format!("threats[{}].{field}", threat(t)?)
+                }
+                _ => return None,
+            };
+            (!tested.contains(path.as_str())).then(|| Untested {
+                input: r.input.clone(),
+                path,
+                swing: r.swing,
+                difference: r.difference,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.swing
+            .total_cmp(&a.swing)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -50,7 +50,10 @@ Then it says what calibration changes for the board: the expected annual
 loss before and after, and P(RTO met) per service in a drill of each threat
 (--threats, default all), on common random numbers (the two versions of
 the scenario see the same failures and strikes), with paired 95%
-intervals. --estimates-only skips that simulation.
+intervals; and lists the duration estimates no observation tested, by how
+much each moves the expected annual loss when halved and doubled (the
+sensitivity tornado, per component): test those first. --estimates-only
+skips both simulations.
 
 Examples:
   drsim calibrate scenarios/hospital.yaml examples/hospital-dr-test-2026.csv
@@ -132,10 +135,34 @@ pub fn exec(args: Args) -> Result<()> {
         bar.finish();
         Some(comparison)
     };
+    // The estimates never tested, by how much they matter: a tornado of
+    // every input, each estimate halved and doubled.
+    let untested = if args.estimates_only {
+        None
+    } else {
+        let horizon = shared::horizon(args.horizon.as_deref())?;
+        let config = shared::config(&args.trial)?;
+        let metric = sim::Metric::Ale;
+        let grain = sim::Grain::Component;
+        let per_trial = sim::cost::sensitivity_events(base, &metric, horizon, grain);
+        shared::affordable(&args.trial, per_trial)?;
+        let bar = Bar::plain(args.quiet, args.trial.trials);
+        let tornado = sim::sensitivity_with(base, &metric, horizon, grain, &config, &bar)?;
+        bar.finish();
+        Some((
+            calibrate::untested(base, &result, &tornado),
+            tornado.currency,
+        ))
+    };
+    let untested = untested.as_ref().map(|(u, c)| (u.as_slice(), c.as_str()));
     let title = &base.name;
     let text = match args.format {
-        Format::Text => report::calibrate::text(&result, title, &actuals_name, impact.as_ref()),
-        Format::Json => report::calibrate::json(&result, title, &actuals_name, impact.as_ref()),
+        Format::Text => {
+            report::calibrate::text(&result, title, &actuals_name, impact.as_ref(), untested)
+        }
+        Format::Json => {
+            report::calibrate::json(&result, title, &actuals_name, impact.as_ref(), untested)
+        }
     };
     if let Some(out) = &args.output {
         emit(&result.yaml, Some(out))?;

@@ -4,7 +4,9 @@
 
 use super::format::{money, percent};
 use super::text::table;
-use crate::calibrate::{dist_text, duration_text, Band, Calibrated, Calibration, Verdict};
+use crate::calibrate::{
+    dist_text, duration_text, Band, Calibrated, Calibration, Untested, Verdict,
+};
 use crate::scenario::Dist;
 use crate::sim::{Change, Comparison};
 use serde_json::{json, Value};
@@ -150,8 +152,60 @@ fn band_cell(b: Option<&Band>) -> String {
     }
 }
 
+/// How many untested estimates the text lists.
+const UNTESTED_SHOWN: usize = 10;
+
+/// The untested estimates, the largest swings first, for people.
+fn untested_text(list: &[Untested], currency: &str) -> String {
+    if list.is_empty() {
+        return "\nEvery duration estimate that moves the expected annual loss has been tested.\n"
+            .into();
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .take(UNTESTED_SHOWN)
+        .map(|u| {
+            let half = (u.difference.ci95[1] - u.difference.ci95[0]) / 2.0;
+            vec![
+                super::sensitivity::label(&u.input),
+                format!("{} ±{}", money(u.swing, currency), money(half, currency)),
+            ]
+        })
+        .collect();
+    let mut out = format!(
+        "\nNever tested: {} duration estimate{} no observation measured; the {} that move the expected annual loss most (halved to doubled), to test first:\n",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        rows.len()
+    );
+    out += &table(&["Estimate", "Swing in expected annual loss"], &rows);
+    out
+}
+
+fn untested_json(list: &[Untested]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|u| {
+                json!({
+                    "key": super::sensitivity::key(&u.input),
+                    "label": super::sensitivity::label(&u.input),
+                    "path": u.path,
+                    "swing": u.swing,
+                    "difference": change_json(&u.difference),
+                })
+            })
+            .collect(),
+    )
+}
+
 /// The report for people.
-pub fn text(c: &Calibration, scenario: &str, actuals: &str, impact: Option<&Comparison>) -> String {
+pub fn text(
+    c: &Calibration,
+    scenario: &str,
+    actuals: &str,
+    impact: Option<&Comparison>,
+    untested: Option<(&[Untested], &str)>,
+) -> String {
     let mut out = format!(
         "Calibration of {scenario} from {actuals}: {} observation{}, {} estimate{} updated (prior weight {}: each estimate counts as {} observations)\n\n",
         c.observations,
@@ -219,11 +273,20 @@ pub fn text(c: &Calibration, scenario: &str, actuals: &str, impact: Option<&Comp
     if let Some(i) = impact {
         out += &impact_text(i);
     }
+    if let Some((list, currency)) = untested {
+        out += &untested_text(list, currency);
+    }
     out
 }
 
 /// The report for programs.
-pub fn json(c: &Calibration, scenario: &str, actuals: &str, impact: Option<&Comparison>) -> String {
+pub fn json(
+    c: &Calibration,
+    scenario: &str,
+    actuals: &str,
+    impact: Option<&Comparison>,
+    untested: Option<(&[Untested], &str)>,
+) -> String {
     let dist = |d: &Dist| {
         let (p50, p90) = p50_p90(d);
         json!({"text": dist_text(d), "p50_h": p50, "p90_h": p90})
@@ -268,6 +331,7 @@ pub fn json(c: &Calibration, scenario: &str, actuals: &str, impact: Option<&Comp
         "observations": c.observations,
         "estimates": estimates,
         "impact": impact.map_or(Value::Null, impact_json),
+        "untested": untested.map_or(Value::Null, |(u, _)| untested_json(u)),
     });
     format!("{doc:#}\n")
 }

@@ -47,6 +47,14 @@ fn the_hospital_year_of_tests_calibrates_and_says_what_it_changes() {
     let after = impact["ale_after"]["mean"].as_f64().unwrap();
     assert!((after - before - change).abs() < 1e-6 * before.max(1.0));
     assert!(!impact["drills"].as_array().unwrap().is_empty());
+    // The estimates never tested, largest swing first, none of them tested.
+    let untested = json["untested"].as_array().unwrap();
+    assert!(untested.len() > 50, "{}", untested.len());
+    let swings: Vec<f64> = untested.iter().map(|u| u["swing"].as_f64().unwrap()).collect();
+    assert!(swings.windows(2).all(|w| w[0] >= w[1]));
+    for u in untested {
+        assert!(estimates.iter().all(|e| e["path"] != u["path"]), "{u}");
+    }
     // The calibrated file: valid, the original's lines kept, one comment
     // per updated estimate.
     let text = std::fs::read_to_string(&out).unwrap();
@@ -78,10 +86,11 @@ fn estimates_only_skips_the_simulation_and_nothing_observed_changes_nothing() {
         out.as_os_str(),
         "--format".as_ref(),
         "json".as_ref(),
+        "--estimates-only".as_ref(),
     ]))
     .unwrap();
     assert_eq!(json["estimates"].as_array().unwrap().len(), 0);
-    assert!(json["impact"].is_null());
+    assert!(json["impact"].is_null() && json["untested"].is_null());
     let text = std::fs::read_to_string(&out).unwrap();
     let original = std::fs::read_to_string(&hospital).unwrap();
     let body: Vec<&str> = text
