@@ -200,8 +200,7 @@ pub fn calibrate(
     if !errors.is_empty() {
         return Err(TableErrors(errors));
     }
-    let yaml = rewrite(src, &estimates, actuals_name, prior_weight)
-        .ok_or_else(|| one(file, "cannot find the estimates' places in the file".into()))?;
+    let yaml = rewrite(src, &estimates, actuals_name, prior_weight).map_err(|m| one(file, m))?;
     if let Err(e) = load_str(&yaml, file) {
         return Err(one(
             file,
@@ -599,8 +598,14 @@ pub fn dist_text(d: &Dist) -> String {
 /// The scenario's text with every calibrated value replaced (or added),
 /// each under a comment line; a header comment after the first line's
 /// schema comment, if any.
-fn rewrite(src: &str, estimates: &[Calibrated], actuals_name: &str, weight: f64) -> Option<String> {
-    let nodes = spans::nodes(src)?;
+fn rewrite(
+    src: &str,
+    estimates: &[Calibrated],
+    actuals_name: &str,
+    weight: f64,
+) -> Result<String, String> {
+    let lost = || "cannot find the estimates' places in the file".to_string();
+    let nodes = spans::nodes(src).ok_or_else(lost)?;
     // (position, bytes to remove, text to insert), applied from the end.
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let line_start = |at: usize| src[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -628,6 +633,12 @@ fn rewrite(src: &str, estimates: &[Calibrated], actuals_name: &str, weight: f64)
         .replace('\n', " ");
         let comment = escape_unsafe(&comment, false).into_owned();
         if let Some(node) = nodes.get(&e.path) {
+            if node.anchored {
+                return Err(format!(
+                    "the {} is written once and repeated by YAML aliases (it carries an anchor, &name): calibrating it in place would change every place that repeats it; write this component's value out in full",
+                    e.label
+                ));
+            }
             let at = line_start(node.start);
             edits.push((
                 at,
@@ -637,11 +648,17 @@ fn rewrite(src: &str, estimates: &[Calibrated], actuals_name: &str, weight: f64)
             edits.push((node.start, node.end - node.start, c.posterior_text.clone()));
         } else {
             // A key the item does not have yet: added to it.
-            let (parent, key) = e.path.rsplit_once('.')?;
-            let item = nodes.get(parent)?;
+            let (parent, key) = e.path.rsplit_once('.').ok_or_else(lost)?;
+            let item = nodes.get(parent).ok_or_else(lost)?;
+            if item.anchored {
+                return Err(format!(
+                    "the {} would be added to an item that YAML aliases repeat (it carries an anchor, &name); write the item out in full",
+                    e.label
+                ));
+            }
             if item.block {
                 // A new line after the item's last, indented like its keys.
-                let pad = " ".repeat(item.key_column?);
+                let pad = " ".repeat(item.key_column.ok_or_else(lost)?);
                 let end_line = src[item.end..]
                     .find('\n')
                     .map_or(src.len(), |i| item.end + i);
@@ -687,7 +704,7 @@ fn rewrite(src: &str, estimates: &[Calibrated], actuals_name: &str, weight: f64)
     for (at, _, cut, text) in indexed {
         out.replace_range(at..at + cut, &text);
     }
-    Some(out)
+    Ok(out)
 }
 
 /// An estimate no observation tested, and how much it matters: its swing

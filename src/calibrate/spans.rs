@@ -18,12 +18,15 @@ pub struct Node {
     pub block: bool,
     /// A mapping's first key's column (block mappings: every key's).
     pub key_column: Option<usize>,
+    /// It carries an anchor (`&name`): aliases elsewhere repeat it.
+    pub anchored: bool,
 }
 
 enum Frame {
     Map {
         path: String,
         start: usize,
+        anchored: bool,
         block: bool,
         key: Option<String>,
         key_column: Option<usize>,
@@ -32,6 +35,7 @@ enum Frame {
     Seq {
         path: String,
         start: usize,
+        anchored: bool,
         block: bool,
         index: usize,
         end: usize,
@@ -72,7 +76,7 @@ pub fn nodes(src: &str) -> Option<HashMap<String, Node>> {
             }
         };
         match event {
-            Event::Scalar(text, ..) => match path_here() {
+            Event::Scalar(text, _, anchor, _) => match path_here() {
                 Some(path) => {
                     out.insert(
                         path,
@@ -81,6 +85,7 @@ pub fn nodes(src: &str) -> Option<HashMap<String, Node>> {
                             end,
                             block: false,
                             key_column: None,
+                            anchored: anchor != 0,
                         },
                     );
                     extend(&mut stack, end);
@@ -104,29 +109,32 @@ pub fn nodes(src: &str) -> Option<HashMap<String, Node>> {
                             end,
                             block: false,
                             key_column: None,
+                            anchored: false,
                         },
                     );
                 }
                 extend(&mut stack, end);
             }
-            Event::MappingStart(..) => {
+            Event::MappingStart(anchor, _) => {
                 let path = path_here()?;
                 let block = !src[start..].starts_with('{');
                 stack.push(Frame::Map {
                     path,
                     start,
+                    anchored: anchor != 0,
                     block,
                     key: None,
                     key_column: None,
                     end,
                 });
             }
-            Event::SequenceStart(..) => {
+            Event::SequenceStart(anchor, _) => {
                 let path = path_here()?;
                 let block = !src[start..].starts_with('[');
                 stack.push(Frame::Seq {
                     path,
                     start,
+                    anchored: anchor != 0,
                     block,
                     index: 0,
                     end,
@@ -144,6 +152,7 @@ pub fn nodes(src: &str) -> Option<HashMap<String, Node>> {
                     Frame::Map {
                         path,
                         start,
+                        anchored,
                         block,
                         key_column,
                         end: last,
@@ -155,11 +164,13 @@ pub fn nodes(src: &str) -> Option<HashMap<String, Node>> {
                             end: if block { last } else { end },
                             block,
                             key_column,
+                            anchored,
                         },
                     ),
                     Frame::Seq {
                         path,
                         start,
+                        anchored,
                         block,
                         end: last,
                         ..
@@ -170,6 +181,7 @@ pub fn nodes(src: &str) -> Option<HashMap<String, Node>> {
                             end: if block { last } else { end },
                             block,
                             key_column: None,
+                            anchored,
                         },
                     ),
                 };

@@ -133,3 +133,33 @@ fn observations_that_name_nothing_are_placed_at_their_row() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_value_that_aliases_repeat_is_not_changed_for_all_of_them() {
+    let src = "name: A\ncomponents:\n  - {id: a, kind: server, repair: &r {lognormal: [1h, 4h]}}\n  - {id: b, kind: server, repair: *r}\n  - {id: s, kind: service, depends_on: [a, b]}\n";
+    // The anchored one: refused, with why.
+    let e = calibrate(src, "s.yaml", &actuals("a,repair,9,,\n"), "a.csv", 3.0)
+        .unwrap_err()
+        .0;
+    assert!(e[0].message.contains("aliases"), "{e:?}");
+    // The alias: replaced where it is, the anchor left for the others.
+    let c = calibrate(
+        src,
+        "s.yaml",
+        &actuals("b,repair,9,,\nb,repair,7,,\n"),
+        "a.csv",
+        3.0,
+    )
+    .unwrap();
+    assert!(
+        c.yaml.contains("repair: &r {lognormal: [1h, 4h]}}"),
+        "{}",
+        c.yaml
+    );
+    assert!(
+        c.yaml
+            .contains("{id: b, kind: server, repair: {lognormal: ["),
+        "{}",
+        c.yaml
+    );
+}

@@ -50,7 +50,10 @@ fn the_hospital_year_of_tests_calibrates_and_says_what_it_changes() {
     // The estimates never tested, largest swing first, none of them tested.
     let untested = json["untested"].as_array().unwrap();
     assert!(untested.len() > 50, "{}", untested.len());
-    let swings: Vec<f64> = untested.iter().map(|u| u["swing"].as_f64().unwrap()).collect();
+    let swings: Vec<f64> = untested
+        .iter()
+        .map(|u| u["swing"].as_f64().unwrap())
+        .collect();
     assert!(swings.windows(2).all(|w| w[0] >= w[1]));
     for u in untested {
         assert!(estimates.iter().all(|e| e["path"] != u["path"]), "{u}");
