@@ -125,6 +125,8 @@ pub struct Calibration {
     pub prior_weight: f64,
     /// How many observations the actuals held.
     pub observations: usize,
+    /// The scenario's currency (for the outputs' money).
+    pub currency: String,
 }
 
 /// Calibrates the scenario `src` (named `file`, valid) with `actuals`
@@ -207,11 +209,17 @@ pub fn calibrate(
             format!("the calibrated scenario does not load (a bug in drsim): {e}"),
         ));
     }
+    let currency = root
+        .get("currency")
+        .map(id_text)
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "GBP".into());
     Ok(Calibration {
         estimates,
         yaml,
         prior_weight,
         observations: actuals.len(),
+        currency,
     })
 }
 

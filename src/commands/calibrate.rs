@@ -98,74 +98,136 @@ enum Format {
     Json,
 }
 
-pub fn exec(args: Args) -> Result<()> {
-    if !(args.prior_weight.is_finite() && args.prior_weight >= 0.0 && args.prior_weight <= 1e6) {
+/// Checks a prior weight given on the command line.
+pub fn prior_weight(weight: f64) -> Result<f64> {
+    if !(weight.is_finite() && (0.0..=1e6).contains(&weight)) {
         usage_bail!(
-            "--prior-weight {}: give how many observations the scenario's estimate is worth, from 0 (the observations alone) up, e.g. 3",
-            args.prior_weight
+            "--prior-weight {weight}: give how many observations the scenario's estimate is worth, from 0 (the observations alone) up, e.g. 3"
         );
     }
+    Ok(weight)
+}
+
+/// What calibration found and what it changes: shared by `calibrate` and
+/// `report --actuals`.
+pub struct Assessed {
+    /// The estimates updated and the calibrated file.
+    pub result: calibrate::Calibration,
+    /// The actuals file, as messages name it.
+    pub actuals_name: String,
+    /// The calibrated scenario against the original on common random
+    /// numbers (`None` when nothing changed or not simulated).
+    pub impact: Option<sim::Comparison>,
+    /// The estimates never tested, largest swing first (`None` when not
+    /// simulated).
+    pub untested: Option<Vec<calibrate::Untested>>,
+}
+
+/// Calibrates the scenario `src` (named `name`, loaded as `base`) with the
+/// actuals at `actuals`; unless `estimates_only`, simulates what the
+/// calibration changes and which estimates were never tested.
+#[allow(clippy::too_many_arguments)]
+pub fn assess(
+    base: &scenario::Scenario,
+    src: &str,
+    name: &str,
+    actuals: &std::path::Path,
+    weight: f64,
+    threats: &[String],
+    horizon: Option<f64>,
+    trial: &TrialArgs,
+    estimates_only: bool,
+    bar: &Bar,
+) -> Result<Assessed> {
+    let measured = actuals::read(actuals)?;
+    let actuals_name = scenario::escape_unsafe(&actuals.display().to_string(), false).into_owned();
+    let result = calibrate::calibrate(src, name, &measured, &actuals_name, weight)?;
+    if estimates_only {
+        return Ok(Assessed {
+            result,
+            actuals_name,
+            impact: None,
+            untested: None,
+        });
+    }
+    let config = shared::config(trial)?;
+    let plan = sim::Plan::off();
+    let variant = if result.estimates.is_empty() {
+        Vec::new()
+    } else {
+        let calibrated = scenario::load_str(&result.yaml, name)?.scenario;
+        vec![InvestmentOption::variant(
+            "calibrated",
+            "Calibrated",
+            calibrated,
+        )]
+    };
+    let metric = sim::Metric::Ale;
+    let grain = sim::Grain::Component;
+    let per_trial = sim::cost::sensitivity_events(base, &metric, horizon, grain)
+        + if variant.is_empty() {
+            0.0
+        } else {
+            sim::cost::compare_events(base, &variant, &plan, horizon, threats)
+        };
+    shared::affordable(trial, per_trial)?;
+    let impact = if variant.is_empty() {
+        None
+    } else {
+        bar.0.set_message("calibrated against the original");
+        Some(sim::compare(
+            base, &variant, &plan, horizon, threats, &config, bar,
+        )?)
+    };
+    // The estimates never tested, by how much they matter: a tornado of
+    // every input, each estimate halved and doubled.
+    bar.0.set_message("estimates never tested");
+    let tornado = sim::sensitivity_with(base, &metric, horizon, grain, &config, bar)?;
+    let untested = calibrate::untested(base, &result, &tornado);
+    Ok(Assessed {
+        result,
+        actuals_name,
+        impact,
+        untested: Some(untested),
+    })
+}
+
+pub fn exec(args: Args) -> Result<()> {
+    let weight = prior_weight(args.prior_weight)?;
     if let Some(out) = &args.output {
         output::check(&args.file, &[output::Planned::File("-o", Some(out))])?;
     }
     let (src, name) = scenario_text(&args.file)?;
     let loaded = scenario::load_str(&src, &name)?;
-    let measured = actuals::read(&args.actuals)?;
-    let actuals_name =
-        scenario::escape_unsafe(&args.actuals.display().to_string(), false).into_owned();
-    let result = calibrate::calibrate(&src, &name, &measured, &actuals_name, args.prior_weight)?;
     let base = &loaded.scenario;
-    let impact = if args.estimates_only || result.estimates.is_empty() {
-        None
-    } else {
-        let threats = shared::threats(base, &args.threats)?;
-        let horizon = shared::horizon(args.horizon.as_deref())?;
-        let config = shared::config(&args.trial)?;
-        let calibrated = scenario::load_str(&result.yaml, &name)?.scenario;
-        let variant = [InvestmentOption::variant(
-            "calibrated",
-            "Calibrated",
-            calibrated,
-        )];
-        let plan = sim::Plan::off();
-        let per_trial = sim::cost::compare_events(base, &variant, &plan, horizon, &threats);
-        shared::affordable(&args.trial, per_trial)?;
-        let bar = Bar::plain(args.quiet, args.trial.trials);
-        let comparison = sim::compare(base, &variant, &plan, horizon, &threats, &config, &bar)?;
-        bar.finish();
-        Some(comparison)
+    let threats = shared::threats(base, &args.threats)?;
+    let horizon = shared::horizon(args.horizon.as_deref())?;
+    let bar = Bar::stages(args.quiet);
+    let a = assess(
+        base,
+        &src,
+        &name,
+        &args.actuals,
+        weight,
+        &threats,
+        horizon,
+        &args.trial,
+        args.estimates_only,
+        &bar,
+    )?;
+    bar.finish();
+    let report = report::calibrate::CalibrationReport {
+        calibration: &a.result,
+        actuals: &a.actuals_name,
+        impact: a.impact.as_ref(),
+        untested: a.untested.as_deref(),
     };
-    // The estimates never tested, by how much they matter: a tornado of
-    // every input, each estimate halved and doubled.
-    let untested = if args.estimates_only {
-        None
-    } else {
-        let horizon = shared::horizon(args.horizon.as_deref())?;
-        let config = shared::config(&args.trial)?;
-        let metric = sim::Metric::Ale;
-        let grain = sim::Grain::Component;
-        let per_trial = sim::cost::sensitivity_events(base, &metric, horizon, grain);
-        shared::affordable(&args.trial, per_trial)?;
-        let bar = Bar::plain(args.quiet, args.trial.trials);
-        let tornado = sim::sensitivity_with(base, &metric, horizon, grain, &config, &bar)?;
-        bar.finish();
-        Some((
-            calibrate::untested(base, &result, &tornado),
-            tornado.currency,
-        ))
-    };
-    let untested = untested.as_ref().map(|(u, c)| (u.as_slice(), c.as_str()));
-    let title = &base.name;
     let text = match args.format {
-        Format::Text => {
-            report::calibrate::text(&result, title, &actuals_name, impact.as_ref(), untested)
-        }
-        Format::Json => {
-            report::calibrate::json(&result, title, &actuals_name, impact.as_ref(), untested)
-        }
+        Format::Text => report::calibrate::text(&report, &base.name),
+        Format::Json => report::calibrate::json(&report, &base.name),
     };
     if let Some(out) = &args.output {
-        emit(&result.yaml, Some(out))?;
+        emit(&a.result.yaml, Some(out))?;
     }
     emit(&text, None)
 }

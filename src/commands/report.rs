@@ -64,6 +64,14 @@ pub struct Args {
     /// Also write every chart as SVG and PNG, and its data as CSV, into this directory
     #[arg(long)]
     charts: Option<PathBuf>,
+    /// DR tests and incidents (a CSV file of measured durations, as for
+    /// `drsim calibrate`): adds a section on what they showed of each
+    /// estimate, what calibrating changes, and the estimates never tested
+    #[arg(long, value_name = "ACTUALS.csv", conflicts_with = "options")]
+    actuals: Option<PathBuf>,
+    /// With --actuals: how many observations each estimate counts as
+    #[arg(long, default_value_t = drsim::calibrate::fit::DEFAULT_PRIOR_WEIGHT, value_name = "N", requires = "actuals")]
+    prior_weight: f64,
     /// No progress bar
     #[arg(short, long)]
     quiet: bool,
@@ -129,6 +137,29 @@ pub fn exec(args: Args) -> Result<()> {
         bar.0.set_message("options");
         Some(sim::compare(s, options, &plan, None, &[], &config, &bar)?)
     };
+    let calibration = match &args.actuals {
+        None => None,
+        Some(path) => {
+            bar.0.set_message("calibration");
+            let src =
+                std::str::from_utf8(&bytes).map_err(|e| scenario::ScenarioError::NotText {
+                    file: scenario::source_name(&args.file),
+                    offset: e.valid_up_to(),
+                })?;
+            Some(super::calibrate::assess(
+                s,
+                src,
+                &scenario::source_name(&args.file),
+                path,
+                super::calibrate::prior_weight(args.prior_weight)?,
+                &threats,
+                None,
+                &args.trial,
+                false,
+                &bar,
+            )?)
+        }
+    };
     let representative = match html::representative_choice(&drills) {
         Some((threat, service)) => {
             let p50 = drills
@@ -176,6 +207,14 @@ pub fn exec(args: Args) -> Result<()> {
         representative: representative.as_ref(),
         comparison: comparison.as_ref(),
         tolerance: &tolerance,
+        calibration: calibration
+            .as_ref()
+            .map(|a| report::calibrate::CalibrationReport {
+                calibration: &a.result,
+                actuals: &a.actuals_name,
+                impact: a.impact.as_ref(),
+                untested: a.untested.as_deref(),
+            }),
         method: html::Method {
             scenario_sha256: sha,
             threads,

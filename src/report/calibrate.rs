@@ -152,6 +152,20 @@ fn band_cell(b: Option<&Band>) -> String {
     }
 }
 
+/// A calibration with what it changes, for the outputs.
+pub struct CalibrationReport<'a> {
+    /// The estimates updated.
+    pub calibration: &'a Calibration,
+    /// The actuals file, as messages name it.
+    pub actuals: &'a str,
+    /// The calibrated scenario against the original (`None`: not simulated
+    /// or nothing changed).
+    pub impact: Option<&'a Comparison>,
+    /// The estimates never tested, largest swing first (`None`: not
+    /// simulated).
+    pub untested: Option<&'a [Untested]>,
+}
+
 /// How many untested estimates the text lists.
 const UNTESTED_SHOWN: usize = 10;
 
@@ -199,13 +213,8 @@ fn untested_json(list: &[Untested]) -> Value {
 }
 
 /// The report for people.
-pub fn text(
-    c: &Calibration,
-    scenario: &str,
-    actuals: &str,
-    impact: Option<&Comparison>,
-    untested: Option<(&[Untested], &str)>,
-) -> String {
+pub fn text(r: &CalibrationReport, scenario: &str) -> String {
+    let (c, actuals, impact) = (r.calibration, r.actuals, r.impact);
     let mut out = format!(
         "Calibration of {scenario} from {actuals}: {} observation{}, {} estimate{} updated (prior weight {}: each estimate counts as {} observations)\n\n",
         c.observations,
@@ -273,20 +282,15 @@ pub fn text(
     if let Some(i) = impact {
         out += &impact_text(i);
     }
-    if let Some((list, currency)) = untested {
-        out += &untested_text(list, currency);
+    if let Some(list) = r.untested {
+        out += &untested_text(list, &c.currency);
     }
     out
 }
 
 /// The report for programs.
-pub fn json(
-    c: &Calibration,
-    scenario: &str,
-    actuals: &str,
-    impact: Option<&Comparison>,
-    untested: Option<(&[Untested], &str)>,
-) -> String {
+pub fn json(r: &CalibrationReport, scenario: &str) -> String {
+    let (c, actuals, impact) = (r.calibration, r.actuals, r.impact);
     let dist = |d: &Dist| {
         let (p50, p90) = p50_p90(d);
         json!({"text": dist_text(d), "p50_h": p50, "p90_h": p90})
@@ -331,7 +335,7 @@ pub fn json(
         "observations": c.observations,
         "estimates": estimates,
         "impact": impact.map_or(Value::Null, impact_json),
-        "untested": untested.map_or(Value::Null, |(u, _)| untested_json(u)),
+        "untested": r.untested.map_or(Value::Null, untested_json),
     });
     format!("{doc:#}\n")
 }

@@ -133,3 +133,49 @@ fn estimates_only_skips_the_simulation_and_nothing_observed_changes_nothing() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_report_with_actuals_has_a_calibration_section() {
+    let hospital = scenario("hospital.yaml");
+    let actuals = repo_file("examples/hospital-dr-test-2026.csv");
+    let page = String::from_utf8(stdout_of([
+        "report".as_ref(),
+        hospital.as_os_str(),
+        "--actuals".as_ref(),
+        actuals.as_os_str(),
+        "--trials".as_ref(),
+        "300".as_ref(),
+        "--threats".as_ref(),
+        "dc-fire-flood".as_ref(),
+        "-q".as_ref(),
+    ]))
+    .unwrap();
+    let at = page
+        .find("<section id=\"calibration\">")
+        .expect("a calibration section");
+    let section = &page[at..at + page[at..].find("</section>").unwrap()];
+    assert!(
+        section.contains("is optimistic: 4 of 5 took longer than its p90"),
+        "{section}"
+    );
+    assert!(
+        section.contains("<strong>Never tested:</strong>"),
+        "{section}"
+    );
+    assert!(
+        page.contains("href=\"#calibration\""),
+        "the contents link to it"
+    );
+    // --actuals with a what-if is a wrong command line.
+    drsim()
+        .args([
+            "report".as_ref(),
+            hospital.as_os_str(),
+            "--actuals".as_ref(),
+            actuals.as_os_str(),
+            "--options".as_ref(),
+            "lims-immutable".as_ref(),
+        ])
+        .assert()
+        .code(2);
+}

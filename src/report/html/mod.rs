@@ -13,6 +13,7 @@
 //! without being escaped.
 
 mod annual;
+mod calibration;
 mod drills;
 mod losses;
 mod markup;
@@ -88,6 +89,8 @@ pub struct Input<'a> {
     /// drills' order, each service with an MTPD
     /// ([`crate::sim::tolerance::assess`]).
     pub tolerance: &'a [ThreatTolerance],
+    /// Calibration from measured durations (`--actuals`), when given.
+    pub calibration: Option<crate::report::calibrate::CalibrationReport<'a>>,
     /// How the report was made.
     pub method: Method,
 }
@@ -184,6 +187,13 @@ const SECTIONS: &[Section] = &[
         nav: None,
         shown: tolerance::shown,
         write: tolerance::write,
+    },
+    Section {
+        id: "calibration",
+        title: "Calibration: what the tests showed",
+        nav: Some("Calibration"),
+        shown: calibration::shown,
+        write: calibration::write,
     },
     Section {
         id: "heatmap",
@@ -382,6 +392,7 @@ mod tests {
             representative: None,
             comparison: None,
             tolerance: &[],
+            calibration: None,
             method: Method {
                 scenario_sha256: "0".into(),
                 threads: 1,
@@ -415,7 +426,7 @@ mod tests {
         let expected: Vec<&str> = SECTIONS
             .iter()
             .map(|x| x.id)
-            .filter(|&id| id != "options" && id != "impact-tolerance")
+            .filter(|&id| !["options", "impact-tolerance", "calibration"].contains(&id))
             .collect();
         assert_eq!(listed, expected);
         assert_eq!(after(&html, "<section id=\""), expected);
