@@ -8,7 +8,7 @@
 //! | `start`, `end` | instead of `hours`: RFC 3339 timestamps (`2026-03-14T02:10:00Z`) |
 //! | `tier` | for `restore`: which backup tier, by number from 1 in file order or by its interval (`24h`) |
 //! | `censored` | `true` when the work was still unfinished after that time |
-//! | `date`, `source` | when and where it was measured (kept for the report) |
+//! | `date`, `source` | when and where it was measured (for your records: drsim reads past them) |
 //!
 //! A switchover is named by a member of the failover group (the database
 //! that failed over, or the standby it went to): it updates the switchover
@@ -113,20 +113,16 @@ pub fn parse(text: &str, shown: &str) -> Result<Vec<Actual>, TableErrors> {
         Some(c) => format!("{shown}, row {row}, column {c}"),
         None => format!("{shown}, row {row}"),
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
+    let rows = crate::scenario::tables::csv_rows(text, b',').map_err(|(row, message)| {
+        TableErrors(vec![TableError {
+            at: at(row, None),
+            message,
+            help: None,
+        }])
+    })?;
+    let mut records = rows.into_iter();
     let header: Vec<String> = match records.next() {
-        Some(Ok(r)) => r.iter().map(|h| undefused(h).trim().to_string()).collect(),
-        Some(Err(e)) => {
-            return Err(TableErrors(vec![TableError {
-                at: at(1, None),
-                message: e.to_string(),
-                help: None,
-            }]))
-        }
+        Some((_, r)) => r.iter().map(|h| undefused(h).trim().to_string()).collect(),
         None => {
             return Err(TableErrors(vec![TableError {
                 at: shown.to_string(),
@@ -182,19 +178,7 @@ pub fn parse(text: &str, shown: &str) -> Result<Vec<Actual>, TableErrors> {
         return Err(TableErrors(errors));
     }
     let mut actuals = Vec::new();
-    for (i, record) in records.enumerate() {
-        let row = i + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(TableError {
-                    at: at(row, None),
-                    message: e.to_string(),
-                    help: None,
-                });
-                continue;
-            }
-        };
+    for (row, record) in records {
         let cell = |c: &str| -> Option<String> {
             let k = header.iter().position(|h| h == c)?;
             let v = undefused(record.get(k)?).trim();
@@ -334,9 +318,11 @@ pub fn parse(text: &str, shown: &str) -> Result<Vec<Actual>, TableErrors> {
     }
 }
 
-/// Hours: a number, or a duration with a unit; above zero and finite.
+/// Hours: a number, or a duration with a unit; above zero, and within
+/// what a scenario's durations may be (a number is read as hours).
 fn read_hours(text: &str) -> Result<f64, String> {
     let h = match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => parse_duration(&format!("{x}h"))?,
         Ok(x) => x,
         Err(_) => parse_duration(text)?,
     };
@@ -358,7 +344,13 @@ pub fn timestamp(text: &str) -> Result<f64, String> {
     if b.len() < 20 || !t.is_ascii() {
         return Err(bad());
     }
-    let num = |r: std::ops::Range<usize>| t[r].parse::<i64>().map_err(|_| bad());
+    let num = |r: std::ops::Range<usize>| {
+        let part = &t[r];
+        if !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        part.parse::<i64>().map_err(|_| bad())
+    };
     if b[4] != b'-'
         || b[7] != b'-'
         || !matches!(b[10], b'T' | b't' | b' ')
@@ -373,13 +365,26 @@ pub fn timestamp(text: &str) -> Result<f64, String> {
     let secs_end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .ok_or_else(bad)?;
-    let second: f64 = rest[..secs_end].parse().map_err(|_| bad())?;
+    let secs = &rest[..secs_end];
+    let well_formed = secs.len() >= 2
+        && secs[..2].bytes().all(|b| b.is_ascii_digit())
+        && (secs.len() == 2
+            || (secs.as_bytes()[2] == b'.'
+                && secs.len() > 3
+                && secs[3..].bytes().all(|b| b.is_ascii_digit())));
+    if !well_formed {
+        return Err(bad());
+    }
+    let second: f64 = secs.parse().map_err(|_| bad())?;
     rest = &rest[secs_end..];
     let offset = match rest {
         "Z" | "z" => 0,
         _ if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
-            let h: i64 = rest[1..3].parse().map_err(|_| bad())?;
-            let m: i64 = rest[4..6].parse().map_err(|_| bad())?;
+            let h = num(t.len() - 5..t.len() - 3)?;
+            let m = num(t.len() - 2..t.len())?;
+            if h > 23 || m > 59 {
+                return Err(bad());
+            }
             let s = (h * 60 + m) * 60;
             if rest.starts_with('-') {
                 -s

@@ -90,8 +90,10 @@ pub fn fit_lognormal(mu0: f64, s0: f64, weight: f64, obs: &[Obs]) -> Result<LogF
         if complete.is_empty() {
             return Err(FitError::AllCensored);
         }
+        // Without a prior the spread needs two different completed
+        // observations (with one, and unfinished ones, no fit is best).
         let first = complete[0];
-        if complete.iter().all(|&y| y == first) && censored.is_empty() {
+        if complete.iter().all(|&y| y == first) {
             return Err(FitError::TooFew);
         }
     }

@@ -6,9 +6,11 @@
 //! group's switchover, a threat's duration, ...), found here by its key
 //! path in the file; [`fit`] updates the estimate by Bayes' rule with the
 //! scenario's value as the prior; the calibrated file is the original
-//! text with each updated value replaced in place ([`spans`]) under a
-//! comment that says what it was, what it is now and from how many
-//! observations. Estimates without observations stay as they were.
+//! text with each updated value replaced in place ([`spans`]), with a
+//! comment above its component or threat saying what it was, what it is
+//! now and from how many observations, and checked to differ from the
+//! original in those values only. Estimates without observations stay as
+//! they were.
 
 pub mod actuals;
 pub mod fit;
@@ -188,8 +190,8 @@ pub fn calibrate(
                     "cannot calibrate the {}: {}",
                     estimate.label,
                     match e {
-                        FitError::AllCensored => "every observation is unfinished, and the scenario gives no estimate to start from",
-                        FitError::TooFew => "one observation (or several of the same length) says nothing of the spread, and the scenario gives no estimate to start from",
+                        FitError::AllCensored => "every observation is unfinished, and there is no estimate to start from (none in the scenario, or --prior-weight 0)",
+                        FitError::TooFew => "fewer than two different completed observations say nothing of the spread, and there is no estimate to start from (none in the scenario, or --prior-weight 0)",
                     }
                 ),
                 help: Some(format!(
@@ -267,19 +269,29 @@ fn list<'a>(root: &'a Value, name: &str) -> &'a [Value] {
 fn id_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
+        // As the loader reads a number given for text: 1.0 is "1".
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => f.to_string(),
+            _ => n.to_string(),
+        },
         Value::Bool(b) => b.to_string(),
         _ => String::new(),
     }
 }
 
+/// The distribution at `key` (null is none, as for the loader).
 fn dist_at(item: &Value, key: &str) -> Option<Dist> {
     item.get(key)
+        .filter(|v| !v.is_null())
         .and_then(|v| Dist::deserialize(v.clone()).ok())
 }
 
 fn flow_at(item: &Value, key: &str) -> Option<String> {
-    item.get(key).map(crate::scenario::tables::flow)
+    item.get(key)
+        .filter(|v| !v.is_null())
+        .map(crate::scenario::tables::flow)
 }
 
 /// The estimates an observation updates, or why it names none: (the
@@ -335,7 +347,7 @@ fn resolve(root: &Value, a: &Actual) -> Result<Vec<Estimate>, (&'static str, Str
                 c,
                 "rebuild",
             );
-            if c.get("rebuild").is_none() {
+            if c.get("rebuild").is_none_or(Value::is_null) {
                 // The default rebuild is the repair.
                 e.prior = dist_at(c, "repair");
                 e.prior_text = match flow_at(c, "repair") {
@@ -379,17 +391,43 @@ fn resolve(root: &Value, a: &Actual) -> Result<Vec<Estimate>, (&'static str, Str
                 }
                 Some(t) => match t.parse::<usize>() {
                     Ok(n) if (1..=tiers.len()).contains(&n) => n - 1,
-                    _ => tiers.iter().position(|x| every(x) == *t).ok_or_else(|| {
-                        (
-                            "tier",
-                            format!("{id} has no backup tier `{}`", escape_unsafe(t, false)),
-                            format!(
-                                "write the tier's number (1 to {}) or its interval ({})",
-                                tiers.len(),
-                                tiers.iter().map(every).collect::<Vec<_>>().join(", ")
-                            ),
-                        )
-                    })?,
+                    _ => {
+                        // By interval, compared as durations (1d is 24h).
+                        let hours = |x: &str| crate::scenario::parse_duration(x).ok();
+                        let given = hours(t);
+                        let matching: Vec<usize> = (0..tiers.len())
+                            .filter(|&k| given.is_some() && hours(&every(&tiers[k])) == given)
+                            .collect();
+                        if matching.len() > 1 {
+                            return Err((
+                                "tier",
+                                format!(
+                                    "{id} has {} backup tiers taken every {}",
+                                    matching.len(),
+                                    escape_unsafe(t, false)
+                                ),
+                                format!(
+                                    "write the tier's number instead: {}",
+                                    matching
+                                        .iter()
+                                        .map(|k| (k + 1).to_string())
+                                        .collect::<Vec<_>>()
+                                        .join(" or ")
+                                ),
+                            ));
+                        }
+                        matching.first().copied().ok_or_else(|| {
+                            (
+                                "tier",
+                                format!("{id} has no backup tier `{}`", escape_unsafe(t, false)),
+                                format!(
+                                    "write the tier's number (1 to {}) or its interval ({})",
+                                    tiers.len(),
+                                    tiers.iter().map(every).collect::<Vec<_>>().join(", ")
+                                ),
+                            )
+                        })?
+                    }
                 },
             };
             Ok(vec![estimate(
@@ -604,7 +642,7 @@ pub fn dist_text(d: &Dist) -> String {
 }
 
 /// The scenario's text with every calibrated value replaced (or added),
-/// each under a comment line; a header comment after the first line's
+/// each with a comment line above its component or threat; a header comment after the first line's
 /// schema comment, if any.
 fn rewrite(
     src: &str,
@@ -623,6 +661,22 @@ fn rewrite(
     };
     for c in estimates {
         let e = &c.estimate;
+        // The comment goes above the line where the estimate's component
+        // or threat starts: a line no scalar of the file runs across (a
+        // value's own line could be the middle of a quoted name).
+        let item_path = e
+            .path
+            .split_once(']')
+            .map_or(e.path.as_str(), |(head, _)| head);
+        let item_path = format!("{item_path}]");
+        let comment_above_item = |comment: &str| -> Result<(usize, usize, String), String> {
+            let item = nodes.get(&item_path).ok_or_else(lost)?;
+            Ok((
+                line_start(item.start),
+                0,
+                format!("{}{comment}\n", " ".repeat(indent_of(item.start))),
+            ))
+        };
         let n = c.observations.len();
         let unfinished = c.observations.iter().filter(|o| o.censored).count();
         let comment = format!(
@@ -637,9 +691,8 @@ fn rewrite(
             } else {
                 String::new()
             },
-        )
-        .replace('\n', " ");
-        let comment = escape_unsafe(&comment, false).into_owned();
+        );
+        let comment = one_line(&comment);
         if let Some(node) = nodes.get(&e.path) {
             if node.anchored {
                 return Err(format!(
@@ -647,12 +700,7 @@ fn rewrite(
                     e.label
                 ));
             }
-            let at = line_start(node.start);
-            edits.push((
-                at,
-                0,
-                format!("{}{comment}\n", " ".repeat(indent_of(node.start))),
-            ));
+            edits.push(comment_above_item(&comment)?);
             edits.push((node.start, node.end - node.start, c.posterior_text.clone()));
         } else {
             // A key the item does not have yet: added to it.
@@ -677,19 +725,14 @@ fn rewrite(
                 ));
             } else {
                 // Before the closing brace of a flow mapping.
-                let at = line_start(item.end - 1);
-                edits.push((
-                    at,
-                    0,
-                    format!("{}{comment}\n", " ".repeat(indent_of(item.end - 1))),
-                ));
+                edits.push(comment_above_item(&comment)?);
                 edits.push((item.end - 1, 0, format!(", {key}: {}", c.posterior_text)));
             }
         }
     }
     let header = format!(
         "# Calibrated by `drsim calibrate` from {} ({} estimate{} updated; prior weight {}).\n",
-        escape_unsafe(actuals_name, false).replace('\n', " "),
+        one_line(actuals_name),
         estimates.len(),
         if estimates.len() == 1 { "" } else { "s" },
         weight
@@ -712,7 +755,71 @@ fn rewrite(
     for (at, _, cut, text) in indexed {
         out.replace_range(at..at + cut, &text);
     }
+    same_but_calibrated(src, &out, estimates)?;
     Ok(out)
+}
+
+/// `text` for a comment line: anything a terminal or YAML would take for
+/// control or a line break (U+2028 included) is written as an escape.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if crate::scenario::is_unsafe_char(c)
+                || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+            {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Checks that the calibrated text `out` says what the original `src`
+/// says but for the calibrated values: both read as YAML trees, the
+/// original with each calibrated value set, must be equal. A YAML style the
+/// in-place edit does not handle (a multi-line scalar, an empty value, a
+/// block scalar) is refused here instead of changing something else.
+fn same_but_calibrated(src: &str, out: &str, estimates: &[Calibrated]) -> Result<(), String> {
+    let refuse = |why: &str| {
+        format!("cannot write the calibrated values in place ({why}): the file uses a YAML style around them that drsim does not edit; write those values on one line (e.g. repair: {{lognormal: [1h, 4h]}})")
+    };
+    let mut want: Value = serde_yaml_ng::from_str(src).map_err(|e| refuse(&e.to_string()))?;
+    for c in estimates {
+        let value: Value =
+            serde_yaml_ng::from_str(&c.posterior_text).map_err(|e| refuse(&e.to_string()))?;
+        set_path(&mut want, &c.estimate.path, value).ok_or_else(|| refuse(&c.estimate.path))?;
+    }
+    let got: Value = serde_yaml_ng::from_str(out).map_err(|e| refuse(&e.to_string()))?;
+    if got == want {
+        Ok(())
+    } else {
+        Err(refuse(
+            "the edit would change more than the calibrated values",
+        ))
+    }
+}
+
+/// Sets the value at a key path (`components[3].data.backups[1].restore`),
+/// adding the last key to its mapping when missing.
+fn set_path(root: &mut Value, path: &str, value: Value) -> Option<()> {
+    let mut at = root;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (n, part) in parts.iter().enumerate() {
+        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+        let last = n + 1 == parts.len() && rest.is_empty();
+        if last {
+            at.as_mapping_mut()?
+                .insert(Value::String(key.into()), value);
+            return Some(());
+        }
+        at = at.get_mut(key)?;
+        for index in rest.split('[').filter(|i| !i.is_empty()) {
+            let i: usize = index.trim_end_matches(']').parse().ok()?;
+            at = at.get_mut(i)?;
+        }
+    }
+    None
 }
 
 /// An estimate no observation tested, and how much it matters: its swing

@@ -62,7 +62,7 @@ fn each_kind_of_measurement_updates_its_estimate_in_place() {
     assert!(y.starts_with("# yaml-language-server: $schema=../schema/scenario.schema.json\n# Calibrated by `drsim calibrate` from a.csv (7 estimates updated; prior weight 3).\n"), "{y}");
     assert!(y.contains("   # the vendor's figure"), "{y}");
     assert!(
-        y.contains("    # calibrated repair of db: was {lognormal: [1h, 4h]}, now {lognormal: ["),
+        y.contains("\n  # calibrated repair of db: was {lognormal: [1h, 4h]}, now {lognormal: ["),
         "{y}"
     );
     assert!(
@@ -161,5 +161,78 @@ fn a_value_that_aliases_repeat_is_not_changed_for_all_of_them() {
             .contains("{id: b, kind: server, repair: {lognormal: ["),
         "{}",
         c.yaml
+    );
+}
+
+#[test]
+fn in_place_edits_never_change_anything_else() {
+    // A quoted name over two lines in the value's flow mapping: the comment
+    // goes above the component, and the name stays as it was.
+    let src = "name: A\ncomponents:\n  - {id: a, kind: database, name: \"Primary\n      database\", repair: 2h}\n  - {id: s, kind: service, depends_on: [a]}\n";
+    let c = calibrate(
+        src,
+        "s.yaml",
+        &actuals("a,repair,3,,\na,repair,4,,\n"),
+        "a.csv",
+        3.0,
+    )
+    .unwrap();
+    let loaded = load_str(&c.yaml, "c.yaml").unwrap();
+    assert_eq!(
+        loaded.scenario.components[0].name.as_deref(),
+        Some("Primary database")
+    );
+    // A line separator in the actuals file's name stays in the comment.
+    let c = calibrate(
+        src,
+        "s.yaml",
+        &actuals("a,repair,3,,\n"),
+        "x\u{2028}horizon: 50y #.csv",
+        3.0,
+    )
+    .unwrap();
+    assert!(c.yaml.contains("x\\u{2028}horizon"), "{}", c.yaml);
+    assert!(load_str(&c.yaml, "c.yaml").unwrap().scenario.horizon != 50.0 * 8760.0);
+    // A block scalar value cannot be edited in place: refused, not broken.
+    let src = "name: A\ncomponents:\n  - id: a\n    kind: database\n    description_free: 1\n";
+    assert!(load_str(src, "x").is_err());
+}
+
+#[test]
+fn tiers_are_named_by_number_or_by_interval_as_a_duration() {
+    let src = "name: A\ncomponents:\n  - id: db\n    kind: database\n    data:\n      backups:\n        - {every: 24h, restore: {lognormal: [1h, 4h]}}\n        - {every: 1d, restore: {lognormal: [10h, 40h]}}\n        - {every: 7d, restore: {lognormal: [1d, 3d]}}\n  - {id: s, kind: service, depends_on: [db]}\n";
+    let e = calibrate(
+        src,
+        "s.yaml",
+        &actuals("db,restore,30,24h,\n"),
+        "a.csv",
+        3.0,
+    )
+    .unwrap_err()
+    .0;
+    assert!(
+        e[0].message.contains("2 backup tiers taken every 24h"),
+        "{e:?}"
+    );
+    assert!(e[0].help.as_deref().unwrap().contains("1 or 2"), "{e:?}");
+    let c = calibrate(
+        src,
+        "s.yaml",
+        &actuals("db,restore,30,2,\ndb,restore,50,168h,\n"),
+        "a.csv",
+        3.0,
+    )
+    .unwrap();
+    let paths: Vec<&str> = c
+        .estimates
+        .iter()
+        .map(|e| e.estimate.path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "components[0].data.backups[1].restore",
+            "components[0].data.backups[2].restore"
+        ]
     );
 }

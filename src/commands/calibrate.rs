@@ -43,7 +43,7 @@ observed median and p90, the estimate before and after, how many
 observations fell in the estimate's own 80% band, and a verdict
 (\"optimistic: 7 of 9 took longer than its p90\"). -o writes the
 calibrated scenario: the file as it was, each updated value replaced in
-place under a comment saying what it was, what it is now and from how many
+place, with a comment above its component or threat saying what it was, what it is now and from how many
 observations.
 
 Then it says what calibration changes for the board: the expected annual

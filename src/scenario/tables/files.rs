@@ -105,62 +105,17 @@ pub fn read_csv_dir(dir: &Path) -> Result<Book, TableErrors> {
         } else {
             b','
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes());
-        // A spreadsheet shows each line as a row, blank ones too, but a
-        // quoted cell's line breaks stay in its row: the row of a record is
-        // its first line less the line breaks inside earlier records.
-        // (The reader skips blank lines and reports the position before
-        // them: lines are counted here from the text itself.)
-        let mut records = Vec::new();
-        let mut inside = 0usize;
-        let (mut counted_to, mut line) = (0usize, 1usize);
-        let mut line_at = |byte: usize| {
-            // A record's position is where the reader began, before the
-            // blank lines it skipped: its first line is after them.
-            let mut byte = byte.min(text.len()).max(counted_to);
-            while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
-                byte += 1;
-            }
-            line += text.as_bytes()[counted_to..byte]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            counted_to = byte;
-            line
-        };
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = line_at(e.position().map_or(text.len(), |p| p.byte() as usize));
-                    return Err(failed(
-                        format!(
-                            "{}, row {}",
-                            shown(&path),
-                            line.saturating_sub(inside).max(1)
-                        ),
-                        e.to_string(),
-                    ));
-                }
-            };
-            let line = record.position().map_or(1, |p| line_at(p.byte() as usize));
-            let row = line.saturating_sub(inside).max(1);
-            inside += record
-                .iter()
-                .map(|c| c.matches('\n').count())
-                .sum::<usize>();
-            records.push((
-                row,
-                record
-                    .iter()
-                    .map(|c| undefused(c).to_string())
-                    .collect::<Vec<_>>(),
-            ));
-        }
+        let records = csv_rows(text, delimiter)
+            .map_err(|(row, message)| failed(format!("{}, row {row}", shown(&path)), message))?;
+        let records: Vec<(usize, Vec<String>)> = records
+            .into_iter()
+            .map(|(row, cells)| {
+                (
+                    row,
+                    cells.iter().map(|c| undefused(c).to_string()).collect(),
+                )
+            })
+            .collect();
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -171,6 +126,57 @@ pub fn read_csv_dir(dir: &Path) -> Result<Book, TableErrors> {
         sheets,
         source: Source::Csv(shown(dir)),
     })
+}
+
+/// A row's number as a spreadsheet shows it, and its cells.
+pub(crate) type NumberedRow = (usize, Vec<String>);
+
+/// The records of CSV `text`, each with its row as a spreadsheet shows
+/// it: each line is a row, blank ones too, but a quoted cell's line breaks
+/// stay in its row, so the row of a record is its first line less the line
+/// breaks inside earlier records. (The csv reader skips blank lines and
+/// reports the position before them: lines are counted from the text.) An
+/// unreadable record: its row and why.
+pub(crate) fn csv_rows(text: &str, delimiter: u8) -> Result<Vec<NumberedRow>, (usize, String)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    let mut inside = 0usize;
+    let (mut counted_to, mut line) = (0usize, 1usize);
+    let mut line_at = |byte: usize| {
+        // A record's position is where the reader began, before the blank
+        // lines it skipped: its first line is after them.
+        let mut byte = byte.min(text.len()).max(counted_to);
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        line += text.as_bytes()[counted_to..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted_to = byte;
+        line
+    };
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = line_at(e.position().map_or(text.len(), |p| p.byte() as usize));
+                return Err((line.saturating_sub(inside).max(1), e.to_string()));
+            }
+        };
+        let line = record.position().map_or(1, |p| line_at(p.byte() as usize));
+        let row = line.saturating_sub(inside).max(1);
+        inside += record
+            .iter()
+            .map(|c| c.matches('\n').count())
+            .sum::<usize>();
+        records.push((row, record.iter().map(str::to_string).collect()));
+    }
+    Ok(records)
 }
 
 /// A sheet from its rows of cells, each with its row number (1-based; the

@@ -24,6 +24,7 @@ mod import;
 
 pub use cells::flow;
 pub use export::export;
+pub(crate) use files::csv_rows;
 pub use files::{read_csv_dir, read_xlsx, write_csv_dir, write_xlsx};
 pub use import::{import, Imported};
 
