@@ -692,7 +692,7 @@ fn rewrite(
                 String::new()
             },
         );
-        let comment = one_line(&comment);
+        let comment = crate::scenario::comment_text(&comment);
         if let Some(node) = nodes.get(&e.path) {
             if node.anchored {
                 return Err(format!(
@@ -732,7 +732,7 @@ fn rewrite(
     }
     let header = format!(
         "# Calibrated by `drsim calibrate` from {} ({} estimate{} updated; prior weight {}).\n",
-        one_line(actuals_name),
+        crate::scenario::comment_text(actuals_name),
         estimates.len(),
         if estimates.len() == 1 { "" } else { "s" },
         weight
@@ -757,22 +757,6 @@ fn rewrite(
     }
     same_but_calibrated(src, &out, estimates)?;
     Ok(out)
-}
-
-/// `text` for a comment line: anything a terminal or YAML would take for
-/// control or a line break (U+2028 included) is written as an escape.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if crate::scenario::is_unsafe_char(c)
-                || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
-            {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// Checks that the calibrated text `out` says what the original `src`

@@ -28,7 +28,7 @@ pub use error::{did_you_mean, Diagnostic, ScenarioError};
 pub use model::*;
 pub use options::{combined, exclusive, InvestmentOption, MAX_OPTION_CHECK_ITEMS};
 pub use schema::{schema, SCHEMA_PATH};
-pub use text::{defused, escape_unsafe, is_unsafe_char, undefused};
+pub use text::{comment_text, defused, escape_unsafe, is_unsafe_char, undefused};
 pub(crate) use units::{fmt_hours, HOURS_PER_YEAR};
 pub use units::{parse_duration, Dist};
 pub use validate::{money_is_valid, MAX_HORIZON_HOURS};

@@ -131,6 +131,23 @@ pub fn undefused(cell: &str) -> &str {
     cell.strip_prefix('\'').unwrap_or(cell)
 }
 
+/// `text` for a YAML comment line that drsim writes (the name of a file
+/// it read from, a label): every character a terminal would take for
+/// control, and every one YAML or its readers may take for a line break
+/// (U+0085, U+2028, U+2029) or a byte-order mark, written as an escape, so
+/// that the text cannot end the comment and become keys.
+pub fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_unsafe_char(c) || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The first character of `text` that may not be in it: any character
 /// [`is_unsafe_char`] finds, except newlines and tabs in `multiline` text
 /// (a description).

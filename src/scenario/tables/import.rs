@@ -787,7 +787,7 @@ fn render(root: &Mapping, origin: &str) -> String {
     let mut out = String::new();
     out += &format!(
         "# Imported by `drsim import` from {}.\n# Check it with `drsim check`; the format is described in the README.\n",
-        crate::scenario::escape_unsafe(origin, false).replace('\n', " ")
+crate::scenario::comment_text(origin)
     );
     for key in TOP {
         let Some(value) = root.get(key) else { continue };

@@ -358,3 +358,15 @@ fn a_lone_cell_far_away_in_a_workbook_costs_nothing_and_is_placed() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_line_separator_in_the_source_name_stays_in_the_comment() {
+    let got = import(&tables_with(&[]), "x\u{2028}horizon: 50y #").unwrap();
+    assert!(
+        got.yaml
+            .starts_with("# Imported by `drsim import` from x\\u{2028}horizon: 50y #."),
+        "{}",
+        got.yaml
+    );
+    assert_eq!(got.loaded.scenario.horizon, crate::scenario::HOURS_PER_YEAR);
+}
