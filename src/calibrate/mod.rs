@@ -145,8 +145,9 @@ pub fn calibrate(
     let root: Value = serde_yaml_ng::from_str(src).map_err(|e| one(file, e.to_string()))?;
     let mut errors = Vec::new();
     let mut by_path: BTreeMap<String, (Estimate, Vec<&Actual>, usize)> = BTreeMap::new();
+    let index = Index::new(&root);
     for a in actuals {
-        match resolve(&root, a) {
+        match resolve(&root, &index, a) {
             Ok(estimates) => {
                 for e in estimates {
                     let order = order_of(&e.path);
@@ -296,15 +297,61 @@ fn flow_at(item: &Value, key: &str) -> Option<String> {
 
 /// The estimates an observation updates, or why it names none: (the
 /// column to blame, the message, how to fix it).
-fn resolve(root: &Value, a: &Actual) -> Result<Vec<Estimate>, (&'static str, String, String)> {
+/// The file's components and threats by id, and the failover groups by
+/// member, found once for all the actuals' rows.
+struct Index {
+    components: std::collections::HashMap<String, usize>,
+    threats: std::collections::HashMap<String, usize>,
+    /// Member id -> (component, requirement) of each failover group it is in.
+    failover: std::collections::HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Index {
+    fn new(root: &Value) -> Index {
+        let ids = |name: &str| {
+            let mut map = std::collections::HashMap::new();
+            for (i, item) in list(root, name).iter().enumerate() {
+                if let Some(id) = item.get("id").map(id_text) {
+                    map.entry(id).or_insert(i);
+                }
+            }
+            map
+        };
+        let mut failover: std::collections::HashMap<String, Vec<(usize, usize)>> =
+            std::collections::HashMap::new();
+        for (c, item) in list(root, "components").iter().enumerate() {
+            let reqs = item.get("depends_on").and_then(Value::as_sequence);
+            for (j, r) in reqs.into_iter().flatten().enumerate() {
+                for m in r
+                    .get("failover")
+                    .and_then(Value::as_sequence)
+                    .into_iter()
+                    .flatten()
+                {
+                    let groups = failover.entry(id_text(m)).or_default();
+                    if !groups.contains(&(c, j)) {
+                        groups.push((c, j));
+                    }
+                }
+            }
+        }
+        Index {
+            components: ids("components"),
+            threats: ids("threats"),
+            failover,
+        }
+    }
+}
+
+fn resolve(
+    root: &Value,
+    index: &Index,
+    a: &Actual,
+) -> Result<Vec<Estimate>, (&'static str, String, String)> {
     let components = list(root, "components");
     let threats = list(root, "threats");
-    let component = components
-        .iter()
-        .position(|c| c.get("id").map(id_text).as_deref() == Some(&a.id));
-    let threat = threats
-        .iter()
-        .position(|t| t.get("id").map(id_text).as_deref() == Some(&a.id));
+    let component = index.components.get(&a.id).copied();
+    let threat = index.threats.get(&a.id).copied();
     let id = escape_unsafe(&a.id, false).into_owned();
     if component.is_none() && threat.is_none() {
         let ids: Vec<String> = components
@@ -443,22 +490,15 @@ fn resolve(root: &Value, a: &Actual) -> Result<Vec<Estimate>, (&'static str, Str
         }
         (What::Switchover, Some(_), _) => {
             let mut found = Vec::new();
-            for (c, item) in components.iter().enumerate() {
-                let Some(reqs) = item.get("depends_on").and_then(Value::as_sequence) else {
-                    continue;
-                };
-                for (j, r) in reqs.iter().enumerate() {
-                    let members = r.get("failover").and_then(Value::as_sequence);
-                    if members.is_some_and(|m| m.iter().any(|x| id_text(x) == a.id)) {
-                        let owner = item.get("id").map(id_text).unwrap_or_default();
-                        found.push(estimate(
-                            format!("components[{c}].depends_on[{j}].switchover"),
-                            format!("switchover of {owner}'s failover group with {id}"),
-                            r,
-                            "switchover",
-                        ));
-                    }
-                }
+            for &(c, j) in index.failover.get(&a.id).into_iter().flatten() {
+                let item = &components[c];
+                let owner = item.get("id").map(id_text).unwrap_or_default();
+                found.push(estimate(
+                    format!("components[{c}].depends_on[{j}].switchover"),
+                    format!("switchover of {owner}'s failover group with {id}"),
+                    &item["depends_on"][j],
+                    "switchover",
+                ));
             }
             if found.is_empty() {
                 return Err((

@@ -2,7 +2,7 @@
 //! what was measured, the estimate before and after, and whether the
 //! observations sat in the estimate's own 80% band.
 
-use super::format::{money, percent};
+use super::format::{money, percent, signed, signed_money};
 use super::text::table;
 use crate::calibrate::{
     dist_text, duration_text, Band, Calibrated, Calibration, Untested, Verdict,
@@ -19,13 +19,7 @@ fn impact_text(c: &Comparison) -> String {
     };
     let cur = &c.currency;
     let m = |x: f64| money(x, cur);
-    let signed = |x: f64| {
-        if x >= 0.0 {
-            format!("+{}", m(x))
-        } else {
-            format!("-{}", m(-x))
-        }
-    };
+    let signed_m = |x: f64| signed_money(x, cur);
     let d = &after.ale_change;
     let mut out = format!(
         "\nWhat calibration changes ({} trials, seed {}; the two versions see the same failures and strikes):\n\
@@ -34,11 +28,10 @@ fn impact_text(c: &Comparison) -> String {
         c.seed,
         m(c.base_ale.mean),
         m(after.ale.mean),
-        signed(d.mean),
-        signed(d.ci95[0]),
-        signed(d.ci95[1]),
+        signed_m(d.mean),
+        signed_m(d.ci95[0]),
+        signed_m(d.ci95[1]),
     );
-    let pts = |x: f64| format!("{:+.1}", x * 100.0);
     let mut rows = Vec::new();
     for drill in &after.drills {
         for s in &drill.services {
@@ -55,9 +48,9 @@ fn impact_text(c: &Comparison) -> String {
                 percent((before + change.mean).clamp(0.0, 1.0)),
                 format!(
                     "{} pts ({} to {})",
-                    pts(change.mean),
-                    pts(change.ci95[0]),
-                    pts(change.ci95[1])
+                    signed(change.mean * 100.0, 1),
+                    signed(change.ci95[0] * 100.0, 1),
+                    signed(change.ci95[1] * 100.0, 1)
                 ),
             ]);
         }
@@ -166,8 +159,8 @@ pub struct CalibrationReport<'a> {
     pub untested: Option<&'a [Untested]>,
 }
 
-/// How many untested estimates the text lists.
-const UNTESTED_SHOWN: usize = 10;
+/// How many untested estimates the text and the HTML report list.
+pub(crate) const UNTESTED_SHOWN: usize = 10;
 
 /// The untested estimates, the largest swings first, for people.
 fn untested_text(list: &[Untested], currency: &str) -> String {

@@ -1,7 +1,9 @@
 //! Output of `drsim compare`: a table sorted by net benefit, JSON and CSV.
 
 use super::csv::{Cell, Table};
-use super::format::{fixed, money, percent, period_noun, quantile_range, signed};
+use super::format::{
+    fixed, money, percent, period_noun, points, quantile_range, signed, signed_money,
+};
 use crate::sim::{
     Change, Comparison, LossQuantile, OptionResult, Package, PackageSet, Payback, Search,
 };
@@ -15,20 +17,6 @@ fn sorted(c: &Comparison) -> Vec<&OptionResult> {
             .then(a.id.cmp(&b.id))
     });
     v
-}
-
-/// `+£12k`, `-£3.5k`, `£0` (an amount that rounds to nothing has no sign).
-fn signed_money(x: f64, cur: &str) -> String {
-    let text = money(x, cur);
-    if x > 0.0 && text != money(0.0, cur) {
-        format!("+{text}")
-    } else {
-        text
-    }
-}
-
-fn points(x: f64) -> String {
-    format!("{} pts", signed(x * 100.0, 1))
 }
 
 /// The terminal report.

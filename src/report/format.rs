@@ -57,6 +57,21 @@ fn currency_prefix(code: &str) -> String {
     }
 }
 
+/// `+£12k`, `-£3.5k`, `£0` (an amount that rounds to nothing has no sign).
+pub(crate) fn signed_money(x: f64, cur: &str) -> String {
+    let text = money(x, cur);
+    if x > 0.0 && text != money(0.0, cur) {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// A change of a probability in percentage points: `+3.5 pts`.
+pub(crate) fn points(x: f64) -> String {
+    format!("{} pts", signed(x * 100.0, 1))
+}
+
 /// `£2.1tn`, `£1.3M`, `£12k`, `£950`, `-£2.5k`; an amount that rounds
 /// to nothing is `£0`, whatever its sign.
 pub(crate) fn money(amount: f64, currency: &str) -> String {

@@ -5,17 +5,14 @@
 
 use super::{markup, Input, Markup, Out};
 use crate::calibrate::duration_text;
-use crate::report::calibrate::verdict_sentence;
-use crate::report::format::{money, percent};
+use crate::report::calibrate::{verdict_sentence, UNTESTED_SHOWN};
+use crate::report::format::{money, percent, signed_money};
 use crate::report::sensitivity::label;
 
 /// Whether the report has the section: it was given actuals.
 pub(super) fn shown(input: &Input) -> bool {
     input.calibration.is_some()
 }
-
-/// How many untested estimates the section lists.
-const UNTESTED_SHOWN: usize = 10;
 
 pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
     let Some(r) = &input.calibration else {
@@ -77,9 +74,9 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
                 "<p><strong>What it changes:</strong> the expected annual loss is {} with the calibrated estimates against {} before, a change of {} a year (95% interval {} to {}), on common random numbers (both versions see the same failures and strikes; {} trials).</p>",
                 m(after.ale.mean),
                 m(cmp.base_ale.mean),
-                signed(d.mean, &cmp.currency),
-                signed(d.ci95[0], &cmp.currency),
-                signed(d.ci95[1], &cmp.currency),
+                signed_money(d.mean, &cmp.currency),
+                signed_money(d.ci95[0], &cmp.currency),
+                signed_money(d.ci95[1], &cmp.currency),
                 cmp.trials
             ));
             let mut items = Vec::new();
@@ -129,13 +126,4 @@ pub(super) fn write(out: &mut Out, input: &Input) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Money with its sign.
-fn signed(x: f64, currency: &str) -> String {
-    if x >= 0.0 {
-        format!("+{}", money(x, currency))
-    } else {
-        format!("-{}", money(-x, currency))
-    }
 }
